@@ -1,0 +1,1 @@
+"""auth service handlers (one module per endpoint or consumer)."""

@@ -1,0 +1,1 @@
+"""exchange service handlers (one module per endpoint or consumer)."""

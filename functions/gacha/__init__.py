@@ -1,0 +1,1 @@
+"""gacha service handlers (one module per endpoint or consumer)."""

@@ -1,0 +1,1 @@
+"""payment service handlers (one module per endpoint or consumer)."""

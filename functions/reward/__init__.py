@@ -1,0 +1,1 @@
+"""reward service handlers (one module per endpoint or consumer)."""

@@ -1,0 +1,1 @@
+"""system service handlers (one module per endpoint or consumer)."""

@@ -1,0 +1,23 @@
+"""GET /api/health: liveness. Touches nothing downstream, so it stays cheap and always answers."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from oshi.api import Endpoint
+from oshi.settings import get_settings
+
+endpoint = Endpoint(__name__)
+
+
+class HealthOut(BaseModel):
+    status: str
+    stage: str
+
+
+@endpoint
+def get_health() -> HealthOut:
+    return HealthOut(status="ok", stage=get_settings().stage)
+
+
+handler = endpoint.lambda_handler

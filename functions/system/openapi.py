@@ -1,0 +1,25 @@
+"""GET /api/openapi.json: the API's contract, built from the route table on first request and cached."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from oshi.api import Endpoint
+
+endpoint = Endpoint(__name__)
+
+
+@cache
+def _document() -> dict[str, Any]:
+    from oshi.openapi import build_document  # imports every handler module: only this function pays
+
+    return build_document()
+
+
+@endpoint
+def get_openapi() -> dict[str, Any]:
+    return _document()
+
+
+handler = endpoint.lambda_handler

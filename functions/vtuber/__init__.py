@@ -1,0 +1,1 @@
+"""vtuber service handlers (one module per endpoint or consumer)."""

@@ -1,0 +1,91 @@
+"""Write and verify the audit log.
+
+Each entry's hash covers its content and the previous entry's hash, so editing or removing an entry
+breaks the chain from there on. Appends use a conditional put on the next sequence number; a writer that
+loses the race re-reads the tail and tries again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.exceptions import PutError
+
+from oshi.models.audit import AuditEntry
+
+GENESIS = "0" * 64
+MAX_APPEND_ATTEMPTS = 8
+
+
+def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+    return hashlib.sha256(f"{prev_hash}|{canonical}".encode()).hexdigest()
+
+
+def _fields(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "partition": entry.partition,
+        "seq": int(entry.seq),
+        "at": entry.at.isoformat(),
+        "actor": entry.actor,
+        "action": entry.action,
+        "target": entry.target,
+        "before": entry.before,
+        "after": entry.after,
+        "request_id": entry.request_id,
+    }
+
+
+def record(
+    actor: str,
+    action: str,
+    target: str,
+    *,
+    before: Any = None,
+    after: Any = None,
+    request_id: str | None = None,
+    now: datetime | None = None,
+) -> AuditEntry:
+    at = now or datetime.now(UTC)
+    partition = at.strftime("%Y-%m-%d")
+    for _ in range(MAX_APPEND_ATTEMPTS):
+        tail = next(iter(AuditEntry.query(partition, scan_index_forward=False, limit=1, consistent_read=True)), None)
+        entry = AuditEntry(
+            partition,
+            (int(tail.seq) + 1) if tail else 1,
+            at=at,
+            actor=actor,
+            action=action,
+            target=target,
+            before=before,
+            after=after,
+            request_id=request_id,
+            prev_hash=tail.hash if tail else GENESIS,
+        )
+        entry.hash = _digest(entry.prev_hash, _fields(entry))
+        try:
+            entry.save(condition=AuditEntry.seq.does_not_exist())
+            return entry
+        except PutError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+    raise RuntimeError(f"audit append lost the race {MAX_APPEND_ATTEMPTS} times in partition {partition}")
+
+
+def verify_chain(entries: Iterable[AuditEntry]) -> list[str]:
+    """Problems found in one partition's entries given in sequence order; empty means intact."""
+    problems = []
+    prev_hash, expected_seq = GENESIS, 1
+    for entry in entries:
+        if int(entry.seq) != expected_seq:
+            problems.append(f"seq {expected_seq} missing before {entry.seq}")
+        if entry.prev_hash != prev_hash:
+            problems.append(f"seq {entry.seq}: prev_hash does not match the previous entry")
+        if _digest(entry.prev_hash, _fields(entry)) != entry.hash:
+            problems.append(f"seq {entry.seq}: content does not match its hash")
+        prev_hash, expected_seq = entry.hash, int(entry.seq) + 1
+    return problems

@@ -1,0 +1,92 @@
+"""PynamoDB conventions: table naming from settings, and the table schema that CDK and tests derive.
+
+Every model declares ``Meta = table_meta("short-name")``. The physical name is
+``{app}-{stage}-{short-name}``, bound when the model module is first imported (so set the environment,
+or start moto, before importing models).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pynamodb.attributes import Attribute, TTLAttribute
+from pynamodb.indexes import GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from oshi.settings import get_settings
+
+
+def table_meta(short_name: str) -> type:
+    settings = get_settings()
+
+    class Meta:
+        table_name = settings.table_name(short_name)
+        region = settings.region
+        billing_mode = "PAY_PER_REQUEST"
+
+    Meta.short_name = short_name  # type: ignore[attr-defined]
+    return Meta
+
+
+@dataclass(frozen=True)
+class KeyAttr:
+    name: str
+    type: str  # "S" | "N" | "B"
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    name: str
+    hash_key: KeyAttr
+    range_key: KeyAttr | None
+    projection: str  # "ALL" | "KEYS_ONLY"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    short_name: str
+    table_name: str
+    hash_key: KeyAttr
+    range_key: KeyAttr | None
+    indexes: tuple[IndexSpec, ...]
+    ttl_attribute: str | None
+
+
+def _key_attr(attr: Attribute[Any]) -> KeyAttr:
+    return KeyAttr(name=attr.attr_name, type=attr.attr_type)
+
+
+def table_spec(model: type[Model]) -> TableSpec:
+    """The key schema, indexes and TTL of a model's table: the single source for CDK and test tables."""
+    hash_key = range_key = None
+    ttl = None
+    indexes = []
+    for attr in model.get_attributes().values():
+        if attr.is_hash_key:
+            hash_key = _key_attr(attr)
+        elif attr.is_range_key:
+            range_key = _key_attr(attr)
+        if isinstance(attr, TTLAttribute):
+            ttl = attr.attr_name
+    for value in vars(model).values():
+        if isinstance(value, GlobalSecondaryIndex):
+            index_hash = index_range = None
+            for attr in value.Meta.attributes.values():
+                if attr.is_hash_key:
+                    index_hash = _key_attr(attr)
+                elif attr.is_range_key:
+                    index_range = _key_attr(attr)
+            assert index_hash is not None, f"index {value.Meta.index_name} has no hash key"
+            projection = "KEYS_ONLY" if type(value.Meta.projection).__name__ == "KeysOnlyProjection" else "ALL"
+            indexes.append(IndexSpec(value.Meta.index_name, index_hash, index_range, projection))
+    assert hash_key is not None, f"{model.__name__} has no hash key"
+    return TableSpec(
+        short_name=model.Meta.short_name,
+        table_name=model.Meta.table_name,
+        hash_key=hash_key,
+        range_key=range_key,
+        indexes=tuple(indexes),
+        ttl_attribute=ttl,
+    )
+

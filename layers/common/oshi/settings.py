@@ -1,0 +1,93 @@
+"""Settings validated once at cold start.
+
+Logic never reads ``os.environ``: it asks ``get_settings()``. All resource names derive from the stage
+and app name, so the CDK stack, the local stack and the tests agree on them by construction.
+
+A plain dataclass rather than pydantic-settings: the authorizer reads settings on every cold start and
+must not pay for pydantic's import (see docs/decisions.md).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, fields
+from functools import lru_cache
+
+ENV_PREFIX = "OSHI_"
+STAGES = ("local", "test", "dev", "prod")
+
+
+class SettingsError(ValueError):
+    """The environment does not describe a valid deployment; raised at cold start, not mid-request."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str = "local"
+    app_name: str = "oshi"
+    region: str = "ap-northeast-1"
+    jwt_issuer: str = "https://oshi-gacha.example/auth"
+    jwt_audience: str = "oshi-gacha-api"
+    event_source: str = "oshi.gacha"
+    log_level: str = "INFO"
+
+    def __post_init__(self) -> None:
+        if self.stage not in STAGES:
+            raise SettingsError(f"OSHI_STAGE must be one of {STAGES}, not {self.stage!r}")
+        if not re.fullmatch(r"[a-z][a-z0-9-]{1,20}", self.app_name):
+            raise SettingsError("OSHI_APP_NAME must be 2-21 lowercase letters, digits or dashes")
+        if not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", self.region):
+            raise SettingsError(f"not an AWS region: {self.region!r}")
+
+    # --- names of resources: one rule for CDK, the local stack and the tests ---
+    @property
+    def prefix(self) -> str:
+        return f"{self.app_name}-{self.stage}"
+
+    def table_name(self, short_name: str) -> str:
+        return f"{self.prefix}-{short_name}"
+
+    def queue_name(self, short_name: str) -> str:
+        return f"{self.prefix}-{short_name}"
+
+    @property
+    def bus_name(self) -> str:
+        return f"{self.prefix}-bus"
+
+    @property
+    def content_bucket(self) -> str:
+        return f"{self.prefix}-content"
+
+    @property
+    def jwt_private_keys_secret(self) -> str:
+        """Private signing keys: readable only by the auth service's token-issuing functions."""
+        return f"{self.prefix}/jwt/private-keys"
+
+    @property
+    def jwt_public_keys_secret(self) -> str:
+        """Public keys: all the authorizer needs."""
+        return f"{self.prefix}/jwt/public-keys"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        names = {f.name for f in fields(cls)}
+        values = {key[len(ENV_PREFIX) :].lower(): value for key, value in env.items() if key.startswith(ENV_PREFIX)}
+        values = {key: value for key, value in values.items() if key in names}
+        values.setdefault("region", env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-northeast-1")
+        return cls(**values)
+
+    def to_env(self) -> dict[str, str]:
+        """The environment that reproduces these settings (CDK function environments, the local stack)."""
+        return {ENV_PREFIX + f.name.upper(): str(getattr(self, f.name)) for f in fields(self) if f.name != "region"}
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests and the local stack change the environment)."""
+    get_settings.cache_clear()

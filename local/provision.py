@@ -1,0 +1,121 @@
+"""Create every AWS resource the handlers use, from the same definitions the CDK stack reads.
+
+Used by the local stack (against the moto server) and by the tests (against in-process moto). Safe to
+run twice: existing resources are left as they are.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from oshi.aws import client
+from oshi.models import all_models
+from oshi.models.base import TableSpec, table_spec
+from oshi.settings import Settings
+from oshi.tokens import generate_key_pair, key_secrets
+from oshi.topology import CONSUMERS
+
+LOCAL_KID = "local-1"
+
+
+def _attribute_definitions(spec: TableSpec) -> list[dict[str, str]]:
+    attrs = {spec.hash_key.name: spec.hash_key.type}
+    if spec.range_key:
+        attrs[spec.range_key.name] = spec.range_key.type
+    for index in spec.indexes:
+        attrs[index.hash_key.name] = index.hash_key.type
+        if index.range_key:
+            attrs[index.range_key.name] = index.range_key.type
+    return [{"AttributeName": name, "AttributeType": kind} for name, kind in attrs.items()]
+
+
+def _key_schema(hash_name: str, range_name: str | None) -> list[dict[str, str]]:
+    schema = [{"AttributeName": hash_name, "KeyType": "HASH"}]
+    if range_name:
+        schema.append({"AttributeName": range_name, "KeyType": "RANGE"})
+    return schema
+
+
+def create_table(spec: TableSpec) -> None:
+    dynamodb = client("dynamodb")
+    if spec.table_name in dynamodb.list_tables()["TableNames"]:
+        return
+    kwargs: dict[str, Any] = {
+        "TableName": spec.table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": _attribute_definitions(spec),
+        "KeySchema": _key_schema(spec.hash_key.name, spec.range_key.name if spec.range_key else None),
+    }
+    if spec.indexes:
+        kwargs["GlobalSecondaryIndexes"] = [
+            {
+                "IndexName": index.name,
+                "KeySchema": _key_schema(index.hash_key.name, index.range_key.name if index.range_key else None),
+                "Projection": {"ProjectionType": index.projection},
+            }
+            for index in spec.indexes
+        ]
+    dynamodb.create_table(**kwargs)
+    if spec.ttl_attribute:
+        dynamodb.update_time_to_live(
+            TableName=spec.table_name,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": spec.ttl_attribute},
+        )
+
+
+def create_events(settings: Settings) -> dict[str, str]:
+    """The bus, and for each consumer its queue, DLQ (redrive after N receives) and rule. Returns queue URLs."""
+    events, sqs = client("events"), client("sqs")
+    if settings.bus_name not in [bus["Name"] for bus in events.list_event_buses()["EventBuses"]]:
+        events.create_event_bus(Name=settings.bus_name)
+    urls = {}
+    for consumer in CONSUMERS:
+        dlq_url = sqs.create_queue(QueueName=settings.queue_name(f"{consumer.queue}-dlq"))["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        url = sqs.create_queue(
+            QueueName=settings.queue_name(consumer.queue),
+            Attributes={
+                "VisibilityTimeout": str(consumer.visibility_timeout_seconds),
+                "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": consumer.max_receive_count}),
+            },
+        )["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        rule = settings.queue_name(f"{consumer.queue}-rule")
+        events.put_rule(
+            Name=rule,
+            EventBusName=settings.bus_name,
+            EventPattern=json.dumps({"source": [settings.event_source], "detail-type": list(consumer.detail_types)}),
+        )
+        events.put_targets(Rule=rule, EventBusName=settings.bus_name, Targets=[{"Id": consumer.queue, "Arn": arn}])
+        urls[consumer.queue] = url
+    return urls
+
+
+def create_bucket(settings: Settings) -> None:
+    s3 = client("s3")
+    existing = [bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])]
+    if settings.content_bucket not in existing:
+        s3.create_bucket(
+            Bucket=settings.content_bucket,
+            CreateBucketConfiguration={"LocationConstraint": settings.region},
+        )
+
+
+def create_secrets(settings: Settings) -> None:
+    """JWT keys generated into the (emulated) Secrets Manager, as the deploy guide asks deployers to do."""
+    secrets = client("secretsmanager")
+    existing = {s["Name"] for s in secrets.list_secrets().get("SecretList", [])}
+    if settings.jwt_private_keys_secret in existing:
+        return
+    private_value, public_value = key_secrets(LOCAL_KID, *generate_key_pair())
+    secrets.create_secret(Name=settings.jwt_private_keys_secret, SecretString=private_value)
+    secrets.create_secret(Name=settings.jwt_public_keys_secret, SecretString=public_value)
+
+
+def provision(settings: Settings) -> dict[str, str]:
+    for model in all_models():
+        create_table(table_spec(model))
+    create_bucket(settings)
+    create_secrets(settings)
+    return create_events(settings)
