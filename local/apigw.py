@@ -97,7 +97,11 @@ def rest_event(
 
 
 def token_authorizer_event(authorization: str | None, route: Route, path: str) -> dict[str, Any]:
-    return {"type": "TOKEN", "authorizationToken": authorization or "", "methodArn": method_arn(route.method, path)}
+    return {
+        "type": "TOKEN",
+        "authorizationToken": authorization or "",
+        "methodArn": method_arn(route.method, path),
+    }
 
 
 def policy_allows(policy: dict[str, Any], arn: str) -> bool:

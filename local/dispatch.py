@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from local.apigw import FakeLambdaContext, method_arn, policy_allows, rest_event, token_authorizer_event
 from oshi.errors import GATEWAY_RESPONSES, DomainError, MethodNotAllowed
 from oshi.routes import AUTHORIZER_HANDLER, match
-from local.apigw import FakeLambdaContext, method_arn, policy_allows, rest_event, token_authorizer_event
 
 
 @dataclass
@@ -76,9 +76,10 @@ def dispatch(
         authorizer = importlib.import_module(AUTHORIZER_HANDLER)
         try:
             policy = authorizer.handler(
-                token_authorizer_event(authorization, route, path), FakeLambdaContext(function_name="authorizer")
+                token_authorizer_event(authorization, route, path),
+                FakeLambdaContext(function_name="authorizer"),
             )
-        except Exception as exc:  # API Gateway turns only this message into 401; anything else is a 500
+        except Exception as exc:
             if str(exc) == "Unauthorized":
                 return gateway_error("UNAUTHORIZED")
             raise

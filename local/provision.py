@@ -14,7 +14,7 @@ from oshi.models import all_models
 from oshi.models.base import TableSpec, table_spec
 from oshi.settings import Settings
 from oshi.tokens import generate_key_pair, key_secrets
-from oshi.topology import CONSUMERS
+from oshi import topology
 
 LOCAL_KID = "local-1"
 
@@ -51,7 +51,9 @@ def create_table(spec: TableSpec) -> None:
         kwargs["GlobalSecondaryIndexes"] = [
             {
                 "IndexName": index.name,
-                "KeySchema": _key_schema(index.hash_key.name, index.range_key.name if index.range_key else None),
+                "KeySchema": _key_schema(
+                    index.hash_key.name, index.range_key.name if index.range_key else None
+                ),
                 "Projection": {"ProjectionType": index.projection},
             }
             for index in spec.indexes
@@ -70,14 +72,18 @@ def create_events(settings: Settings) -> dict[str, str]:
     if settings.bus_name not in [bus["Name"] for bus in events.list_event_buses()["EventBuses"]]:
         events.create_event_bus(Name=settings.bus_name)
     urls = {}
-    for consumer in CONSUMERS:
+    for consumer in topology.CONSUMERS:
         dlq_url = sqs.create_queue(QueueName=settings.queue_name(f"{consumer.queue}-dlq"))["QueueUrl"]
-        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
         url = sqs.create_queue(
             QueueName=settings.queue_name(consumer.queue),
             Attributes={
                 "VisibilityTimeout": str(consumer.visibility_timeout_seconds),
-                "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": consumer.max_receive_count}),
+                "RedrivePolicy": json.dumps(
+                    {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": consumer.max_receive_count}
+                ),
             },
         )["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -85,9 +91,13 @@ def create_events(settings: Settings) -> dict[str, str]:
         events.put_rule(
             Name=rule,
             EventBusName=settings.bus_name,
-            EventPattern=json.dumps({"source": [settings.event_source], "detail-type": list(consumer.detail_types)}),
+            EventPattern=json.dumps(
+                {"source": [settings.event_source], "detail-type": list(consumer.detail_types)}
+            ),
         )
-        events.put_targets(Rule=rule, EventBusName=settings.bus_name, Targets=[{"Id": consumer.queue, "Arn": arn}])
+        events.put_targets(
+            Rule=rule, EventBusName=settings.bus_name, Targets=[{"Id": consumer.queue, "Arn": arn}]
+        )
         urls[consumer.queue] = url
     return urls
 

@@ -1,4 +1,4 @@
-"""Test set-up: a fake AWS environment before anything imports boto3 clients or models.
+"""Test set-up (helpers for test modules live in support.py): a fake AWS environment before anything imports boto3 clients or models.
 
 ``aws`` gives each test a fresh in-process moto with every table, bus, queue, bucket and secret created
 by the same ``local.provision`` the local stack uses. ``api`` calls routes through ``local.dispatch``:
@@ -27,18 +27,14 @@ os.environ.update(
     }
 )
 
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from moto import mock_aws
+from support import Api, token_for
 
-from local.dispatch import HttpResponse, dispatch
 from local.provision import provision
 from oshi import tokens
-from oshi.access import Caller
 from oshi.aws import reset_clients
 from oshi.routes import Role
 from oshi.settings import get_settings, reset_settings
@@ -56,45 +52,9 @@ def aws() -> Iterator[None]:
     tokens.forget_keys()
 
 
-@dataclass
-class Api:
-    """In-process HTTP-like calls through the local gateway's dispatcher."""
-
-    def call(
-        self,
-        method: str,
-        target: str,
-        *,
-        token: str | None = None,
-        json_body: Any = None,
-        body: bytes | str | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> HttpResponse:
-        all_headers = dict(headers or {})
-        if token:
-            all_headers["Authorization"] = f"Bearer {token}"
-        raw = body.encode() if isinstance(body, str) else body
-        if json_body is not None:
-            raw = json.dumps(json_body).encode()
-            all_headers.setdefault("Content-Type", "application/json")
-        return dispatch(method, target, headers=all_headers, body=raw)
-
-    def get(self, target: str, **kwargs: Any) -> HttpResponse:
-        return self.call("GET", target, **kwargs)
-
-    def post(self, target: str, **kwargs: Any) -> HttpResponse:
-        return self.call("POST", target, **kwargs)
-
-
 @pytest.fixture
 def api(aws: None) -> Api:
     return Api()
-
-
-def token_for(user_id: str, *roles: Role, mfa: bool = False) -> str:
-    """An access token signed with the provisioned key, for tests that need a caller but not the login flow."""
-    caller = Caller(user_id=user_id, roles=frozenset(roles or (Role.FAN,)), mfa=mfa)
-    return tokens.issue_access_token(caller, amr=["pwd", "mfa"] if mfa else ["pwd"])
 
 
 @pytest.fixture

@@ -34,7 +34,9 @@ def allowed_resources(method_arn: str, caller: Caller) -> list[str]:
     return resources
 
 
-def policy(principal: str, effect: str, resources: list[str], context: dict[str, str] | None = None) -> dict[str, Any]:
+def policy(
+    principal: str, effect: str, resources: list[str], context: dict[str, str] | None = None
+) -> dict[str, Any]:
     document = {
         "principalId": principal,
         "policyDocument": {
@@ -54,7 +56,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     except InvalidToken as exc:
         logger.info("token refused", extra={"reason": str(exc)})
         # This exact message makes API Gateway answer 401 (our UNAUTHORIZED gateway response).
-        raise Exception("Unauthorized") from None  # noqa: TRY002
+        raise Exception("Unauthorized") from None
     resources = allowed_resources(event["methodArn"], caller)
     if not resources:
         return policy(caller.user_id, "Deny", [event["methodArn"]], caller.to_context())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Api, token_for
+from support import Api, token_for
 
 from local.apigw import FakeLambdaContext, rest_event
 from oshi.routes import route_for_handler
@@ -69,5 +69,7 @@ def test_token_signed_by_another_key_is_refused(api: Api) -> None:
     from oshi.settings import get_settings
 
     _, public_value = tokens.key_secrets("local-1", *tokens.generate_key_pair())
-    client("secretsmanager").put_secret_value(SecretId=get_settings().jwt_public_keys_secret, SecretString=public_value)
+    client("secretsmanager").put_secret_value(
+        SecretId=get_settings().jwt_public_keys_secret, SecretString=public_value
+    )
     assert api.get("/api/me", token=token).status == 401

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from oshi.errors import Forbidden, MfaRequired, Unauthorized
@@ -28,11 +28,15 @@ class Caller:
     def from_context(cls, context: dict[str, Any] | None) -> Caller | None:
         if not context or not context.get("user_id"):
             return None
-        roles = frozenset(Role(r) for r in str(context.get("roles", "")).split(",") if r in Role._value2member_map_)
-        return cls(user_id=str(context["user_id"]), roles=roles, mfa=str(context.get("mfa")).lower() == "true")
+        roles = frozenset(
+            Role(r) for r in str(context.get("roles", "")).split(",") if r in Role._value2member_map_
+        )
+        return cls(
+            user_id=str(context["user_id"]), roles=roles, mfa=str(context.get("mfa")).lower() == "true"
+        )
 
 
-class Decision(str, Enum):
+class Decision(StrEnum):
     ALLOW = "allow"
     SIGN_IN = "sign_in"
     WRONG_ROLE = "wrong_role"

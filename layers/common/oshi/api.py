@@ -18,11 +18,11 @@ fields, anything unexpected is a logged 500 ``INTERNAL_ERROR`` that leaks nothin
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -34,8 +34,8 @@ from oshi.errors import (
     InvalidJson,
     PayloadTooLarge,
     RouteNotFound,
-    UnsupportedMediaType,
     Unauthorized,
+    UnsupportedMediaType,
     ValidationFailed,
     error_body,
 )
@@ -57,11 +57,25 @@ def error_response(error: DomainError) -> Response:
     )
 
 
+def proxy_result(error: DomainError) -> dict[str, Any]:
+    """The Lambda proxy response for an error raised outside the resolver."""
+    return {
+        "statusCode": error.status,
+        "headers": {"Content-Type": "application/json", **error.headers},
+        "body": json.dumps(error.body(), separators=(",", ":")),
+        "isBase64Encoded": False,
+    }
+
+
 def _validation_details(exc: RequestValidationError) -> list[dict[str, str]]:
     details = []
     for err in exc.errors():
-        location = [str(part) for part in err.get("loc", ()) if part != "body" or len(err.get("loc", ())) == 1]
-        details.append({"field": ".".join(location) or "body", "message": str(err.get("msg")), "type": err["type"]})
+        location = [
+            str(part) for part in err.get("loc", ()) if part != "body" or len(err.get("loc", ())) == 1
+        ]
+        details.append(
+            {"field": ".".join(location) or "body", "message": str(err.get("msg")), "type": err["type"]}
+        )
     return details
 
 
@@ -69,7 +83,6 @@ class Endpoint:
     def __init__(self, module_name: str) -> None:
         self.route: Route = route_for_handler(module_name)
         self.app = APIGatewayRestResolver(enable_validation=True)
-        self.app.use(middlewares=[self._check_request])
         self._register_error_handlers()
         self.lambda_handler = self._build_lambda_handler()
 
@@ -102,16 +115,18 @@ class Endpoint:
         return str((self.app.current_event.raw_event.get("requestContext") or {}).get("requestId", ""))
 
     # --- plumbing --------------------------------------------------------------------------------
-    def _check_request(self, app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
-        access.require(self.route, self.optional_caller())
-        body = app.current_event.body
+    def _check_request(self, event: dict[str, Any]) -> None:
+        """Refusals decided before any parsing, so an unauthorised caller learns nothing about the body."""
+        authorizer = (event.get("requestContext") or {}).get("authorizer")
+        access.require(self.route, Caller.from_context(authorizer))
+        body = event.get("body")
         if body:
             if len(body) > MAX_BODY_BYTES:
                 raise PayloadTooLarge(details={"max_bytes": MAX_BODY_BYTES})
-            content_type = (self.header("Content-Type") or "application/json").split(";")[0].strip().lower()
+            headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+            content_type = (headers.get("content-type") or "application/json").split(";")[0].strip().lower()
             if content_type not in JSON_CONTENT_TYPES and not self._accepts_raw_body():
                 raise UnsupportedMediaType()
-        return next_middleware(app)
 
     def _accepts_raw_body(self) -> bool:
         # Webhook endpoints read the raw bytes themselves (signature checks) whatever the content type.
@@ -144,16 +159,25 @@ class Endpoint:
             return Response(
                 status_code=500,
                 content_type="application/json",
-                body=error_body("INTERNAL_ERROR", "Something went wrong on our side.", {"request_id": self.request_id}),
+                body=error_body(
+                    "INTERNAL_ERROR", "Something went wrong on our side.", {"request_id": self.request_id}
+                ),
             )
 
     def _build_lambda_handler(self) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
         app = self.app
 
-        @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+        @logger.inject_lambda_context(
+            correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True
+        )
         @tracer.capture_lambda_handler(capture_response=False)
         @metrics.log_metrics(capture_cold_start_metric=True)
         def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+            try:
+                self._check_request(event)
+            except DomainError as refused:
+                logger.info("request refused", extra={"code": refused.code, "status": refused.status})
+                return proxy_result(refused)
             return app.resolve(event, context)
 
         return handler

@@ -53,7 +53,9 @@ def record(
     at = now or datetime.now(UTC)
     partition = at.strftime("%Y-%m-%d")
     for _ in range(MAX_APPEND_ATTEMPTS):
-        tail = next(iter(AuditEntry.query(partition, scan_index_forward=False, limit=1, consistent_read=True)), None)
+        tail = next(
+            iter(AuditEntry.query(partition, scan_index_forward=False, limit=1, consistent_read=True)), None
+        )
         entry = AuditEntry(
             partition,
             (int(tail.seq) + 1) if tail else 1,

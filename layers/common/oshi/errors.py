@@ -14,7 +14,9 @@ class DomainError(Exception):
     code: ClassVar[str] = "BAD_REQUEST"
     default_message: ClassVar[str] = "The request cannot be processed."
 
-    def __init__(self, message: str | None = None, *, details: Any = None, headers: dict[str, str] | None = None):
+    def __init__(
+        self, message: str | None = None, *, details: Any = None, headers: dict[str, str] | None = None
+    ):
         self.message = message or self.default_message
         self.details = details
         self.headers = headers or {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
@@ -31,7 +32,8 @@ def build_document() -> dict[str, Any]:
     for route in ROUTES:
         module = importlib.import_module(route.handler)
         merge.add_schema(module.endpoint.app.get_openapi_schema())
-    document: dict[str, Any] = merge.get_openapi_schema()
+    # A JSON round trip turns Powertools' integer status keys into the strings OpenAPI uses.
+    document: dict[str, Any] = json.loads(json.dumps(merge.get_openapi_schema(), default=str))
     components = document.setdefault("components", {})
     components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     components["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     FAN = "fan"
     VTUBER = "vtuber"
     ADMIN = "admin"
 
 
-class Access(str, Enum):
+class Access(StrEnum):
     PUBLIC = "public"  # no token; the authorizer is not attached
     SIGNED_IN = "signed_in"  # any valid access token, further limited by ``roles``
 
@@ -57,7 +57,9 @@ class Route:
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
-        regex = re.sub(r"\{(\w+)\+?\}", r"(?P<\1>[^/]+)", re.escape(self.path).replace(r"\{", "{").replace(r"\}", "}"))
+        regex = re.sub(
+            r"\{(\w+)\+?\}", r"(?P<\1>[^/]+)", re.escape(self.path).replace(r"\{", "{").replace(r"\}", "}")
+        )
         return re.compile(f"^{regex}$")
 
     @property
@@ -69,7 +71,9 @@ class Route:
 ANYONE = frozenset({Role.FAN, Role.VTUBER, Role.ADMIN})
 
 ROUTES: tuple[Route, ...] = (
-    Route("GET", "/api/health", "system.health", "Liveness of the API", access=Access.PUBLIC, tags=("system",)),
+    Route(
+        "GET", "/api/health", "system.health", "Liveness of the API", access=Access.PUBLIC, tags=("system",)
+    ),
     Route(
         "GET",
         "/api/openapi.json",

@@ -73,14 +73,22 @@ class Settings:
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         names = {f.name for f in fields(cls)}
-        values = {key[len(ENV_PREFIX) :].lower(): value for key, value in env.items() if key.startswith(ENV_PREFIX)}
+        values = {
+            key[len(ENV_PREFIX) :].lower(): value for key, value in env.items() if key.startswith(ENV_PREFIX)
+        }
         values = {key: value for key, value in values.items() if key in names}
-        values.setdefault("region", env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-northeast-1")
+        values.setdefault(
+            "region", env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-northeast-1"
+        )
         return cls(**values)
 
     def to_env(self) -> dict[str, str]:
         """The environment that reproduces these settings (CDK function environments, the local stack)."""
-        return {ENV_PREFIX + f.name.upper(): str(getattr(self, f.name)) for f in fields(self) if f.name != "region"}
+        return {
+            ENV_PREFIX + f.name.upper(): str(getattr(self, f.name))
+            for f in fields(self)
+            if f.name != "region"
+        }
 
 
 @lru_cache(maxsize=1)

@@ -53,7 +53,9 @@ def _public_keys() -> dict[str, Any]:
         from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
         raw = _read_secret(get_settings().jwt_public_keys_secret)
-        _public = _CachedKeys(time.monotonic(), {kid: load_pem_public_key(pem.encode()) for kid, pem in raw["keys"].items()})
+        _public = _CachedKeys(
+            time.monotonic(), {kid: load_pem_public_key(pem.encode()) for kid, pem in raw["keys"].items()}
+        )
     return _public.keys
 
 
@@ -75,7 +77,9 @@ def forget_keys() -> None:
     _public = _private = None
 
 
-def issue_access_token(caller: Caller, *, amr: list[str], now: float | None = None, ttl: int = ACCESS_TOKEN_SECONDS) -> str:
+def issue_access_token(
+    caller: Caller, *, amr: list[str], now: float | None = None, ttl: int = ACCESS_TOKEN_SECONDS
+) -> str:
     settings = get_settings()
     issued = int(now if now is not None else time.time())
     kid, key = _private_key()

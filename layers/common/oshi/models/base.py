@@ -17,7 +17,7 @@ from pynamodb.models import Model
 from oshi.settings import get_settings
 
 
-def table_meta(short_name: str) -> type:
+def table_meta(short_name: str) -> Any:
     settings = get_settings()
 
     class Meta:
@@ -78,15 +78,16 @@ def table_spec(model: type[Model]) -> TableSpec:
                 elif attr.is_range_key:
                     index_range = _key_attr(attr)
             assert index_hash is not None, f"index {value.Meta.index_name} has no hash key"
-            projection = "KEYS_ONLY" if type(value.Meta.projection).__name__ == "KeysOnlyProjection" else "ALL"
+            projection = (
+                "KEYS_ONLY" if type(value.Meta.projection).__name__ == "KeysOnlyProjection" else "ALL"
+            )
             indexes.append(IndexSpec(value.Meta.index_name, index_hash, index_range, projection))
     assert hash_key is not None, f"{model.__name__} has no hash key"
     return TableSpec(
-        short_name=model.Meta.short_name,
+        short_name=getattr(model.Meta, "short_name"),  # noqa: B009 - set by table_meta, unknown to mypy
         table_name=model.Meta.table_name,
         hash_key=hash_key,
         range_key=range_key,
         indexes=tuple(indexes),
         ttl_attribute=ttl,
     )
-

@@ -1,0 +1,61 @@
+"""``python -m local``: the whole system on one machine, in the foreground until Ctrl-C."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import sys
+import threading
+import time
+
+from local.stack import LocalConfig, prepare_environment
+
+
+def main() -> int:
+    started = time.perf_counter()
+    config = LocalConfig.from_env()
+    prepare_environment(config)
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto server's per-request access log
+    # Imported only now: they bind AWS endpoints and table names from the environment set above.
+    from moto.server import ThreadedMotoServer
+
+    from local.gateway import serve
+    from local.provision import provision
+    from local.pump import EventPump
+    from local.seed import seed
+    from oshi.routes import ROUTES
+    from oshi.settings import get_settings
+
+    moto = ThreadedMotoServer(ip_address=config.host, port=config.moto_port, verbose=False)
+    moto.start()
+    settings = get_settings()
+    queue_urls = provision(settings)
+    accounts = seed()
+    pump = EventPump(queue_urls)
+    pump.start()
+    gateway = serve(config.host, config.port)
+
+    print(f"\noshi gacha local stack ready in {time.perf_counter() - started:.1f}s", flush=True)
+    print(f"  API        {config.api_url}  (try {config.api_url}/api/health)")
+    print(f"  OpenAPI    {config.api_url}/api/openapi.json")
+    print(f"  moto (AWS) {config.moto_url}  stage={settings.stage}")
+    print(f"  routes     {len(ROUTES)}; consumers pumped: {', '.join(queue_urls) or 'none yet'}")
+    print("  demo accounts (bearer tokens, 12 h):")
+    for account in accounts:
+        print(f"    {account.label:7} {account.user_id:12} {account.token}")
+    print("Ctrl-C to stop.", flush=True)
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        stop.wait()
+    gateway.shutdown()
+    pump.stop()
+    moto.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,25 @@
+"""A consumer used only by the event pump tests: records what it sees, fails messages marked "fail"."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+seen: list[dict[str, Any]] = []
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def record_handler(record: SQSRecord) -> None:
+    event = json.loads(record.body)
+    seen.append(event)
+    if event["detail"]["data"].get("fail"):
+        raise ValueError("asked to fail")
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

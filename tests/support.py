@@ -1,0 +1,48 @@
+"""Helpers shared by the in-process tests: import them with ``from support import Api, token_for``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from local.dispatch import HttpResponse, dispatch
+from oshi import tokens
+from oshi.access import Caller
+from oshi.routes import Role
+
+
+@dataclass
+class Api:
+    """In-process HTTP-like calls through the local gateway's dispatcher."""
+
+    def call(
+        self,
+        method: str,
+        target: str,
+        *,
+        token: str | None = None,
+        json_body: Any = None,
+        body: bytes | str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> HttpResponse:
+        all_headers = dict(headers or {})
+        if token:
+            all_headers["Authorization"] = f"Bearer {token}"
+        raw = body.encode() if isinstance(body, str) else body
+        if json_body is not None:
+            raw = json.dumps(json_body).encode()
+            all_headers.setdefault("Content-Type", "application/json")
+        return dispatch(method, target, headers=all_headers, body=raw)
+
+    def get(self, target: str, **kwargs: Any) -> HttpResponse:
+        return self.call("GET", target, **kwargs)
+
+    def post(self, target: str, **kwargs: Any) -> HttpResponse:
+        return self.call("POST", target, **kwargs)
+
+
+def token_for(user_id: str, *roles: Role, mfa: bool = False) -> str:
+    """An access token signed with the provisioned key, for tests that need a caller but not the login flow."""
+    caller = Caller(user_id=user_id, roles=frozenset(roles or (Role.FAN,)), mfa=mfa)
+    return tokens.issue_access_token(caller, amr=["pwd", "mfa"] if mfa else ["pwd"])
