@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from oshi import topology
 from oshi.aws import client
+from oshi.mfa import key_secret_name as mfa_key_secret_name
+from oshi.mfa import new_key_secret_value as new_mfa_key_secret_value
 from oshi.models import all_models
 from oshi.models.base import TableSpec, table_spec
 from oshi.settings import Settings
 from oshi.tokens import generate_key_pair, key_secrets
-from oshi import topology
 
 LOCAL_KID = "local-1"
 
@@ -116,6 +118,8 @@ def create_secrets(settings: Settings) -> None:
     """JWT keys generated into the (emulated) Secrets Manager, as the deploy guide asks deployers to do."""
     secrets = client("secretsmanager")
     existing = {s["Name"] for s in secrets.list_secrets().get("SecretList", [])}
+    if mfa_key_secret_name(settings) not in existing:  # the TOTP secrets' data key (oshi.mfa)
+        secrets.create_secret(Name=mfa_key_secret_name(settings), SecretString=new_mfa_key_secret_value())
     if settings.jwt_private_keys_secret in existing:
         return
     private_value, public_value = key_secrets(LOCAL_KID, *generate_key_pair())

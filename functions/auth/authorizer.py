@@ -8,15 +8,20 @@ need MFA are allowed here and refused by the handler with the precise ``MFA_REQU
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
+from aws_lambda_powertools.logging import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from oshi.access import Caller, Decision, decide
-from oshi.observability import logger
 from oshi.routes import ROUTES
 from oshi.tokens import InvalidToken, bearer_token, verify_access_token
+
+# Only the Logger: oshi.observability also builds the Tracer, whose X-Ray SDK import costs ~0.3 s of cold start
+# on a function that runs before most requests (measured by bench/auth_cold_start.py).
+logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "oshi"))
 
 _ARN_PREFIX = re.compile(r"^(arn:aws[\w-]*:execute-api:[^:]+:[^:]+:[^/]+/[^/]+)/")
 

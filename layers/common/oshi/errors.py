@@ -90,6 +90,68 @@ class Conflict(DomainError):
     default_message = "The request conflicts with the current state."
 
 
+# --- auth (oshi.users, oshi.sessions, oshi.refresh_tokens) ---------------------------------------------
+class InvalidCredentials(Unauthorized):
+    """Unknown email, wrong password, wrong MFA step or a locked account: one answer, so nothing leaks."""
+
+    code = "INVALID_CREDENTIALS"
+    default_message = (
+        "The email or password is incorrect, or the account is temporarily locked after too many "
+        "attempts. Check them, or try again later."
+    )
+
+
+class InvalidRefreshToken(Unauthorized):
+    code = "INVALID_REFRESH_TOKEN"
+    default_message = "This session has ended; sign in again."
+
+
+class RefreshTokenReused(InvalidRefreshToken):
+    code = "REFRESH_TOKEN_REUSED"
+    default_message = "This refresh token was already used; every session it belonged to is now signed out."
+
+
+class InvalidMfaChallenge(Unauthorized):
+    code = "INVALID_MFA_CHALLENGE"
+    default_message = "The sign-in step expired or is invalid; sign in again."
+
+
+class MfaCodeInvalid(Unauthorized):
+    code = "MFA_CODE_INVALID"
+    default_message = "The authentication code is wrong, expired or already used."
+
+
+class MfaNotSetUp(Conflict):
+    code = "MFA_NOT_SET_UP"
+    default_message = "Start multi-factor set-up first."
+
+
+class MfaAlreadyEnabled(Conflict):
+    code = "MFA_ALREADY_ENABLED"
+    default_message = "Multi-factor authentication is already on for this account."
+
+
+class EmailTaken(Conflict):
+    code = "EMAIL_TAKEN"
+    default_message = "An account with this email already exists."
+
+
+class PasswordPolicy(DomainError):
+    status = 422
+    code = "PASSWORD_POLICY"
+    default_message = "The password does not meet the policy."
+
+
+class PasswordTooLong(PasswordPolicy):
+    code = "PASSWORD_TOO_LONG"
+    default_message = "The password is longer than 72 bytes (UTF-8); choose a shorter one."
+
+
+class UserNotFound(NotFound):
+    code = "USER_NOT_FOUND"
+    default_message = "No such user."
+
+
 class PayloadTooLarge(DomainError):
     status = 413
     code = "PAYLOAD_TOO_LARGE"
@@ -127,3 +189,60 @@ GATEWAY_RESPONSES: dict[str, type[DomainError]] = {
     "REQUEST_TOO_LARGE": PayloadTooLarge,
     "THROTTLED": TooManyRequests,
 }
+
+
+# --- VTubers, uploads, gachas and the catalogue (oshi.vtubers, oshi.uploads, oshi.lineup, oshi.catalogue) ---
+class VtuberNotApproved(Forbidden):
+    code = "VTUBER_NOT_APPROVED"
+    default_message = "Only VTubers approved by screening can do this."
+
+
+class VtuberNotFound(NotFound):
+    code = "VTUBER_NOT_FOUND"
+    default_message = "No such VTuber."
+
+
+class VtuberAlreadyApplied(Conflict):
+    code = "VTUBER_ALREADY_APPLIED"
+    default_message = "You have already applied; an admin will review your application."
+
+
+class VtuberStatusConflict(Conflict):
+    code = "VTUBER_STATUS_CONFLICT"
+    default_message = "This decision does not apply to the VTuber's current status."
+
+
+class StorageQuotaExceeded(Conflict):
+    code = "STORAGE_QUOTA_EXCEEDED"
+    default_message = "This upload would exceed your storage quota; delete unused files or upload less."
+
+
+class GachaNotFound(NotFound):
+    code = "GACHA_NOT_FOUND"
+    default_message = "No such gacha."
+
+
+class GachaInvalid(DomainError):
+    status = 422
+    code = "GACHA_INVALID"
+    default_message = "The gacha breaks one or more rules; see details."
+
+
+class GachaFrozen(Conflict):
+    code = "GACHA_FROZEN"
+    default_message = "The sale window has opened: the lineup and rates can no longer change."
+
+
+class GachaEditConflict(Conflict):
+    code = "GACHA_EDIT_CONFLICT"
+    default_message = "The gacha changed since you loaded it; reload and try again."
+
+
+class InvalidCursor(BadRequest):
+    code = "INVALID_CURSOR"
+    default_message = "The page cursor is invalid or expired; start from the first page."
+
+
+class PlatformStorageFull(ServiceUnavailable):
+    code = "PLATFORM_STORAGE_FULL"
+    default_message = "Uploads are paused: the platform's storage is full. The operators have been alerted."

@@ -9,6 +9,7 @@ everybody out.
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from oshi.settings import get_settings
 
 ALGORITHM = "ES256"  # the only algorithm accepted; never read from the token
 ACCESS_TOKEN_SECONDS = 15 * 60
+MFA_CHALLENGE_SECONDS = 5 * 60
 KEY_CACHE_SECONDS = 300  # re-read the secret at most every 5 minutes (rotation)
 REQUIRED_CLAIMS = ["exp", "iat", "nbf", "iss", "aud", "sub", "typ"]
 LEEWAY_SECONDS = 5
@@ -97,28 +99,63 @@ def issue_access_token(
     return jwt.encode(claims, key, algorithm=ALGORITHM, headers={"kid": kid})
 
 
-def verify_access_token(token: str) -> Caller:
+def _decode(token: str, *, typ: str, audience: str) -> dict[str, Any]:
+    """Verify signature (ES256 only, known kid), exp/nbf/iat/iss/aud and the token's kind."""
     settings = get_settings()
     try:
         header = jwt.get_unverified_header(token)
         key = _public_keys().get(str(header.get("kid")))
         if key is None or header.get("alg") != ALGORITHM:
             raise InvalidToken("unknown key or algorithm")
-        claims = jwt.decode(
+        claims: dict[str, Any] = jwt.decode(
             token,
             key=key,
             algorithms=[ALGORITHM],
-            audience=settings.jwt_audience,
+            audience=audience,
             issuer=settings.jwt_issuer,
             leeway=LEEWAY_SECONDS,
             options={"require": REQUIRED_CLAIMS},
         )
     except jwt.PyJWTError as exc:
         raise InvalidToken(str(exc)) from exc
-    if claims.get("typ") != "access":
-        raise InvalidToken("not an access token")
+    if claims.get("typ") != typ:
+        raise InvalidToken(f"not an {typ} token")
+    return claims
+
+
+def verify_access_token(token: str) -> Caller:
+    claims = _decode(token, typ="access", audience=get_settings().jwt_audience)
     roles = frozenset(Role(r) for r in claims.get("roles", []) if r in Role._value2member_map_)
     return Caller(user_id=str(claims["sub"]), roles=roles, mfa="mfa" in (claims.get("amr") or []))
+
+
+def _challenge_audience() -> str:
+    # A different audience as well as a different typ: a verifier that forgot the typ check still refuses it.
+    return f"{get_settings().jwt_audience}#mfa-challenge"
+
+
+def issue_mfa_challenge(user_id: str, *, now: float | None = None) -> str:
+    """The short-lived proof that the password step succeeded; /auth/mfa/verify exchanges it plus a code."""
+    settings = get_settings()
+    issued = int(now if now is not None else time.time())
+    kid, key = _private_key()
+    claims = {
+        "sub": user_id,
+        "iss": settings.jwt_issuer,
+        "aud": _challenge_audience(),
+        "iat": issued,
+        "nbf": issued,
+        "exp": issued + MFA_CHALLENGE_SECONDS,
+        "typ": "mfa_challenge",
+        "amr": ["pwd"],
+        "jti": secrets.token_urlsafe(12),
+    }
+    return jwt.encode(claims, key, algorithm=ALGORITHM, headers={"kid": kid})
+
+
+def verify_mfa_challenge(token: str) -> str:
+    """The user id the challenge was issued to."""
+    return str(_decode(token, typ="mfa_challenge", audience=_challenge_audience())["sub"])
 
 
 def bearer_token(authorization: str | None) -> str:

@@ -5,8 +5,24 @@ from __future__ import annotations
 
 from pynamodb.models import Model
 
+from oshi.models.assets import Asset, StorageUsage
 from oshi.models.audit import AuditEntry
+from oshi.models.gachas import Gacha, Prize
+from oshi.models.sessions import RefreshFamily, RefreshToken
+from oshi.models.users import EmailClaim, User
+from oshi.models.vtubers import Vtuber
 
 
 def all_models() -> tuple[type[Model], ...]:
-    return (AuditEntry,)
+    return (
+        AuditEntry,
+        User,
+        EmailClaim,
+        RefreshToken,
+        RefreshFamily,
+        Vtuber,
+        Asset,
+        Gacha,
+        Prize,
+        StorageUsage,
+    )

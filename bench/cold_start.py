@@ -1,0 +1,88 @@
+"""Cold start of every Lambda handler module: import time in a fresh interpreter, against `import boto3`.
+
+    .venv/bin/python -m bench.cold_start [--runs 5] [--only auth.authorizer ...]
+
+Prints, per handler, the median wall time of `python -c "import <module>"` over N fresh interpreters, its
+ratio to `python -c "import boto3"` measured in the same run, the peak RSS, and which heavy modules it
+pulled in. Goals (issue 9): no handler above 1.5x the baseline; read-only endpoints and the authorizer at
+or under 1.2x. These machines are noisy: compare ratios, not seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("stripe", "bcrypt", "pyotp", "cryptography", "pydantic", "pynamodb", "aws_xray_sdk", "jwt")
+
+PROBE = """
+import resource, sys, time
+t = time.perf_counter()
+import {module}
+elapsed = time.perf_counter() - t
+heavy = sorted(m for m in {heavy!r} if m in sys.modules)
+rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print({{"seconds": elapsed, "rss_mb": rss_kb / 1024, "heavy": heavy}})
+"""
+
+
+def handler_modules() -> list[str]:
+    sys.path[:0] = [str(ROOT / "layers" / "common"), str(ROOT / "functions")]
+    from oshi.routes import AUTHORIZER_HANDLER, ROUTES
+    from oshi.topology import CONSUMERS
+
+    return [AUTHORIZER_HANDLER, *(r.handler for r in ROUTES), *(c.handler for c in CONSUMERS)]
+
+
+def measure(module: str, runs: int) -> dict[str, object]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "layers" / "common"), str(ROOT / "functions")]),
+        "OSHI_STAGE": "dev",
+        "AWS_REGION": "ap-northeast-1",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "PYTHONDONTWRITEBYTECODE": "0",
+    }
+    samples = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", PROBE.format(module=module, heavy=HEAVY)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        samples.append(json.loads(out.strip().replace("'", '"')))
+    return {
+        "seconds": statistics.median(float(s["seconds"]) for s in samples),
+        "rss_mb": max(float(s["rss_mb"]) for s in samples),
+        "heavy": samples[-1]["heavy"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", nargs="*")
+    args = parser.parse_args()
+    measure("boto3", 1)  # warm the OS file cache so the baseline is not penalised
+    baseline = measure("boto3", args.runs)
+    print(f"baseline: import boto3  {baseline['seconds'] * 1000:7.1f} ms  rss {baseline['rss_mb']:.0f} MB")
+    print(f"{'handler':32} {'ms':>8} {'x boto3':>8} {'rss MB':>7}  heavy modules")
+    for module in args.only or handler_modules():
+        result = measure(module, args.runs)
+        ratio = float(result["seconds"]) / float(baseline["seconds"])
+        print(
+            f"{module:32} {float(result['seconds']) * 1000:8.1f} {ratio:8.2f} {float(result['rss_mb']):7.0f}  "
+            f"{', '.join(result['heavy']) or '-'}"  # type: ignore[arg-type]
+        )
+
+
+if __name__ == "__main__":
+    main()

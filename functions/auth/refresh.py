@@ -1,0 +1,17 @@
+"""POST /api/auth/refresh: rotate the refresh token; roles are re-read from the account."""
+
+from __future__ import annotations
+
+from auth.schemas import RefreshTokenIn, TokensOut
+from oshi import sessions
+from oshi.api import Endpoint
+
+endpoint = Endpoint(__name__)
+
+
+@endpoint
+def post_refresh(body: RefreshTokenIn) -> TokensOut:
+    return TokensOut.of(sessions.refresh(body.refresh_token))
+
+
+handler = endpoint.lambda_handler

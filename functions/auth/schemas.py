@@ -1,0 +1,49 @@
+"""Request and response bodies of the auth endpoints (pydantic; handlers only)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from oshi.sessions import MfaChallenge, TokenPair
+
+MAX_PASSWORD_CHARS = 256  # > 72 bytes is refused by the policy with PASSWORD_TOO_LONG; this bounds the work
+
+
+class TokensOut(BaseModel):
+    """A signed-in session: a 15-minute access token and a 30-day rotating refresh token."""
+
+    token_type: str = "Bearer"  # noqa: S105 - the OAuth token type, not a secret
+    access_token: str
+    expires_in: int
+    refresh_token: str
+    amr: list[str]
+
+    @classmethod
+    def of(cls, pair: TokenPair) -> TokensOut:
+        return cls(
+            token_type=pair.token_type,
+            access_token=pair.access_token,
+            expires_in=pair.expires_in,
+            refresh_token=pair.refresh_token,
+            amr=list(pair.amr),
+        )
+
+
+class RefreshTokenIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    refresh_token: str = Field(min_length=16, max_length=256)
+
+
+class LoginOut(BaseModel):
+    """Either tokens (``mfa_required`` false) or an MFA challenge to send to /api/auth/mfa/verify."""
+
+    mfa_required: bool
+    tokens: TokensOut | None = None
+    challenge: str | None = None
+    challenge_expires_in: int | None = None
+
+    @classmethod
+    def of(cls, result: TokenPair | MfaChallenge) -> LoginOut:
+        if isinstance(result, MfaChallenge):
+            return cls(mfa_required=True, challenge=result.challenge, challenge_expires_in=result.expires_in)
+        return cls(mfa_required=False, tokens=TokensOut.of(result))

@@ -1,0 +1,32 @@
+"""POST /api/admin/vtubers/{vtuber_id}/approve (admin, MFA). Approve a pending (or reinstate a suspended) VTuber; grants the vtuber role.
+
+A conditional status transition (409 ``VTUBER_STATUS_CONFLICT`` when it does not apply), audited with
+actor, before/after and the request id.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Body
+
+from oshi import vtubers
+from oshi.api import Endpoint
+from vtuber.schemas import AdminVtuberOut, DecisionIn, DecisionOut
+
+endpoint = Endpoint(__name__)
+
+
+@endpoint
+def post_approve(vtuber_id: str, body: Annotated[DecisionIn | None, Body()] = None) -> DecisionOut:
+    decision = vtubers.decide(
+        endpoint.caller().user_id,
+        vtuber_id,
+        "approve",
+        reason=body.reason if body else None,
+        request_id=endpoint.request_id,
+    )
+    return DecisionOut(vtuber=AdminVtuberOut.of(decision.vtuber), role_changed=decision.role_changed)
+
+
+handler = endpoint.lambda_handler

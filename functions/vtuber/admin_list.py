@@ -1,0 +1,33 @@
+"""GET /api/admin/vtubers?status=pending: the screening queue (admins), oldest application first."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from pydantic import BaseModel
+
+from oshi import vtubers
+from oshi.api import Endpoint
+from oshi.models.vtubers import VtuberStatus
+from vtuber.schemas import AdminVtuberOut
+
+endpoint = Endpoint(__name__)
+
+
+class VtuberPage(BaseModel):
+    items: list[AdminVtuberOut]
+    next_cursor: str | None
+
+
+@endpoint
+def get_vtubers(
+    status: Annotated[VtuberStatus, Query()] = VtuberStatus.PENDING,
+    limit: Annotated[int, Query(ge=1, le=vtubers.MAX_PAGE)] = 50,
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+) -> VtuberPage:
+    items, next_cursor = vtubers.list_by_status(status, limit=limit, cursor=cursor)
+    return VtuberPage(items=[AdminVtuberOut.of(v) for v in items], next_cursor=next_cursor)
+
+
+handler = endpoint.lambda_handler

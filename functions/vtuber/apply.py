@@ -1,0 +1,26 @@
+"""POST /api/vtuber/apply: any signed-in user applies to become a VTuber (status ``pending``)."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response
+
+from oshi import vtubers
+from oshi.api import Endpoint
+from vtuber.schemas import ApplyIn, VtuberOut
+
+endpoint = Endpoint(__name__)
+
+
+@endpoint
+def post_apply(body: ApplyIn) -> Response[VtuberOut]:
+    vtuber = vtubers.apply(
+        endpoint.caller().user_id,
+        channel_name=body.channel_name.strip(),
+        channel_url=body.channel_url,
+        description=body.description,
+        request_id=endpoint.request_id,
+    )
+    return Response(status_code=201, content_type="application/json", body=VtuberOut.of(vtuber))
+
+
+handler = endpoint.lambda_handler

@@ -1,0 +1,27 @@
+"""POST /api/vtuber/gacha/create: a gacha with its lineup, rates and reward links, in ONE transaction.
+
+``publish: true`` lists it in the catalogue at once; otherwise it is a draft. Publishes GachaCreated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+from oshi import lineup
+from oshi.api import Endpoint
+from vtuber.schemas import GachaCreateIn, gacha_view
+
+endpoint = Endpoint(__name__)
+
+
+@endpoint
+def post_create(body: GachaCreateIn) -> Response[dict[str, Any]]:
+    gacha, prizes = lineup.create_gacha(
+        endpoint.caller().user_id, body.spec(), publish=body.publish, request_id=endpoint.request_id
+    )
+    return Response(status_code=201, content_type="application/json", body=gacha_view(gacha, prizes))
+
+
+handler = endpoint.lambda_handler

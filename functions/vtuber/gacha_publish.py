@@ -1,0 +1,20 @@
+"""POST /api/vtuber/gacha/{gacha_id}/publish: list a draft in the catalogue (before its sale starts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oshi import lineup
+from oshi.api import Endpoint
+from vtuber.schemas import gacha_view
+
+endpoint = Endpoint(__name__)
+
+
+@endpoint
+def post_publish(gacha_id: str) -> dict[str, Any]:
+    gacha = lineup.publish_gacha(endpoint.caller().user_id, gacha_id, request_id=endpoint.request_id)
+    return gacha_view(gacha, lineup.prizes_of(gacha_id, consistent=True))
+
+
+handler = endpoint.lambda_handler

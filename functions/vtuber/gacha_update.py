@@ -1,0 +1,30 @@
+"""PUT /api/vtuber/gacha/{gacha_id}: replace a gacha's definition while it is editable.
+
+Drafts always; published gachas only before the sale starts (then 409 ``GACHA_FROZEN``). ``version``
+guards against overwriting a concurrent edit (409 ``GACHA_EDIT_CONFLICT``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oshi import lineup
+from oshi.api import Endpoint
+from vtuber.schemas import GachaUpdateIn, gacha_view
+
+endpoint = Endpoint(__name__)
+
+
+@endpoint
+def put_gacha(gacha_id: str, body: GachaUpdateIn) -> dict[str, Any]:
+    gacha, prizes = lineup.update_gacha(
+        endpoint.caller().user_id,
+        gacha_id,
+        body.spec(),
+        expected_version=body.version,
+        request_id=endpoint.request_id,
+    )
+    return gacha_view(gacha, prizes)
+
+
+handler = endpoint.lambda_handler

@@ -1,0 +1,25 @@
+"""GET /api/vtuber/gachas: the caller's own gachas, drafts included, latest sale start first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oshi import catalogue, lineup
+from oshi.api import Endpoint
+
+endpoint = Endpoint(__name__)
+
+
+@endpoint
+def get_own_gachas() -> dict[str, Any]:
+    at = catalogue.now()
+    gachas = lineup.list_own(endpoint.caller().user_id)
+    return {
+        "items": [
+            {**catalogue.summary(g, None, at), "version": int(g.version), "editable": lineup.editable(g, at)}
+            for g in gachas
+        ]
+    }
+
+
+handler = endpoint.lambda_handler

@@ -1,0 +1,218 @@
+"""Request and response shapes shared by the VTuber service's handlers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+from pydantic_core import PydanticCustomError
+
+from oshi import catalogue, lineup
+from oshi.filetypes import FileType
+from oshi.models.assets import Asset
+from oshi.models.gachas import Gacha, Prize
+from oshi.models.vtubers import Vtuber
+from oshi.rates import MAX_PRIZES
+
+ID = r"^[0-9a-z]{26}$"
+
+
+# --- screening ----------------------------------------------------------------------------------------
+class ApplyIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # a "status" in the body never reaches the logic
+
+    channel_name: str = Field(min_length=1, max_length=60)
+    channel_url: str = Field(max_length=300, pattern=r"^https://[^\s/$.?#][^\s]*$")
+    description: str = Field(default="", max_length=2000)
+
+
+class VtuberOut(BaseModel):
+    vtuber_id: str
+    status: str
+    channel_name: str
+    channel_url: str
+    description: str
+    applied_at: datetime
+    decided_at: datetime | None = None
+    reason: str | None = None
+
+    @classmethod
+    def of(cls, v: Vtuber) -> VtuberOut:
+        return cls(
+            vtuber_id=v.vtuber_id,
+            status=v.status,
+            channel_name=v.channel_name,
+            channel_url=v.channel_url,
+            description=v.description or "",
+            applied_at=v.applied_at,
+            decided_at=v.decided_at,
+            reason=v.reason,
+        )
+
+
+class AdminVtuberOut(VtuberOut):
+    user_id: str
+    decided_by: str | None = None
+    storage_bytes: int = 0
+
+    @classmethod
+    def of(cls, v: Vtuber) -> AdminVtuberOut:
+        return cls(
+            **VtuberOut.of(v).model_dump(),
+            user_id=v.user_id,
+            decided_by=v.decided_by,
+            storage_bytes=int(v.storage_bytes or 0),
+        )
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+class RejectIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class DecisionOut(BaseModel):
+    vtuber: AdminVtuberOut
+    role_changed: bool
+
+
+# --- uploads --------------------------------------------------------------------------------------------
+class UploadIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    filename: str = Field(min_length=1, max_length=200)
+    content_type: FileType
+    size_bytes: StrictInt = Field(ge=1)
+
+
+class PresignedPost(BaseModel):
+    method: str = "POST"
+    url: str
+    fields: dict[str, str]
+
+
+class UploadOut(BaseModel):
+    asset_id: str
+    status: str
+    upload: PresignedPost
+    expires_in: int
+    max_bytes: int
+
+
+class AssetOut(BaseModel):
+    asset_id: str
+    filename: str
+    status: str
+    reason: str | None = None
+    reason_code: str | None = None
+    declared_type: str
+    detected_type: str | None = None
+    kind: str | None = None
+    size_bytes: int | None = None
+    created_at: datetime
+    checked_at: datetime | None = None
+
+    @classmethod
+    def of(cls, a: Asset) -> AssetOut:
+        return cls(
+            asset_id=a.asset_id,
+            filename=a.filename,
+            status=a.status,
+            reason=a.reason,
+            reason_code=a.reason_code,
+            declared_type=a.declared_type,
+            detected_type=a.detected_type,
+            kind=a.kind,
+            size_bytes=int(a.size_bytes) if a.size_bytes is not None else None,
+            created_at=a.created_at,
+            checked_at=a.checked_at,
+        )
+
+
+# --- gachas ---------------------------------------------------------------------------------------------
+class PrizeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=100)
+    rarity: str = Field(min_length=1, max_length=8)
+    rate_ppm: StrictInt
+    asset_ids: list[str] = Field(min_length=1, max_length=lineup.MAX_ASSETS_PER_PRIZE)
+    stock: StrictInt | None = None
+
+
+class GuaranteeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    min_rarity: str = Field(min_length=1, max_length=8)
+
+
+class GachaIn(BaseModel):
+    """Unknown fields are refused, and any field about collecting a set is named as a complete gacha."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=100)
+    description: str = Field(default="", max_length=2000)
+    price_single: StrictInt
+    price_ten: StrictInt
+    medals_per_draw: StrictInt = 1
+    starts_at: datetime
+    ends_at: datetime
+    total_stock: StrictInt | None = None
+    prizes: list[PrizeIn] = Field(min_length=1, max_length=MAX_PRIZES)
+    guarantee: GuaranteeIn | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_complete_gacha(cls, data: Any) -> Any:
+        found = lineup.complete_gacha_fields(data)
+        if found:
+            raise PydanticCustomError(
+                "complete_gacha_forbidden",
+                "Granting anything for collecting a set of random prizes (complete gacha) is prohibited: {fields}",
+                {"fields": ", ".join(p["field"] for p in found)},
+            )
+        return data
+
+    def spec(self) -> lineup.GachaSpec:
+        return lineup.GachaSpec(
+            title=self.title,
+            description=self.description,
+            price_single=self.price_single,
+            price_ten=self.price_ten,
+            medals_per_draw=self.medals_per_draw,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            total_stock=self.total_stock,
+            guarantee_min_rarity=self.guarantee.min_rarity if self.guarantee else None,
+            prizes=tuple(
+                lineup.PrizeSpec(p.name, p.rarity, p.rate_ppm, tuple(p.asset_ids), p.stock)
+                for p in self.prizes
+            ),
+        )
+
+
+class GachaCreateIn(GachaIn):
+    publish: bool = False
+
+
+class GachaUpdateIn(GachaIn):
+    version: StrictInt | None = None  # the version the editor loaded; a stale one is 409
+
+
+def gacha_view(gacha: Gacha, prizes: list[Prize]) -> dict[str, Any]:
+    """The VTuber's view: exactly what the catalogue will disclose, plus editing state and assets."""
+    at = catalogue.now()
+    document = catalogue.disclosure(gacha, prizes, None, at).document
+    assets = {p.prize_id: list(p.asset_ids) for p in prizes}
+    for row in document["prizes"]:
+        row["asset_ids"] = assets.get(row["prize_id"], [])
+    return {
+        **document,
+        "version": int(gacha.version),
+        "editable": lineup.editable(gacha, at),
+        "medals_per_draw": int(gacha.medals_per_draw),
+        "total_stock": int(gacha.total_stock) if gacha.total_stock is not None else None,
+    }

@@ -1,0 +1,75 @@
+"""Secrets of the auth service (JWT key sets, the TOTP data key) and who may read which."""
+
+from __future__ import annotations
+
+import json
+
+from aws_cdk import RemovalPolicy, SecretValue
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
+
+from infra.constructs.nag import acknowledge
+from oshi.mfa import key_secret_name as mfa_key_secret_name
+from oshi.settings import Settings
+
+# Placeholders (no key material): the deployer writes the real values after the first deploy
+# (docs/deploy.md). Until then the authorizer finds no key and denies every token.
+_EMPTY_PRIVATE = json.dumps({"active_kid": None, "keys": {}})
+_EMPTY_KEYS = json.dumps({"keys": {}})
+
+
+class AuthSecrets(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, settings: Settings) -> None:
+        super().__init__(scope, construct_id)
+        removal = RemovalPolicy.RETAIN if settings.stage == "prod" else RemovalPolicy.DESTROY
+        self.jwt_private_keys = self._secret(
+            "JwtPrivateKeys",
+            settings.jwt_private_keys_secret,
+            "JWT signing keys (ES256 PEMs by kid, active_kid): auth service only",
+            _EMPTY_PRIVATE,
+            removal,
+        )
+        self.jwt_public_keys = self._secret(
+            "JwtPublicKeys",
+            settings.jwt_public_keys_secret,
+            "JWT verification keys (PEMs by kid): the authorizer",
+            _EMPTY_KEYS,
+            removal,
+        )
+        self.mfa_key = self._secret(
+            "MfaDataKey",
+            mfa_key_secret_name(settings),
+            "Data key that encrypts the fans' TOTP secrets (oshi.mfa): auth service only",
+            _EMPTY_PRIVATE,
+            removal,
+        )
+
+    def _secret(
+        self, construct_id: str, name: str, description: str, placeholder: str, removal: RemovalPolicy
+    ) -> secretsmanager.Secret:
+        secret = secretsmanager.Secret(
+            self,
+            construct_id,
+            secret_name=name,
+            description=description,
+            secret_string_value=SecretValue.unsafe_plain_text(placeholder),
+            removal_policy=removal,
+        )
+        acknowledge(
+            secret,
+            "AwsSolutions-SMG4",
+            "Key sets are rotated by adding a new kid and switching active_kid "
+            "(docs/deploy.md, oshi.tokens); a rotation Lambda would cut live sessions.",
+        )
+        return secret
+
+    def grant_token_issuer(self, grantee: iam.IGrantable) -> None:
+        """Functions of the auth service: sign tokens, verify them, and read/write TOTP secrets."""
+        self.jwt_private_keys.grant_read(grantee)
+        self.jwt_public_keys.grant_read(grantee)
+        self.mfa_key.grant_read(grantee)
+
+    def grant_verifier(self, grantee: iam.IGrantable) -> None:
+        """The authorizer: the public keys, nothing else."""
+        self.jwt_public_keys.grant_read(grantee)

@@ -1,0 +1,105 @@
+"""The event bus, its archive, and for each consumer of ``oshi.topology.CONSUMERS``: rule -> queue -> function."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra.constructs.functions import FunctionFactory, function_id
+from infra.constructs.monitoring import Monitoring
+from oshi import topology
+from oshi.settings import Settings
+
+RULE_TARGET_RETRY_ATTEMPTS = 8
+RULE_TARGET_MAX_EVENT_AGE = Duration.hours(24)
+DLQ_RETENTION = Duration.days(14)  # the SQS maximum: time for an operator to redrive
+
+
+class Events(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: Settings,
+        factory: FunctionFactory,
+        monitoring: Monitoring,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        prod = settings.stage == "prod"
+        self.bus = events.EventBus(self, "Bus", event_bus_name=settings.bus_name)
+        self.bus.archive(
+            "Archive",
+            event_pattern=events.EventPattern(source=[settings.event_source]),
+            retention=Duration.days(365 if prod else 30),
+            description="Every domain event, for replay after a fix",
+        )
+        self.queues: dict[str, sqs.Queue] = {}
+        self.dead_letter_queues: dict[str, sqs.Queue] = {}
+        self.consumers: dict[str, lambda_.Function] = {}
+        # Read at construction time (not import time) so tests can substitute the topology.
+        for consumer in topology.CONSUMERS:
+            cid = function_id(consumer.queue)
+            dlq = sqs.Queue(
+                self,
+                f"{cid}Dlq",
+                queue_name=settings.queue_name(f"{consumer.queue}-dlq"),
+                encryption=sqs.QueueEncryption.SQS_MANAGED,
+                enforce_ssl=True,
+                retention_period=DLQ_RETENTION,
+                removal_policy=RemovalPolicy.RETAIN if prod else RemovalPolicy.DESTROY,
+            )
+            queue = sqs.Queue(
+                self,
+                f"{cid}Queue",
+                queue_name=settings.queue_name(consumer.queue),
+                encryption=sqs.QueueEncryption.SQS_MANAGED,
+                enforce_ssl=True,
+                visibility_timeout=Duration.seconds(consumer.visibility_timeout_seconds),
+                dead_letter_queue=sqs.DeadLetterQueue(
+                    queue=dlq, max_receive_count=consumer.max_receive_count
+                ),
+                removal_policy=RemovalPolicy.RETAIN if prod else RemovalPolicy.DESTROY,
+            )
+            events.Rule(
+                self,
+                f"{cid}Rule",
+                event_bus=self.bus,
+                description=f"{', '.join(consumer.detail_types)} -> {consumer.queue}",
+                event_pattern=events.EventPattern(
+                    source=[settings.event_source], detail_type=list(consumer.detail_types)
+                ),
+                # Without a DLQ on the target, EventBridge drops an event once its retries run out.
+                # The consumer's DLQ receives the same event JSON, so one redrive path serves both.
+                targets=[
+                    targets.SqsQueue(
+                        queue,
+                        dead_letter_queue=dlq,
+                        retry_attempts=RULE_TARGET_RETRY_ATTEMPTS,
+                        max_event_age=RULE_TARGET_MAX_EVENT_AGE,
+                    )
+                ],
+            )
+            function = factory.build(
+                self,
+                consumer.handler,
+                memory_mb=consumer.memory_mb,
+                timeout_seconds=consumer.timeout_seconds,
+            )
+            function.add_event_source(
+                sources.SqsEventSource(queue, batch_size=consumer.batch_size, report_batch_item_failures=True)
+            )
+            monitoring.alarm(
+                self,
+                f"{cid}DlqAlarm",
+                metric=dlq.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
+                description=f"{settings.queue_name(consumer.queue)}: messages in the dead-letter queue",
+            )
+            self.queues[consumer.queue] = queue
+            self.dead_letter_queues[consumer.queue] = dlq
+            self.consumers[consumer.handler] = function

@@ -1,0 +1,98 @@
+"""Gachas and their lineups.
+
+``Gacha`` carries the frozen rate table (``rate_table``: the exact document ``oshi.fairness`` hashes,
+prizes in lineup order with integer ppm, and the guarantee rule with its derived slot table), its
+``rate_table_version`` (bumped on every lineup edit before the sale) and ``rate_table_hash``, so the draw
+engine builds its cumulative table from one item. ``Prize`` items (``p01``, ``p02``... in lineup order)
+carry names, granted assets (the reward links) and prize stock.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pynamodb.attributes import (
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from oshi.models.base import table_meta
+
+
+class GachaStatus(StrEnum):
+    DRAFT = "draft"  # visible to its VTuber only
+    PUBLISHED = "published"  # in the catalogue; on sale between starts_at and ends_at
+    SUSPENDED = "suspended"  # by an admin: listed, not on sale
+
+
+PUBLIC_LISTING = "public"  # the value of ``listing`` for gachas in the catalogue (absent on drafts)
+
+
+class GachasByVtuber(GlobalSecondaryIndex["Gacha"]):
+    class Meta:
+        index_name = "by-vtuber"
+        projection = AllProjection()
+
+    vtuber_id = UnicodeAttribute(hash_key=True)
+    starts_at = UTCDateTimeAttribute(range_key=True)
+
+
+class GachasInCatalogue(GlobalSecondaryIndex["Gacha"]):
+    """Sparse: only items with ``listing`` (published or suspended gachas) appear."""
+
+    class Meta:
+        index_name = "catalogue"
+        projection = AllProjection()
+
+    listing = UnicodeAttribute(hash_key=True)
+    starts_at = UTCDateTimeAttribute(range_key=True)
+
+
+class Gacha(Model):
+    Meta = table_meta("gachas")
+
+    gacha_id = UnicodeAttribute(hash_key=True)
+    vtuber_id = UnicodeAttribute()
+    owner_user_id = UnicodeAttribute()  # the VTuber's user id (their Vtuber item's key)
+    status = UnicodeAttribute()  # GachaStatus
+    listing = UnicodeAttribute(null=True)
+    title = UnicodeAttribute()
+    description = UnicodeAttribute(default="")
+    price_single = NumberAttribute()  # integer JPY
+    price_ten = NumberAttribute()  # integer JPY
+    medals_per_draw = NumberAttribute(default=1)
+    starts_at = UTCDateTimeAttribute()
+    ends_at = UTCDateTimeAttribute()
+    total_stock = NumberAttribute(null=True)  # draws that may be sold; None = unlimited
+    sold_draws = NumberAttribute(default=0)
+    guarantee_min_rarity = UnicodeAttribute(null=True)
+    prize_count = NumberAttribute()
+    rate_table = JSONAttribute()
+    rate_table_version = NumberAttribute()
+    rate_table_hash = UnicodeAttribute()
+    version = NumberAttribute()  # optimistic concurrency for edits
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    published_at = UTCDateTimeAttribute(null=True)
+
+    by_vtuber = GachasByVtuber()
+    in_catalogue = GachasInCatalogue()
+
+
+class Prize(Model):
+    Meta = table_meta("prizes")
+
+    gacha_id = UnicodeAttribute(hash_key=True)
+    prize_id = UnicodeAttribute(range_key=True)  # p01, p02 ... (lineup order)
+    position = NumberAttribute()
+    name = UnicodeAttribute()
+    rarity = UnicodeAttribute()
+    rate_ppm = NumberAttribute()
+    asset_ids = ListAttribute(of=UnicodeAttribute)  # what the prize grants (validated, owned assets)
+    stock = NumberAttribute(null=True)  # None = unlimited
+    remaining = NumberAttribute(null=True)

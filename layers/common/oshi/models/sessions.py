@@ -1,0 +1,46 @@
+"""Refresh tokens: one item per token (only its SHA-256 is stored) and one item per family (a login).
+
+A token is usable while it is ``active``, unexpired, and its family is not revoked. Rotation marks the
+old token ``rotated`` and points it at its successor; presenting a rotated token again (outside the short
+grace window, see ``oshi.refresh_tokens``) revokes the family, which kills the newest token too.
+Both tables expire items with a DynamoDB TTL; code checks ``expires_at`` itself (TTL deletion is lazy).
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.models import Model
+
+from oshi.models.base import table_meta
+
+
+class RefreshToken(Model):
+    Meta = table_meta("refresh-tokens")
+
+    token_hash = UnicodeAttribute(hash_key=True)  # hex SHA-256 of the opaque token
+    family_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    status = UnicodeAttribute()  # "active" | "rotated"
+    issued_at = NumberAttribute()
+    rotated_at = NumberAttribute(null=True)
+    replaced_by = UnicodeAttribute(null=True)  # successor's hash
+    expires_at = TTLAttribute()
+
+
+class RefreshFamily(Model):
+    Meta = table_meta("refresh-families")
+
+    family_id = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute()
+    amr = ListAttribute(of=UnicodeAttribute)  # how the login was authenticated: ["pwd"] or ["pwd", "mfa"]
+    head = UnicodeAttribute()  # hash of the newest token
+    revoked = BooleanAttribute(default=False)
+    revoked_reason = UnicodeAttribute(null=True)  # "logout" | "reuse" | "user"
+    created_at = NumberAttribute()
+    expires_at = TTLAttribute()

@@ -1,0 +1,49 @@
+"""Accounts: the user item, and one claim item per normalised email (the uniqueness guard).
+
+The email claim and the user are written in ONE transaction with ``attribute_not_exists`` on both, so two
+concurrent registrations of the same address (in any letter case) cannot both succeed.
+Secrets never leave this module's callers: ``oshi.users.UserProfile`` is what the rest of the code sees.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.models import Model
+
+from oshi.models.base import table_meta
+
+
+class User(Model):
+    Meta = table_meta("users")
+
+    user_id = UnicodeAttribute(hash_key=True)
+    email = UnicodeAttribute()  # as typed at sign-up (display); uniqueness is on the normalised form
+    email_normalized = UnicodeAttribute()
+    display_name = UnicodeAttribute()
+    birth_date = UnicodeAttribute()  # ISO date; minors' spending caps are derived from it
+    terms_version = UnicodeAttribute()
+    terms_accepted_at = UTCDateTimeAttribute()
+    created_at = UTCDateTimeAttribute()
+    roles = UnicodeSetAttribute()
+    password_hash = UnicodeAttribute()  # bcrypt
+    # Lockout: failures counted with atomic ADD, lock set by a conditional update (one writer wins).
+    failed_logins = NumberAttribute(default=0)
+    locked_until = NumberAttribute(null=True)  # epoch seconds
+    # MFA: TOTP secrets are AES-GCM ciphertexts (oshi.mfa), never plain text.
+    mfa_enabled = BooleanAttribute(default=False)
+    mfa_secret = UnicodeAttribute(null=True)
+    mfa_pending_secret = UnicodeAttribute(null=True)
+    mfa_last_step = NumberAttribute(null=True)  # last accepted TOTP time step: replay protection
+
+
+class EmailClaim(Model):
+    Meta = table_meta("user-emails")
+
+    email = UnicodeAttribute(hash_key=True)  # normalised: NFKC, stripped, lower case
+    user_id = UnicodeAttribute()
