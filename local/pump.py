@@ -15,10 +15,10 @@ import time
 from typing import Any
 
 from local.apigw import ACCOUNT, FakeLambdaContext
+from oshi import topology
 from oshi.aws import client
 from oshi.observability import logger
 from oshi.settings import get_settings
-from oshi import topology
 from oshi.topology import Consumer
 
 RETRY_BACKOFF_SECONDS = 1

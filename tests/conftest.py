@@ -27,7 +27,9 @@ os.environ.update(
     }
 )
 
+import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from moto import mock_aws
@@ -65,3 +67,21 @@ def fan_token(aws: None) -> str:
 @pytest.fixture
 def admin_token(aws: None) -> str:
     return token_for("admin-1", Role.FAN, Role.ADMIN, mfa=True)
+
+
+@pytest.fixture
+def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DynamoDB applies each write and transaction atomically; in-process moto does not (a thread can
+    switch between its condition check and its write, and a failed transaction restores a snapshot of
+    the whole table). Serialise moto's writes so the test exercises our conditions, not moto's races."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    for name in ("transact_write_items", "put_item", "update_item", "delete_item"):
+        original = getattr(DynamoDBBackend, name)
+
+        def locked(self: Any, *args: Any, __original: Any = original, **kwargs: Any) -> Any:
+            with lock:
+                return __original(self, *args, **kwargs)
+
+        monkeypatch.setattr(DynamoDBBackend, name, locked)

@@ -154,24 +154,6 @@ def test_duplicate_email_differing_only_by_case_is_409(api: Api) -> None:
     assert (response.status, _code(response)) == (409, "EMAIL_TAKEN")
 
 
-@pytest.fixture
-def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
-    """DynamoDB applies each write and transaction atomically; in-process moto does not (a thread can
-    switch between its condition check and its write, and a failed transaction restores a snapshot of
-    the whole table). Serialise moto's writes so the test exercises our conditions, not moto's races."""
-    from moto.dynamodb.models import DynamoDBBackend
-
-    lock = threading.RLock()
-    for name in ("transact_write_items", "put_item", "update_item", "delete_item"):
-        original = getattr(DynamoDBBackend, name)
-
-        def locked(self: Any, *args: Any, __original: Any = original, **kwargs: Any) -> Any:
-            with lock:
-                return __original(self, *args, **kwargs)
-
-        monkeypatch.setattr(DynamoDBBackend, name, locked)
-
-
 def test_concurrent_registrations_of_one_email_exactly_one_succeeds(stack: None, atomic_moto: None) -> None:
     email = _email()
     start = threading.Barrier(6)

@@ -112,7 +112,7 @@ def test_audit_entries_chain_and_tampering_is_detected(aws: None) -> None:
     assert problems == ["seq 1: content does not match its hash"]
 
 
-def test_concurrent_audit_appends_all_land_in_one_unbroken_chain(aws: None) -> None:
+def test_concurrent_audit_appends_all_land_in_one_unbroken_chain(aws: None, atomic_moto: None) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     day = datetime(2026, 11, 30, tzinfo=UTC)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
+import flaky_consumer
 import pytest
 
-import flaky_consumer
-from local.provision import create_events
 from local import pump
+from local.provision import create_events
 from local.pump import deliver_once
 from oshi import events, topology
 from oshi.aws import client
@@ -64,7 +64,7 @@ def test_publish_batches_by_ten(queues: dict[str, str], monkeypatch: pytest.Monk
 
 def test_refused_entries_raise(queues: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     class RefusingEvents:
-        def put_events(self, Entries: list[dict[str, str]]) -> dict[str, object]:  # noqa: N803 - boto3's name
+        def put_events(self, Entries: list[dict[str, str]]) -> dict[str, object]:
             return {"FailedEntryCount": 1, "Entries": [{"ErrorCode": "InternalFailure"} for _ in Entries]}
 
     monkeypatch.setattr(events, "client", lambda name: RefusingEvents())

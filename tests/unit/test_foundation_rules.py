@@ -39,7 +39,7 @@ def test_every_route_is_unique_and_served_by_a_module_that_declares_it() -> None
 
 
 def test_route_lookup_by_unknown_module_names_the_fix() -> None:
-    with pytest.raises(LookupError, match="add it to oshi.routes.ROUTES"):
+    with pytest.raises(LookupError, match=r"add it to oshi\.routes\.ROUTES"):
         route_for_handler("nowhere.nothing")
 
 

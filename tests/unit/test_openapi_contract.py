@@ -12,7 +12,9 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 
 
 def test_committed_openapi_matches_the_code() -> None:
-    assert json.loads(DOC.read_text()) == json.loads(render()), "docs/openapi.json is stale: run `make openapi`"
+    assert json.loads(DOC.read_text()) == json.loads(render()), (
+        "docs/openapi.json is stale: run `make openapi`"
+    )
 
 
 def test_every_route_is_documented_with_its_security() -> None:
