@@ -5,7 +5,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
-PTH = $(shell $(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/oshi-paths.pth
 
 .PHONY: run test lint typecheck pytest synth layer deploy bench openapi clean venv
 
@@ -16,7 +15,9 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
-	printf '%s\n%s\n%s\n' "$(CURDIR)/layers/common" "$(CURDIR)/functions" "$(CURDIR)" > $(PTH)
+	# The same two import roots the Lambda layer and function assets use, plus the repo root (local/, infra/).
+	$(PY) -c 'import sys, sysconfig; open(sysconfig.get_paths()["purelib"] + "/oshi-paths.pth", "w").write("\n".join(sys.argv[1:]) + "\n")' \
+		"$(CURDIR)/layers/common" "$(CURDIR)/functions" "$(CURDIR)"
 	touch $(STAMP)
 
 $(NODE_STAMP): package.json
