@@ -69,7 +69,11 @@ class Route:
 
 
 ANYONE = frozenset({Role.FAN, Role.VTUBER, Role.ADMIN})
-AUTH_THROTTLE = Throttle(rate_per_second=10, burst=20)  # per stage and method; per-IP limits are the WAF's
+AUTH_THROTTLE = Throttle(rate_per_second=10, burst=20)
+PURCHASE_THROTTLE = Throttle(rate_per_second=50, burst=100)  # money paths: tighter than the stage default
+DOWNLOAD_THROTTLE = Throttle(
+    rate_per_second=50, burst=100
+)  # per stage and method; per-IP limits are the WAF's
 
 ROUTES: tuple[Route, ...] = (
     Route(
@@ -256,7 +260,156 @@ ROUTES: tuple[Route, ...] = (
         access=Access.PUBLIC,
         tags=("catalogue",),
     ),
+    Route(
+        "GET",
+        "/api/vtuber/sales",
+        "vtuber.sales",
+        "The VTuber's sales: revenue, draws, fans, top prizes, per day",
+        roles=frozenset({Role.VTUBER}),
+        tags=("vtuber",),
+    ),
+    Route(
+        "POST",
+        "/api/admin/gachas/{gacha_id}/suspend",
+        "vtuber.admin_gacha_suspend",
+        "Stop one gacha's sale (admin)",
+        roles=frozenset({Role.ADMIN}),
+        mfa=True,
+        tags=("admin", "catalogue"),
+    ),
+    # --- purchase and payment (issue 5) ---
+    Route(
+        "POST",
+        "/api/gacha/purchase",
+        "gacha.purchase",
+        "Buy 1 or 10 draws: reserves stock and starts the provider's checkout",
+        throttle=PURCHASE_THROTTLE,
+        tags=("purchase",),
+    ),
+    Route("GET", "/api/gacha/orders", "gacha.orders", "The caller's purchase history", tags=("purchase",)),
+    Route(
+        "GET",
+        "/api/gacha/orders/{order_id}",
+        "gacha.order",
+        "One of the caller's orders: status, and results once drawn",
+        tags=("purchase",),
+    ),
+    Route(
+        "POST",
+        "/api/payment/webhooks/stripe",
+        "payment.webhook_stripe",
+        "Stripe webhook (Stripe-Signature over the raw body)",
+        access=Access.PUBLIC,
+        tags=("payment", "webhook"),
+    ),
+    Route(
+        "POST",
+        "/api/payment/webhooks/komoju",
+        "payment.webhook_komoju",
+        "KOMOJU webhook (X-Komoju-Signature over the raw body)",
+        access=Access.PUBLIC,
+        tags=("payment", "webhook"),
+    ),
+    # --- the draw: admin repair paths (issue 6) and fairness (issue 11) ---
+    Route(
+        "POST",
+        "/api/admin/orders/{order_id}/retry",
+        "gacha.admin_retry",
+        "Redrive a paid order's fulfilment",
+        roles=frozenset({Role.ADMIN}),
+        mfa=True,
+        tags=("admin", "orders"),
+    ),
+    Route(
+        "POST",
+        "/api/admin/orders/{order_id}/refund",
+        "gacha.admin_refund",
+        "Refund an order through its provider, clawing back medals and rewards",
+        roles=frozenset({Role.ADMIN}),
+        mfa=True,
+        tags=("admin", "orders"),
+    ),
+    Route(
+        "GET",
+        "/api/admin/reconciliation",
+        "gacha.admin_reconciliation",
+        "Payments against fulfilment: totals per provider and day, and what needs attention",
+        roles=frozenset({Role.ADMIN}),
+        tags=("admin", "orders"),
+    ),
+    Route(
+        "GET",
+        "/api/gachas/{gacha_id}/fairness",
+        "gacha.fairness",
+        "The server-seed commitment, rate-table history, and the seed once revealed",
+        access=Access.PUBLIC,
+        tags=("fairness",),
+    ),
+    Route(
+        "GET",
+        "/api/gachas/{gacha_id}/stats",
+        "gacha.stats",
+        "Stated against observed rates, with confidence intervals",
+        access=Access.PUBLIC,
+        tags=("fairness",),
+    ),
+    # --- reward box, medals, exchange (issue 7) ---
+    Route(
+        "GET", "/api/rewards/list", "reward.list", "The caller's reward box, newest first", tags=("rewards",)
+    ),
+    Route(
+        "POST",
+        "/api/rewards/download-url",
+        "reward.download_url",
+        "A short-lived signed download URL for one of the caller's rewards",
+        throttle=DOWNLOAD_THROTTLE,
+        tags=("rewards",),
+    ),
+    Route(
+        "GET", "/api/medals", "exchange.medals", "The caller's medal balances per VTuber", tags=("medals",)
+    ),
+    Route(
+        "GET",
+        "/api/medals/{vtuber_id}/history",
+        "exchange.medal_history",
+        "The caller's medal ledger for one VTuber",
+        tags=("medals",),
+    ),
+    Route(
+        "GET",
+        "/api/exchange/items",
+        "exchange.items",
+        "Exchange items on sale for a VTuber, with the caller's counts",
+        tags=("exchange",),
+    ),
+    Route(
+        "POST",
+        "/api/exchange/trade",
+        "exchange.trade",
+        "Trade medals for an item (one transaction)",
+        throttle=PURCHASE_THROTTLE,
+        tags=("exchange",),
+    ),
+    Route(
+        "POST",
+        "/api/vtuber/exchange-items",
+        "vtuber.exchange_item_create",
+        "Create an exchange item for the VTuber's shop",
+        roles=frozenset({Role.VTUBER}),
+        tags=("vtuber", "exchange"),
+    ),
+    Route(
+        "GET",
+        "/api/admin/medals/report",
+        "exchange.admin_medal_report",
+        "Proof that every medal balance equals its ledger's sum",
+        roles=frozenset({Role.ADMIN}),
+        tags=("admin", "medals"),
+    ),
 )
+
+# The WebSocket API for order notifications (route key -> handler module); $connect checks the token.
+WEBSOCKET_ROUTES: dict[str, str] = {"$connect": "gacha.ws_connect", "$disconnect": "gacha.ws_disconnect"}
 
 # Consumers and the authorizer are functions too, but not routes.
 AUTHORIZER_HANDLER = "auth.authorizer"

@@ -31,6 +31,13 @@ class Settings:
     jwt_audience: str = "oshi-gacha-api"
     event_source: str = "oshi.gacha"
     log_level: str = "INFO"
+    # --- payments (issue 5): provider API bases are overridable so the local stand-ins can answer ---
+    stripe_api_base: str = "https://api.stripe.com"
+    komoju_api_base: str = "https://komoju.com"
+    frontend_url: str = "http://localhost:3000"  # where providers send the fan back after checkout
+    # --- rewards (issue 7): CloudFront domain for signed downloads; empty = S3 presigned URLs (local) ---
+    cdn_domain: str = ""
+    cdn_key_pair_id: str = ""
 
     def __post_init__(self) -> None:
         if self.stage not in STAGES:
@@ -68,6 +75,20 @@ class Settings:
     def jwt_public_keys_secret(self) -> str:
         """Public keys: all the authorizer needs."""
         return f"{self.prefix}/jwt/public-keys"
+
+    # --- secrets: one per provider (API key + webhook secret in one JSON document) ---
+    @property
+    def stripe_secret(self) -> str:
+        return f"{self.prefix}/payments/stripe"
+
+    @property
+    def komoju_secret(self) -> str:
+        return f"{self.prefix}/payments/komoju"
+
+    @property
+    def cdn_signing_key_secret(self) -> str:
+        """The CloudFront key group's private key (PEM), for signed download URLs."""
+        return f"{self.prefix}/cdn/signing-key"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

@@ -21,5 +21,25 @@ class Consumer:
     memory_mb: int = 512
 
 
-# Filled in as the services arrive (PaymentCompleted -> fulfilment, GachaCompleted -> notify, ...).
-CONSUMERS: tuple[Consumer, ...] = ()
+@dataclass(frozen=True)
+class Schedule:
+    """A handler run on a timer (an EventBridge schedule on AWS; a thread in the local stack)."""
+
+    name: str
+    handler: str  # module under functions/, "<module>.handler" on Lambda
+    every_minutes: int
+    timeout_seconds: int = 60
+    memory_mb: int = 512
+
+
+CONSUMERS: tuple[Consumer, ...] = (
+    # PaymentCompleted -> the draw (issue 6): one transaction per order, redelivery-safe.
+    Consumer("fulfilment", "gacha.fulfil", ("PaymentCompleted",), max_receive_count=5),
+    # GachaCompleted / OrderRefunded -> WebSocket notification of the fan (issue 6).
+    Consumer("notify", "gacha.notify", ("GachaCompleted", "OrderRefunded"), max_receive_count=3),
+)
+
+SCHEDULES: tuple[Schedule, ...] = (
+    # Releases stock reserved by orders whose payment can no longer complete (issue 5).
+    Schedule("reservation-sweeper", "payment.sweep", every_minutes=5),
+)

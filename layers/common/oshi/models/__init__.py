@@ -8,6 +8,8 @@ from pynamodb.models import Model
 from oshi.models.assets import Asset, StorageUsage
 from oshi.models.audit import AuditEntry
 from oshi.models.gachas import Gacha, Prize
+from oshi.models.orders import Order, ProviderEvent
+from oshi.models.rewards import MedalBalance, MedalLedgerEntry, Reward
 from oshi.models.sessions import RefreshFamily, RefreshToken
 from oshi.models.users import EmailClaim, User
 from oshi.models.vtubers import Vtuber
@@ -25,4 +27,12 @@ def all_models() -> tuple[type[Model], ...]:
         Gacha,
         Prize,
         StorageUsage,
+        Order,
+        ProviderEvent,
+        Reward,
+        MedalBalance,
+        MedalLedgerEntry,
+        # payments (issue 5) models below this line
+        # fulfilment and fairness (issues 6, 11) models below this line
+        # exchange and downloads (issue 7) models below this line
     )

@@ -1,0 +1,111 @@
+"""Orders (one per purchase) and the provider events already applied to them.
+
+An order moves ``PENDING_PAYMENT -> PAID -> FULFILLED``, or ends ``FAILED``, ``EXPIRED`` or ``REFUNDED``;
+never backwards (``oshi.orders`` owns the transitions). Its stock reservation lives as long as the
+payment can still complete and is released exactly once (``reservation_released``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+from oshi.models.base import table_meta
+
+
+class OrderStatus(StrEnum):
+    PENDING_PAYMENT = "PENDING_PAYMENT"
+    PAID = "PAID"
+    FULFILLED = "FULFILLED"
+    FAILED = "FAILED"
+    EXPIRED = "EXPIRED"
+    REFUNDED = "REFUNDED"
+
+
+class Provider(StrEnum):
+    STRIPE = "stripe"
+    KOMOJU = "komoju"
+
+
+class OrdersByFan(GlobalSecondaryIndex["Order"]):
+    """A fan's purchase history, newest first."""
+
+    class Meta:
+        index_name = "by-fan"
+        projection = AllProjection()
+
+    fan_id = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class OrdersAwaitingPayment(GlobalSecondaryIndex["Order"]):
+    """Sparse: only orders whose payment may still complete carry ``awaiting`` (the sweeper's worklist)."""
+
+    class Meta:
+        index_name = "awaiting-payment"
+        projection = KeysOnlyProjection()
+
+    awaiting = UnicodeAttribute(hash_key=True)  # constant "1" while PENDING_PAYMENT, removed after
+    payment_expires_at = UTCDateTimeAttribute(range_key=True)
+
+
+class Order(Model):
+    Meta = table_meta("orders")
+
+    order_id = UnicodeAttribute(hash_key=True)  # ULID: time-sortable, unguessable
+    fan_id = UnicodeAttribute()
+    gacha_id = UnicodeAttribute()
+    vtuber_id = UnicodeAttribute()
+    count = NumberAttribute()  # draws: 1 or 10
+    amount = NumberAttribute()  # integer JPY charged
+    currency = UnicodeAttribute(default="JPY")
+    medals_per_draw = NumberAttribute()  # frozen at purchase
+    provider = UnicodeAttribute()  # Provider
+    payment_method = UnicodeAttribute(null=True)  # card | konbini | paypay
+    provider_session_id = UnicodeAttribute(null=True)  # Stripe Checkout Session / KOMOJU session id
+    provider_payment_id = UnicodeAttribute(null=True)  # Stripe PaymentIntent / KOMOJU payment id
+    redirect_url = UnicodeAttribute(null=True)
+    idempotency_key = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()  # OrderStatus
+    awaiting = UnicodeAttribute(null=True)
+    payment_expires_at = UTCDateTimeAttribute(null=True)
+    reservation_released = BooleanAttribute(default=False)
+    client_seed = UnicodeAttribute(null=True)  # provably fair draws (docs/fairness.md)
+    nonce = NumberAttribute(null=True)  # the fan's per-gacha sequential nonce for this order
+    results = JSONAttribute(null=True)  # the draws, with their proofs, once FULFILLED
+    medals_awarded = NumberAttribute(null=True)
+    failure_reason = UnicodeAttribute(null=True)
+    correlation_id = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    paid_at = UTCDateTimeAttribute(null=True)
+    fulfilled_at = UTCDateTimeAttribute(null=True)
+    refunded_at = UTCDateTimeAttribute(null=True)
+    version = NumberAttribute(default=0)
+
+    by_fan = OrdersByFan()
+    awaiting_payment = OrdersAwaitingPayment()
+
+
+class ProviderEvent(Model):
+    """One item per provider event id: a redelivered webhook finds its event here and changes nothing."""
+
+    Meta = table_meta("provider-events")
+
+    event_key = UnicodeAttribute(hash_key=True)  # "<provider>:<provider event id>"
+    provider = UnicodeAttribute()
+    event_type = UnicodeAttribute()
+    order_id = UnicodeAttribute(null=True)
+    outcome = UnicodeAttribute(null=True)  # what it did: applied | ignored | mismatch ...
+    received_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute(null=True)  # kept well past the providers' redelivery windows
