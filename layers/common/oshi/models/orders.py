@@ -48,6 +48,17 @@ class OrdersByFan(GlobalSecondaryIndex["Order"]):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
+class OrdersByVtuber(GlobalSecondaryIndex["Order"]):
+    """A VTuber's sales (``GET /api/vtuber/sales``), by time."""
+
+    class Meta:
+        index_name = "by-vtuber"
+        projection = AllProjection()
+
+    vtuber_id = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
 class OrdersAwaitingPayment(GlobalSecondaryIndex["Order"]):
     """Sparse: only orders whose payment may still complete carry ``awaiting`` (the sweeper's worklist)."""
 
@@ -94,6 +105,7 @@ class Order(Model):
     version = NumberAttribute(default=0)
 
     by_fan = OrdersByFan()
+    by_vtuber = OrdersByVtuber()
     awaiting_payment = OrdersAwaitingPayment()
 
 

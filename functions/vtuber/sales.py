@@ -1,0 +1,23 @@
+"""GET /api/vtuber/sales?days=30: the calling VTuber's revenue, draws, fans, top prizes and sales per day."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from oshi import catalogue, sales, vtubers
+from oshi.api import Endpoint
+
+endpoint = Endpoint(__name__)
+
+
+@endpoint
+def get_sales(days: Annotated[int, Query(ge=1, le=sales.MAX_DAYS)] = 30) -> dict[str, Any]:
+    vtuber = vtubers.require_approved(endpoint.caller().user_id)
+    until = catalogue.now()
+    return sales.report(vtuber.vtuber_id, until - timedelta(days=days), until)
+
+
+handler = endpoint.lambda_handler
