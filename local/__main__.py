@@ -24,7 +24,7 @@ def main() -> int:
     from local.gateway import serve
     from local.provision import provision
     from local.pump import EventPump
-    from local.seed import seed
+    from local.seed import DEMO_PASSWORD, seed
     from oshi.routes import ROUTES
     from oshi.settings import get_settings
 
@@ -32,7 +32,7 @@ def main() -> int:
     moto.start()
     settings = get_settings()
     queue_urls = provision(settings)
-    accounts = seed()
+    demo = seed()
     pump = EventPump(queue_urls)
     pump.start()
     gateway = serve(config.host, config.port)
@@ -42,9 +42,10 @@ def main() -> int:
     print(f"  OpenAPI    {config.api_url}/api/openapi.json")
     print(f"  moto (AWS) {config.moto_url}  stage={settings.stage}")
     print(f"  routes     {len(ROUTES)}; consumers pumped: {', '.join(queue_urls) or 'none yet'}")
-    print("  demo accounts (bearer tokens, 12 h):")
-    for account in accounts:
-        print(f"    {account.label:7} {account.user_id:12} {account.token}")
+    print(f"  demo gacha {demo.gacha_id} (on sale) by VTuber {demo.vtuber_id}")
+    print(f"  demo accounts (password {DEMO_PASSWORD}; bearer tokens valid 12 h):")
+    for account in demo.accounts:
+        print(f"    {account.label:7} {account.email:20} {account.user_id} {account.token}")
     print("Ctrl-C to stop.", flush=True)
 
     stop = threading.Event()

@@ -22,9 +22,23 @@ class LocalStack:
     moto_url: str
     output: list[str]
 
-    def demo_token(self, label: str) -> str:
-        for line in self.output:
+    def _demo_account(self, label: str) -> list[str]:
+        for line in self.output:  # "    <label> <email> <user id> <token>" in the ready summary
             parts = line.split()
-            if len(parts) == 3 and parts[0] == label and parts[2].startswith("eyJ"):
-                return parts[2]
+            if len(parts) == 4 and parts[0] == label and parts[3].startswith("eyJ"):
+                return parts
         raise LookupError(f"no demo account {label!r} in the local stack's summary")
+
+    def demo_token(self, label: str) -> str:
+        """A bearer token of a demo account: fan, minor, vtuber or admin."""
+        return self._demo_account(label)[3]
+
+    def demo_user_id(self, label: str) -> str:
+        return self._demo_account(label)[2]
+
+    def demo_gacha_id(self) -> str:
+        """The seeded gacha that is on sale."""
+        for line in self.output:
+            if line.strip().startswith("demo gacha "):
+                return line.split()[2]
+        raise LookupError("no demo gacha in the local stack's summary")

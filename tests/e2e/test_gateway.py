@@ -21,7 +21,7 @@ def test_me_over_http_goes_through_the_authorizer(local_stack: LocalStack, http:
         f"{local_stack.api_url}/api/me", headers={"Authorization": f"Bearer {token}"}, timeout=10
     )
     assert response.status_code == 200
-    assert response.json()["user_id"] == "demo-fan"
+    assert response.json()["user_id"] == local_stack.demo_user_id("fan")
     assert http.get(f"{local_stack.api_url}/api/me", timeout=10).status_code == 401
     forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
     response = http.get(
