@@ -41,6 +41,13 @@ def build_document() -> dict[str, Any]:
     for route in ROUTES:
         operation = document["paths"][route.path][route.method.lower()]
         responses = operation.setdefault("responses", {})
+        documented_ok = responses.pop("200", {"description": "Success"})
+        for code in route.success:
+            responses[str(code)] = (
+                {"description": "Not modified: the ETag in If-None-Match still matches"}
+                if code == 304
+                else documented_ok
+            )
         # Powertools documents its own 422 shape; ours is the common error body.
         responses["422"] = {"description": "Validation failed", **error_ref}
         responses.setdefault("4XX", {"description": "Client error", **error_ref})

@@ -45,6 +45,7 @@ class Route:
     timeout_seconds: int = 10
     memory_mb: int = 512
     tags: tuple[str, ...] = field(default=())
+    success: tuple[int, ...] = (200,)  # the 2xx/3xx codes the handler answers with (OpenAPI documents them)
 
     @property
     def is_public(self) -> bool:
@@ -97,6 +98,7 @@ ROUTES: tuple[Route, ...] = (
         access=Access.PUBLIC,
         throttle=AUTH_THROTTLE,
         tags=("auth",),
+        success=(201,),
     ),
     Route(
         "POST",
@@ -151,6 +153,7 @@ ROUTES: tuple[Route, ...] = (
         "VTuber applications by status (screening queue)",
         roles=frozenset({Role.ADMIN}),
         tags=("admin", "vtuber"),
+        success=(201,),
     ),
     Route(
         "POST",
@@ -186,6 +189,7 @@ ROUTES: tuple[Route, ...] = (
         "Start an upload: a presigned S3 POST for one file",
         roles=frozenset({Role.VTUBER}),
         tags=("vtuber",),
+        success=(201,),
     ),
     Route(
         "GET",
@@ -210,6 +214,7 @@ ROUTES: tuple[Route, ...] = (
         "Create a gacha (draft or published) with its lineup and rates",
         roles=frozenset({Role.VTUBER}),
         tags=("vtuber",),
+        success=(201,),
     ),
     Route(
         "GET",
@@ -243,6 +248,7 @@ ROUTES: tuple[Route, ...] = (
         "Listed gachas, paginated",
         access=Access.PUBLIC,
         tags=("catalogue",),
+        success=(200, 304),  # 304 when If-None-Match matches the ETag
     ),
     Route(
         "GET",
@@ -251,6 +257,7 @@ ROUTES: tuple[Route, ...] = (
         "A gacha with its full rate disclosure",
         access=Access.PUBLIC,
         tags=("catalogue",),
+        success=(200, 304),  # 304 when If-None-Match matches the ETag
     ),
     Route(
         "GET",
@@ -259,6 +266,7 @@ ROUTES: tuple[Route, ...] = (
         "A VTuber's public profile and current gachas",
         access=Access.PUBLIC,
         tags=("catalogue",),
+        success=(200, 304),  # 304 when If-None-Match matches the ETag
     ),
     Route(
         "GET",
@@ -285,6 +293,7 @@ ROUTES: tuple[Route, ...] = (
         "Buy 1 or 10 draws: reserves stock and starts the provider's checkout",
         throttle=PURCHASE_THROTTLE,
         tags=("purchase",),
+        success=(201, 200),
     ),
     Route("GET", "/api/gacha/orders", "gacha.orders", "The caller's purchase history", tags=("purchase",)),
     Route(
@@ -397,6 +406,7 @@ ROUTES: tuple[Route, ...] = (
         "Create an exchange item for the VTuber's shop",
         roles=frozenset({Role.VTUBER}),
         tags=("vtuber", "exchange"),
+        success=(201,),
     ),
     Route(
         "GET",
