@@ -29,6 +29,7 @@ os.environ.update(
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -36,22 +37,38 @@ from moto import mock_aws
 from support import Api, token_for
 
 from local.provision import provision
-from oshi import tokens
+from oshi import mfa, tokens
 from oshi.aws import reset_clients
 from oshi.routes import Role
 from oshi.settings import get_settings, reset_settings
 
 
-@pytest.fixture
-def aws() -> Iterator[None]:
+@contextmanager
+def emulated_aws() -> Iterator[None]:
+    """A fresh in-process moto with every resource provisioned, and no cached clients or keys."""
     reset_settings()
     with mock_aws():
         reset_clients()
         tokens.forget_keys()
+        mfa.forget_keys()
         provision(get_settings())
         yield
     reset_clients()
     tokens.forget_keys()
+    mfa.forget_keys()
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    with emulated_aws():
+        yield
+
+
+@pytest.fixture(scope="module")
+def module_aws() -> Iterator[None]:
+    """One emulated AWS for a whole module: for tests that only read, or that never collide (faster)."""
+    with emulated_aws():
+        yield
 
 
 @pytest.fixture

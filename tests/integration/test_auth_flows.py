@@ -8,45 +8,27 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from moto import mock_aws
 from support import Api
 
 from local.dispatch import HttpResponse
-from local.provision import provision
 from oshi import mfa, refresh_tokens, tokens, users
-from oshi.aws import client, reset_clients
+from oshi.aws import client
 from oshi.errors import EmailTaken
 from oshi.models.audit import AuditEntry
 from oshi.models.users import User
 from oshi.routes import Role
-from oshi.settings import get_settings, reset_settings
 
 PASSWORD = "Correct-horse-9"
 T0 = 1_800_000_000.0  # a fixed instant, on a TOTP step boundary (divisible by 30)
 
 
-@pytest.fixture(scope="module")
-def stack() -> Iterator[None]:
-    reset_settings()
-    with mock_aws():
-        reset_clients()
-        tokens.forget_keys()
-        mfa.forget_keys()
-        provision(get_settings())
-        yield
-    reset_clients()
-    tokens.forget_keys()
-    mfa.forget_keys()
-
-
 @pytest.fixture
-def api(stack: None) -> Api:
+def api(module_aws: None) -> Api:
     return Api()
 
 
@@ -154,7 +136,9 @@ def test_duplicate_email_differing_only_by_case_is_409(api: Api) -> None:
     assert (response.status, _code(response)) == (409, "EMAIL_TAKEN")
 
 
-def test_concurrent_registrations_of_one_email_exactly_one_succeeds(stack: None, atomic_moto: None) -> None:
+def test_concurrent_registrations_of_one_email_exactly_one_succeeds(
+    module_aws: None, atomic_moto: None
+) -> None:
     email = _email()
     start = threading.Barrier(6)
 
@@ -312,7 +296,7 @@ def test_refresh_rereads_roles_so_a_granted_role_arrives_at_the_next_refresh(api
     assert tokens.verify_access_token(again["access_token"]).roles == {Role.FAN}
 
 
-def test_get_and_grant_on_an_unknown_user_are_user_not_found(stack: None) -> None:
+def test_get_and_grant_on_an_unknown_user_are_user_not_found(module_aws: None) -> None:
     from oshi.errors import UserNotFound
 
     with pytest.raises(UserNotFound):

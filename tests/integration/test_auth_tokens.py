@@ -10,48 +10,29 @@ from __future__ import annotations
 import base64
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from moto import mock_aws
 from support import Api, token_for
 
 from local.apigw import FakeLambdaContext, method_arn, policy_allows, rest_event, token_authorizer_event
-from local.provision import provision
-from oshi import mfa, tokens
+from oshi import tokens
 from oshi.access import Caller
 from oshi.api import Endpoint
-from oshi.aws import reset_clients
 from oshi.routes import ROUTES, Role, Route
-from oshi.settings import get_settings, reset_settings
-
-
-@pytest.fixture(scope="module")
-def stack() -> Iterator[None]:
-    """One emulated AWS for this module: these tests only read keys, so they can share it (fast)."""
-    reset_settings()
-    with mock_aws():
-        reset_clients()
-        tokens.forget_keys()
-        mfa.forget_keys()
-        provision(get_settings())
-        yield
-    reset_clients()
-    tokens.forget_keys()
-    mfa.forget_keys()
+from oshi.settings import get_settings
 
 
 @pytest.fixture
-def api(stack: None) -> Api:
+def api(module_aws: None) -> Api:
     return Api()
 
 
 @pytest.fixture
-def aws(stack: None) -> None:
+def aws(module_aws: None) -> None:
     """Overrides the per-test moto of conftest with the module's shared one."""
 
 
