@@ -246,3 +246,129 @@ class InvalidCursor(BadRequest):
 class PlatformStorageFull(ServiceUnavailable):
     code = "PLATFORM_STORAGE_FULL"
     default_message = "Uploads are paused: the platform's storage is full. The operators have been alerted."
+
+
+# --- purchase and payment (issue 5: oshi.orders, oshi.spending, oshi.payments) ---------------------------
+class GachaNotOnSale(Conflict):
+    code = "GACHA_NOT_ON_SALE"
+    default_message = "This gacha is not on sale right now."
+
+
+class SoldOut(Conflict):
+    code = "SOLD_OUT"
+    default_message = "Sold out: not enough draws are left. Nothing was charged."
+
+
+class SpendingCapExceeded(DomainError):
+    status = 403
+    code = "SPENDING_CAP_EXCEEDED"
+    default_message = "This purchase would exceed your monthly spending limit; see the remaining allowance."
+
+
+class OrderPending(Conflict):
+    code = "ORDER_PENDING"
+    default_message = "You already have a purchase of this gacha awaiting payment; finish or cancel it first."
+
+
+class OrderNotFound(NotFound):
+    code = "ORDER_NOT_FOUND"
+    default_message = "No such order."
+
+
+class PaymentMethodUnsupported(DomainError):
+    status = 422
+    code = "PAYMENT_METHOD_UNSUPPORTED"
+    default_message = "This provider does not offer that payment method."
+
+
+class PaymentProviderUnavailable(DomainError):
+    status = 502
+    code = "PAYMENT_PROVIDER_UNAVAILABLE"
+    default_message = "The payment provider could not start the checkout; nothing was charged. Retry later."
+
+
+class WebhookSignatureInvalid(BadRequest):
+    code = "WEBHOOK_SIGNATURE_INVALID"
+    default_message = "The webhook signature is missing or invalid."
+
+
+class WebhookInProgress(Conflict):
+    code = "WEBHOOK_IN_PROGRESS"
+    default_message = "This event is being processed by another delivery; retry later."
+
+
+# --- reward box, downloads, medals and the exchange shop (oshi.exchange, oshi.downloads, oshi.ratelimit) ---
+class RewardNotFound(NotFound):
+    """Also the answer for another fan's reward and a revoked one: nothing hints that it exists."""
+
+    code = "REWARD_NOT_FOUND"
+    default_message = "No such reward in your reward box."
+
+
+class ExchangeItemNotFound(NotFound):
+    code = "EXCHANGE_ITEM_NOT_FOUND"
+    default_message = "No such exchange item."
+
+
+class ExchangeItemInvalid(DomainError):
+    status = 422
+    code = "EXCHANGE_ITEM_INVALID"
+    default_message = "The exchange item breaks one or more rules; see details."
+
+
+class InsufficientMedals(Conflict):
+    code = "INSUFFICIENT_MEDALS"
+    default_message = "You do not have enough medals for this trade."
+
+
+class ExchangeLimitReached(Conflict):
+    code = "EXCHANGE_LIMIT_REACHED"
+    default_message = "You have reached this item's exchange limit."
+
+
+class ExchangeSoldOut(Conflict):
+    code = "SOLD_OUT"
+    default_message = "This item is sold out."
+
+
+class ExchangeNotOpen(Conflict):
+    code = "EXCHANGE_NOT_OPEN"
+    default_message = "This item is not on sale yet."
+
+
+class ExchangeClosed(Conflict):
+    code = "EXCHANGE_CLOSED"
+    default_message = "This item is no longer on sale."
+
+
+class IdempotencyKeyRequired(BadRequest):
+    code = "IDEMPOTENCY_KEY_REQUIRED"
+    default_message = "Send an Idempotency-Key header (1-100 printable ASCII characters), new for each trade."
+
+
+class IdempotencyKeyReused(DomainError):
+    status = 422
+    code = "IDEMPOTENCY_KEY_REUSED"
+    default_message = "This Idempotency-Key was already used for a different trade."
+
+
+class TradeBusy(ServiceUnavailable):
+    code = "TRADE_BUSY"
+    default_message = "Too many trades at once on this balance; retry with the same Idempotency-Key."
+
+
+# --- the draw: fulfilment, refunds, fairness (issues 6, 11: oshi.fulfilment, oshi.refunds) ----------------
+class OrderNotRefundable(Conflict):
+    code = "ORDER_NOT_REFUNDABLE"
+    default_message = "This order was never paid, so there is nothing to refund."
+
+
+class OrderNotRetryable(Conflict):
+    code = "ORDER_NOT_RETRYABLE"
+    default_message = "Only a paid order that is not fulfilled yet can be redriven."
+
+
+class RefundFailed(DomainError):
+    status = 502
+    code = "REFUND_FAILED"
+    default_message = "The payment provider refused the refund; nothing was changed."

@@ -13,6 +13,7 @@ import os
 import re
 from dataclasses import dataclass, fields
 from functools import lru_cache
+from typing import Any
 
 ENV_PREFIX = "OSHI_"
 STAGES = ("local", "test", "dev", "prod")
@@ -35,9 +36,14 @@ class Settings:
     stripe_api_base: str = "https://api.stripe.com"
     komoju_api_base: str = "https://komoju.com"
     frontend_url: str = "http://localhost:3000"  # where providers send the fan back after checkout
+    spending_cap_under_16: int = 5000  # JPY a month (oshi.spending); 0 = no cap
+    spending_cap_16_17: int = 10000
     # --- rewards (issue 7): CloudFront domain for signed downloads; empty = S3 presigned URLs (local) ---
     cdn_domain: str = ""
     cdn_key_pair_id: str = ""
+    # --- infra / notifications: set by the CDK stack (AWS) or the local stack; empty = derived/off ---
+    content_bucket_name: str = ""  # globally unique name from CDK; empty = "{prefix}-content"
+    websocket_endpoint: str = ""  # https://{api}.execute-api.{region}.amazonaws.com/{stage} (postToConnection)
 
     def __post_init__(self) -> None:
         if self.stage not in STAGES:
@@ -64,7 +70,7 @@ class Settings:
 
     @property
     def content_bucket(self) -> str:
-        return f"{self.prefix}-content"
+        return self.content_bucket_name or f"{self.prefix}-content"
 
     @property
     def jwt_private_keys_secret(self) -> str:
@@ -86,6 +92,11 @@ class Settings:
         return f"{self.prefix}/payments/komoju"
 
     @property
+    def fairness_key_alias(self) -> str:
+        """The KMS key that encrypts the gachas' server seeds (oshi.fairness_store)."""
+        return f"alias/{self.prefix}-fairness-seeds"
+
+    @property
     def cdn_signing_key_secret(self) -> str:
         """The CloudFront key group's private key (PEM), for signed download URLs."""
         return f"{self.prefix}/cdn/signing-key"
@@ -94,10 +105,16 @@ class Settings:
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         names = {f.name for f in fields(cls)}
-        values = {
+        raw = {
             key[len(ENV_PREFIX) :].lower(): value for key, value in env.items() if key.startswith(ENV_PREFIX)
         }
-        values = {key: value for key, value in values.items() if key in names}
+        values: dict[str, Any] = {key: value for key, value in raw.items() if key in names}
+        for f in fields(cls):  # environment values are strings; integer settings are parsed here, once
+            if f.name in values and f.type in ("int", int):
+                try:
+                    values[f.name] = int(values[f.name])
+                except ValueError:
+                    raise SettingsError(f"{ENV_PREFIX}{f.name.upper()} must be an integer") from None
         values.setdefault(
             "region", env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-northeast-1"
         )

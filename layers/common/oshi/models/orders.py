@@ -77,7 +77,7 @@ class Order(Model):
     fan_id = UnicodeAttribute()
     gacha_id = UnicodeAttribute()
     vtuber_id = UnicodeAttribute()
-    count = NumberAttribute()  # draws: 1 or 10
+    count = NumberAttribute()  # type: ignore[assignment]  # draws: 1 or 10 (shadows Model.count, unused here)
     amount = NumberAttribute()  # integer JPY charged
     currency = UnicodeAttribute(default="JPY")
     medals_per_draw = NumberAttribute()  # frozen at purchase
@@ -103,6 +103,14 @@ class Order(Model):
     fulfilled_at = UTCDateTimeAttribute(null=True)
     refunded_at = UTCDateTimeAttribute(null=True)
     version = NumberAttribute(default=0)
+    # --- payments (issue 5) ---
+    spend_period = UnicodeAttribute(null=True)  # the Spending month (JST) this order's amount counts in
+    pending_claim = UnicodeAttribute(null=True)  # the PurchaseClaim key that guards "one pending order"
+    # --- fulfilment and refunds (issue 6) ---
+    provider_refund_id = UnicodeAttribute(null=True)
+    refund_reason = UnicodeAttribute(null=True)
+    medals_clawed_back = NumberAttribute(null=True)  # taken back from the balance at refund
+    medals_unrecovered = NumberAttribute(null=True)  # already spent when the order was refunded
 
     by_fan = OrdersByFan()
     by_vtuber = OrdersByVtuber()
@@ -121,3 +129,6 @@ class ProviderEvent(Model):
     outcome = UnicodeAttribute(null=True)  # what it did: applied | ignored | mismatch ...
     received_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute(null=True)  # kept well past the providers' redelivery windows
+    # Set when a delivery starts work; ``outcome`` is written only once the work (and its publish) is
+    # done, so a delivery that crashed can be taken over after a lease (oshi.payments.webhooks).
+    claimed_at = UTCDateTimeAttribute(null=True)

@@ -1,0 +1,25 @@
+"""GET /api/gacha/orders: the caller's purchase history, newest first."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from gacha.purchase_schemas import OrderOut, OrderPage
+from oshi import orders
+from oshi.api import Endpoint
+
+endpoint = Endpoint(__name__)
+
+
+@endpoint
+def get_orders(
+    limit: Annotated[int, Query(ge=1, le=orders.MAX_PAGE)] = 20,
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+) -> OrderPage:
+    page, next_cursor = orders.list_for_fan(endpoint.caller().user_id, limit=limit, cursor=cursor)
+    return OrderPage(items=[OrderOut.of(o) for o in page], next_cursor=next_cursor)
+
+
+handler = endpoint.lambda_handler

@@ -1,0 +1,71 @@
+"""Request and response shapes of the purchase and order endpoints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from oshi.models.orders import Order
+
+ID = r"^[0-9a-z]{26}$"
+
+
+class PurchaseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    gacha_id: str = Field(pattern=ID)
+    count: Literal[1, 10]
+    provider: Literal["stripe", "komoju"]
+    payment_method: Literal["card", "konbini", "paypay"] = "card"
+
+
+class OrderOut(BaseModel):
+    order_id: str
+    status: str
+    gacha_id: str
+    vtuber_id: str
+    count: int
+    amount: int
+    currency: str
+    provider: str
+    payment_method: str | None = None
+    redirect_url: str | None = None  # where to send the fan to pay (while PENDING_PAYMENT)
+    payment_expires_at: datetime | None = None
+    created_at: datetime
+    paid_at: datetime | None = None
+    fulfilled_at: datetime | None = None
+    refunded_at: datetime | None = None
+    failure_reason: str | None = None
+    medals_awarded: int | None = None
+    results: Any = None  # the draws, as the draw service wrote them, once FULFILLED
+
+    @classmethod
+    def of(cls, order: Order, *, with_results: bool = False) -> OrderOut:
+        pending = order.status == "PENDING_PAYMENT"
+        return cls(
+            order_id=order.order_id,
+            status=order.status,
+            gacha_id=order.gacha_id,
+            vtuber_id=order.vtuber_id,
+            count=int(order.count),
+            amount=int(order.amount),
+            currency=order.currency,
+            provider=order.provider,
+            payment_method=order.payment_method,
+            redirect_url=order.redirect_url if pending else None,
+            payment_expires_at=order.payment_expires_at if pending else None,
+            created_at=order.created_at,
+            paid_at=order.paid_at,
+            fulfilled_at=order.fulfilled_at,
+            refunded_at=order.refunded_at,
+            failure_reason=order.failure_reason,
+            medals_awarded=int(order.medals_awarded) if order.medals_awarded is not None else None,
+            results=order.results if with_results and order.status == "FULFILLED" else None,
+        )
+
+
+class OrderPage(BaseModel):
+    items: list[OrderOut]
+    next_cursor: str | None = None

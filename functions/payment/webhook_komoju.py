@@ -1,0 +1,22 @@
+"""POST /api/payment/webhooks/komoju: the signature is verified against the raw body before anything is read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oshi.api import Endpoint
+from oshi.payments import webhooks
+from payment.webhook_common import raw_body
+
+endpoint = Endpoint(__name__)
+
+
+@endpoint
+def post_komoju_webhook() -> dict[str, Any]:
+    event = endpoint.app.current_event
+    return webhooks.handle(
+        "komoju", raw_body(event.raw_event), dict(event.headers or {}), endpoint.request_id
+    )
+
+
+handler = endpoint.lambda_handler

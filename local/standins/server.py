@@ -1,0 +1,161 @@
+"""A small threaded HTTP server shared by the stand-ins, and webhook delivery to the local gateway."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+# (status, headers, body) of a delivered webhook; tests plug in an in-process deliverer.
+Deliver = Callable[[str, bytes, dict[str, str]], int]
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+
+    def form(self) -> dict[str, str]:
+        return dict(parse_qsl(self.body.decode(), keep_blank_values=True))
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"{}")
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes
+    content_type: str = "application/json"
+
+    @classmethod
+    def of(cls, status: int, document: Any) -> Reply:
+        return cls(status, json.dumps(document).encode())
+
+    @classmethod
+    def html(cls, status: int, text: str) -> Reply:
+        return cls(status, text.encode(), "text/html; charset=utf-8")
+
+
+Route = tuple[str, re.Pattern[str], Callable[..., Reply]]
+
+
+def http_deliverer(base_url: str) -> Deliver:
+    def deliver(path: str, body: bytes, headers: dict[str, str]) -> int:
+        request = urllib.request.Request(  # noqa: S310 (the local gateway's http URL)
+            base_url.rstrip("/") + path, data=body, method="POST", headers=headers
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (local URL)
+                return int(response.status)
+        except urllib.error.HTTPError as exc:
+            return int(exc.code)
+        except urllib.error.URLError:
+            return 0
+
+    return deliver
+
+
+class StandinServer:
+    """Subclasses list ``routes``: (method, compiled path regex, bound method taking Request + groups)."""
+
+    name = "standin"
+
+    def __init__(self, host: str, port: int, deliver: Deliver) -> None:
+        self.deliver = deliver
+        self.lock = threading.RLock()
+        routes = self.routes()
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:  # quiet
+                return
+
+            def _handle(self, method: str) -> None:
+                parts = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                request = Request(
+                    method,
+                    parts.path,
+                    dict(parse_qsl(parts.query)),
+                    {k.lower(): v for k, v in self.headers.items()},
+                    self.rfile.read(length) if length else b"",
+                )
+                reply = Reply.of(404, {"error": {"message": f"no route {method} {parts.path}"}})
+                for route_method, pattern, fn in routes:
+                    match = pattern.fullmatch(parts.path)
+                    if route_method == method and match:
+                        reply = fn(request, *match.groups())
+                        break
+                self.send_response(reply.status)
+                self.send_header("Content-Type", reply.content_type)
+                self.send_header("Content-Length", str(len(reply.body)))
+                self.end_headers()
+                self.wfile.write(reply.body)
+
+            def do_GET(self) -> None:
+                self._handle("GET")
+
+            def do_POST(self) -> None:
+                self._handle("POST")
+
+        try:
+            self.httpd = ThreadingHTTPServer((host, port), Handler)
+        except OSError:
+            self.httpd = ThreadingHTTPServer((host, 0), Handler)  # fixed port busy: any free port
+        self.httpd.daemon_threads = True
+        self.url = f"http://{host}:{self.httpd.server_address[1]}"
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name=self.name, daemon=True)
+
+    def routes(self) -> list[Route]:
+        raise NotImplementedError
+
+    def start(self) -> StandinServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self.httpd.shutdown()
+            self.httpd.server_close()
+
+    def later(self, fn: Callable[[], Any]) -> None:
+        """Run after the current reply is sent (providers send refund webhooks asynchronously)."""
+        threading.Timer(0.05, fn).start()
+
+
+def nested(form: dict[str, str]) -> dict[str, Any]:
+    """Stripe's form encoding (``a[b][0][c]=v``) back to nested dicts and lists."""
+    root: dict[str, Any] = {}
+    for key, value in form.items():
+        parts = re.findall(r"[^\[\]]+", key)
+        node: Any = root
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            nxt = None if last else parts[index + 1]
+            if isinstance(node, list):
+                position = int(part)
+                while len(node) <= position:
+                    node.append(None)
+                if last:
+                    node[position] = value
+                else:
+                    if node[position] is None:
+                        node[position] = [] if nxt is not None and nxt.isdigit() else {}
+                    node = node[position]
+            else:
+                if last:
+                    node[part] = value
+                else:
+                    node = node.setdefault(part, [] if nxt is not None and nxt.isdigit() else {})
+    return root
