@@ -398,6 +398,7 @@ ROUTES: tuple[Route, ...] = (
         "Trade medals for an item (one transaction)",
         throttle=PURCHASE_THROTTLE,
         tags=("exchange",),
+        success=(201, 200),  # 200: a replayed Idempotency-Key
     ),
     Route(
         "POST",

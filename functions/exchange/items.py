@@ -1,0 +1,27 @@
+"""GET /api/exchange/items?vtuber_id=...: a VTuber's items on sale (or upcoming) with the caller's counts.
+
+Cached privately for the seed's 5 minutes (never across a sale boundary); a trade never reads it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from exchange.schemas import ID, ItemOut, ItemsOut
+from oshi import exchange
+from oshi.api import Endpoint
+
+endpoint = Endpoint(__name__)
+
+
+@endpoint
+def get_items(vtuber_id: Annotated[str, Query(pattern=ID)]) -> Response[ItemsOut]:
+    views, max_age = exchange.list_items(endpoint.caller().user_id, vtuber_id)
+    out = ItemsOut(vtuber_id=vtuber_id, items=[ItemOut.of(v.item, v.your_count, v.state) for v in views])
+    return Response(200, "application/json", out, headers={"Cache-Control": exchange.cache_control(max_age)})
+
+
+handler = endpoint.lambda_handler

@@ -1,0 +1,27 @@
+"""GET /api/medals: the caller's medal balance per VTuber, with totals earned and spent."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response
+
+from exchange.schemas import BalanceOut, BalancesOut
+from oshi import rewards_query
+from oshi.api import Endpoint
+
+endpoint = Endpoint(__name__)
+
+
+@endpoint
+def get_medals() -> Response[BalancesOut]:
+    items = [BalanceOut.of(b) for b in rewards_query.balances(endpoint.caller().user_id)]
+    out = BalancesOut(
+        items=items,
+        total_balance=sum(i.balance for i in items),
+        total_earned=sum(i.earned for i in items),
+        total_spent=sum(i.spent for i in items),
+    )
+    # balances are read consistently and change with every draw and trade: never served from a cache
+    return Response(200, "application/json", out, headers={"Cache-Control": "private, no-cache"})
+
+
+handler = endpoint.lambda_handler

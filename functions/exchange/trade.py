@@ -1,0 +1,40 @@
+"""POST /api/exchange/trade: medals for an item, in one DynamoDB transaction (see oshi.exchange).
+
+201 with the exchange on success; a retry with the same Idempotency-Key gets 200 and the same exchange.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Header
+
+from exchange.schemas import TradeIn, TradeOut
+from oshi import exchange
+from oshi.api import Endpoint
+
+endpoint = Endpoint(__name__)
+
+
+@endpoint
+def post_trade(
+    body: TradeIn,
+    idempotency_key: Annotated[
+        str | None, Header(description="New for each trade; a retry with the same key never trades twice")
+    ] = None,
+) -> Response[TradeOut]:
+    # checked by the logic (400 IDEMPOTENCY_KEY_REQUIRED), declared here so OpenAPI documents it
+    result = exchange.trade(endpoint.caller().user_id, body.item_id, body.quantity, idempotency_key or "")
+    headers = {"Cache-Control": "no-store"}
+    if result.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response(
+        200 if result.replayed else 201,
+        "application/json",
+        TradeOut.of(result.exchange, result.replayed),
+        headers=headers,
+    )
+
+
+handler = endpoint.lambda_handler

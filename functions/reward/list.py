@@ -1,0 +1,33 @@
+"""GET /api/rewards/list: the caller's reward box, newest first, filtered by source and VTuber."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from oshi import rewards_query
+from oshi.api import Endpoint
+from oshi.models.rewards import RewardSource
+from reward.schemas import RewardOut, RewardPage
+
+endpoint = Endpoint(__name__)
+
+
+@endpoint
+def get_rewards(
+    source: Annotated[RewardSource | None, Query()] = None,
+    vtuber_id: Annotated[str | None, Query(pattern=r"^[0-9a-z]{26}$")] = None,
+    limit: Annotated[int, Query(ge=1, le=rewards_query.MAX_PAGE)] = rewards_query.DEFAULT_PAGE,
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+) -> Response[RewardPage]:
+    rewards, next_cursor = rewards_query.list_rewards(
+        endpoint.caller().user_id, source=source, vtuber_id=vtuber_id, limit=limit, cursor=cursor
+    )
+    page = RewardPage(items=[RewardOut.of(r) for r in rewards], next_cursor=next_cursor)
+    # private and revalidated: a new reward must show as soon as the draw lands it
+    return Response(200, "application/json", page, headers={"Cache-Control": "private, no-cache"})
+
+
+handler = endpoint.lambda_handler

@@ -1,0 +1,31 @@
+"""POST /api/vtuber/exchange-items: an approved VTuber adds an item to their exchange shop.
+
+The granted asset must be one of theirs and validated; the window, cost, limit and stock are checked
+with field errors, and complete-gacha terms are refused as for gachas.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+from exchange.schemas import ItemCreateIn, item_created
+from oshi import exchange
+from oshi.api import Endpoint
+
+endpoint = Endpoint(__name__)
+
+
+@endpoint
+def post_exchange_item(body: ItemCreateIn) -> Response[dict[str, Any]]:
+    item = exchange.create_item(
+        endpoint.caller().user_id,
+        body.spec(),
+        raw=endpoint.app.current_event.json_body,
+        request_id=endpoint.request_id,
+    )
+    return Response(status_code=201, content_type="application/json", body=item_created(item))
+
+
+handler = endpoint.lambda_handler
