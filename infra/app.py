@@ -3,7 +3,8 @@
 Context (``-c key=value`` or cdk.json): ``stage`` (dev|prod, default dev), ``layer_dir`` (default
 build/layer, built by ``make layer``), ``frontend_origins`` (CORS; a list or comma-separated),
 ``alert_emails``, ``cdn_public_key`` (PEM, or ``cdn_public_key_file``), ``cdn_domain_name`` and
-``cdn_certificate_arn`` (us-east-1 ACM), ``region``.
+``cdn_certificate_arn`` (us-east-1 ACM), ``cdn_web_acl_arn`` (the ``WebAclArn`` output of the
+``Oshi-<stage>-edge`` stack in us-east-1), ``region``.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from typing import Any
 
 from aws_cdk import Annotations, App, Environment
 
+from infra.constructs.waf import EdgeWafStack
 from infra.stack import ROOT, OshiStack, StackConfig
 from oshi.settings import Settings
 
 DEPLOYABLE_STAGES = ("dev", "prod")
+EDGE_REGION = "us-east-1"  # where CloudFront-scope WAF lives
 
 
 class ConfigError(SystemExit):
@@ -60,6 +63,7 @@ def config_from_context(app: App) -> StackConfig:
         cdn_public_key_pem=public_key,
         cdn_domain_name=_optional(app.node.try_get_context("cdn_domain_name")),
         cdn_certificate_arn=_optional(app.node.try_get_context("cdn_certificate_arn")),
+        cdn_web_acl_arn=_optional(app.node.try_get_context("cdn_web_acl_arn")),
     )
 
 
@@ -84,6 +88,20 @@ def build_app(app: App | None = None) -> tuple[App, OshiStack]:
     )
     if missing_key:
         Annotations.of(stack).add_warning_v2("oshi:cdnSigningKey", message)
+    # CloudFront web ACLs exist only in us-east-1: a small stack there, deployed first (docs/deploy.md).
+    EdgeWafStack(
+        app,
+        f"Oshi-{config.stage}-edge",
+        settings=Settings(stage=config.stage),
+        env=Environment(region=EDGE_REGION),
+        description=f"oshi gacha platform ({config.stage}): CloudFront web ACL (us-east-1)",
+        termination_protection=config.stage == "prod",
+    )
+    if config.cdn_web_acl_arn is None:
+        Annotations.of(stack).add_warning_v2(
+            "oshi:cdnWebAcl",
+            f"no CloudFront web ACL: deploy Oshi-{config.stage}-edge and pass -c cdn_web_acl_arn=<its WebAclArn>",
+        )
     return app, stack
 
 

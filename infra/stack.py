@@ -5,23 +5,55 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aws_cdk import CfnOutput, Stack, Tags
+from aws_cdk import CfnOutput, Duration, NestedStack, Stack, Tags
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from infra.constructs.api import Api
-from infra.constructs.auth import AuthSecrets
+from infra.constructs.api import AUTHORIZER_MEMORY_MB, AUTHORIZER_TIMEOUT_SECONDS, Api
+from infra.constructs.auth import AuthSecrets, PlatformSecrets
 from infra.constructs.data import Data
 from infra.constructs.events import Events
-from infra.constructs.functions import FunctionFactory, service_of
+from infra.constructs.functions import METRICS_NAMESPACE, FunctionFactory
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.storage import Storage
 from infra.constructs.waf import ApiWaf
+from infra.constructs.websocket import WebSocket
+from infra.permissions import check, needs_of
+from oshi import routes, topology
 from oshi.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-# Services whose functions store or read reward files in the content bucket.
-CONTENT_SERVICES = frozenset({"reward", "vtuber"})
+WS_MEMORY_MB = 256
+WS_TIMEOUT_SECONDS = 5
+# (construct id, metric, emitting service, statistic, threshold, description): metrics the code emits.
+BUSINESS_ALARMS = (
+    (
+        "FulfilmentLatencyAlarm",
+        "FulfilmentLatencyMs",
+        "gacha",
+        "p99",
+        3000,
+        "Fulfilment p99 over 3 s (webhook accepted -> GachaCompleted): fans wait for their draw",
+    ),
+    (
+        "PaymentMismatchAlarm",
+        "PaymentMismatches",
+        "payment",
+        "Sum",
+        1,
+        "A payment did not match its order (unknown order, amount mismatch or late payment): check the audit log",
+    ),
+    (
+        "PlatformStorageNearLimitAlarm",
+        "PlatformStorageNearLimit",
+        "vtuber",
+        "Sum",
+        1,
+        "Platform storage above 90 % of its limit: uploads will stop",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +66,7 @@ class StackConfig:
     cdn_public_key_pem: str | None = None
     cdn_domain_name: str | None = None
     cdn_certificate_arn: str | None = None
+    cdn_web_acl_arn: str | None = None  # from the us-east-1 edge stack (infra/constructs/waf.py)
 
 
 class OshiStack(Stack):
@@ -43,6 +76,7 @@ class OshiStack(Stack):
         Tags.of(self).add("app", settings.app_name)
         Tags.of(self).add("stage", settings.stage)
 
+        check_declarations(Data.table_names())
         data = Data(self, "Data", settings=settings)
         monitoring = Monitoring(self, "Monitoring", settings=settings, alert_emails=config.alert_emails)
         factory = FunctionFactory(
@@ -52,7 +86,16 @@ class OshiStack(Stack):
             functions_dir=config.functions_dir,
             layer_dir=config.layer_dir,
         )
-        secrets = AuthSecrets(self, "Auth", settings=settings)
+        auth_secrets = AuthSecrets(self, "Auth", settings=settings)
+        platform_secrets = PlatformSecrets(self, "Secrets", settings=settings)
+        secrets: dict[str, secretsmanager.ISecret] = {
+            "jwt-private": auth_secrets.jwt_private_keys,
+            "jwt-public": auth_secrets.jwt_public_keys,
+            "mfa-key": auth_secrets.mfa_key,
+            "stripe": platform_secrets.stripe,
+            "komoju": platform_secrets.komoju,
+            "cdn-signing-key": platform_secrets.cdn_signing_key,
+        }
         storage = Storage(
             self,
             "Storage",
@@ -60,34 +103,92 @@ class OshiStack(Stack):
             cdn_public_key_pem=config.cdn_public_key_pem,
             cdn_domain_name=config.cdn_domain_name,
             cdn_certificate_arn=config.cdn_certificate_arn,
+            cdn_web_acl_arn=config.cdn_web_acl_arn,
         )
         events = Events(self, "Events", settings=settings, factory=factory, monitoring=monitoring)
+
+        # Route functions live here; the REST API's methods and resources (several per route) fill a
+        # nested stack, so neither template nears CloudFormation's 500-resource limit.
+        route_scope = Construct(self, "Routes")
+        route_functions = {
+            route.handler: factory.build(
+                route_scope, route.handler, memory_mb=route.memory_mb, timeout_seconds=route.timeout_seconds
+            )
+            for route in routes.ROUTES
+        }
+        authorizer = factory.build(
+            route_scope,
+            routes.AUTHORIZER_HANDLER,
+            memory_mb=AUTHORIZER_MEMORY_MB,
+            timeout_seconds=AUTHORIZER_TIMEOUT_SECONDS,
+        )
+        api_stack = NestedStack(self, "RestApi", description=f"oshi {settings.stage}: REST API methods")
         api = Api(
-            self,
+            api_stack,
             "Api",
             settings=settings,
-            factory=factory,
+            functions=route_functions,
+            authorizer_function=authorizer,
             monitoring=monitoring,
             frontend_origins=config.frontend_origins,
         )
-        ApiWaf(self, "Waf", settings=settings, stage=api.rest_api.deployment_stage)
+        ApiWaf(api_stack, "Waf", settings=settings, stage=api.rest_api.deployment_stage)
 
-        # Grants. TODO: finer scopes once oshi.routes.Route / topology.Consumer declare the tables,
-        # secrets and bucket access each handler uses (then no function gets more than its own list).
-        workers: dict[str, lambda_.Function] = {**api.functions, **events.consumers}
+        ws_functions = {
+            handler: factory.build(self, handler, memory_mb=WS_MEMORY_MB, timeout_seconds=WS_TIMEOUT_SECONDS)
+            for handler in routes.WEBSOCKET_ROUTES.values()
+        }
+        websocket = WebSocket(
+            self,
+            "WebSocket",
+            settings=settings,
+            connect=ws_functions[routes.WEBSOCKET_ROUTES["$connect"]],
+            disconnect=ws_functions[routes.WEBSOCKET_ROUTES["$disconnect"]],
+        )
+        validator = factory.build(
+            self,
+            topology.UPLOAD_VALIDATION.handler,
+            memory_mb=topology.UPLOAD_VALIDATION.memory_mb,
+            timeout_seconds=topology.UPLOAD_VALIDATION.timeout_seconds,
+        )
+        storage.wire_upload_validation(settings, monitoring, validator)
+
+        # Grants, each derived from the handler's entry in infra/permissions.py and nothing else.
+        workers: dict[str, lambda_.Function] = {
+            **route_functions,
+            routes.AUTHORIZER_HANDLER: authorizer,
+            **events.consumers,
+            **events.schedules,
+            **ws_functions,
+            topology.UPLOAD_VALIDATION.handler: validator,
+        }
         for handler, function in workers.items():
-            data.grant_read_write(function, function.role or function)
-            events.bus.grant_put_events_to(function)
-            service = service_of(handler)
-            if service == "auth":
-                secrets.grant_token_issuer(function)
-            if service in CONTENT_SERVICES:
-                storage.grant_objects(function, function.role or function)
-        secrets.grant_verifier(api.authorizer_function)
-        for function in workers.values():
+            needs = needs_of(handler)
+            role = function.role
+            assert role is not None
+            data.grant(role, role, needs)
+            for name in sorted(needs.secrets):
+                secrets[name].grant_read(role)
+            for access in needs.objects:
+                storage.grant_prefix(role, role, access)
+            if needs.put_events:
+                events.bus.grant_put_events_to(role)
+            for queue in sorted(needs.queues):
+                events.queues[queue].grant_send_messages(role)
+                events.dead_letter_queues[queue].grant_consume_messages(role)
+            if needs.manage_connections:
+                websocket.grant_manage_connections(role, role)
+                function.add_environment("OSHI_WEBSOCKET_ENDPOINT", websocket.callback_url)
+            if needs.cdn and storage.public_key is not None:
+                function.add_environment("OSHI_CDN_DOMAIN", storage.distribution.distribution_domain_name)
+                function.add_environment("OSHI_CDN_KEY_PAIR_ID", storage.public_key.public_key_id)
+            # settings.content_bucket is read by code; the name holds the account, known at deploy time.
+            function.add_environment("OSHI_CONTENT_BUCKET_NAME", storage.bucket.bucket_name)
             monitoring.graph(f"{function.node.id} errors", [function.metric_errors()])
+        self._business_alarms(monitoring)
 
         CfnOutput(self, "ApiUrl", value=api.rest_api.url, description="Base URL of the REST API")
+        CfnOutput(self, "WebSocketUrl", value=websocket.stage.url, description="wss:// URL for notifications")
         CfnOutput(
             self,
             "CdnDomain",
@@ -106,3 +207,35 @@ class OshiStack(Stack):
                 value=storage.public_key.public_key_id,
                 description="Key pair id for CloudFront signed URLs",
             )
+
+    def _business_alarms(self, monitoring: Monitoring) -> None:
+        """Alarms on the metrics the services emit (Powertools: namespace OshiGacha, dimension service)."""
+        for construct_id, name, service, statistic, threshold, description in BUSINESS_ALARMS:
+            monitoring.alarm(
+                self,
+                construct_id,
+                metric=cloudwatch.Metric(
+                    namespace=METRICS_NAMESPACE,
+                    metric_name=name,
+                    dimensions_map={"service": service},
+                    statistic=statistic,
+                    period=Duration.minutes(5),
+                ),
+                threshold=threshold,
+                description=description,
+            )
+
+
+def check_declarations(tables: set[str]) -> None:
+    """Refuse to synth when a handler has no (or a wrong) entry in infra/permissions.py."""
+    handlers = [
+        *(route.handler for route in routes.ROUTES),
+        routes.AUTHORIZER_HANDLER,
+        *(consumer.handler for consumer in topology.CONSUMERS),
+        *(schedule.handler for schedule in topology.SCHEDULES),
+        *routes.WEBSOCKET_ROUTES.values(),
+        topology.UPLOAD_VALIDATION.handler,
+    ]
+    problems = check(handlers, tables)
+    if problems.missing or problems.unknown_tables or problems.unknown_secrets:
+        raise ValueError(f"infra/permissions.py: {problems}")

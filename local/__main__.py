@@ -23,16 +23,19 @@ def main() -> int:
 
     from local.gateway import serve
     from local.provision import provision
-    from local.pump import EventPump
+    from local.pump import EventPump, start_extras
     from local.seed import DEMO_PASSWORD, seed
+    from local.standins import start_standins
     from oshi.routes import ROUTES
     from oshi.settings import get_settings
 
+    standins = start_standins(config.api_url)  # Stripe and KOMOJU stand-ins; sets the adapters' API bases
     moto = ThreadedMotoServer(ip_address=config.host, port=config.moto_port, verbose=False)
     moto.start()
     settings = get_settings()
     queue_urls = provision(settings)
     demo = seed()
+    extras = start_extras(config.host, config.port, queue_urls)  # WebSocket API, S3 uploads, schedules
     pump = EventPump(queue_urls)
     pump.start()
     gateway = serve(config.host, config.port)
@@ -41,6 +44,8 @@ def main() -> int:
     print(f"  API        {config.api_url}  (try {config.api_url}/api/health)")
     print(f"  OpenAPI    {config.api_url}/api/openapi.json")
     print(f"  moto (AWS) {config.moto_url}  stage={settings.stage}")
+    print(standins.summary())
+    print(extras.summary())
     print(f"  routes     {len(ROUTES)}; consumers pumped: {', '.join(queue_urls) or 'none yet'}")
     print(f"  demo gacha {demo.gacha_id} (on sale) by VTuber {demo.vtuber_id}")
     print(f"  demo accounts (password {DEMO_PASSWORD}; bearer tokens valid 12 h):")
@@ -54,6 +59,7 @@ def main() -> int:
         stop.wait()
     gateway.shutdown()
     pump.stop()
+    extras.stop()
     moto.stop()
     return 0
 

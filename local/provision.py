@@ -127,9 +127,32 @@ def create_secrets(settings: Settings) -> None:
     secrets.create_secret(Name=settings.jwt_public_keys_secret, SecretString=public_value)
 
 
+def create_payment_secrets(settings: Settings) -> None:
+    """The providers' API keys and webhook secrets: the stand-ins' documented local defaults."""
+    from local.standins.defaults import secret_documents
+
+    secrets = client("secretsmanager")
+    existing = {s["Name"] for s in secrets.list_secrets().get("SecretList", [])}
+    for attribute, document in secret_documents().items():
+        name = getattr(settings, attribute)
+        if name not in existing:
+            secrets.create_secret(Name=name, SecretString=document)
+
+
+def create_fairness_key(settings: Settings) -> None:
+    """The KMS key (by alias) that encrypts the gachas' server seeds (oshi.fairness_store)."""
+    kms = client("kms")
+    aliases = {a["AliasName"] for a in kms.list_aliases().get("Aliases", [])}
+    if settings.fairness_key_alias not in aliases:
+        key_id = kms.create_key(Description="oshi gacha server seeds")["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName=settings.fairness_key_alias, TargetKeyId=key_id)
+
+
 def provision(settings: Settings) -> dict[str, str]:
     for model in all_models():
         create_table(table_spec(model))
     create_bucket(settings)
     create_secrets(settings)
+    create_fairness_key(settings)
+    create_payment_secrets(settings)
     return create_events(settings)

@@ -1,5 +1,9 @@
 """The local event pump: what EventBridge → SQS → Lambda event source mappings do on AWS.
 
+Also, as on AWS: S3 ObjectCreated under ``uploads/`` → SQS → the upload validator (moto sends bucket
+notifications to SQS; ``wire_upload_validation``), and ``oshi.topology.SCHEDULES`` run every N minutes
+(``SchedulePump``, with ``run_now`` for tests and admins).
+
 moto delivers ``put_events`` to the SQS targets of matching rules, but does not invoke Lambda. The pump
 long-polls each consumer's queue, hands batches to the consumer's real handler as an SQS event, deletes
 what succeeded, and leaves failed messages (``batchItemFailures``, or all of them when the handler
@@ -10,6 +14,8 @@ to the consumer's DLQ, as SQS does.
 from __future__ import annotations
 
 import importlib
+import json
+import os
 import threading
 import time
 from typing import Any
@@ -18,8 +24,8 @@ from local.apigw import ACCOUNT, FakeLambdaContext
 from oshi import topology
 from oshi.aws import client
 from oshi.observability import logger
-from oshi.settings import get_settings
-from oshi.topology import Consumer
+from oshi.settings import Settings, get_settings
+from oshi.topology import Consumer, Schedule
 
 RETRY_BACKOFF_SECONDS = 1
 
@@ -78,6 +84,12 @@ def deliver_once(consumer: Consumer, queue_url: str, wait_seconds: int = 1) -> i
     return len(received)
 
 
+def pumped_consumers(queue_urls: dict[str, str]) -> list[Consumer]:
+    """The bus consumers, plus the S3 upload validator once its queue is wired (``wire_upload_validation``)."""
+    extra = [topology.UPLOAD_VALIDATION] if topology.UPLOAD_VALIDATION.queue in queue_urls else []
+    return [*topology.CONSUMERS, *extra]
+
+
 class EventPump:
     def __init__(self, queue_urls: dict[str, str]) -> None:
         self.queue_urls = queue_urls
@@ -85,7 +97,7 @@ class EventPump:
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
-        for consumer in topology.CONSUMERS:
+        for consumer in pumped_consumers(self.queue_urls):
             thread = threading.Thread(
                 target=self._run, args=(consumer,), name=f"pump-{consumer.queue}", daemon=True
             )
@@ -105,3 +117,143 @@ class EventPump:
         self._stop.set()
         for thread in self._threads:
             thread.join(timeout=3)
+
+
+# --- S3 upload notifications (issue 4) ---
+
+
+def wire_upload_validation(settings: Settings) -> str:
+    """Queue + DLQ for the upload validator and the content bucket's ObjectCreated notification to it.
+
+    Safe to run twice. Returns the queue URL (add it to the pump's ``queue_urls``)."""
+    consumer = topology.UPLOAD_VALIDATION
+    sqs = client("sqs")
+    dlq_url = sqs.create_queue(QueueName=settings.queue_name(f"{consumer.queue}-dlq"))["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(consumer.max_receive_count)}
+    url: str = sqs.create_queue(
+        QueueName=settings.queue_name(consumer.queue),
+        Attributes={
+            "VisibilityTimeout": str(consumer.visibility_timeout_seconds),
+            "RedrivePolicy": json.dumps(redrive),
+        },
+    )["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    client("s3").put_bucket_notification_configuration(
+        Bucket=settings.content_bucket,
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {
+                    "Id": "validate-uploads",
+                    "QueueArn": arn,
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {
+                        "Key": {"FilterRules": [{"Name": "prefix", "Value": topology.UPLOAD_EVENTS_PREFIX}]}
+                    },
+                }
+            ]
+        },
+    )
+    return url
+
+
+# --- schedules ---
+
+
+def scheduled_event(schedule: Schedule) -> dict[str, Any]:
+    """What an EventBridge scheduled rule hands the function (the handlers read nothing from it)."""
+    region = get_settings().region
+    return {
+        "version": "0",
+        "id": f"local-{schedule.name}-{time.time_ns()}",
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": ACCOUNT,
+        "region": region,
+        "resources": [f"arn:aws:events:{region}:{ACCOUNT}:rule/{schedule.name}"],
+        "detail": {},
+    }
+
+
+def run_schedule(schedule: Schedule) -> Any:
+    module = importlib.import_module(schedule.handler)
+    return module.handler(scheduled_event(schedule), FakeLambdaContext(function_name=schedule.name))
+
+
+class SchedulePump:
+    """Runs each schedule's handler every ``every_minutes`` (scaled by ``OSHI_LOCAL_SCHEDULE_SCALE``,
+    e.g. 0.01 to run a 5-minute schedule every 3 s); ``run_now`` runs one immediately."""
+
+    def __init__(self, schedules: tuple[Schedule, ...] | None = None, scale: float | None = None) -> None:
+        self.schedules = {s.name: s for s in (topology.SCHEDULES if schedules is None else schedules)}
+        self.scale = float(os.environ.get("OSHI_LOCAL_SCHEDULE_SCALE", "1")) if scale is None else scale
+        self.runs: dict[str, int] = dict.fromkeys(self.schedules, 0)
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def run_now(self, name: str) -> Any:
+        schedule = self.schedules[name]  # KeyError: no such schedule
+        with self._lock:  # one run of a schedule at a time, as a reserved concurrency of 1 would
+            try:
+                return run_schedule(schedule)
+            finally:
+                self.runs[name] += 1
+
+    def start(self) -> None:
+        for schedule in self.schedules.values():
+            thread = threading.Thread(
+                target=self._run, args=(schedule,), name=f"schedule-{schedule.name}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def _run(self, schedule: Schedule) -> None:
+        interval = max(schedule.every_minutes * 60 * self.scale, 0.5)
+        while not self._stop.wait(interval):
+            try:
+                self.run_now(schedule.name)
+            except Exception:  # noqa: BLE001 - a failed run is logged; the next tick tries again
+                logger.exception("schedule failed", extra={"schedule": schedule.name})
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=3)
+
+
+# --- what local/__main__.py starts besides the bus consumers ---
+
+
+class Extras:
+    def __init__(self, websocket: Any, schedules: SchedulePump) -> None:
+        self.websocket = websocket
+        self.schedules = schedules
+
+    def summary(self) -> str:
+        names = ", ".join(self.schedules.schedules) or "none"
+        return (
+            f"  WebSocket  {self.websocket.url}/?token=<access token>  (@connections at "
+            f"{self.websocket.management_url})\n"
+            f"  schedules  {names}; run one now: POST {self.websocket.management_url}/_local/schedules/<name>\n"
+            f"  uploads    s3://{get_settings().content_bucket}/{topology.UPLOAD_EVENTS_PREFIX} -> "
+            f"{topology.UPLOAD_VALIDATION.handler} (S3 notification -> SQS)"
+        )
+
+    def stop(self) -> None:
+        self.schedules.stop()
+        self.websocket.stop()
+
+
+def start_extras(host: str, api_port: int, queue_urls: dict[str, str]) -> Extras:
+    """The WebSocket API, the S3 upload notification queue (added to ``queue_urls``) and the schedules."""
+    from local.websocket import start_websocket
+
+    settings = get_settings()
+    queue_urls[topology.UPLOAD_VALIDATION.queue] = wire_upload_validation(settings)
+    schedules = SchedulePump()
+    websocket = start_websocket(host, api_port, control={"schedules": schedules.run_now})
+    schedules.start()
+    return Extras(websocket, schedules)

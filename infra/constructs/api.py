@@ -11,7 +11,6 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from infra.constructs.functions import FunctionFactory
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.nag import acknowledge
 from oshi import routes
@@ -40,10 +39,13 @@ class Api(Construct):
         construct_id: str,
         *,
         settings: Settings,
-        factory: FunctionFactory,
+        functions: dict[str, lambda_.Function],
+        authorizer_function: lambda_.Function,
         monitoring: Monitoring,
         frontend_origins: list[str],
     ) -> None:
+        """``functions``: one per route handler, built by the stack (they live in the parent stack; the
+        API's methods and resources fill a nested stack of their own, see infra/stack.py)."""
         super().__init__(scope, construct_id)
         prod = settings.stage == "prod"
         access_logs = logs.LogGroup(
@@ -103,12 +105,7 @@ class Api(Construct):
                 ),
             ),
         )
-        self.authorizer_function = factory.build(
-            self,
-            routes.AUTHORIZER_HANDLER,
-            memory_mb=AUTHORIZER_MEMORY_MB,
-            timeout_seconds=AUTHORIZER_TIMEOUT_SECONDS,
-        )
+        self.authorizer_function = authorizer_function
         self.authorizer = apigateway.TokenAuthorizer(
             self,
             "TokenAuthorizer",
@@ -116,7 +113,7 @@ class Api(Construct):
             identity_source=apigateway.IdentitySource.header("Authorization"),
             results_cache_ttl=AUTHORIZER_CACHE_TTL,
         )
-        self.functions: dict[str, lambda_.Function] = {}
+        self.functions: dict[str, lambda_.Function] = dict(functions)
         self.methods: dict[str, apigateway.Method] = {}
         by_path: dict[str, list[routes.Route]] = defaultdict(list)
         for route in routes.ROUTES:
@@ -124,7 +121,7 @@ class Api(Construct):
         for path, path_routes in by_path.items():
             resource = self.rest_api.root.resource_for_path(path)
             for route in path_routes:
-                self._add_route(resource, route, factory)
+                self._add_route(resource, route)
             self._add_method_not_allowed(resource)
         self._add_gateway_responses(frontend_origins)
         self._suppress_api_wide()
@@ -145,12 +142,8 @@ class Api(Construct):
         )
         monitoring.graph("API latency (p99)", [self.rest_api.metric_latency(statistic="p99")])
 
-    def _add_route(
-        self, resource: apigateway.IResource, route: routes.Route, factory: FunctionFactory
-    ) -> None:
-        function = factory.build(
-            self, route.handler, memory_mb=route.memory_mb, timeout_seconds=route.timeout_seconds
-        )
+    def _add_route(self, resource: apigateway.IResource, route: routes.Route) -> None:
+        function = self.functions[route.handler]
         protected = not route.is_public
         method = resource.add_method(
             route.method,
@@ -161,7 +154,6 @@ class Api(Construct):
             else apigateway.AuthorizationType.NONE,
             operation_name=route.function_id,
         )
-        self.functions[route.handler] = function
         self.methods[route.handler] = method
         if not protected:
             acknowledge(

@@ -73,3 +73,65 @@ class AuthSecrets(Construct):
     def grant_verifier(self, grantee: iam.IGrantable) -> None:
         """The authorizer: the public keys, nothing else."""
         self.jwt_public_keys.grant_read(grantee)
+
+
+# Placeholders the deployer overwrites after the first deploy (docs/deploy.md, "Setting the secrets").
+_EMPTY_PROVIDER = json.dumps({"api_key": "", "webhook_secret": ""})
+_EMPTY_PEM = "not set: put the CloudFront signing key's private PEM here (docs/deploy.md)"
+
+
+class PlatformSecrets(Construct):
+    """Payment providers' keys (one JSON document each) and the CloudFront URL-signing private key."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, settings: Settings) -> None:
+        super().__init__(scope, construct_id)
+        removal = RemovalPolicy.RETAIN if settings.stage == "prod" else RemovalPolicy.DESTROY
+        reason = (
+            "Provider keys are rotated in the provider's dashboard and written here by the deployer "
+            "(docs/deploy.md); a rotation Lambda cannot create provider keys."
+        )
+        self.stripe = self._secret(
+            "StripeKeys",
+            settings.stripe_secret,
+            "Stripe {api_key, webhook_secret}",
+            _EMPTY_PROVIDER,
+            removal,
+            reason,
+        )
+        self.komoju = self._secret(
+            "KomojuKeys",
+            settings.komoju_secret,
+            "KOMOJU {api_key, webhook_secret}",
+            _EMPTY_PROVIDER,
+            removal,
+            reason,
+        )
+        self.cdn_signing_key = self._secret(
+            "CdnSigningKey",
+            settings.cdn_signing_key_secret,
+            "Private PEM of the CloudFront key group's public key: signs reward download URLs",
+            _EMPTY_PEM,
+            removal,
+            "Rotated by adding a new public key to the key group, then replacing this PEM and the "
+            "OSHI_CDN_KEY_PAIR_ID (docs/deploy.md); a rotation Lambda cannot change the key group.",
+        )
+
+    def _secret(
+        self,
+        construct_id: str,
+        name: str,
+        description: str,
+        placeholder: str,
+        removal: RemovalPolicy,
+        reason: str,
+    ) -> secretsmanager.Secret:
+        secret = secretsmanager.Secret(
+            self,
+            construct_id,
+            secret_name=name,
+            description=description,
+            secret_string_value=SecretValue.unsafe_plain_text(placeholder),
+            removal_policy=removal,
+        )
+        acknowledge(secret, "AwsSolutions-SMG4", reason)
+        return secret

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct, IConstruct
 
 from infra.constructs.nag import acknowledge
+from infra.permissions import Needs
 from oshi.models import all_models
 from oshi.models.base import KeyAttr, TableSpec, table_spec
 from oshi.settings import Settings
@@ -31,6 +32,19 @@ TABLE_READ_WRITE = [
     "dynamodb:Scan",
     "dynamodb:UpdateItem",
 ]
+TABLE_READ = [
+    "dynamodb:BatchGetItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DescribeTable",
+    "dynamodb:GetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+]
+AUDIT_TABLE = "audit"
+# PutItem (alone or inside a transaction) to append, reads to show it; never changed or removed.
+AUDIT_APPEND = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"]
+AUDIT_FORBIDDEN = ["dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]
+KEY_READ = ["kms:Decrypt", "kms:DescribeKey"]
 KEY_USE = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"]
 _PROJECTIONS = {"ALL": dynamodb.ProjectionType.ALL, "KEYS_ONLY": dynamodb.ProjectionType.KEYS_ONLY}
 
@@ -51,6 +65,16 @@ class Data(Construct):
             "DataKey",
             alias=f"alias/{settings.prefix}-data",
             description="oshi: encryption at rest for tables, bucket, queues and topics",
+            enable_key_rotation=True,
+            removal_policy=removal,
+        )
+        # Encrypts each gacha's server seed until it is revealed (oshi.fairness_store, issue 11): its own
+        # key, so reading tables never implies reading unrevealed seeds.
+        self.seed_key = kms.Key(
+            self,
+            "FairnessSeedKey",
+            alias=settings.fairness_key_alias,
+            description="oshi: server seeds of provably fair draws (encrypted until revealed)",
             enable_key_rotation=True,
             removal_policy=removal,
         )
@@ -87,31 +111,60 @@ class Data(Construct):
             self.tables[spec.short_name] = table
             self.specs_by_table[table.node.id] = spec
 
-    def grant_read_write(self, grantee: iam.IGrantable, scope: IConstruct) -> None:
-        """Every table, read and write. TODO: scope per route once routes declare the tables they use.
+    @staticmethod
+    def table_names() -> set[str]:
+        return {table_spec(model).short_name for model in all_models()}
 
-        ``scope`` (the function) carries the acknowledgments of the wildcards such a grant must have."""
-        # One statement for all tables (a grant per table repeats the KMS statement and overflows the
-        # role's inline policy size limit into extra managed policies).
-        stack = Stack.of(self)
-        resources: list[str] = []
-        for table in self.tables.values():
-            resources.append(table.table_arn)
-            if self.specs_by_table[table.node.id].indexes:
-                resources.append(f"{table.table_arn}/index/*")
-                logical_id = stack.resolve(stack.get_logical_id(table.node.default_child))  # type: ignore[arg-type]
-                acknowledge(
-                    scope,
-                    f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>/index/*]",
-                    "Queries on the table's own global secondary indexes; index names are part of the "
-                    "model (oshi.models), '/index/*' never reaches another table.",
-                )
-        iam.Grant.add_to_principal(grantee=grantee, actions=TABLE_READ_WRITE, resource_arns=resources)
-        iam.Grant.add_to_principal(grantee=grantee, actions=KEY_USE, resource_arns=[self.key.key_arn])
-        for action in ("kms:GenerateDataKey*", "kms:ReEncrypt*"):
-            acknowledge(
-                scope,
-                f"AwsSolutions-IAM5[Action::{action}]",
-                "Data-key actions CDK grants for tables encrypted with the stack's customer-managed key; "
-                "the resource is that one key.",
+    def grant(self, grantee: iam.IGrantable, scope: IConstruct, needs: Needs) -> None:
+        """The tables ``needs`` names (read or read-write), the audit log append-only, and the key.
+
+        Index ARNs are named one by one (no ``/index/*``), so no wildcard reaches another index."""
+        readable = sorted(needs.read)
+        writable = sorted(needs.write)
+        if readable:
+            iam.Grant.add_to_principal(
+                grantee=grantee, actions=TABLE_READ, resource_arns=self._arns(readable)
             )
+        if writable:
+            iam.Grant.add_to_principal(
+                grantee=grantee, actions=TABLE_READ_WRITE, resource_arns=self._arns(writable)
+            )
+        if needs.audit:
+            iam.Grant.add_to_principal(
+                grantee=grantee, actions=AUDIT_APPEND, resource_arns=self._arns([AUDIT_TABLE])
+            )
+        if readable or writable or needs.audit:
+            write = bool(writable) or needs.audit
+            iam.Grant.add_to_principal(
+                grantee=grantee, actions=KEY_USE if write else KEY_READ, resource_arns=[self.key.key_arn]
+            )
+            if write:
+                for action in ("kms:GenerateDataKey*", "kms:ReEncrypt*"):
+                    acknowledge(
+                        scope,
+                        f"AwsSolutions-IAM5[Action::{action}]",
+                        "Data-key actions CDK grants for tables encrypted with the stack's customer-managed "
+                        "key; the resource is that one key.",
+                    )
+        seed_actions = [f"kms:{action.capitalize()}" for action in sorted(needs.seed_key)]
+        if seed_actions:
+            iam.Grant.add_to_principal(
+                grantee=grantee, actions=seed_actions, resource_arns=[self.seed_key.key_arn]
+            )
+        # Append-only audit log (issue 10): an explicit deny on every function, so no later grant can
+        # allow rewriting history.
+        grantee.grant_principal.add_to_principal_policy(
+            iam.PolicyStatement(
+                effect=iam.Effect.DENY,
+                actions=AUDIT_FORBIDDEN,
+                resources=[self.tables[AUDIT_TABLE].table_arn],
+            )
+        )
+
+    def _arns(self, short_names: list[str]) -> list[str]:
+        arns: list[str] = []
+        for name in short_names:
+            table = self.tables[name]
+            arns.append(table.table_arn)
+            arns.extend(f"{table.table_arn}/index/{index.name}" for index in self.specs[name].indexes)
+        return arns

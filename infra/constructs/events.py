@@ -103,3 +103,31 @@ class Events(Construct):
             self.queues[consumer.queue] = queue
             self.dead_letter_queues[consumer.queue] = dlq
             self.consumers[consumer.handler] = function
+        self.schedules: dict[str, lambda_.Function] = {}
+        # oshi.topology.SCHEDULES: a rate rule on the default bus invokes the function. No DLQ: the next
+        # tick does the same work again (the handlers are idempotent sweeps), and errors alarm below.
+        for schedule in topology.SCHEDULES:
+            cid = function_id(schedule.name)
+            function = factory.build(
+                self, schedule.handler, memory_mb=schedule.memory_mb, timeout_seconds=schedule.timeout_seconds
+            )
+            events.Rule(
+                self,
+                f"{cid}Schedule",
+                description=f"every {schedule.every_minutes} min -> {schedule.handler}",
+                schedule=events.Schedule.rate(Duration.minutes(schedule.every_minutes)),
+                targets=[
+                    targets.LambdaFunction(
+                        function,
+                        retry_attempts=2,
+                        max_event_age=Duration.minutes(max(schedule.every_minutes, 1)),
+                    )
+                ],
+            )
+            monitoring.alarm(
+                self,
+                f"{cid}ErrorsAlarm",
+                metric=function.metric_errors(period=Duration.minutes(15)),
+                description=f"{schedule.name} ({schedule.handler}): failed runs",
+            )
+            self.schedules[schedule.handler] = function

@@ -10,10 +10,16 @@ from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct, IConstruct
 
+from infra.constructs.monitoring import Monitoring
 from infra.constructs.nag import acknowledge
+from infra.permissions import ObjectAccess
+from oshi import topology
 from oshi.settings import Settings
 
 
@@ -27,6 +33,7 @@ class Storage(Construct):
         cdn_public_key_pem: str | None,
         cdn_domain_name: str | None = None,
         cdn_certificate_arn: str | None = None,
+        cdn_web_acl_arn: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         prod = settings.stage == "prod"
@@ -61,7 +68,9 @@ class Storage(Construct):
         self.bucket = s3.Bucket(
             self,
             "Content",
-            bucket_name=settings.content_bucket,
+            # Bucket names are global: account and region make it unique (settings.content_bucket_name
+            # reaches the functions through OSHI_CONTENT_BUCKET_NAME, set by the stack).
+            bucket_name=content_bucket_name(self, settings),
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             encryption=s3.BucketEncryption.KMS,
             encryption_key=self.key,
@@ -117,6 +126,9 @@ class Storage(Construct):
             ),
             **_custom_domain(self, cdn_domain_name, cdn_certificate_arn),
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
+            # A CloudFront web ACL lives in us-east-1 (the Oshi-<stage>-edge stack); its ARN comes in
+            # through context cdn_web_acl_arn (docs/deploy.md).
+            web_acl_id=cdn_web_acl_arn,
             price_class=cloudfront.PriceClass.PRICE_CLASS_200,  # includes Japan and Asia
             enable_logging=True,
             log_bucket=self.logs,
@@ -127,12 +139,14 @@ class Storage(Construct):
             "AwsSolutions-CFR1",
             "Fans may download what they bought from anywhere; no geo restriction.",
         )
-        acknowledge(
-            self.distribution,
-            "AwsSolutions-CFR2",
-            "A CloudFront web ACL must live in us-east-1; follow-up in docs/deploy.md. "
-            "Downloads need a CloudFront signed URL issued by the authenticated API.",
-        )
+        if not cdn_web_acl_arn:
+            acknowledge(
+                self.distribution,
+                "AwsSolutions-CFR2",
+                "The CloudFront web ACL is the us-east-1 stack Oshi-<stage>-edge; until its ARN is passed "
+                "as context cdn_web_acl_arn (docs/deploy.md, step 2) downloads are still limited to "
+                "CloudFront signed URLs issued by the authenticated API.",
+            )
         acknowledge(
             self.distribution,
             "AwsSolutions-CFR4",
@@ -140,20 +154,116 @@ class Storage(Construct):
             "TLS 1.2; with context cdn_domain_name + cdn_certificate_arn the stack sets TLS_V1_2_2021.",
         )
 
-    def grant_objects(self, grantee: iam.IGrantable, scope: IConstruct) -> None:
-        """Read, write and delete reward files (uploads are checked by content, bad ones removed)."""
+    def wire_upload_validation(
+        self, settings: Settings, monitoring: Monitoring, function: lambda_.Function
+    ) -> None:
+        """S3 ObjectCreated under ``uploads/`` -> SQS (with a DLQ) -> the validator (oshi.topology).
+
+        Set on the bucket's own CloudFormation properties rather than with ``add_event_notification``,
+        which would add a CDK-internal Lambda; the queue policy names the bucket by its (known) ARN so
+        there is no dependency cycle, and the bucket waits for the policy."""
+        consumer = topology.UPLOAD_VALIDATION
+        removal = RemovalPolicy.RETAIN if settings.stage == "prod" else RemovalPolicy.DESTROY
+        self.upload_dlq = sqs.Queue(
+            self,
+            "UploadValidationDlq",
+            queue_name=settings.queue_name(f"{consumer.queue}-dlq"),
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+            removal_policy=removal,
+        )
+        self.upload_queue = sqs.Queue(
+            self,
+            "UploadValidationQueue",
+            queue_name=settings.queue_name(consumer.queue),
+            encryption=sqs.QueueEncryption.SQS_MANAGED,  # S3 may send to SSE-SQS queues without a key policy
+            enforce_ssl=True,
+            visibility_timeout=Duration.seconds(consumer.visibility_timeout_seconds),
+            dead_letter_queue=sqs.DeadLetterQueue(
+                queue=self.upload_dlq, max_receive_count=consumer.max_receive_count
+            ),
+            removal_policy=removal,
+        )
+        stack = Stack.of(self)
+        bucket_arn = f"arn:{stack.partition}:s3:::{content_bucket_name(self, settings)}"
+        self.upload_queue.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("s3.amazonaws.com")],
+                actions=["sqs:SendMessage"],
+                resources=[self.upload_queue.queue_arn],
+                conditions={
+                    "ArnEquals": {"aws:SourceArn": bucket_arn},
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                },
+            )
+        )
+        cfn_bucket: s3.CfnBucket = self.bucket.node.default_child  # type: ignore[assignment]
+        cfn_bucket.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(
+            queue_configurations=[
+                s3.CfnBucket.QueueConfigurationProperty(
+                    event="s3:ObjectCreated:*",
+                    queue=self.upload_queue.queue_arn,
+                    filter=s3.CfnBucket.NotificationFilterProperty(
+                        s3_key=s3.CfnBucket.S3KeyFilterProperty(
+                            rules=[
+                                s3.CfnBucket.FilterRuleProperty(
+                                    name="prefix", value=topology.UPLOAD_EVENTS_PREFIX
+                                )
+                            ]
+                        )
+                    ),
+                )
+            ]
+        )
+        policy = self.upload_queue.node.try_find_child("Policy")
+        if policy is not None:
+            self.bucket.node.add_dependency(policy)
+        function.add_event_source(
+            sources.SqsEventSource(
+                self.upload_queue, batch_size=consumer.batch_size, report_batch_item_failures=True
+            )
+        )
+        monitoring.alarm(
+            self,
+            "UploadValidationDlqAlarm",
+            metric=self.upload_dlq.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
+            description=f"{settings.queue_name(consumer.queue)}: uploads that could not be validated (DLQ)",
+        )
+        monitoring.alarm(
+            self,
+            "UploadValidationBacklogAlarm",
+            metric=self.upload_queue.metric_approximate_age_of_oldest_message(period=Duration.minutes(5)),
+            threshold=600,
+            description=f"{settings.queue_name(consumer.queue)}: uploads waiting over 10 minutes for validation",
+        )
+
+    def grant_prefix(self, grantee: iam.IGrantable, scope: IConstruct, access: ObjectAccess) -> None:
+        """``access.actions`` on the objects under one key prefix, and the content key as they need it."""
         iam.Grant.add_to_principal(
             grantee=grantee,
-            actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-            resource_arns=[self.bucket.arn_for_objects("*")],
+            actions=list(access.actions),
+            resource_arns=[self.bucket.arn_for_objects(f"{access.prefix}*")],
         )
-        self.key.grant(grantee, "kms:Decrypt", "kms:GenerateDataKey")
+        key_actions = []
+        if "s3:GetObject" in access.actions:
+            key_actions.append("kms:Decrypt")
+        if "s3:PutObject" in access.actions:
+            key_actions.append("kms:GenerateDataKey")
+        if key_actions:
+            self.key.grant(grantee, *key_actions)
         logical_id = Stack.of(self).resolve(Stack.of(self).get_logical_id(self.bucket.node.default_child))  # type: ignore[arg-type]
         acknowledge(
             scope,
-            f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>/*]",
-            "Objects of the content bucket only; keys are per-VTuber/per-asset ids chosen at runtime.",
+            f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>/{access.prefix}*]",
+            f"Objects under {access.prefix} only (infra/permissions.py); keys are per-VTuber/per-asset ids "
+            "chosen at runtime.",
         )
+
+
+def content_bucket_name(scope: IConstruct, settings: Settings) -> str:
+    stack = Stack.of(scope)
+    return f"{settings.prefix}-content-{stack.account}-{stack.region}"
 
 
 def _custom_domain(scope: Construct, domain: str | None, certificate_arn: str | None) -> dict[str, Any]:

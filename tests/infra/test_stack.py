@@ -24,6 +24,7 @@ from cdk_nag import AwsSolutionsChecks
 
 from infra.app import ConfigError, build_app, config_from_context
 from infra.constructs.functions import asset_excludes
+from infra.permissions import PERMISSIONS, SECRETS, check
 from infra.stack import ROOT, OshiStack, StackConfig
 from oshi import routes, topology
 from oshi.errors import GATEWAY_RESPONSES, error_body
@@ -43,6 +44,7 @@ FAKE_CONSUMER = topology.Consumer(
     timeout_seconds=20,
     memory_mb=1024,
 )
+CDN_WEB_ACL_ARN = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/oshi-prod-cdn/abc"
 # The only statements AWS does not let us scope to a resource (documented in docs/deploy.md).
 ACTIONS_REQUIRING_STAR = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 
@@ -122,8 +124,11 @@ def synth(cli_synth: CliSynth, stub_layer: Path, tmp_path_factory: pytest.TempPa
     )
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(topology, "CONSUMERS", (FAKE_CONSUMER,))
+        patch.setitem(PERMISSIONS, FAKE_CONSUMER.handler, PERMISSIONS["gacha.fulfil"])
         OshiStack(app, "WithConsumer", config=StackConfig(stage="dev", **common), env=env)
-    OshiStack(app, "Prod", config=StackConfig(stage="prod", **common), env=env)
+    OshiStack(
+        app, "Prod", config=StackConfig(stage="prod", cdn_web_acl_arn=CDN_WEB_ACL_ARN, **common), env=env
+    )
     started = time.monotonic()
     try:
         app.synth()
@@ -140,13 +145,42 @@ def synth(cli_synth: CliSynth, stub_layer: Path, tmp_path_factory: pytest.TempPa
         ]
     print(f"synth of 3 stacks with cdk-nag: {time.monotonic() - started:.1f} s")
     templates = {
-        name: json.loads((outdir / f"{stack_id}.template.json").read_text())
+        name: _flattened(outdir, stack_id)
         for name, stack_id in (("dev", "Dev"), ("with_consumer", "WithConsumer"), ("prod", "Prod"))
     }
     yield Synth(outdir, templates, violations)
 
 
 # --- helpers over the template ---------------------------------------------------------------------
+
+
+def _substitute(value: Any, parameters: dict[str, Any]) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"Ref"} and value["Ref"] in parameters:
+            return parameters[value["Ref"]]
+        return {k: _substitute(v, parameters) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute(v, parameters) for v in value]
+    return value
+
+
+def _flattened(outdir: Path, stack_id: str) -> dict[str, Any]:
+    """The stack with its nested stack's resources merged in, its parameters replaced by what the parent
+    passes (so a method's integration names the parent's function as in a single template)."""
+    template = json.loads((outdir / f"{stack_id}.template.json").read_text())
+    resources = dict(template["Resources"])
+    nested_files = sorted(outdir.glob(f"{stack_id}RestApi*.nested.template.json"))
+    stacks = [k for k, r in template["Resources"].items() if r["Type"] == "AWS::CloudFormation::Stack"]
+    assert len(stacks) == len(nested_files) == 1, (stacks, nested_files)
+    for logical_id, path in zip(stacks, nested_files, strict=True):
+        resource = template["Resources"][logical_id]
+        nested = json.loads(path.read_text())
+        parameters = resource["Properties"].get("Parameters", {})
+        del resources[logical_id]
+        for nested_id, nested_resource in nested["Resources"].items():
+            assert nested_id not in resources, nested_id
+            resources[nested_id] = _substitute(nested_resource, parameters)
+    return {**template, "Resources": resources}
 
 
 def _handler_of(synth: Synth, stack: str) -> dict[str, str]:
@@ -211,6 +245,16 @@ def _role_statements(synth: Synth, stack: str, function_logical_id: str) -> list
     return statements
 
 
+def _content_bucket(synth: Synth, stack: str) -> tuple[str, dict[str, Any]]:
+    (found,) = [
+        (k, b)
+        for k, b in synth.resources(stack, "AWS::S3::Bucket").items()
+        if "oshi-dev-content-" in json.dumps(b["Properties"].get("BucketName"))
+        or "oshi-prod-content-" in json.dumps(b["Properties"].get("BucketName"))
+    ]
+    return found
+
+
 def _function_by_handler(synth: Synth, stack: str, handler: str) -> str:
     return next(lid for lid, h in _handler_of(synth, stack).items() if h == handler)
 
@@ -222,14 +266,26 @@ def test_exactly_one_function_per_route_consumer_and_authorizer(synth: Synth) ->
     # No CDK-internal functions (log retention, auto-delete, bucket deployment) are created at all.
     expected = [route.handler for route in routes.ROUTES] + [routes.AUTHORIZER_HANDLER]
     expected += [consumer.handler for consumer in topology.CONSUMERS]
+    expected += [schedule.handler for schedule in topology.SCHEDULES]
+    expected += [*routes.WEBSOCKET_ROUTES.values(), topology.UPLOAD_VALIDATION.handler]
     assert sorted(_handler_of(synth, "dev").values()) == sorted(expected)
-    assert sorted(_handler_of(synth, "with_consumer").values()) == sorted([*expected, FAKE_CONSUMER.handler])
+    real_consumers = [consumer.handler for consumer in topology.CONSUMERS]
+    with_fake = [h for h in expected if h not in real_consumers] + [FAKE_CONSUMER.handler]
+    assert sorted(_handler_of(synth, "with_consumer").values()) == sorted(with_fake)
 
 
 def test_functions_share_runtime_layer_tracing_logs_and_settings(synth: Synth) -> None:
     resources = synth.templates["dev"]["Resources"]
+    content_bucket = _content_bucket(synth, "dev")[0]
     sizes = {route.handler: (route.memory_mb, route.timeout_seconds) for route in routes.ROUTES}
-    env = Settings(stage="dev").to_env()
+    # Set per function by the stack: deploy-time names (bucket, WebSocket endpoint, CDN key pair).
+    overridden = {
+        "OSHI_CONTENT_BUCKET_NAME",
+        "OSHI_WEBSOCKET_ENDPOINT",
+        "OSHI_CDN_DOMAIN",
+        "OSHI_CDN_KEY_PAIR_ID",
+    }
+    env = {k: v for k, v in Settings(stage="dev").to_env().items() if k not in overridden}
     for handler, props in (
         (r["Properties"]["Handler"].removesuffix(".handler"), r["Properties"])
         for r in synth.resources("dev", "AWS::Lambda::Function").values()
@@ -241,6 +297,7 @@ def test_functions_share_runtime_layer_tracing_logs_and_settings(synth: Synth) -
         variables = props["Environment"]["Variables"]
         assert variables["POWERTOOLS_SERVICE_NAME"] == handler.split(".")[0]
         assert {k: variables[k] for k in env} == env
+        assert variables["OSHI_CONTENT_BUCKET_NAME"] == {"Ref": content_bucket}
         log_group = resources[props["LoggingConfig"]["LogGroup"]["Ref"]]
         assert log_group["Properties"]["RetentionInDays"] == 14
         if handler in sizes:
@@ -439,7 +496,9 @@ def test_consumer_wiring_rule_queue_dlq_function_and_alarm(synth: Synth) -> None
     }
     for q in (queue, dlq):
         assert q["Properties"]["SqsManagedSseEnabled"] is True
-    (rule,) = synth.resources(stack, "AWS::Events::Rule").values()
+    (rule,) = [
+        r for r in synth.resources(stack, "AWS::Events::Rule").values() if "EventPattern" in r["Properties"]
+    ]
     assert rule["Properties"]["EventPattern"] == {
         "source": [settings.event_source],
         "detail-type": ["PaymentCompleted", "PaymentRefunded"],
@@ -448,7 +507,11 @@ def test_consumer_wiring_rule_queue_dlq_function_and_alarm(synth: Synth) -> None
     assert target["Arn"] == {"Fn::GetAtt": [queue_id, "Arn"]}
     assert target["RetryPolicy"]["MaximumRetryAttempts"] > 0
     assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [dlq_id, "Arn"]}}
-    (mapping,) = synth.resources(stack, "AWS::Lambda::EventSourceMapping").values()
+    (mapping,) = [
+        m
+        for m in synth.resources(stack, "AWS::Lambda::EventSourceMapping").values()
+        if m["Properties"]["EventSourceArn"] == {"Fn::GetAtt": [queue_id, "Arn"]}
+    ]
     assert mapping["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert mapping["Properties"]["BatchSize"] == 5
     assert mapping["Properties"]["EventSourceArn"] == {"Fn::GetAtt": [queue_id, "Arn"]}
@@ -477,7 +540,8 @@ def test_every_queue_has_a_dlq_and_every_dlq_an_alarm(synth: Synth) -> None:
         assert dlqs <= alarmed, f"{stack}: DLQ without alarm"
         for alarm in synth.resources(stack, "AWS::CloudWatch::Alarm").values():
             assert alarm["Properties"]["AlarmActions"], "alarm notifies nobody"
-    assert len(synth.resources("with_consumer", "AWS::SQS::Queue")) == 2
+    # The fake consumer's queue + DLQ, and the upload validation queue + DLQ.
+    assert len(synth.resources("with_consumer", "AWS::SQS::Queue")) == 4
 
 
 def test_api_5xx_alarm_notifies_the_admin_topic(synth: Synth) -> None:
@@ -506,7 +570,7 @@ def test_authorizer_reads_only_the_public_keys_secret(synth: Synth) -> None:
     public = next(k for k, name in secrets.items() if name == settings.jwt_public_keys_secret)
     private = next(k for k, name in secrets.items() if name == settings.jwt_private_keys_secret)
     statements = _role_statements(synth, "dev", _function_by_handler(synth, "dev", routes.AUTHORIZER_HANDLER))
-    actions = {a.split(":")[0] for s in statements for a in _as_list(s["Action"])}
+    actions = {a.split(":")[0] for s in statements if s["Effect"] == "Allow" for a in _as_list(s["Action"])}
     assert actions == {"logs", "xray", "secretsmanager"}
     secret_resources = [
         s["Resource"] for s in statements if "secretsmanager:GetSecretValue" in _as_list(s["Action"])
@@ -517,7 +581,12 @@ def test_authorizer_reads_only_the_public_keys_secret(synth: Synth) -> None:
         reads_private = any(
             s["Resource"] == {"Ref": private} for s in _role_statements(synth, "dev", function_id)
         )
-        assert reads_private == (handler.startswith("auth.") and handler != routes.AUTHORIZER_HANDLER)
+        assert reads_private == ("jwt-private" in PERMISSIONS[handler].secrets), handler
+    assert {h for h, n in PERMISSIONS.items() if "jwt-private" in n.secrets} == {
+        "auth.login",
+        "auth.refresh",
+        "auth.mfa_verify",
+    }
 
 
 # --- storage -----------------------------------------------------------------------------------------
@@ -525,11 +594,10 @@ def test_authorizer_reads_only_the_public_keys_secret(synth: Synth) -> None:
 
 def test_content_bucket_is_private_encrypted_and_served_through_cloudfront(synth: Synth) -> None:
     buckets = synth.resources("dev", "AWS::S3::Bucket")
-    content_id, content = next(
-        (k, b)
-        for k, b in buckets.items()
-        if b["Properties"].get("BucketName") == Settings(stage="dev").content_bucket
-    )
+    content_id, content = _content_bucket(synth, "dev")
+    # Globally unique: the account and region are part of the name.
+    name = json.dumps(content["Properties"]["BucketName"])
+    assert "oshi-dev-content-" in name and "AWS::AccountId" in name and "ap-northeast-1" in name
     for bucket in buckets.values():
         assert bucket["Properties"]["PublicAccessBlockConfiguration"] == {
             "BlockPublicAcls": True,
@@ -568,11 +636,19 @@ def test_cdk_nag_aws_solutions_has_no_unacknowledged_findings(synth: Synth) -> N
 def test_cfn_lint_finds_no_errors(synth: Synth) -> None:
     from cfnlint.api import ManualArgs, lint
 
-    template = synth.outdir / "Dev.template.json"
-    matches = lint(
-        template.read_text(), config=ManualArgs(regions=["ap-northeast-1"], ignore_checks=["W", "I"])
-    )
-    errors = [f"{m.rule.id} {m.message} ({m.path})" for m in matches if m.rule.id.startswith("E")]
+    errors = []
+    for template in [
+        synth.outdir / "Dev.template.json",
+        *synth.outdir.glob("DevRestApi*.nested.template.json"),
+    ]:
+        matches = lint(
+            template.read_text(), config=ManualArgs(regions=["ap-northeast-1"], ignore_checks=["W", "I"])
+        )
+        errors += [
+            f"{template.name}: {m.rule.id} {m.message} ({m.path})"
+            for m in matches
+            if m.rule.id.startswith("E")
+        ]
     assert errors == []
 
 
@@ -597,3 +673,291 @@ def test_cdk_cli_synth_works_offline_without_credentials(cli_synth: CliSynth) ->
     )
     assert cli_synth.process.returncode == 0, stderr[-4000:]
     assert (cli_synth.outdir / "Oshi-dev.template.json").is_file()
+    # The CloudFront web ACL: its own stack in us-east-1 (CLOUDFRONT scope exists only there).
+    manifest = json.loads((cli_synth.outdir / "manifest.json").read_text())
+    assert manifest["artifacts"]["Oshi-dev-edge"]["environment"].endswith("/us-east-1")
+    edge = json.loads((cli_synth.outdir / "Oshi-dev-edge.template.json").read_text())
+    (acl,) = [r for r in edge["Resources"].values() if r["Type"] == "AWS::WAFv2::WebACL"]
+    assert acl["Properties"]["Scope"] == "CLOUDFRONT"
+    assert any("RateBasedStatement" in rule["Statement"] for rule in acl["Properties"]["Rules"])
+    assert "WebAclArn" in edge["Outputs"]
+
+
+# --- per-function least privilege (infra/permissions.py) ---------------------------------------------
+
+
+def _all_handlers() -> list[str]:
+    return [
+        *(route.handler for route in routes.ROUTES),
+        routes.AUTHORIZER_HANDLER,
+        *(consumer.handler for consumer in topology.CONSUMERS),
+        *(schedule.handler for schedule in topology.SCHEDULES),
+        *routes.WEBSOCKET_ROUTES.values(),
+        topology.UPLOAD_VALIDATION.handler,
+    ]
+
+
+def test_every_handler_has_a_valid_permissions_entry() -> None:
+    tables = {table_spec(model).short_name for model in all_models()}
+    problems = check(_all_handlers(), tables)
+    assert problems.missing == []
+    assert problems.unknown_tables == {}
+    assert problems.unknown_secrets == {}
+    assert all("audit" not in needs.tables for needs in PERMISSIONS.values()), "audit: use audit=True"
+    assert set(SECRETS) == {s for needs in PERMISSIONS.values() for s in needs.secrets}
+
+
+def _table_ids(synth: Synth, stack: str) -> dict[str, str]:
+    """Table logical id -> short name."""
+    prefix = "oshi-dev-" if stack != "prod" else "oshi-prod-"
+    return {
+        k: r["Properties"]["TableName"].removeprefix(prefix)
+        for k, r in synth.resources(stack, "AWS::DynamoDB::Table").items()
+    }
+
+
+def _tables_in(resource: Any, table_ids: dict[str, str]) -> set[str]:
+    text = json.dumps(resource)
+    return {name for logical_id, name in table_ids.items() if f'"{logical_id}"' in text}
+
+
+def test_each_function_reaches_only_its_declared_tables_and_writes_only_where_declared(synth: Synth) -> None:
+    table_ids = _table_ids(synth, "dev")
+    write_actions = {
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:BatchWriteItem",
+    }
+    checked = 0
+    for function_id, handler in _handler_of(synth, "dev").items():
+        needs = PERMISSIONS[handler]
+        readable: set[str] = set()
+        writable: set[str] = set()
+        for statement in _role_statements(synth, "dev", function_id):
+            actions = set(_as_list(statement["Action"]))
+            if statement["Effect"] != "Allow" or not any(a.startswith("dynamodb:") for a in actions):
+                continue
+            tables = _tables_in(statement["Resource"], table_ids)
+            readable |= tables
+            if actions & write_actions:
+                writable |= tables
+            if "audit" in tables:
+                assert actions & {"dynamodb:UpdateItem", "dynamodb:DeleteItem"} == set(), handler
+        expected_audit = {"audit"} if needs.audit else set()
+        assert readable == needs.tables | expected_audit, handler
+        assert writable == needs.write | expected_audit, handler
+        checked += 1
+    assert checked == len(_all_handlers())
+
+
+# GET routes that write, and why: gacha.fairness reveals the server seed once the sale has ended.
+GET_ROUTES_THAT_WRITE = {"gacha.fairness"}
+
+
+def test_read_only_routes_cannot_write() -> None:
+    for route in routes.ROUTES:
+        if route.method == "GET" and route.handler not in GET_ROUTES_THAT_WRITE:
+            assert not PERMISSIONS[route.handler].write, route.handler
+            assert not PERMISSIONS[route.handler].audit, route.handler
+
+
+def test_only_the_draw_decrypts_seeds_and_only_publishing_encrypts_them(synth: Synth) -> None:
+    (seed_key,) = [
+        k
+        for k, r in synth.resources("dev", "AWS::KMS::Alias").items()
+        if r["Properties"]["AliasName"] == Settings(stage="dev").fairness_key_alias
+    ]
+    key_id = synth.templates["dev"]["Resources"][seed_key]["Properties"]["TargetKeyId"]["Fn::GetAtt"][0]
+    for function_id, handler in _handler_of(synth, "dev").items():
+        actions = {
+            a
+            for s in _role_statements(synth, "dev", function_id)
+            if s["Resource"] == {"Fn::GetAtt": [key_id, "Arn"]}
+            for a in _as_list(s["Action"])
+        }
+        assert actions == {f"kms:{a.capitalize()}" for a in PERMISSIONS[handler].seed_key}, handler
+    decrypters = {h for h, n in PERMISSIONS.items() if "decrypt" in n.seed_key}
+    assert decrypters == {"gacha.fulfil", "gacha.admin_retry", "gacha.fairness"}
+
+
+def test_the_audit_log_is_append_only_for_every_function(synth: Synth) -> None:
+    table_ids = _table_ids(synth, "dev")
+    (audit_id,) = [k for k, name in table_ids.items() if name == "audit"]
+    for function_id, handler in _handler_of(synth, "dev").items():
+        denies = [
+            s
+            for s in _role_statements(synth, "dev", function_id)
+            if s["Effect"] == "Deny" and s["Resource"] == {"Fn::GetAtt": [audit_id, "Arn"]}
+        ]
+        assert denies, handler
+        assert {"dynamodb:UpdateItem", "dynamodb:DeleteItem"} <= set(_as_list(denies[0]["Action"]))
+
+
+def test_each_function_reads_exactly_its_declared_secrets(synth: Synth) -> None:
+    settings = Settings(stage="dev")
+    names = {
+        "jwt-private": settings.jwt_private_keys_secret,
+        "jwt-public": settings.jwt_public_keys_secret,
+        "stripe": settings.stripe_secret,
+        "komoju": settings.komoju_secret,
+        "cdn-signing-key": settings.cdn_signing_key_secret,
+    }
+    by_id = {
+        k: r["Properties"]["Name"] for k, r in synth.resources("dev", "AWS::SecretsManager::Secret").items()
+    }
+    assert set(names.values()) <= set(by_id.values())
+    for function_id, handler in _handler_of(synth, "dev").items():
+        read = {
+            by_id[s["Resource"]["Ref"]]
+            for s in _role_statements(synth, "dev", function_id)
+            if "secretsmanager:GetSecretValue" in _as_list(s["Action"])
+        }
+        expected = {names[n] for n in PERMISSIONS[handler].secrets if n in names}
+        assert expected <= read, handler
+        assert len(read) == len(PERMISSIONS[handler].secrets), handler
+
+
+def test_only_declared_functions_reach_the_bucket_and_only_under_their_prefix(synth: Synth) -> None:
+    content_id, _ = _content_bucket(synth, "dev")
+    for function_id, handler in _handler_of(synth, "dev").items():
+        statements = [
+            s
+            for s in _role_statements(synth, "dev", function_id)
+            if any(a.startswith("s3:") for a in _as_list(s["Action"]))
+        ]
+        needs = PERMISSIONS[handler]
+        assert len(statements) == len(needs.objects), handler
+        for statement, access in zip(statements, needs.objects, strict=True):
+            assert set(_as_list(statement["Action"])) == set(access.actions)
+            assert statement["Resource"] == {
+                "Fn::Join": ["", [{"Fn::GetAtt": [content_id, "Arn"]}, f"/{access.prefix}*"]]
+            }
+
+
+# --- WebSocket notifications, schedules, uploads, alarms ----------------------------------------------
+
+
+def test_websocket_api_connects_through_the_handlers_and_notify_may_post(synth: Synth) -> None:
+    (api,) = synth.resources("dev", "AWS::ApiGatewayV2::Api").values()
+    assert api["Properties"]["ProtocolType"] == "WEBSOCKET"
+    integrations = synth.resources("dev", "AWS::ApiGatewayV2::Integration")
+    routes_by_key = {
+        r["Properties"]["RouteKey"]: r for r in synth.resources("dev", "AWS::ApiGatewayV2::Route").values()
+    }
+    assert set(routes_by_key) == set(routes.WEBSOCKET_ROUTES)
+    for key, handler in routes.WEBSOCKET_ROUTES.items():
+        integration_id = routes_by_key[key]["Properties"]["Target"]["Fn::Join"][1][1]["Ref"]
+        uri = json.dumps(integrations[integration_id]["Properties"]["IntegrationUri"])
+        assert _function_by_handler(synth, "dev", handler) in uri
+    (stage,) = synth.resources("dev", "AWS::ApiGatewayV2::Stage").values()
+    assert "AccessLogSettings" in stage["Properties"]
+    assert stage["Properties"]["DefaultRouteSettings"]["ThrottlingRateLimit"] > 0
+    notify = _function_by_handler(synth, "dev", "gacha.notify")
+    manage = [
+        s
+        for s in _role_statements(synth, "dev", notify)
+        if "execute-api:ManageConnections" in _as_list(s["Action"])
+    ]
+    assert len(manage) == 1 and "/dev/POST/@connections/*" in json.dumps(manage[0]["Resource"])
+    variables = synth.templates["dev"]["Resources"][notify]["Properties"]["Environment"]["Variables"]
+    assert "execute-api" in json.dumps(variables["OSHI_WEBSOCKET_ENDPOINT"])
+    others = [f for f, h in _handler_of(synth, "dev").items() if h != "gacha.notify"]
+    for function_id in others:
+        assert not any(
+            "execute-api:ManageConnections" in _as_list(s["Action"])
+            for s in _role_statements(synth, "dev", function_id)
+        )
+    (connections,) = [
+        t
+        for t in synth.resources("dev", "AWS::DynamoDB::Table").values()
+        if t["Properties"]["TableName"].endswith("-connections")
+    ]
+    assert connections["Properties"]["TimeToLiveSpecification"] == {
+        "AttributeName": "expires_at",
+        "Enabled": True,
+    }
+
+
+def test_schedules_run_their_handlers_on_a_rate(synth: Synth) -> None:
+    rules = [
+        r
+        for r in synth.resources("dev", "AWS::Events::Rule").values()
+        if "ScheduleExpression" in r["Properties"]
+    ]
+    assert len(rules) == len(topology.SCHEDULES)
+    for schedule in topology.SCHEDULES:
+        function_id = _function_by_handler(synth, "dev", schedule.handler)
+        (rule,) = [
+            r for r in rules if r["Properties"]["Targets"][0]["Arn"] == {"Fn::GetAtt": [function_id, "Arn"]}
+        ]
+        assert rule["Properties"]["ScheduleExpression"] == f"rate({schedule.every_minutes} minutes)"
+        assert rule["Properties"]["Targets"][0]["RetryPolicy"]["MaximumRetryAttempts"] >= 1
+
+
+def test_uploads_reach_the_validator_through_s3_notifications_and_a_queue(synth: Synth) -> None:
+    settings = Settings(stage="dev")
+    _, content = _content_bucket(synth, "dev")
+    queues = {r["Properties"]["QueueName"]: k for k, r in synth.resources("dev", "AWS::SQS::Queue").items()}
+    queue_id = queues[settings.queue_name(topology.UPLOAD_VALIDATION.queue)]
+    (config,) = content["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
+    assert config["Event"] == "s3:ObjectCreated:*"
+    assert config["Queue"] == {"Fn::GetAtt": [queue_id, "Arn"]}
+    assert config["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": "uploads/"}]
+    policy = next(
+        p
+        for p in synth.resources("dev", "AWS::SQS::QueuePolicy").values()
+        if {"Ref": queue_id} in p["Properties"]["Queues"]
+    )
+    assert any(
+        s["Principal"] == {"Service": "s3.amazonaws.com"} and s["Action"] == "sqs:SendMessage"
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+    )
+    validator = _function_by_handler(synth, "dev", topology.UPLOAD_VALIDATION.handler)
+    (mapping,) = [
+        m
+        for m in synth.resources("dev", "AWS::Lambda::EventSourceMapping").values()
+        if m["Properties"]["FunctionName"] == {"Ref": validator}
+    ]
+    assert mapping["Properties"]["EventSourceArn"] == {"Fn::GetAtt": [queue_id, "Arn"]}
+    assert mapping["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+
+
+def test_business_metric_alarms_notify_the_admins(synth: Synth) -> None:
+    alarms = {
+        a["Properties"].get("MetricName"): a["Properties"]
+        for a in synth.resources("dev", "AWS::CloudWatch::Alarm").values()
+    }
+    for name, service in (
+        ("FulfilmentLatencyMs", "gacha"),
+        ("PaymentMismatches", "payment"),
+        ("PlatformStorageNearLimit", "vtuber"),
+    ):
+        alarm = alarms[name]
+        assert alarm["Namespace"] == "OshiGacha"
+        assert alarm["Dimensions"] == [{"Name": "service", "Value": service}]
+        assert alarm["AlarmActions"]
+
+
+def test_templates_stay_under_the_cloudformation_resource_limit(synth: Synth) -> None:
+    for path in synth.outdir.glob("*.template.json"):
+        count = len(json.loads(path.read_text())["Resources"])
+        print(f"{path.name}: {count} resources")
+        assert count <= 450, f"{path.name}: {count} resources (limit 500); split another nested stack"
+
+
+def test_cdn_web_acl_from_context_is_attached_to_the_distribution(synth: Synth) -> None:
+    (distribution,) = synth.resources("prod", "AWS::CloudFront::Distribution").values()
+    assert distribution["Properties"]["DistributionConfig"]["WebACLId"] == CDN_WEB_ACL_ARN
+
+
+def test_the_download_function_signs_for_this_distribution_and_key(synth: Synth) -> None:
+    (distribution_id,) = synth.resources("dev", "AWS::CloudFront::Distribution")
+    (public_key_id,) = synth.resources("dev", "AWS::CloudFront::PublicKey")
+    for function_id, handler in _handler_of(synth, "dev").items():
+        variables = synth.templates["dev"]["Resources"][function_id]["Properties"]["Environment"]["Variables"]
+        if PERMISSIONS[handler].cdn:
+            assert variables["OSHI_CDN_DOMAIN"] == {"Fn::GetAtt": [distribution_id, "DomainName"]}
+            assert variables["OSHI_CDN_KEY_PAIR_ID"] == {"Ref": public_key_id}
+        else:
+            assert variables["OSHI_CDN_DOMAIN"] == ""

@@ -43,3 +43,10 @@ SCHEDULES: tuple[Schedule, ...] = (
     # Releases stock reserved by orders whose payment can no longer complete (issue 5).
     Schedule("reservation-sweeper", "payment.sweep", every_minutes=5),
 )
+
+# S3 ObjectCreated under "uploads/" -> this queue (S3 event notification, not a bus rule) -> the upload
+# validator (issue 4). The CDK stack and the local pump both wire it from here.
+UPLOAD_VALIDATION = Consumer(
+    "upload-validation", "vtuber.validate_upload", (), batch_size=5, max_receive_count=5
+)
+UPLOAD_EVENTS_PREFIX = "uploads/"

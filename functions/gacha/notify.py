@@ -1,0 +1,43 @@
+"""Consumer: ``GachaCompleted`` / ``OrderRefunded`` -> a message on each of the fan's WebSocket connections.
+
+SQS records carry the EventBridge event JSON. Powertools ``BatchProcessor`` reports partial batch
+failures, so one failing post is retried alone; gone connections are deleted, not retried.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from oshi import notifications
+from oshi.events import parse_detail
+from oshi.observability import logger
+
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def record_handler(record: SQSRecord) -> None:
+    event = json.loads(record.body)
+    detail_type = event.get("detail-type")
+    if detail_type not in notifications.NOTIFIED_EVENTS:
+        logger.warning("ignored event", extra={"detail_type": detail_type})
+        return
+    metadata, data = parse_detail(event["detail"])
+    user_id = notifications.recipient_of(data)
+    if user_id is None:
+        logger.warning("event names no fan", extra={"event_id": metadata.get("event_id")})
+        return
+    notifications.notify_user(user_id, notifications.message_for(detail_type, metadata, data))
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return dict(
+        process_partial_response(
+            event=event, record_handler=record_handler, processor=processor, context=context
+        )
+    )

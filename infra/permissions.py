@@ -1,0 +1,214 @@
+"""What each handler may touch: the one place the stack derives every function's IAM grants from.
+
+One entry per handler module of ``oshi.routes.ROUTES`` (and the authorizer), ``oshi.topology.CONSUMERS``,
+``SCHEDULES``, ``UPLOAD_VALIDATION`` and ``oshi.routes.WEBSOCKET_ROUTES``; a test fails when a handler
+has none. Entries name tables by their short name (``oshi.models``), secrets by the keys of
+``SECRETS`` below, bucket access by key prefix. Writes imply reads. The audit table is append-only
+(issue 10): ``audit=True`` grants PutItem/GetItem/Query on it, and every function's role denies
+UpdateItem/DeleteItem on it explicitly.
+
+Entries for handlers still being written (draw: ``gacha.fulfil``, ``gacha.admin_*``, ``gacha.fairness``,
+``gacha.stats``) are declared from the issue text (issues 6, 11) and reconciled once the code lands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Secrets by role; the stack maps each to its Secrets Manager secret (names from oshi.settings).
+SECRETS = ("jwt-private", "jwt-public", "mfa-key", "stripe", "komoju", "cdn-signing-key")
+UPLOADS = "uploads/"
+OBJECT_READ = ("s3:GetObject",)
+OBJECT_PUT = ("s3:PutObject",)
+OBJECT_VALIDATE = ("s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion")
+
+
+@dataclass(frozen=True)
+class ObjectAccess:
+    prefix: str  # key prefix in the content bucket, e.g. "uploads/"
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Needs:
+    read: frozenset[str] = frozenset()  # tables, read only (GetItem, Query, Scan, ...)
+    write: frozenset[str] = frozenset()  # tables, read and write
+    audit: bool = False  # append to the audit log (PutItem, GetItem, Query; never Update/Delete)
+    secrets: frozenset[str] = frozenset()
+    objects: tuple[ObjectAccess, ...] = ()
+    put_events: bool = False  # publish on the bus
+    queues: frozenset[str] = frozenset()  # consumer queues it sends to / reads from (admin redrive)
+    manage_connections: bool = False  # postToConnection on the WebSocket API
+    cdn: bool = False  # signs CloudFront URLs: gets OSHI_CDN_DOMAIN / OSHI_CDN_KEY_PAIR_ID
+    seed_key: frozenset[str] = frozenset()  # "encrypt" / "decrypt" with the fairness seed key (issue 11)
+
+    @property
+    def tables(self) -> frozenset[str]:
+        return self.read | self.write
+
+
+def needs(
+    read: str = "",
+    write: str = "",
+    *,
+    audit: bool = False,
+    secrets: str = "",
+    objects: tuple[ObjectAccess, ...] = (),
+    events: bool = False,
+    queues: str = "",
+    manage_connections: bool = False,
+    cdn: bool = False,
+    seed_key: str = "",
+) -> Needs:
+    """Space-separated names keep the table below readable."""
+    written = frozenset(write.split())
+    return Needs(
+        read=frozenset(read.split()) - written,
+        write=written,
+        audit=audit,
+        secrets=frozenset(secrets.split()),
+        objects=objects,
+        put_events=events,
+        queues=frozenset(queues.split()),
+        manage_connections=manage_connections,
+        cdn=cdn,
+        seed_key=frozenset(seed_key.split()),
+    )
+
+
+NONE = Needs()
+SESSIONS = "refresh-tokens refresh-families"
+ISSUER = "jwt-private jwt-public"
+VTUBER_READ = "users vtubers assets storage gachas prizes"
+PROVIDERS = "stripe komoju"
+ORDER_TABLES = "orders provider-events gachas prizes purchase-claims spending"
+FULFIL_TABLES = "orders gachas prizes medal-balances medal-ledger rewards fairness"
+REFUND_TABLES = (
+    "orders gachas prizes medal-balances medal-ledger rewards spending purchase-claims provider-events"
+)
+
+PERMISSIONS: dict[str, Needs] = {
+    # --- system ---
+    "system.health": NONE,
+    "system.openapi": NONE,
+    # --- auth (issue 2): token issuers read the private keys; the authorizer only the public ones ---
+    "auth.authorizer": needs(secrets="jwt-public"),
+    "auth.me": needs("users"),
+    "auth.register": needs(write="users user-emails", audit=True),
+    "auth.login": needs("user-emails", f"users {SESSIONS}", audit=True, secrets=ISSUER),
+    "auth.refresh": needs("users", SESSIONS, audit=True, secrets=ISSUER),
+    "auth.logout": needs(write=SESSIONS, audit=True),
+    "auth.mfa_verify": needs("user-emails", f"users {SESSIONS}", audit=True, secrets=f"{ISSUER} mfa-key"),
+    "auth.mfa_setup": needs(write="users", audit=True, secrets="mfa-key"),
+    "auth.mfa_enable": needs(write="users", audit=True, secrets="mfa-key"),
+    # --- vtuber service and catalogue (issue 4) ---
+    "vtuber.apply": needs("users", "vtubers", audit=True),
+    "vtuber.admin_list": needs("vtubers users"),
+    "vtuber.admin_approve": needs(write="vtubers users", audit=True),
+    "vtuber.admin_reject": needs(write="vtubers users", audit=True),
+    "vtuber.admin_suspend": needs(write="vtubers users gachas", audit=True, events=True),
+    "vtuber.upload": needs(
+        "users", "vtubers assets storage", objects=(ObjectAccess(UPLOADS, OBJECT_PUT),), audit=True
+    ),
+    "vtuber.assets": needs("vtubers assets"),
+    "vtuber.gacha_new": needs("vtubers assets storage"),
+    "vtuber.gacha_create": needs(
+        VTUBER_READ, "gachas prizes assets fairness", audit=True, events=True, seed_key="encrypt"
+    ),
+    "vtuber.gachas_mine": needs("vtubers gachas prizes"),
+    "vtuber.gacha_update": needs(
+        VTUBER_READ, "gachas prizes assets fairness", audit=True, events=True, seed_key="encrypt"
+    ),
+    "vtuber.gacha_publish": needs(
+        VTUBER_READ, "gachas prizes fairness", audit=True, events=True, seed_key="encrypt"
+    ),
+    "vtuber.sales": needs("vtubers gachas prizes orders"),
+    "vtuber.admin_gacha_suspend": needs("vtubers", "gachas", audit=True, events=True),
+    "vtuber.exchange_item_create": needs("vtubers assets", "exchange-items", audit=True),
+    "vtuber.validate_upload": needs(
+        "users", "vtubers assets storage", audit=True, objects=(ObjectAccess(UPLOADS, OBJECT_VALIDATE),)
+    ),
+    "gacha.catalogue": needs("gachas prizes vtubers"),
+    "gacha.detail": needs("gachas prizes vtubers"),
+    "gacha.vtuber_profile": needs("gachas prizes vtubers exchange-items"),
+    # --- payments (issue 5) ---
+    "gacha.purchase": needs("users vtubers", ORDER_TABLES, audit=True, secrets=PROVIDERS),
+    "gacha.orders": needs("orders"),
+    "gacha.order": needs("orders"),
+    "payment.webhook_stripe": needs(write=ORDER_TABLES, audit=True, secrets=PROVIDERS, events=True),
+    "payment.webhook_komoju": needs(write=ORDER_TABLES, audit=True, secrets=PROVIDERS, events=True),
+    "payment.sweep": needs(write=ORDER_TABLES, audit=True, secrets=PROVIDERS),
+    # --- the draw, compensation, fairness (issues 6, 11; declared from the issues) ---
+    "gacha.fulfil": needs(
+        "assets vtubers users",
+        REFUND_TABLES,  # a permanent failure compensates with a refund (oshi.refunds) in the same run
+        audit=True,
+        secrets=PROVIDERS,
+        events=True,
+        seed_key="decrypt",
+    ),
+    # Redrives the fulfilment of one order inline (oshi.fulfilment), so it needs what fulfil needs.
+    "gacha.admin_retry": needs(
+        "assets vtubers users", REFUND_TABLES, audit=True, secrets=PROVIDERS, events=True, seed_key="decrypt"
+    ),
+    "gacha.admin_refund": needs("users", REFUND_TABLES, audit=True, secrets=PROVIDERS, events=True),
+    "gacha.admin_reconciliation": needs("orders"),
+    # Reveals the server seed once the sale has ended (a write on the fairness table, issue 11).
+    "gacha.fairness": needs("gachas prizes vtubers", "fairness", seed_key="decrypt"),
+    "gacha.stats": needs("gachas prizes vtubers fairness", events=True),
+    # --- notifications (issue 6) ---
+    "gacha.ws_connect": needs(write="connections", secrets="jwt-public"),
+    "gacha.ws_disconnect": needs(write="connections"),
+    "gacha.notify": needs("orders", "connections", manage_connections=True),
+    # --- rewards, medals, exchange (issue 7) ---
+    "reward.list": needs("rewards"),
+    "reward.download_url": needs(
+        "assets",
+        "rewards downloads rate-limits",
+        secrets="cdn-signing-key",
+        cdn=True,
+        objects=(ObjectAccess(UPLOADS, OBJECT_READ),),
+    ),
+    "exchange.medals": needs("medal-balances vtubers"),
+    "exchange.medal_history": needs("medal-ledger medal-balances vtubers"),
+    "exchange.items": needs("exchange-items exchange-counts vtubers assets"),
+    "exchange.trade": needs(
+        "vtubers assets",
+        "exchange-items exchange-counts exchanges medal-balances medal-ledger rewards",
+        audit=True,
+        events=True,
+    ),
+    "exchange.admin_medal_report": needs("medal-balances medal-ledger vtubers"),
+}
+
+
+@dataclass(frozen=True)
+class Problems:
+    missing: list[str] = field(default_factory=list)
+    unknown_tables: dict[str, list[str]] = field(default_factory=dict)
+    unknown_secrets: dict[str, list[str]] = field(default_factory=dict)
+
+
+def needs_of(handler: str) -> Needs:
+    try:
+        return PERMISSIONS[handler]
+    except KeyError:
+        raise KeyError(
+            f"{handler} has no entry in infra/permissions.py PERMISSIONS: declare the tables, secrets, "
+            "bucket prefixes and events it uses"
+        ) from None
+
+
+def check(handlers: list[str], tables: set[str]) -> Problems:
+    """What is wrong with the declarations for these handlers (the stack refuses to synth on any)."""
+    problems = Problems()
+    for handler in handlers:
+        if handler not in PERMISSIONS:
+            problems.missing.append(handler)
+            continue
+        entry = PERMISSIONS[handler]
+        if bad := sorted(entry.tables - tables):
+            problems.unknown_tables[handler] = bad
+        if bad := sorted(entry.secrets - set(SECRETS)):
+            problems.unknown_secrets[handler] = bad
+    return problems

@@ -1,0 +1,65 @@
+"""The local stack's extra wiring: S3 upload notifications -> SQS -> validator, and the schedules."""
+
+from __future__ import annotations
+
+import pytest
+from support import Api
+from vtuber_support import EXE, PNG, approved, request_upload
+
+from local.pump import SchedulePump, deliver_once, wire_upload_validation
+from oshi import topology, uploads
+from oshi.aws import client
+from oshi.models.assets import Asset
+from oshi.settings import get_settings
+from oshi.topology import Schedule
+
+
+def drain(url: str) -> int:
+    delivered = 0
+    while received := deliver_once(topology.UPLOAD_VALIDATION, url, wait_seconds=0):
+        delivered += received
+    return delivered
+
+
+def test_an_upload_is_validated_through_the_s3_notification_queue(api: Api) -> None:
+    settings = get_settings()
+    url = wire_upload_validation(settings)
+    assert wire_upload_validation(settings) == url  # safe to run twice
+    vt = approved(api)
+    good = request_upload(api, vt, "image/png", size=len(PNG)).json()["asset_id"]
+    bad = request_upload(api, vt, "image/png", size=len(EXE)).json()["asset_id"]
+    s3 = client("s3")
+    s3.put_object(Bucket=settings.content_bucket, Key=uploads.object_key(vt.vtuber_id, good), Body=PNG)
+    s3.put_object(Bucket=settings.content_bucket, Key=uploads.object_key(vt.vtuber_id, bad), Body=EXE)
+    s3.put_object(Bucket=settings.content_bucket, Key="rewards/not-an-upload", Body=b"x")  # filtered out
+    assert drain(url) >= 2  # the two uploads (plus S3's test event), nothing for rewards/
+    assert Asset.get(vt.vtuber_id, good).status == "validated"
+    rejected = Asset.get(vt.vtuber_id, bad)
+    assert rejected.status == "rejected"
+    listed = s3.list_objects_v2(Bucket=settings.content_bucket, Prefix=uploads.object_key(vt.vtuber_id, bad))
+    assert listed["KeyCount"] == 0  # the rejected bytes are gone
+
+
+def test_run_now_runs_the_schedules_real_handler(aws: None) -> None:
+    pump = SchedulePump()
+    assert set(pump.schedules) == {s.name for s in topology.SCHEDULES}
+    result = pump.run_now("reservation-sweeper")
+    assert result == {"expired": 0}
+    assert pump.runs["reservation-sweeper"] == 1
+    with pytest.raises(KeyError):
+        pump.run_now("no-such-schedule")
+
+
+def test_the_timer_runs_each_schedule_repeatedly(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr("local.pump.run_schedule", lambda schedule: calls.append(schedule.name))
+    pump = SchedulePump((Schedule("tick", "payment.sweep", every_minutes=1),), scale=0.01)  # every 0.6 s
+    pump.start()
+    try:
+        for _ in range(100):
+            if len(calls) >= 2:
+                break
+            pump._stop.wait(0.1)
+    finally:
+        pump.stop()
+    assert calls[:2] == ["tick", "tick"]
