@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from typing import Any
 
 from local.dispatch import HttpResponse, dispatch
@@ -12,9 +13,18 @@ from oshi.access import Caller
 from oshi.routes import Role
 
 
+def _client_ip() -> str:
+    return f"10.{secrets.randbelow(256)}.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}"
+
+
 @dataclass
 class Api:
-    """In-process HTTP-like calls through the local gateway's dispatcher."""
+    """In-process HTTP-like calls through the local gateway's dispatcher.
+
+    Each ``Api`` is one client with its own source IP, so per-IP rate limits (sign-in) count per test,
+    as they would for separate clients."""
+
+    source_ip: str = field(default_factory=_client_ip)
 
     def call(
         self,
@@ -33,7 +43,7 @@ class Api:
         if json_body is not None:
             raw = json.dumps(json_body).encode()
             all_headers.setdefault("Content-Type", "application/json")
-        return dispatch(method, target, headers=all_headers, body=raw)
+        return dispatch(method, target, headers=all_headers, body=raw, source_ip=self.source_ip)
 
     def get(self, target: str, **kwargs: Any) -> HttpResponse:
         return self.call("GET", target, **kwargs)

@@ -23,6 +23,7 @@ from oshi.aws import client
 from oshi.ids import new_id
 from oshi.models.exchange import DownloadRecord
 from oshi.models.rewards import Reward
+from oshi.routes import DOWNLOAD_URL_LIMIT
 from oshi.settings import get_settings, reset_settings
 
 
@@ -174,7 +175,7 @@ def test_download_urls_are_rate_limited_per_fan(api: Api, monkeypatch: pytest.Mo
     other = put_reward("fan-2", s)
     at = 60 * 31_666_667 + 20.0  # 20 s into a minute
     monkeypatch.setattr(clock, "now", lambda: at)
-    for _ in range(downloads.DOWNLOAD_LIMIT.max_hits):
+    for _ in range(DOWNLOAD_URL_LIMIT.max_hits):
         assert download(api, fan("fan-1"), reward.reward_id).status == 200
     limited = download(api, fan("fan-1"), reward.reward_id)
     assert (limited.status, limited.json()["error"]["code"]) == (429, "RATE_LIMITED")

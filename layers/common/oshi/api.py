@@ -67,6 +67,14 @@ def proxy_result(error: DomainError) -> dict[str, Any]:
     }
 
 
+def _rate_limit(route: Route, subject: str) -> None:
+    from oshi import ratelimit  # imports a model (PynamoDB): only routes with a caller limit pay for it
+
+    assert route.caller_limit is not None
+    limit = ratelimit.Limit(route.handler, route.caller_limit.max_hits, route.caller_limit.window_seconds)
+    ratelimit.hit(limit, subject)
+
+
 def _validation_details(exc: RequestValidationError) -> list[dict[str, str]]:
     details = []
     for err in exc.errors():
@@ -117,8 +125,12 @@ class Endpoint:
     # --- plumbing --------------------------------------------------------------------------------
     def _check_request(self, event: dict[str, Any]) -> None:
         """Refusals decided before any parsing, so an unauthorised caller learns nothing about the body."""
-        authorizer = (event.get("requestContext") or {}).get("authorizer")
-        access.require(self.route, Caller.from_context(authorizer))
+        request_context = event.get("requestContext") or {}
+        caller = Caller.from_context(request_context.get("authorizer"))
+        access.require(self.route, caller)
+        if self.route.caller_limit is not None:
+            subject = caller.user_id if caller else (request_context.get("identity") or {}).get("sourceIp")
+            _rate_limit(self.route, subject or "unknown")
         body = event.get("body")
         if body:
             if len(body) > MAX_BODY_BYTES:

@@ -23,7 +23,7 @@ from urllib.parse import quote, urlencode
 
 from pynamodb.exceptions import UpdateError
 
-from oshi import clock, ids, ratelimit
+from oshi import clock, ids
 from oshi.aws import client
 from oshi.errors import RewardNotFound
 from oshi.models.exchange import DownloadRecord
@@ -33,7 +33,6 @@ from oshi.settings import get_settings
 URL_TTL_SECONDS = (
     300  # "expires in minutes": long enough to start a large download, short enough to not share
 )
-DOWNLOAD_LIMIT = ratelimit.Limit("download-url", max_hits=30, window_seconds=60)
 _ASCII_SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !#$&+-.^_`|~()[]{}=,;@")
 
 
@@ -137,7 +136,6 @@ def _owned_reward(fan_id: str, reward_id: str, at: datetime) -> Reward:
 
 
 def issue(fan_id: str, reward_id: str, *, source_ip: str | None = None) -> SignedDownload:
-    ratelimit.hit(DOWNLOAD_LIMIT, fan_id)
     now = datetime.fromtimestamp(clock.now(), UTC)
     reward = _owned_reward(fan_id, reward_id, now)
     url, expires_at = signed_url(reward.object_key, reward.file_name, reward.content_type, now=now)

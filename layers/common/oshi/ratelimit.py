@@ -16,7 +16,7 @@ from pynamodb.exceptions import UpdateError
 
 from oshi import clock
 from oshi.errors import TooManyRequests
-from oshi.models.exchange import RateLimitCounter
+from oshi.models.ratelimit import RateLimitCounter
 
 TTL_GRACE_SECONDS = 3600  # TTL deletion is lazy; the key's window start keeps old items harmless anyway
 

@@ -33,6 +33,15 @@ class Throttle:
 
 
 @dataclass(frozen=True)
+class CallerLimit:
+    """Requests one caller may make per window: per user id, or per source IP on public routes.
+    Past it: 429 ``RATE_LIMITED`` with ``Retry-After``, before the body is read (``oshi.api``)."""
+
+    max_hits: int
+    window_seconds: int = 60
+
+
+@dataclass(frozen=True)
 class Route:
     method: str
     path: str  # API Gateway style: /api/gachas/{gacha_id}
@@ -45,6 +54,7 @@ class Route:
     timeout_seconds: int = 10
     memory_mb: int = 512
     tags: tuple[str, ...] = field(default=())
+    caller_limit: CallerLimit | None = None  # per-caller rate limit, on top of the stage-wide throttling
     success: tuple[int, ...] = (200,)  # the 2xx/3xx codes the handler answers with (OpenAPI documents them)
 
     @property
@@ -75,6 +85,11 @@ PURCHASE_THROTTLE = Throttle(rate_per_second=50, burst=100)  # money paths: tigh
 DOWNLOAD_THROTTLE = Throttle(
     rate_per_second=50, burst=100
 )  # per stage and method; per-IP limits are the WAF's
+# Per-caller limits (DynamoDB counters, so they hold the same locally and on AWS across instances).
+LOGIN_LIMIT = CallerLimit(max_hits=20)  # per source IP; an account also locks after 5 failed passwords
+PURCHASE_LIMIT = CallerLimit(max_hits=10)
+UPLOAD_LIMIT = CallerLimit(max_hits=30)
+DOWNLOAD_URL_LIMIT = CallerLimit(max_hits=30)  # stops URL scraping
 
 ROUTES: tuple[Route, ...] = (
     Route(
@@ -108,6 +123,7 @@ ROUTES: tuple[Route, ...] = (
         access=Access.PUBLIC,
         throttle=AUTH_THROTTLE,
         tags=("auth",),
+        caller_limit=LOGIN_LIMIT,
     ),
     Route(
         "POST",
@@ -190,6 +206,7 @@ ROUTES: tuple[Route, ...] = (
         roles=frozenset({Role.VTUBER}),
         tags=("vtuber",),
         success=(201,),
+        caller_limit=UPLOAD_LIMIT,
     ),
     Route(
         "GET",
@@ -294,6 +311,7 @@ ROUTES: tuple[Route, ...] = (
         throttle=PURCHASE_THROTTLE,
         tags=("purchase",),
         success=(201, 200),
+        caller_limit=PURCHASE_LIMIT,
     ),
     Route("GET", "/api/gacha/orders", "gacha.orders", "The caller's purchase history", tags=("purchase",)),
     Route(
@@ -373,6 +391,7 @@ ROUTES: tuple[Route, ...] = (
         "A short-lived signed download URL for one of the caller's rewards",
         throttle=DOWNLOAD_THROTTLE,
         tags=("rewards",),
+        caller_limit=DOWNLOAD_URL_LIMIT,
     ),
     Route(
         "GET", "/api/medals", "exchange.medals", "The caller's medal balances per VTuber", tags=("medals",)

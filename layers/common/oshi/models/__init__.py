@@ -7,8 +7,13 @@ from pynamodb.models import Model
 
 from oshi.models.assets import Asset, StorageUsage
 from oshi.models.audit import AuditEntry
+from oshi.models.connections import Connection
+from oshi.models.exchange import DownloadRecord, Exchange, ExchangeCount, ExchangeItem
+from oshi.models.fairness import FairnessRecord
 from oshi.models.gachas import Gacha, Prize
 from oshi.models.orders import Order, ProviderEvent
+from oshi.models.payments import PurchaseClaim, Spending
+from oshi.models.ratelimit import RateLimitCounter
 from oshi.models.rewards import MedalBalance, MedalLedgerEntry, Reward
 from oshi.models.sessions import RefreshFamily, RefreshToken
 from oshi.models.users import EmailClaim, User
@@ -33,6 +38,15 @@ def all_models() -> tuple[type[Model], ...]:
         MedalBalance,
         MedalLedgerEntry,
         # payments (issue 5) models below this line
+        Spending,
+        PurchaseClaim,
         # fulfilment and fairness (issues 6, 11) models below this line
+        Connection,  # notifications
+        FairnessRecord,
         # exchange and downloads (issue 7) models below this line
+        ExchangeItem,
+        ExchangeCount,
+        Exchange,
+        DownloadRecord,
+        RateLimitCounter,
     )

@@ -1,4 +1,4 @@
-"""The exchange shop, download records and rate-limit counters (issue 7).
+"""The exchange shop and download records (issue 7).
 
 ``ExchangeItem`` is keyed by its id (a trade names only the item) and listed per VTuber through the
 ``by-vtuber`` index. It carries a snapshot of the granted asset (key, file name, type, size) so a trade
@@ -14,7 +14,6 @@ from enum import StrEnum
 from pynamodb.attributes import (
     ListAttribute,
     NumberAttribute,
-    TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
@@ -102,13 +101,3 @@ class DownloadRecord(Model):
     expires_at = UTCDateTimeAttribute()
     via = UnicodeAttribute()  # "cloudfront" | "s3"
     source_ip = UnicodeAttribute(null=True)
-
-
-class RateLimitCounter(Model):
-    """One fixed window of one limit for one subject; DynamoDB's TTL deletes it after the window."""
-
-    Meta = table_meta("rate-limits")
-
-    key = UnicodeAttribute(hash_key=True)  # "<scope>#<subject>#<window start>"
-    hits = NumberAttribute(default=0)
-    expires_at = TTLAttribute()
