@@ -1,10 +1,10 @@
 """Schemathesis against the local stack, from the API's own OpenAPI document.
 
-Every operation gets generated requests (valid and invalid per the schema), sent over HTTP with a fan's
-token. Nothing may answer 5xx, every response must match its documented schema and status codes, and
-every error must have the common error shape. The stack is this module's own (fuzzing changes data).
+For every route, generated requests (valid ones, and invalid ones per the schema) are sent over HTTP with
+a fan's token. Nothing may answer 5xx, every response must match its documented schema and status codes,
+and every error must have the common error shape. The stack is this module's own (fuzzing changes data).
 
-    FUZZ_EXAMPLES=200 .venv/bin/pytest tests/e2e/test_contract_fuzz.py -s -p no:cacheprovider
+    FUZZ_EXAMPLES=100 .venv/bin/pytest tests/e2e/test_contract_fuzz.py -s -p no:cacheprovider
 
 prints how many cases ran per operation (docs/reliability.md quotes it).
 """
@@ -20,7 +20,8 @@ import pytest
 import requests
 import schemathesis
 from e2e_support import LocalStack, running_local_stack
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -28,8 +29,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
+from oshi.routes import ROUTES, Route
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 CASES: Counter[str] = Counter()
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("fuzz")]
 
@@ -49,9 +53,6 @@ def api_schema(fuzz_stack: LocalStack) -> Any:
     return schemathesis.openapi.from_dict(document)
 
 
-schema = schemathesis.pytest.from_fixture("api_schema")
-
-
 def common_error_shape(response: Any) -> None:
     if response.status_code < 400:
         return
@@ -61,26 +62,21 @@ def common_error_shape(response: Any) -> None:
     assert isinstance(body["error"].get("message"), str), body
 
 
-@schema.parametrize()
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    derandomize=True,
-)
-def test_no_5xx_and_every_response_matches_the_contract(case: Any, fuzz_stack: LocalStack) -> None:
-    CASES[f"{case.method} {case.path}"] += 1
-    token = fuzz_stack.demo_token("fan")
-    response = case.call(
-        base_url=fuzz_stack.api_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
-    )
-    case.validate_response(
-        response,
-        checks=[
-            not_a_server_error,
-            status_code_conformance,
-            content_type_conformance,
-            response_schema_conformance,
-        ],
-    )
-    common_error_shape(response)
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
+@pytest.mark.parametrize("mode", list(GenerationMode), ids=lambda m: m.value)
+def test_no_5xx_and_every_response_matches_the_contract(
+    route: Route, mode: GenerationMode, api_schema: Any, fuzz_stack: LocalStack
+) -> None:
+    operation = api_schema[route.path][route.method]
+    headers = {"Authorization": f"Bearer {fuzz_stack.demo_token('fan')}"}
+    session = requests.Session()
+
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def run(case: Any) -> None:
+        CASES[f"{route.method} {route.path}"] += 1
+        response = case.call(base_url=fuzz_stack.api_url, session=session, headers=headers, timeout=30)
+        case.validate_response(response, checks=CHECKS)
+        common_error_shape(response)
+
+    run()

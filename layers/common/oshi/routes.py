@@ -161,7 +161,14 @@ ROUTES: tuple[Route, ...] = (
         tags=("auth",),
     ),
     # --- VTuber screening, uploads, gacha creation (issue 4) ---
-    Route("POST", "/api/vtuber/apply", "vtuber.apply", "Apply to become a VTuber", tags=("vtuber",)),
+    Route(
+        "POST",
+        "/api/vtuber/apply",
+        "vtuber.apply",
+        "Apply to become a VTuber",
+        tags=("vtuber",),
+        success=(201,),
+    ),
     Route(
         "GET",
         "/api/admin/vtubers",
@@ -169,7 +176,6 @@ ROUTES: tuple[Route, ...] = (
         "VTuber applications by status (screening queue)",
         roles=frozenset({Role.ADMIN}),
         tags=("admin", "vtuber"),
-        success=(201,),
     ),
     Route(
         "POST",
