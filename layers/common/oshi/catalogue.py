@@ -214,8 +214,21 @@ def rarest_prize_costs(
     }
 
 
-def disclosure(gacha: Gacha, prizes: Sequence[Prize], vtuber_status: str | None, at: datetime) -> Disclosure:
-    """The public gacha document with its rate disclosure, computed only from the stored rate table."""
+def disclosure(
+    gacha: Gacha,
+    prizes: Sequence[Prize],
+    vtuber_status: str | None,
+    at: datetime,
+    *,
+    commitment: str | None = None,
+) -> Disclosure:
+    """The public gacha document with its rate disclosure, computed only from the stored rate table.
+    ``commitment``: the server-seed commitment (read from the fairness table when not given)."""
+    if commitment is None:
+        from oshi import fairness_store  # provably fair draws (issue 11, docs/fairness.md)
+
+        record = fairness_store.seed_record(gacha.gacha_id)
+        commitment = record.commitment if record is not None else None
     entries, min_rarity = rates.entries_from_document(gacha.rate_table)
     by_id = {p.prize_id: p for p in prizes}
     limited = gacha.total_stock is not None or any(p.stock is not None for p in prizes)
@@ -288,6 +301,11 @@ def disclosure(gacha: Gacha, prizes: Sequence[Prize], vtuber_status: str | None,
             entries, min_rarity, int(gacha.price_single), int(gacha.price_ten)
         ),
         "notes": [STOCK_NOTE] if any(p.stock is not None for p in prizes) else [],
+        "fairness": {
+            "commitment": commitment,  # SHA-256 of the server seed, revealed after ends_at
+            "rate_table_hash": gacha.rate_table_hash,
+            "details": f"/api/gachas/{gacha.gacha_id}/fairness",
+        },
     }
     return Disclosure(document, limited)
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
-from oshi import audit, clock, events, rates, vtubers
+from oshi import audit, clock, events, fairness_store, rates, vtubers
 from oshi.errors import (
     Conflict,
     EventPublishFailed,
@@ -345,6 +345,8 @@ def create_gacha(
     except ConditionsFailed as failed:
         _raise_for(failed)
         raise
+    if publish:
+        fairness_store.on_published(gacha, now)  # commit to the server seed before the sale (issue 11)
     audit.record(
         user_id, "gacha.created", f"gacha/{gacha_id}", after=_audit_view(gacha), request_id=request_id
     )
@@ -432,6 +434,8 @@ def update_gacha(
             raise GachaEditConflict() from None
         _raise_for(failed)
         raise
+    if gacha.status == GachaStatus.PUBLISHED:
+        fairness_store.record_rate_table(gacha, now)  # the public rate-table history (issue 11)
     audit.record(
         user_id,
         "gacha.updated",
@@ -471,6 +475,7 @@ def publish_gacha(user_id: str, gacha_id: str, *, request_id: str | None = None)
         if exc.cause_response_code == "ConditionalCheckFailedException":
             raise GachaEditConflict() from None
         raise
+    fairness_store.on_published(gacha, now)  # commit to the server seed before the sale (issue 11)
     audit.record(
         user_id,
         "gacha.published",

@@ -1,0 +1,173 @@
+"""DynamoDB round trips (and transaction size) of one fulfilment, for a 1-draw and a 10-draw.
+
+    .venv/bin/python -m bench.roundtrips_fulfilment
+
+In-process moto. The worst case lineup for the transaction size: 10 prizes, every one limited and
+granting MAX_ASSETS_PER_PRIZE assets. The gacha configuration is loaded once (a warm container), then
+each fulfilment is counted with the botocore ``before-call.dynamodb.*`` hook of bench.roundtrips_payment.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+
+def seed_gacha() -> str:
+    from datetime import UTC, datetime, timedelta
+
+    from oshi import fairness_store, rates
+    from oshi.ids import new_id
+    from oshi.lineup import MAX_ASSETS_PER_PRIZE
+    from oshi.models.assets import Asset
+    from oshi.models.gachas import PUBLIC_LISTING, Gacha, Prize
+
+    now = datetime.now(UTC)
+    vtuber_id, gacha_id = new_id(), new_id()
+    rarities = ["N"] * 6 + ["R"] * 2 + ["SR", "SSR"]
+    entries = rates.lineup([(r, 100_000) for r in rarities])
+    document = rates.rate_table_document(entries, "SR")
+    gacha = Gacha(
+        gacha_id,
+        vtuber_id=vtuber_id,
+        owner_user_id="bench-vt",
+        status="published",
+        listing=PUBLIC_LISTING,
+        title="Bench gacha",
+        price_single=300,
+        price_ten=3000,
+        medals_per_draw=1,
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(days=1),
+        sold_draws=0,
+        prize_count=len(entries),
+        rate_table=document,
+        rate_table_version=1,
+        rate_table_hash=rates.table_hash(document),
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    gacha.save()
+    for i, entry in enumerate(entries):
+        asset_ids = [f"a{i:02d}{j}" for j in range(MAX_ASSETS_PER_PRIZE)]
+        for asset_id in asset_ids:
+            Asset(
+                vtuber_id,
+                asset_id,
+                owner_user_id="bench-vt",
+                object_key=f"uploads/{vtuber_id}/{asset_id}",
+                filename=f"{asset_id}.png",
+                declared_type="image/png",
+                declared_bytes=1000,
+                status="validated",
+                size_bytes=1000,
+                detected_type="image/png",
+                created_at=now,
+            ).save()
+        Prize(
+            gacha_id,
+            entry.prize_id,
+            position=i,
+            name=f"Prize {i}",
+            rarity=entry.rarity,
+            rate_ppm=entry.ppm,
+            asset_ids=asset_ids,
+            stock=1_000_000,
+            remaining=1_000_000,
+        ).save()
+    fairness_store.on_published(gacha, now)
+    return gacha_id
+
+
+def paid(gacha_id: str, fan_id: str, count: int) -> Any:
+    from datetime import UTC, datetime
+
+    from oshi.ids import new_id
+    from oshi.models.gachas import Gacha
+    from oshi.models.orders import Order
+
+    gacha = Gacha.get(gacha_id)
+    now = datetime.now(UTC)
+    order = Order(
+        new_id(),
+        fan_id=fan_id,
+        gacha_id=gacha_id,
+        vtuber_id=gacha.vtuber_id,
+        count=count,
+        amount=300 * count,
+        medals_per_draw=1,
+        provider="stripe",
+        status="PAID",
+        created_at=now,
+        updated_at=now,
+        paid_at=now,
+    )
+    order.save()
+    return order
+
+
+def measure() -> dict[str, Any]:
+    from bench.roundtrips_payment import count_dynamodb_calls
+    from oshi import fulfilment
+    from oshi.txn import Txn
+
+    gacha_id = seed_gacha()
+    warm = paid(gacha_id, "bench-fan", 1)
+    fulfilment.fulfil(warm.order_id, fan_id=warm.fan_id, gacha_id=gacha_id)  # loads and caches the config
+    sizes: list[int] = []
+    real_commit = Txn.commit
+
+    def sized(self: Txn) -> None:
+        sizes.append(len(self))
+        real_commit(self)
+
+    Txn.commit = sized  # type: ignore[method-assign]
+    figures: dict[str, Any] = {}
+    try:
+        for count in (1, 10):
+            order = paid(gacha_id, "bench-fan", count)
+            with count_dynamodb_calls() as calls:
+                started = time.perf_counter()
+                outcome = fulfilment.fulfil(order.order_id, fan_id=order.fan_id, gacha_id=gacha_id)
+                elapsed = time.perf_counter() - started
+            assert outcome.status == "fulfilled", outcome
+            figures[f"{count}-draw"] = {"calls": list(calls), "actions": sizes[-1], "ms": elapsed * 1000}
+    finally:
+        Txn.commit = real_commit  # type: ignore[method-assign]
+    return figures
+
+
+def main() -> None:
+    os.environ.update(
+        {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "ap-northeast-1",
+            "AWS_REGION": "ap-northeast-1",
+            "OSHI_STAGE": "test",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_METRICS_DISABLED": "true",
+            "POWERTOOLS_LOG_LEVEL": "ERROR",
+        }
+    )
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    from moto import mock_aws
+
+    from local.provision import provision
+    from oshi.settings import get_settings, reset_settings
+
+    with mock_aws():
+        reset_settings()
+        provision(get_settings())
+        figures = measure()
+    for name, f in figures.items():
+        print(
+            f"{name:8} {len(f['calls'])} DynamoDB round trips ({', '.join(f['calls'])}); "
+            f"transaction of {f['actions']} actions; {f['ms']:.1f} ms in-process on moto"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""GET /api/gachas/{gacha_id}/fairness: the server-seed commitment, the rate-table history, and the seed
+itself once the sale has ended (docs/fairness.md). Public, like the rate disclosure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from oshi import catalogue, fairness_store
+from oshi.api import Endpoint
+from oshi.errors import GachaNotFound
+
+endpoint = Endpoint(__name__)
+
+
+class RateTableVersion(BaseModel):
+    version: int
+    hash: str
+    effective_from: datetime
+    rate_table: dict[str, Any]
+
+
+class FairnessOut(BaseModel):
+    gacha_id: str
+    algorithm: str = "oshi-fairness/1 (docs/fairness.md)"
+    commitment: str
+    rate_table_version: int
+    rate_table_hash: str
+    rate_table_history: list[RateTableVersion]
+    sale_ends_at: datetime
+    server_seed: str | None = None  # hex, revealed after the sale ends
+    revealed_at: datetime | None = None
+
+
+@endpoint
+def get_fairness(gacha_id: str) -> FairnessOut:
+    gacha = catalogue.public_gacha(gacha_id)
+    record = fairness_store.seed_record(gacha_id)
+    if record is None or record.commitment is None:
+        raise GachaNotFound("This gacha has no fairness commitment.")
+    record = fairness_store.reveal_if_ended(gacha, record)
+    history = [
+        RateTableVersion(
+            version=int(r.rate_table_version or 0),
+            hash=r.rate_table_hash or "",
+            effective_from=r.effective_from,
+            rate_table=r.rate_table or {},
+        )
+        for r in fairness_store.rate_history(gacha_id)
+    ]
+    return FairnessOut(
+        gacha_id=gacha_id,
+        commitment=record.commitment,
+        rate_table_version=int(gacha.rate_table_version),
+        rate_table_hash=gacha.rate_table_hash,
+        rate_table_history=history,
+        sale_ends_at=gacha.ends_at,
+        server_seed=record.revealed_seed,
+        revealed_at=record.revealed_at,
+    )
+
+
+handler = endpoint.lambda_handler

@@ -1,0 +1,47 @@
+"""Consumer: ``PaymentCompleted`` -> the draw, exactly once per order (oshi.fulfilment).
+
+SQS records carry the EventBridge event JSON. Powertools ``BatchProcessor`` reports partial batch
+failures: a failing order is retried alone (then the DLQ and its alarm), the others are done.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from oshi import fulfilment
+from oshi.events import parse_detail
+from oshi.observability import logger, metrics
+
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def record_handler(record: SQSRecord) -> None:
+    event = json.loads(record.body)
+    if event.get("detail-type") != "PaymentCompleted":
+        logger.warning("ignored event", extra={"detail_type": event.get("detail-type")})
+        return
+    metadata, data = parse_detail(event["detail"])
+    receives = int(record.attributes.approximate_receive_count or "1")
+    outcome = fulfilment.fulfil(
+        str(data["order_id"]),
+        fan_id=data.get("fan_id"),
+        gacha_id=data.get("gacha_id"),
+        redelivered=receives > 1,
+        correlation_id=metadata.get("correlation_id"),
+    )
+    logger.info("fulfilment", extra={"order_id": data["order_id"], "outcome": outcome.status})
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return dict(
+        process_partial_response(
+            event=event, record_handler=record_handler, processor=processor, context=context
+        )
+    )

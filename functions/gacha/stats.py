@@ -1,0 +1,90 @@
+"""GET /api/gachas/{gacha_id}/stats: per prize, the stated rate against what was drawn so far, with a 99%
+Wilson interval; the final report once the sale has ended. A stated rate outside its interval over
+enough draws raises a ``RateAnomaly`` event and metric for the admins (docs/fairness.md)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from oshi import catalogue, fairness_store
+from oshi.api import Endpoint
+from oshi.events import Event, publish
+from oshi.observability import logger, metrics
+
+endpoint = Endpoint(__name__)
+
+
+class PrizeStatsOut(BaseModel):
+    prize_id: str
+    name: str
+    rarity: str
+    stated_rate: float
+    stated_ppm: int
+    drawn: int
+    observed_rate: float | None
+    interval_low: float
+    interval_high: float
+    within_interval: bool
+
+
+class StatsOut(BaseModel):
+    gacha_id: str
+    draws_at_stated_rates: int  # main-table draws while nothing had run out: these are compared
+    other_draws: (
+        int  # guaranteed slots and draws after a limited prize ran out (their proofs show the weights)
+    )
+    confidence: float
+    final: bool
+    prizes: list[PrizeStatsOut]
+
+
+@endpoint
+def get_stats(gacha_id: str) -> StatsOut:
+    gacha = catalogue.public_gacha(gacha_id)
+    result = fairness_store.stats(gacha, catalogue.prizes_of(gacha_id))
+    anomalies = [p for p in result.prizes if p.anomalous]
+    if anomalies:
+        metrics.add_metric(name="RateAnomaly", unit="Count", value=len(anomalies))
+        logger.warning("observed rate outside its interval", extra={"gacha_id": gacha_id})
+        publish(
+            [
+                Event(
+                    "RateAnomaly",
+                    {
+                        "gacha_id": gacha_id,
+                        "draws": result.stated_draws,
+                        "prizes": [
+                            {"prize_id": p.prize_id, "stated_ppm": p.stated_ppm, "drawn": p.drawn}
+                            for p in anomalies
+                        ],
+                    },
+                    # one alert per gacha per 1,000 draws, however often the page is read
+                    event_id=f"rate-anomaly-{gacha_id}-{result.stated_draws // 1000}",
+                )
+            ]
+        )
+    return StatsOut(
+        gacha_id=gacha_id,
+        draws_at_stated_rates=result.stated_draws,
+        other_draws=result.other_draws,
+        confidence=result.confidence,
+        final=result.final,
+        prizes=[
+            PrizeStatsOut(
+                prize_id=p.prize_id,
+                name=p.name,
+                rarity=p.rarity,
+                stated_rate=p.stated_ppm / 1_000_000,
+                stated_ppm=p.stated_ppm,
+                drawn=p.drawn,
+                observed_rate=p.observed_rate,
+                interval_low=p.interval_low,
+                interval_high=p.interval_high,
+                within_interval=not p.anomalous,
+            )
+            for p in result.prizes
+        ],
+    )
+
+
+handler = endpoint.lambda_handler
