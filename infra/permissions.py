@@ -7,8 +7,7 @@ has none. Entries name tables by their short name (``oshi.models``), secrets by 
 (issue 10): ``audit=True`` grants PutItem/GetItem/Query on it, and every function's role denies
 UpdateItem/DeleteItem on it explicitly.
 
-Entries for handlers still being written (draw: ``gacha.fulfil``, ``gacha.admin_*``, ``gacha.fairness``,
-``gacha.stats``) are declared from the issue text (issues 6, 11) and reconciled once the code lands.
+Routes with a per-caller limit (``Route.caller_limit``) write the ``rate-limits`` table.
 """
 
 from __future__ import annotations
@@ -82,7 +81,6 @@ ISSUER = "jwt-private jwt-public"
 VTUBER_READ = "users vtubers assets storage gachas prizes"
 PROVIDERS = "stripe komoju"
 ORDER_TABLES = "orders provider-events gachas prizes purchase-claims spending"
-FULFIL_TABLES = "orders gachas prizes medal-balances medal-ledger rewards fairness"
 REFUND_TABLES = (
     "orders gachas prizes medal-balances medal-ledger rewards spending purchase-claims provider-events"
 )
@@ -95,7 +93,7 @@ PERMISSIONS: dict[str, Needs] = {
     "auth.authorizer": needs(secrets="jwt-public"),
     "auth.me": needs("users"),
     "auth.register": needs(write="users user-emails", audit=True),
-    "auth.login": needs("user-emails", f"users {SESSIONS}", audit=True, secrets=ISSUER),
+    "auth.login": needs("user-emails", f"users {SESSIONS} rate-limits", audit=True, secrets=ISSUER),
     "auth.refresh": needs("users", SESSIONS, audit=True, secrets=ISSUER),
     "auth.logout": needs(write=SESSIONS, audit=True),
     "auth.mfa_verify": needs("user-emails", f"users {SESSIONS}", audit=True, secrets=f"{ISSUER} mfa-key"),
@@ -108,7 +106,10 @@ PERMISSIONS: dict[str, Needs] = {
     "vtuber.admin_reject": needs(write="vtubers users", audit=True),
     "vtuber.admin_suspend": needs(write="vtubers users gachas", audit=True, events=True),
     "vtuber.upload": needs(
-        "users", "vtubers assets storage", objects=(ObjectAccess(UPLOADS, OBJECT_PUT),), audit=True
+        "users",
+        "vtubers assets storage rate-limits",
+        objects=(ObjectAccess(UPLOADS, OBJECT_PUT),),
+        audit=True,
     ),
     "vtuber.assets": needs("vtubers assets"),
     "vtuber.gacha_new": needs("vtubers assets storage"),
@@ -123,33 +124,40 @@ PERMISSIONS: dict[str, Needs] = {
         VTUBER_READ, "gachas prizes fairness", audit=True, events=True, seed_key="encrypt"
     ),
     "vtuber.sales": needs("vtubers gachas prizes orders"),
-    "vtuber.admin_gacha_suspend": needs("vtubers", "gachas", audit=True, events=True),
+    "vtuber.admin_gacha_suspend": needs(write="gachas", audit=True, events=True),
     "vtuber.exchange_item_create": needs("vtubers assets", "exchange-items", audit=True),
     "vtuber.validate_upload": needs(
         "users", "vtubers assets storage", audit=True, objects=(ObjectAccess(UPLOADS, OBJECT_VALIDATE),)
     ),
     "gacha.catalogue": needs("gachas prizes vtubers"),
-    "gacha.detail": needs("gachas prizes vtubers"),
+    "gacha.detail": needs("gachas prizes vtubers fairness"),
     "gacha.vtuber_profile": needs("gachas prizes vtubers exchange-items"),
     # --- payments (issue 5) ---
-    "gacha.purchase": needs("users vtubers", ORDER_TABLES, audit=True, secrets=PROVIDERS),
+    "gacha.purchase": needs("users vtubers", f"{ORDER_TABLES} rate-limits", audit=True, secrets=PROVIDERS),
     "gacha.orders": needs("orders"),
     "gacha.order": needs("orders"),
-    "payment.webhook_stripe": needs(write=ORDER_TABLES, audit=True, secrets=PROVIDERS, events=True),
-    "payment.webhook_komoju": needs(write=ORDER_TABLES, audit=True, secrets=PROVIDERS, events=True),
-    "payment.sweep": needs(write=ORDER_TABLES, audit=True, secrets=PROVIDERS),
-    # --- the draw, compensation, fairness (issues 6, 11; declared from the issues) ---
+    # Provider refund events apply the refund here (oshi.refunds.mark_refunded: medals, rewards, stock).
+    "payment.webhook_stripe": needs(write=REFUND_TABLES, audit=True, secrets=PROVIDERS, events=True),
+    "payment.webhook_komoju": needs(write=REFUND_TABLES, audit=True, secrets=PROVIDERS, events=True),
+    "payment.sweep": needs(write=ORDER_TABLES, audit=True),
+    # --- the draw, compensation, fairness (issues 6, 11) ---
     "gacha.fulfil": needs(
         "assets vtubers users",
-        REFUND_TABLES,  # a permanent failure compensates with a refund (oshi.refunds) in the same run
+        # nonces and stats live in "fairness"; a permanent failure compensates with a refund in the same run
+        f"{REFUND_TABLES} fairness",
         audit=True,
         secrets=PROVIDERS,
         events=True,
-        seed_key="decrypt",
+        seed_key="encrypt decrypt",  # a gacha published before seeds existed gets one on first draw
     ),
     # Redrives the fulfilment of one order inline (oshi.fulfilment), so it needs what fulfil needs.
     "gacha.admin_retry": needs(
-        "assets vtubers users", REFUND_TABLES, audit=True, secrets=PROVIDERS, events=True, seed_key="decrypt"
+        "assets vtubers users",
+        f"{REFUND_TABLES} fairness",
+        audit=True,
+        secrets=PROVIDERS,
+        events=True,
+        seed_key="encrypt decrypt",
     ),
     "gacha.admin_refund": needs("users", REFUND_TABLES, audit=True, secrets=PROVIDERS, events=True),
     "gacha.admin_reconciliation": needs("orders"),

@@ -35,6 +35,7 @@ def post_purchase(body: PurchaseIn) -> Response[OrderOut]:
             payment_method=body.payment_method,
             idempotency_key=key,
             request_id=endpoint.request_id,
+            client_seed=body.client_seed,
         )
     )
     return Response(

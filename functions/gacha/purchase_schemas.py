@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from oshi import fairness
 from oshi.models.orders import Order
 
 ID = r"^[0-9a-z]{26}$"
@@ -19,6 +20,13 @@ class PurchaseIn(BaseModel):
     count: Literal[1, 10]
     provider: Literal["stripe", "komoju"]
     payment_method: Literal["card", "konbini", "paypay"] = "card"
+    # Provably fair draws (docs/fairness.md): the fan's own seed; one is generated when absent.
+    client_seed: str | None = Field(default=None, min_length=1, max_length=fairness.CLIENT_SEED_MAX)
+
+    @field_validator("client_seed")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        return None if value is None else fairness.check_client_seed(value)
 
 
 class OrderOut(BaseModel):
@@ -38,6 +46,7 @@ class OrderOut(BaseModel):
     fulfilled_at: datetime | None = None
     refunded_at: datetime | None = None
     failure_reason: str | None = None
+    client_seed: str | None = None
     medals_awarded: int | None = None
     results: Any = None  # the draws, as the draw service wrote them, once FULFILLED
 
@@ -58,6 +67,7 @@ class OrderOut(BaseModel):
             payment_expires_at=order.payment_expires_at if pending else None,
             created_at=order.created_at,
             paid_at=order.paid_at,
+            client_seed=order.client_seed,
             fulfilled_at=order.fulfilled_at,
             refunded_at=order.refunded_at,
             failure_reason=order.failure_reason,

@@ -209,3 +209,20 @@ def test_the_vtubers_status_is_checked_inside_the_reservation_transaction(
     refused = purchase(api, fan(), sale.gacha_id)
     assert refused.status == 409 and refused.json()["error"]["details"] == {"state": "suspended"}
     assert int(Gacha.get(sale.gacha_id).sold_draws) == 0 and list(Order.scan()) == []
+
+
+def test_the_fans_client_seed_is_kept_and_one_is_generated_otherwise(api: Api, standins: Standins) -> None:
+    sale = gacha_on_sale(api)
+    body = {"gacha_id": sale.gacha_id, "count": 1, "provider": "stripe", "client_seed": "my lucky seed 🍀"}
+    mine = api.post("/api/gacha/purchase", token=fan("fan-a"), json_body=body)
+    assert mine.status == 201, mine.body
+    assert mine.json()["client_seed"] == "my lucky seed 🍀"
+    assert Order.get(mine.json()["order_id"]).client_seed == "my lucky seed 🍀"
+
+    generated = purchase(api, fan("fan-b"), sale.gacha_id)
+    seed = generated.json()["client_seed"]
+    assert isinstance(seed, str) and len(seed) >= 16, "shown to the fan before the draw"
+    assert Order.get(generated.json()["order_id"]).client_seed == seed
+
+    bad = api.post("/api/gacha/purchase", token=fan("fan-c"), json_body={**body, "client_seed": "a\x00b"})
+    assert bad.status == 422 and not list(Order.scan(Order.fan_id == "fan-c"))

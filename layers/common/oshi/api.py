@@ -18,6 +18,7 @@ fields, anything unexpected is a logged 500 ``INTERNAL_ERROR`` that leaks nothin
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -65,6 +66,14 @@ def proxy_result(error: DomainError) -> dict[str, Any]:
         "body": json.dumps(error.body(), separators=(",", ":")),
         "isBase64Encoded": False,
     }
+
+
+def _require_utf8(body: str, *, base64_encoded: bool) -> None:
+    """JSON is UTF-8 (RFC 8259); other bytes are the client's error (400), not a crash in the parser."""
+    try:
+        (base64.b64decode(body, validate=True) if base64_encoded else body.encode()).decode("utf-8")
+    except (ValueError, UnicodeError):
+        raise InvalidJson("The request body is not UTF-8 encoded JSON.") from None
 
 
 def _rate_limit(route: Route, subject: str) -> None:
@@ -137,8 +146,11 @@ class Endpoint:
                 raise PayloadTooLarge(details={"max_bytes": MAX_BODY_BYTES})
             headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
             content_type = (headers.get("content-type") or "application/json").split(";")[0].strip().lower()
-            if content_type not in JSON_CONTENT_TYPES and not self._accepts_raw_body():
+            if self._accepts_raw_body():
+                return
+            if content_type not in JSON_CONTENT_TYPES:
                 raise UnsupportedMediaType()
+            _require_utf8(body, base64_encoded=bool(event.get("isBase64Encoded")))
 
     def _accepts_raw_body(self) -> bool:
         # Webhook endpoints read the raw bytes themselves (signature checks) whatever the content type.

@@ -21,7 +21,7 @@ from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
-from oshi import audit, catalogue, clock, cursors, spending
+from oshi import audit, catalogue, clock, cursors, fairness, spending
 from oshi.aws import client
 from oshi.errors import (
     GachaNotFound,
@@ -64,6 +64,7 @@ class PurchaseRequest:
     payment_method: str
     idempotency_key: str | None = None
     request_id: str | None = None
+    client_seed: str | None = None  # the fan's, for provably fair draws; generated when absent
 
 
 # --- reads -----------------------------------------------------------------------------------------------
@@ -190,6 +191,7 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
         awaiting=AWAITING,
         payment_expires_at=at + PROVISIONAL_PAYMENT_WINDOW,
         reservation_released=False,
+        client_seed=req.client_seed or fairness.new_client_seed(),  # shown to the fan from now on
         correlation_id=req.request_id,
         created_at=at,
         updated_at=at,
