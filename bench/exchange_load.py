@@ -16,9 +16,7 @@ limit is DynamoDB's per-item write rate on the fan's balance (transactions on th
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +24,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from local.runner import running_local_stack
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL_PREFIX = "oshi-local-"  # the local stack's table names (stage "local")
@@ -149,49 +149,6 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start_local() -> tuple[subprocess.Popen[str], str, str, list[str]]:
-    port, moto_port = _free_port(), _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OSHI_"))}
-    env.update({"PORT": str(port), "MOTO_PORT": str(moto_port), "PYTHONUNBUFFERED": "1"})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "local"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    output: list[str] = []
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        output.append(line.rstrip("\n"))
-        if line.startswith("Ctrl-C to stop."):
-            return process, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}", output
-    process.kill()
-    raise RuntimeError("local stack did not start:\n" + "\n".join(output[-30:]))
-
-
-def demo_account(output: list[str], label: str) -> tuple[str, str]:
-    """(user id, bearer token) of a demo account from the local stack's summary ("label ... user token")."""
-    for line in output:
-        parts = line.split()
-        if len(parts) >= 3 and parts[0] == label and parts[-1].startswith("eyJ"):
-            return parts[-2], parts[-1]
-    raise LookupError(f"no demo account {label!r} in the local stack's summary")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--trades", type=int, default=400)
@@ -200,9 +157,9 @@ def main() -> None:
 
     import requests
 
-    process, api_url, moto_url, output = _start_local()
-    try:
-        fan_id, token = demo_account(output, "fan")
+    with running_local_stack() as stack:
+        api_url, moto_url = stack.api_url, stack.moto_url
+        fan_id, token = stack.demo_user_id("fan"), stack.demo_token("fan")
         shop = seed_shop(moto_url, fan_id, medals=args.trades + 10, cost=1, per_user_limit=args.trades + 10)
         session_per_thread: dict[int, requests.Session] = {}
 
@@ -241,12 +198,6 @@ def main() -> None:
         )
         expected = args.trades + 10 - 1 - statuses.get(201, 0)
         print(f"  balance left    {left} (expected {expected}: {'ok' if left == expected else 'MISMATCH'})")
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 if __name__ == "__main__":

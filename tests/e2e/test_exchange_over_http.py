@@ -14,7 +14,7 @@ import pytest
 import requests
 from e2e_support import LocalStack
 
-from bench.exchange_load import demo_account, seed_shop
+from bench.exchange_load import seed_shop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("local-stack")]
 
@@ -66,7 +66,7 @@ def _balance(local_stack: LocalStack, token: str, vtuber_id: str) -> int:
 
 
 def test_100_concurrent_trades_against_a_balance_for_10(local_stack: LocalStack) -> None:
-    fan_id, token = demo_account(local_stack.output, "fan")
+    fan_id, token = local_stack.demo_user_id("fan"), local_stack.demo_token("fan")
     shop = seed_shop(local_stack.moto_url, fan_id, medals=104, cost=10, per_user_limit=1000)
     results = _trades(local_stack, token, shop.item_id, 100)
     assert len(_traded(results)) == 10
@@ -81,7 +81,7 @@ def test_100_concurrent_trades_against_a_balance_for_10(local_stack: LocalStack)
 
 
 def test_a_limit_of_one_is_never_exceeded_however_the_requests_race(local_stack: LocalStack) -> None:
-    fan_id, token = demo_account(local_stack.output, "fan")
+    fan_id, token = local_stack.demo_user_id("fan"), local_stack.demo_token("fan")
     shop = seed_shop(local_stack.moto_url, fan_id, medals=1000, cost=1, per_user_limit=1)
     results = _trades(local_stack, token, shop.item_id, 50)
     assert len(_traded(results)) == 1

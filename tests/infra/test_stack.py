@@ -706,7 +706,9 @@ def test_every_handler_has_a_valid_permissions_entry() -> None:
     assert all("audit" not in needs.tables for needs in PERMISSIONS.values()), "audit: use audit=True"
     assert set(SECRETS) == {s for needs in PERMISSIONS.values() for s in needs.secrets}
     limited = [r.handler for r in routes.ROUTES if r.caller_limit is not None]
-    assert limited and all("rate-limits" in PERMISSIONS[h].write for h in limited), "caller limits write counters"
+    assert limited and all("rate-limits" in PERMISSIONS[h].write for h in limited), (
+        "caller limits write counters"
+    )
 
 
 def _table_ids(synth: Synth, stack: str) -> dict[str, str]:

@@ -43,7 +43,9 @@ class Settings:
     cdn_key_pair_id: str = ""
     # --- infra / notifications: set by the CDK stack (AWS) or the local stack; empty = derived/off ---
     content_bucket_name: str = ""  # globally unique name from CDK; empty = "{prefix}-content"
-    websocket_endpoint: str = ""  # https://{api}.execute-api.{region}.amazonaws.com/{stage} (postToConnection)
+    websocket_endpoint: str = (
+        ""  # https://{api}.execute-api.{region}.amazonaws.com/{stage} (postToConnection)
+    )
 
     def __post_init__(self) -> None:
         if self.stage not in STAGES:
