@@ -11,53 +11,8 @@ The integration tests assert the same numbers with ``count_dynamodb_calls``.
 from __future__ import annotations
 
 import os
-import threading
-from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
-
-class CallCounter:
-    def __init__(self) -> None:
-        self.calls: Counter[str] = Counter()
-        self._lock = threading.Lock()
-
-    def __call__(self, model: Any = None, **_: Any) -> None:
-        name = getattr(model, "name", "?")
-        with self._lock:
-            self.calls[name] += 1
-
-    @property
-    def total(self) -> int:
-        return sum(self.calls.values())
-
-
-def _dynamodb_clients() -> list[Any]:
-    """Every botocore client that talks to DynamoDB here: each model's PynamoDB connection, the shared
-    transaction connection (oshi.txn) and boto3's (oshi.aws)."""
-    from oshi import aws, txn
-    from oshi.models import all_models
-    from oshi.settings import get_settings
-
-    clients = [model._get_connection().connection.client for model in all_models()]
-    clients.append(txn._connection(get_settings().region).client)
-    clients.append(aws.client("dynamodb"))
-    unique = {id(c): c for c in clients}
-    return list(unique.values())
-
-
-@contextmanager
-def count_dynamodb_calls() -> Iterator[CallCounter]:
-    counter = CallCounter()
-    clients = _dynamodb_clients()
-    for client in clients:
-        client.meta.events.register("before-call.dynamodb", counter, unique_id="bench-roundtrips")
-    try:
-        yield counter
-    finally:
-        for client in clients:
-            client.meta.events.unregister("before-call.dynamodb", unique_id="bench-roundtrips")
+from bench.dynamodb_calls import count_dynamodb_calls
 
 
 def main() -> None:

@@ -109,7 +109,7 @@ def paid(gacha_id: str, fan_id: str, count: int) -> Any:
 
 
 def measure() -> dict[str, Any]:
-    from bench.roundtrips_payment import count_dynamodb_calls
+    from bench.dynamodb_calls import count_dynamodb_calls
     from oshi import fulfilment
     from oshi.txn import Txn
 

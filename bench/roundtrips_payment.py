@@ -10,39 +10,10 @@ code uses: PynamoDB builds one botocore client per model connection (``Model._ge
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Iterator
 from typing import Any
 
-
-def _dynamodb_clients() -> list[Any]:
-    from oshi.aws import client
-    from oshi.models import all_models
-    from oshi.settings import get_settings
-    from oshi.txn import _connection
-
-    clients = [model._get_connection().connection.client for model in all_models()]
-    clients += [_connection(get_settings().region).client, client("dynamodb")]
-    return list({id(c): c for c in clients}.values())
-
-
-@contextlib.contextmanager
-def count_dynamodb_calls() -> Iterator[list[str]]:
-    """Yields a list that collects the name of every DynamoDB API call made inside the block."""
-    calls: list[str] = []
-
-    def hook(model: Any, **_: Any) -> None:
-        calls.append(model.name)
-
-    clients = _dynamodb_clients()
-    for c in clients:
-        c.meta.events.register("before-call.dynamodb.*", hook, unique_id="roundtrip-counter")
-    try:
-        yield calls
-    finally:
-        for c in clients:
-            c.meta.events.unregister("before-call.dynamodb.*", unique_id="roundtrip-counter")
+from bench.dynamodb_calls import count_dynamodb_calls
 
 
 def seed_sale(total_stock: int = 100) -> tuple[str, str]:

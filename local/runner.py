@@ -55,7 +55,16 @@ def running_local_stack() -> Iterator[LocalStack]:
     """``python -m local`` in a subprocess on free ports, exactly as `make run` starts it."""
     port, moto_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OSHI_"))}
-    env.update({"PORT": str(port), "MOTO_PORT": str(moto_port), "PYTHONUNBUFFERED": "1"})
+    env.update(
+        {
+            "PORT": str(port),
+            "MOTO_PORT": str(moto_port),
+            "WS_PORT": str(free_port()),  # its default (PORT + 1) may be another stack's free port
+            "STRIPE_STANDIN_PORT": str(free_port()),
+            "KOMOJU_STANDIN_PORT": str(free_port()),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "local"],
         cwd=ROOT,

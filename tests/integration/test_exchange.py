@@ -13,7 +13,7 @@ from exchange_support import Shop, create_item, fan, give_medals, item_body, sho
 from support import Api
 from vtuber_support import admin, iso, request_upload
 
-from bench.roundtrips_exchange import count_dynamodb_calls
+from bench.dynamodb_calls import count_dynamodb_calls
 from oshi import clock, exchange, rewards_query
 from oshi.errors import DomainError
 from oshi.ids import new_id

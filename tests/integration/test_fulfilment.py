@@ -14,7 +14,7 @@ from payment_support import OnSale, bus_fixture, of_type  # noqa: F401
 from support import Api
 from vtuber_support import gacha_body
 
-from bench.roundtrips_payment import count_dynamodb_calls
+from bench.dynamodb_calls import count_dynamodb_calls
 from oshi import fairness, fairness_store, fulfilment
 from oshi.models.audit import AuditEntry
 from oshi.models.fairness import FairnessRecord

@@ -16,7 +16,7 @@ from exchange_support import create_item, fan, give_medals, put_reward, shop, tr
 from support import Api
 from vtuber_support import PNG
 
-from bench.roundtrips_exchange import count_dynamodb_calls
+from bench.dynamodb_calls import count_dynamodb_calls
 from local.dispatch import HttpResponse
 from oshi import clock, downloads, exchange
 from oshi.aws import client

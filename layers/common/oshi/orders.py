@@ -4,7 +4,7 @@ This module is the ONLY writer of ``PENDING_PAYMENT -> PAID | FAILED | EXPIRED``
 conditional write on ``status = PENDING_PAYMENT``, so an event that arrives late (expired after
 completed) finds the condition false and changes nothing: orders never move backwards.
 
-A purchase costs three DynamoDB round trips: one BatchGetItem across tables (gacha, user, spending,
+A purchase costs three DynamoDB round trips here (plus the route's rate-limit counter): one BatchGetItem across tables (gacha, user, spending,
 idempotency claim), one transaction (order put + stock ADD + spending ADD + pending claim + the VTuber
 still approved), and one update that stores the provider's checkout session. The pending claim (one
 pending order per fan and gacha) is deleted when the order leaves PENDING_PAYMENT, so buying the same

@@ -1,0 +1,27 @@
+"""The benchmarks must not rot: a tiny run of the in-process ones (figures are printed, never asserted)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from local.runner import ROOT
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["bench.cost_model"],
+        ["bench.draw_engine", "--draws", "2000", "--orders", "20"],
+        ["bench.cold_start", "--runs", "1", "--only", "auth.authorizer", "gacha.detail"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_bench_runs_and_prints_figures(args: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert any(ch.isdigit() for ch in done.stdout) and len(done.stdout.splitlines()) >= 2, done.stdout
