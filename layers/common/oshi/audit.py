@@ -78,16 +78,34 @@ def record(
     raise RuntimeError(f"audit append lost the race {MAX_APPEND_ATTEMPTS} times in partition {partition}")
 
 
-def verify_chain(entries: Iterable[AuditEntry]) -> list[str]:
-    """Problems found in one partition's entries given in sequence order; empty means intact."""
+HASHED_FIELDS = ("partition", "seq", "at", "actor", "action", "target", "before", "after", "request_id")
+
+
+def to_json(entry: AuditEntry) -> dict[str, Any]:
+    """An entry as exported (``GET /api/admin/audit``): everything ``tools/verify_audit.py`` re-hashes."""
+    return {**_fields(entry), "prev_hash": entry.prev_hash, "hash": entry.hash}
+
+
+def verify_documents(documents: Iterable[dict[str, Any]]) -> list[str]:
+    """Problems found in one partition's exported entries, in sequence order; empty means intact."""
     problems = []
     prev_hash, expected_seq = GENESIS, 1
-    for entry in entries:
-        if int(entry.seq) != expected_seq:
-            problems.append(f"seq {expected_seq} missing before {entry.seq}")
-        if entry.prev_hash != prev_hash:
-            problems.append(f"seq {entry.seq}: prev_hash does not match the previous entry")
-        if _digest(entry.prev_hash, _fields(entry)) != entry.hash:
-            problems.append(f"seq {entry.seq}: content does not match its hash")
-        prev_hash, expected_seq = entry.hash, int(entry.seq) + 1
+    for doc in documents:
+        seq = int(doc["seq"])
+        if seq != expected_seq:
+            problems.append(f"seq {expected_seq} missing before {seq}")
+        if doc["prev_hash"] != prev_hash:
+            problems.append(f"seq {seq}: prev_hash does not match the previous entry")
+        if _digest(doc["prev_hash"], {name: doc[name] for name in HASHED_FIELDS}) != doc["hash"]:
+            problems.append(f"seq {seq}: content does not match its hash")
+        prev_hash, expected_seq = doc["hash"], seq + 1
     return problems
+
+
+def verify_chain(entries: Iterable[AuditEntry]) -> list[str]:
+    """Problems found in one partition's entries given in sequence order; empty means intact."""
+    return verify_documents(to_json(entry) for entry in entries)
+
+
+def partition_entries(partition: str) -> list[AuditEntry]:
+    return list(AuditEntry.query(partition, consistent_read=True))

@@ -442,6 +442,15 @@ ROUTES: tuple[Route, ...] = (
         roles=frozenset({Role.ADMIN}),
         tags=("admin", "medals"),
     ),
+    Route(
+        "GET",
+        "/api/admin/audit",
+        "system.admin_audit",
+        "One day's audit entries and whether its hash chain is intact",
+        roles=frozenset({Role.ADMIN}),
+        mfa=True,
+        tags=("admin", "audit"),
+    ),
 )
 
 # The WebSocket API for order notifications (route key -> handler module); $connect checks the token.

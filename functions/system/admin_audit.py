@@ -1,0 +1,40 @@
+"""GET /api/admin/audit?date=YYYY-MM-DD: one day's audit entries (a page) and whether its chain is intact.
+
+The chain check covers the whole day server-side; the entries are exported as ``oshi.audit.to_json``
+writes them, so ``tools/verify_audit.py`` can re-check an export offline, trusting nothing of ours.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from oshi import audit
+from oshi.api import Endpoint
+
+endpoint = Endpoint(__name__)
+MAX_PAGE = 500
+
+
+@endpoint
+def get_audit(
+    date: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
+    after_seq: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+) -> dict[str, Any]:
+    partition = date or datetime.now(UTC).strftime("%Y-%m-%d")
+    entries = audit.partition_entries(partition)
+    problems = audit.verify_chain(entries)
+    page = [audit.to_json(e) for e in entries if int(e.seq) > after_seq][:limit]
+    more = bool(page) and int(page[-1]["seq"]) < (int(entries[-1].seq) if entries else 0)
+    return {
+        "partition": partition,
+        "entries": page,
+        "next_after_seq": int(page[-1]["seq"]) if more else None,
+        "chain": {"entries": len(entries), "intact": not problems, "problems": problems},
+    }
+
+
+handler = endpoint.lambda_handler
