@@ -9,7 +9,9 @@ from bench.roundtrips_payment import measure
 from local.standins import Standins
 
 
-def test_purchase_is_a_rate_limit_one_read_one_transaction_one_update_and_a_webhook_six_calls(standins: Standins) -> None:
+def test_purchase_is_a_rate_limit_one_read_one_transaction_one_update_and_a_webhook_six_calls(
+    standins: Standins,
+) -> None:
     calls = measure(standins.stripe)
     # The per-caller rate limit (one conditional ADD, before the body is read), then the reservation and
     # the order in ONE transaction with one batch read before it, and the update that stores the
