@@ -64,7 +64,8 @@ def test_suspending_a_draft_or_unknown_gacha_is_refused(api: Api) -> None:
 def _order(
     vt: Vt, gacha_id: str, fan: str, status: OrderStatus, amount: int, count: int, at: datetime
 ) -> None:
-    results = [{"prize_id": "p01", "name": "Wallpaper"}] * count if status == OrderStatus.FULFILLED else None
+    drawn = [{"prize_id": "p01", "name": "Wallpaper"}] * count
+    results = {"items": drawn, "proof": {}} if status == OrderStatus.FULFILLED else None
     Order(
         f"{fan}-{amount}-{status.value}-{at.timestamp()}",
         fan_id=fan,

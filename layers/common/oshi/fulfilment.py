@@ -343,7 +343,7 @@ def _after_lost_race(gacha_id: str, labels: set[str]) -> None:
 
 
 def _publish_completed(order: Order) -> None:
-    items = (order.results or {}).get("items", [])
+    items = order.drawn_items()
     publish(
         [
             Event(

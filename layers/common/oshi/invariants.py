@@ -72,7 +72,7 @@ def check_orders(
         if order.status != OrderStatus.FULFILLED:
             continue
         count = int(order.count)
-        results = order.results or []
+        results = order.drawn_items()
         if len(results) != count:
             found.append(Violation("orders.results", subject, f"{len(results)} results for {count} draws"))
         medals = count * int(order.medals_per_draw)
@@ -118,8 +118,9 @@ def check_stock(gachas: list[Gacha], prizes: list[Prize], orders: list[Order]) -
     for order in orders:
         if not order.reservation_released:
             held[order.gacha_id] += int(order.count)
-        if order.status == OrderStatus.FULFILLED:
-            for result in order.results or []:
+        # A refund does not give a drawn limited prize back (docs/draw.md), so refunded draws count too.
+        if order.status in (OrderStatus.FULFILLED, OrderStatus.REFUNDED):
+            for result in order.drawn_items():
                 drawn[(order.gacha_id, str(result.get("prize_id")))] += 1
     for gacha in gachas:
         subject = f"gacha/{gacha.gacha_id}"

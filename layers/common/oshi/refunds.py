@@ -42,7 +42,7 @@ def _load(order_id: str) -> Order:
 
 
 def _reward_ids(order: Order) -> list[str]:
-    items = (order.results or {}).get("items", [])
+    items = order.drawn_items()
     return [
         reward_id(order.order_id, int(i["slot"]), a) for i in items for a in range(int(i.get("assets", 1)))
     ]

@@ -37,7 +37,7 @@ def report(vtuber_id: str, since: datetime, until: datetime, *, top: int = 10) -
         day["revenue"] += amount
         day["draws"] += count
         day["orders"] += 1
-        for result in order.results or []:
+        for result in order.drawn_items():
             prizes[(order.gacha_id, str(result.get("prize_id")), str(result.get("name", "")))] += 1
     return {
         "vtuber_id": vtuber_id,

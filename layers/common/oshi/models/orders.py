@@ -8,6 +8,7 @@ payment can still complete and is released exactly once (``reservation_released`
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -93,7 +94,7 @@ class Order(Model):
     reservation_released = BooleanAttribute(default=False)
     client_seed = UnicodeAttribute(null=True)  # provably fair draws (docs/fairness.md)
     nonce = NumberAttribute(null=True)  # the fan's per-gacha sequential nonce for this order
-    results = JSONAttribute(null=True)  # the draws, with their proofs, once FULFILLED
+    results = JSONAttribute(null=True)  # {"items": [one per draw], "proof": ...} once FULFILLED
     medals_awarded = NumberAttribute(null=True)
     failure_reason = UnicodeAttribute(null=True)
     correlation_id = UnicodeAttribute(null=True)
@@ -111,6 +112,10 @@ class Order(Model):
     refund_reason = UnicodeAttribute(null=True)
     medals_clawed_back = NumberAttribute(null=True)  # taken back from the balance at refund
     medals_unrecovered = NumberAttribute(null=True)  # already spent when the order was refunded
+
+    def drawn_items(self) -> list[dict[str, Any]]:
+        """One entry per draw (prize_id, name, rarity, ...), or [] before the draw."""
+        return list((self.results or {}).get("items", []))
 
     by_fan = OrdersByFan()
     by_vtuber = OrdersByVtuber()

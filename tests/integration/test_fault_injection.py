@@ -1,0 +1,197 @@
+"""Faults injected into every DynamoDB call of the money paths; the invariants hold once retries finish.
+
+For each flow, the k-th DynamoDB call fails once, either before it reaches DynamoDB (throttled after the
+SDK's retries) or after DynamoDB applied it (the response is lost: a crash between two steps). Then the
+flow is retried the way the real system retries it: the client repeats its request with the same
+Idempotency-Key, the provider redelivers its webhook, SQS redelivers the message, the admin repeats the
+refund. Afterwards ``oshi.invariants.check_all`` must find nothing, and the outcome must be exactly one
+fulfilment, trade or refund.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from draw_support import deliver, on_sale
+from exchange_support import create_item, give_medals, shop, trade
+from exchange_support import fan as exchange_fan
+from payment_support import fan, purchase, standins_fixture  # noqa: F401
+from support import Api
+from vtuber_support import admin
+
+from bench.dynamodb_calls import _dynamodb_clients, count_dynamodb_calls
+from local.standins import Standins
+from oshi import fulfilment, invariants
+from oshi.models.orders import Order
+from oshi.models.rewards import MedalBalance
+from oshi.payments import webhooks
+
+ATTEMPTS = 6
+
+
+class _TestReads:
+    active = False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        self.active = True
+        try:
+            yield
+        finally:
+            self.active = False
+
+
+TEST_READS = _TestReads()
+
+
+class Fault:
+    """Fails the k-th DynamoDB call once: ``before`` it is sent, or ``after`` DynamoDB applied it."""
+
+    def __init__(self, k: int, when: str) -> None:
+        self.k, self.when, self.seen, self.fired = k, when, 0, False
+
+    def __call__(self, model: Any = None, **_: Any) -> None:
+        if TEST_READS.active:
+            return  # the test's own look-ups are not part of the flow
+        self.seen += 1
+        if self.fired or self.seen - 1 != self.k:
+            return
+        self.fired = True
+        if self.when == "before":
+            error = {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "injected"}}
+            raise ClientError(error, model.name)
+        raise RuntimeError(f"injected crash after {model.name} succeeded")
+
+
+@contextmanager
+def injected(fault: Fault) -> Iterator[Fault]:
+    clients = _dynamodb_clients()
+    event = f"{'before' if fault.when == 'before' else 'after'}-call.dynamodb.*"
+    for client in clients:
+        client.meta.events.register(event, fault, unique_id="fault-injection")
+    try:
+        yield fault
+    finally:
+        for client in clients:
+            client.meta.events.unregister(event, unique_id="fault-injection")
+
+
+def retry(action: Any, ok: Any) -> Any:
+    for _ in range(ATTEMPTS):
+        try:
+            result = action()
+        except Exception:  # noqa: BLE001 - an injected fault escaping a consumer is a failed invocation
+            continue
+        if ok(result):
+            return result
+    raise AssertionError("still failing after the retries")
+
+
+def assert_invariants() -> None:
+    assert invariants.check_all(settled=True) == []
+
+
+# --- purchase -> webhook -> fulfilment ----------------------------------------------------------------
+def _purchase_pay_and_draw(api: Api, standins: Standins, gacha_id: str, token: str) -> str:
+    response = retry(
+        lambda: purchase(api, token, gacha_id, key="checkout-1"), lambda r: r.status in (200, 201)
+    )
+    order_id = response.json()["order_id"]
+    with TEST_READS():
+        session_id = Order.get(order_id).provider_session_id
+    delivered = standins.stripe.pay(session_id, "success")
+    assert delivered is not None
+    for event_id, _, status in delivered:
+        if status != 200:  # the provider redelivers until it gets a 2xx
+            event = standins.stripe.events[event_id]
+            retry(lambda event=event: standins.stripe.deliver_event(event), lambda s: s == 200)
+    with TEST_READS():
+        order = Order.get(order_id)
+    retry(lambda: deliver(order, receives=2), lambda failed: failed == set())  # SQS redelivers the message
+    return order_id
+
+
+def _calls_in_checkout(api: Api, standins: Standins) -> int:
+    sale = on_sale(api, user_id="vt-count")
+    token = fan("fan-count")
+    with injected(Fault(-1, "before")) as counting:  # never fires: counts the flow's own calls
+        _purchase_pay_and_draw(api, standins, sale.gacha_id, token)
+    return counting.seen
+
+
+CHECKOUT_CALLS = 16  # the flow's DynamoDB calls: purchase 4, webhook 6, fulfilment 2, their audits...
+_counted: list[int] = []
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+@pytest.mark.parametrize("k", range(CHECKOUT_CALLS))
+def test_checkout_survives_a_fault_at_every_call(
+    api: Api, standins: Standins, monkeypatch: pytest.MonkeyPatch, k: int, when: str
+) -> None:
+    monkeypatch.setattr(webhooks, "LEASE", timedelta(0))  # the redelivery comes "after the lease"
+    if not _counted:  # once per worker: the flow is deterministic
+        _counted.append(_calls_in_checkout(api, standins))
+    assert _counted[0] == CHECKOUT_CALLS, f"the checkout now makes {_counted[0]} calls: update CHECKOUT_CALLS"
+    sale = on_sale(api)
+    fulfilment.forget_configs()
+    token = fan("fan-1")
+    with injected(Fault(k, when)) as fault:
+        order_id = _purchase_pay_and_draw(api, standins, sale.gacha_id, token)
+    assert fault.fired
+    order = Order.get(order_id)
+    assert order.status == "FULFILLED" and len(order.drawn_items()) == 1
+    assert len([o for o in Order.scan() if o.fan_id == "fan-1"]) == 1, "one order for one checkout"
+    assert int(MedalBalance.get("fan-1", order.vtuber_id).balance) == int(order.medals_per_draw)
+    assert_invariants()
+
+
+# --- exchange trade -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("when", ["before", "after"])
+@pytest.mark.parametrize("k", range(2))  # the trade makes 2 calls (1 when the item is cached)
+def test_a_trade_survives_a_fault_at_every_call(api: Api, k: int, when: str) -> None:
+    s = shop(api)
+    item = create_item(api, s, cost=3)
+    give_medals("fan-1", s.vt.vtuber_id, 10)
+    token = exchange_fan("fan-1")
+    with count_dynamodb_calls() as calls, injected(Fault(k, when)) as fault:
+        retry(lambda: trade(api, token, item["item_id"], key="trade-1"), lambda r: r.status in (200, 201))
+    if not fault.fired:
+        pytest.skip(f"the trade makes {calls.total} calls")
+    assert int(MedalBalance.get("fan-1", s.vt.vtuber_id).balance) == 7, "traded exactly once"
+    assert_invariants()
+
+
+# --- admin refund ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("when", ["before", "after"])
+@pytest.mark.parametrize("k", range(7))  # the refund makes 7 calls
+def test_a_refund_survives_a_fault_at_every_call(
+    api: Api, standins: Standins, monkeypatch: pytest.MonkeyPatch, k: int, when: str
+) -> None:
+    monkeypatch.setattr(webhooks, "LEASE", timedelta(0))
+    sale = on_sale(api)
+    order_id = _purchase_pay_and_draw(api, standins, sale.gacha_id, fan("fan-1"))
+    path = f"/api/admin/orders/{order_id}/refund"
+    later: list[Any] = []  # the provider's refund webhook: sent once the refund call has returned
+    monkeypatch.setattr(standins.stripe, "later", later.append)
+    with count_dynamodb_calls() as calls, injected(Fault(k, when)) as fault:
+        retry(
+            lambda: api.post(path, token=admin(), json_body={"reason": "fan request"}),
+            lambda r: r.status == 200,
+        )
+    for send in later:  # the provider redelivers until it gets a 2xx
+        event_id, _, status = send()
+        if status != 200:
+            event = standins.stripe.events[event_id]
+            retry(lambda event=event: standins.stripe.deliver_event(event), lambda s: s == 200)
+    if not fault.fired:
+        pytest.skip(f"the refund makes {calls.total} calls")
+    order = Order.get(order_id)
+    assert order.status == "REFUNDED"
+    assert int(MedalBalance.get("fan-1", order.vtuber_id).balance) == 0
+    assert len(standins.stripe.refunds) == 1, "one refund at the provider, however often it was retried"
+    assert_invariants()
