@@ -89,7 +89,7 @@ PERMISSIONS: dict[str, Needs] = {
     # --- system ---
     "system.health": NONE,
     "system.openapi": NONE,
-    "system.admin_audit": needs(audit=True),
+    "system.admin_audit": needs("audit"),  # reads the log; only audit=True appends to it
     # --- auth (issue 2): token issuers read the private keys; the authorizer only the public ones ---
     "auth.authorizer": needs(secrets="jwt-public"),
     "auth.me": needs("users"),

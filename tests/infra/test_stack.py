@@ -703,7 +703,7 @@ def test_every_handler_has_a_valid_permissions_entry() -> None:
     assert problems.missing == []
     assert problems.unknown_tables == {}
     assert problems.unknown_secrets == {}
-    assert all("audit" not in needs.tables for needs in PERMISSIONS.values()), "audit: use audit=True"
+    assert all("audit" not in needs.write for needs in PERMISSIONS.values()), "audit: use audit=True"
     assert set(SECRETS) == {s for needs in PERMISSIONS.values() for s in needs.secrets}
     limited = [r.handler for r in routes.ROUTES if r.caller_limit is not None]
     assert limited and all("rate-limits" in PERMISSIONS[h].write for h in limited), (
