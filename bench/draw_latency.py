@@ -1,9 +1,10 @@
 """Time from the payment webhook accepted to the order FULFILLED (the moment ``GachaCompleted`` is
 published, just after the commit) on the local stack: p50 and p99 over N orders, 10 at a time.
 
-    .venv/bin/python -m bench.draw_latency [N]
+    .venv/bin/python -m bench.draw_latency [N] [--fans 1,10,50]
 
-Starts ``python -m local`` (as the e2e tests do); ten fans each buy single draws with Stripe card through
+Starts ``python -m local`` (as the e2e tests do); N fans at a time (a new fan every 10 orders, the per-fan
+purchase limit) each buy single draws with Stripe card through
 the gateway, the Stripe stand-in pays and delivers its signed webhook (the call returns once the webhook was
 accepted), then the fan polls ``GET /api/gacha/orders/{id}`` every 10 ms until it is FULFILLED.
 """
@@ -15,16 +16,12 @@ import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-
-from e2e_support import LocalStack, running_local_stack  # noqa: E402 - the tests' helper that starts the stack
-
-WORKERS = 10
+from bench.hot_key import _mint_tokens
+from local.runner import LocalStack, running_local_stack
+from oshi.routes import PURCHASE_LIMIT
 
 
 def stripe_url(stack: LocalStack) -> str:
@@ -35,34 +32,18 @@ def stripe_url(stack: LocalStack) -> str:
     raise LookupError("no Stripe stand-in")
 
 
-def new_fan(http: requests.Session, stack: LocalStack) -> str:
-    email, password = f"bench-{uuid.uuid4().hex[:8]}@example.com", "Correct-horse-9"
-    registered = http.post(
-        f"{stack.api_url}/api/auth/register",
-        json={
-            "email": email,
-            "password": password,
-            "display_name": "Bench",
-            "birth_date": "1990-05-05",
-            "terms_version": "2026-11",
-            "accept_terms": True,
-        },
-        timeout=30,
-    )
-    assert registered.status_code == 201, registered.text
-    login = http.post(
-        f"{stack.api_url}/api/auth/login", json={"email": email, "password": password}, timeout=30
-    )
-    return str(login.json()["tokens"]["access_token"])
+def fresh_fan(stack: LocalStack) -> str:
+    """A token for a new fan id (minted with the stack's key): a fan buys at most 10 draws a minute."""
+    return _mint_tokens(stack.moto_url, [f"bench-{uuid.uuid4().hex[:12]}"])[0]
 
 
 def one_fan(stack: LocalStack, orders: int) -> list[float]:
     http = requests.Session()
-    token = new_fan(http, stack)
-    auth = {"Authorization": f"Bearer {token}"}
     pay_base = stripe_url(stack)
     times = []
-    for _ in range(orders):
+    for n in range(orders):
+        if n % PURCHASE_LIMIT.max_hits == 0:
+            auth = {"Authorization": f"Bearer {fresh_fan(stack)}"}
         bought = http.post(
             f"{stack.api_url}/api/gacha/purchase",
             json={
@@ -94,15 +75,24 @@ def one_fan(stack: LocalStack, orders: int) -> list[float]:
 
 
 def main() -> None:
-    total = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-    with running_local_stack() as stack, ThreadPoolExecutor(WORKERS) as pool:
-        runs = list(pool.map(lambda _: one_fan(stack, total // WORKERS), range(WORKERS)))
-    times = sorted(t for run in runs for t in run)
-    p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
-    print(
-        f"{len(times)} orders, {WORKERS} at a time: webhook accepted -> FULFILLED "
-        f"p50 {statistics.median(times) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms"
-    )
+    args = [a for a in sys.argv[1:] if not a.startswith("--fans")]
+    total = int(args[0]) if args else 100
+    fans_arg = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--fans=")), "10")
+    with running_local_stack() as stack:
+        for workers in (int(n) for n in fans_arg.split(",")):
+            with ThreadPoolExecutor(workers) as pool:
+                started = time.perf_counter()
+                runs = list(pool.map(lambda _, w=workers: one_fan(stack, max(1, total // w)), range(workers)))
+                elapsed = time.perf_counter() - started
+            times = sorted(t for run in runs for t in run)
+            p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+            p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+            print(
+                f"{len(times)} orders, {workers:2} fans at a time: webhook accepted -> FULFILLED "
+                f"p50 {statistics.median(times) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
+                f"max {times[-1] * 1000:.0f} ms; {len(times) / elapsed:.1f} orders/s end to end",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -1,11 +1,11 @@
-"""GET /api/vtubers/{vtuber_id}: a VTuber's public profile and their current (not ended) gachas."""
+"""GET /api/vtubers/{vtuber_id}: a VTuber's public profile, current (not ended) gachas and exchange items."""
 
 from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import Response
 
 from gacha.public import cached_json
-from oshi import catalogue
+from oshi import catalogue, exchange
 from oshi.api import Endpoint
 
 endpoint = Endpoint(__name__)
@@ -17,6 +17,7 @@ def get_profile(vtuber_id: str) -> Response[str]:
     vtuber = catalogue.public_vtuber(vtuber_id)
     gachas, _ = catalogue.list_public(vtuber_id=vtuber_id, limit=catalogue.PROFILE_GACHAS, at=at)
     current = [g for g in gachas if g.ends_at > at]
+    items = exchange.items_on_offer(vtuber.vtuber_id, at)
     document = {
         "vtuber_id": vtuber.vtuber_id,
         "channel_name": vtuber.channel_name,
@@ -24,9 +25,21 @@ def get_profile(vtuber_id: str) -> Response[str]:
         "description": vtuber.description or "",
         "status": "active" if vtuber.status == "approved" else "suspended",
         "gachas": [catalogue.summary(g, vtuber.status, at) for g in current],
-        "exchange_items": [],  # the exchange shop (a later issue) fills this
+        "exchange_items": [
+            {
+                "item_id": item.item_id,
+                "name": item.name,
+                "cost": int(item.cost),
+                "per_user_limit": int(item.per_user_limit),
+                "remaining": None if item.remaining is None else int(item.remaining),
+                "starts_at": item.starts_at.isoformat(),
+                "ends_at": item.ends_at.isoformat(),
+            }
+            for item in items
+        ],
     }
-    return cached_json(endpoint, document, catalogue.max_age(current, at, catalogue.PROFILE_TTL))
+    max_age = min(catalogue.max_age(current, at, catalogue.PROFILE_TTL), exchange.max_age(items, at))
+    return cached_json(endpoint, document, max_age)
 
 
 handler = endpoint.lambda_handler

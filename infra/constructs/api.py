@@ -18,8 +18,8 @@ from oshi.errors import GATEWAY_RESPONSES, MethodNotAllowed, error_body
 from oshi.settings import Settings
 
 # Stage-wide defaults; routes with ``throttle`` get tighter per-method limits. Per-IP limits: the WAF.
-STAGE_RATE_LIMIT = 200.0
-STAGE_BURST_LIMIT = 400
+STAGE_RATE_LIMIT = 1000.0  # per method; money and auth routes are tighter (oshi.routes)
+STAGE_BURST_LIMIT = 2000
 AUTHORIZER_CACHE_TTL = Duration.seconds(300)
 AUTHORIZER_MEMORY_MB = 512
 AUTHORIZER_TIMEOUT_SECONDS = 5

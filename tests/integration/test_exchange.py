@@ -351,3 +351,13 @@ def test_trades_are_decided_on_the_table_not_on_cached_terms(api: Api) -> None:
     closed = trade(api, fan("fan-1"), item["item_id"])
     assert (closed.status, closed.json()["error"]["code"]) == (409, "EXCHANGE_CLOSED")
     assert balance("fan-1", s.vt.vtuber_id) == 65 and len(box("fan-1")) == 2
+
+
+def test_the_public_profile_lists_the_vtubers_exchange_items(api: Api) -> None:
+    s = shop(api)
+    item = create_item(api, s, cost=5)
+    profile = api.get(f"/api/vtubers/{s.vt.vtuber_id}")
+    assert profile.status == 200, profile.body
+    [listed] = profile.json()["exchange_items"]
+    assert (listed["item_id"], listed["cost"]) == (item["item_id"], 5)
+    assert int(profile.headers["Cache-Control"].split("max-age=")[1]) <= 300  # the 5-minute item TTL
