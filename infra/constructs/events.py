@@ -92,7 +92,12 @@ class Events(Construct):
                 timeout_seconds=consumer.timeout_seconds,
             )
             function.add_event_source(
-                sources.SqsEventSource(queue, batch_size=consumer.batch_size, report_batch_item_failures=True)
+                sources.SqsEventSource(
+                    queue,
+                    batch_size=consumer.batch_size,
+                    report_batch_item_failures=True,
+                    max_concurrency=consumer.max_concurrency,
+                )
             )
             monitoring.alarm(
                 self,

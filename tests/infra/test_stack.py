@@ -965,3 +965,10 @@ def test_the_download_function_signs_for_this_distribution_and_key(synth: Synth)
             assert variables["OSHI_CDN_KEY_PAIR_ID"] == {"Ref": public_key_id}
         else:
             assert variables["OSHI_CDN_DOMAIN"] == ""
+
+
+def test_consumers_with_a_concurrency_cap_get_it_on_their_event_source(synth: Synth) -> None:
+    capped = {c.max_concurrency for c in topology.CONSUMERS if c.max_concurrency}
+    mappings = synth.resources("dev", "AWS::Lambda::EventSourceMapping").values()
+    found = {m["Properties"].get("ScalingConfig", {}).get("MaximumConcurrency") for m in mappings}
+    assert capped and capped <= found

@@ -19,6 +19,8 @@ class Consumer:
     visibility_timeout_seconds: int = 60
     timeout_seconds: int = 30
     memory_mb: int = 512
+    # Concurrent batches at most (SQS event source "maximum concurrency"): protects what it writes to.
+    max_concurrency: int | None = None
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,9 @@ class Schedule:
 
 CONSUMERS: tuple[Consumer, ...] = (
     # PaymentCompleted -> the draw (issue 6): one transaction per order, redelivery-safe.
-    Consumer("fulfilment", "gacha.fulfil", ("PaymentCompleted",), max_receive_count=5),
+    # At most 50 batches at once: bounds the write rate on one gacha's partition (limited prizes, stats)
+    # and the provider refund calls of compensations; the queue absorbs a launch spike.
+    Consumer("fulfilment", "gacha.fulfil", ("PaymentCompleted",), max_receive_count=5, max_concurrency=50),
     # GachaCompleted / OrderRefunded -> WebSocket notification of the fan (issue 6).
     Consumer("notify", "gacha.notify", ("GachaCompleted", "OrderRefunded"), max_receive_count=3),
 )
