@@ -232,3 +232,16 @@ def test_stock_and_guarantee_hold_under_concurrent_10_draws(api: Api, atomic_mot
         assert any(i["rarity"] == "SR" for i in items) or items[-1]["table"] == "guaranteed"
         assert any(i["rarity"] == "SR" for i in items)  # the guarantee held
         assert fairness.verify(o.results["proof"], seed) == []  # stock and guarantee rules verify too
+
+
+def test_fulfilment_reports_its_latency_from_payment_for_the_alarm(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emitted: list[tuple[str, float]] = []
+    monkeypatch.setattr(
+        fulfilment.metrics, "add_metric", lambda name, unit, value: emitted.append((name, value))
+    )
+    order = paid_order(on_sale(api), count=1, paid_minutes_ago=1)
+    assert deliver(order) == set()
+    [latency] = [value for name, value in emitted if name == "FulfilmentLatencyMs"]
+    assert 60_000 <= latency < 120_000  # paid a minute ago

@@ -323,6 +323,9 @@ def fulfil(
         order.nonce = nonce
         order.fulfilled_at = at
         metrics.add_metric(name="OrdersFulfilled", unit="Count", value=1)
+        if order.paid_at is not None:  # paid (webhook accepted) -> drawn: alarmed at p99 > 3 s (infra)
+            latency_ms = max(0.0, (at - order.paid_at).total_seconds() * 1000)
+            metrics.add_metric(name="FulfilmentLatencyMs", unit="Milliseconds", value=latency_ms)
         _publish_completed(order)
         return Outcome("fulfilled", order)
     raise FulfilmentContended(f"order {order_id}: lost {MAX_ATTEMPTS} races in a row")
