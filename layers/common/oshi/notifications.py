@@ -29,7 +29,6 @@ from oshi.errors import Unauthorized
 from oshi.models.connections import Connection
 from oshi.observability import logger
 from oshi.settings import get_settings
-from oshi.tokens import InvalidToken, verify_access_token
 
 # API Gateway closes a WebSocket after 2 h; the TTL only sweeps what a lost $disconnect leaves.
 CONNECTION_TTL_SECONDS = 3 * 3600
@@ -49,6 +48,8 @@ def connect(connection_id: str, token: str | None, *, now: float | None = None) 
     """Store an authenticated connection; raises ``Unauthorized`` (-> the handshake is refused)."""
     if not token:
         raise Unauthorized("Pass the access token as ?token=")
+    from oshi.tokens import InvalidToken, verify_access_token  # only $connect verifies: notify stays light
+
     try:
         caller = verify_access_token(token)
     except InvalidToken:
