@@ -5,6 +5,7 @@ Used by the round-trip benches (which print the counts) and by the tests (which 
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,3 +50,20 @@ def count_dynamodb_calls() -> Iterator[CallCounter]:
     finally:
         for client in clients:
             client.meta.events.unregister("before-call.dynamodb.*", unique_id="dynamodb-call-counter")
+
+
+def use_in_process_moto() -> None:
+    """The environment the in-process benches need before any project import (as tests/conftest.py sets)."""
+    os.environ.update(
+        {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "ap-northeast-1",
+            "AWS_REGION": "ap-northeast-1",
+            "OSHI_STAGE": "test",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_METRICS_DISABLED": "true",
+            "POWERTOOLS_LOG_LEVEL": "ERROR",
+        }
+    )
+    os.environ.pop("AWS_ENDPOINT_URL", None)

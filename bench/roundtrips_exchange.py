@@ -10,25 +10,11 @@ The integration tests assert the same numbers with ``count_dynamodb_calls``.
 
 from __future__ import annotations
 
-import os
-
-from bench.dynamodb_calls import count_dynamodb_calls
+from bench.dynamodb_calls import count_dynamodb_calls, use_in_process_moto
 
 
 def main() -> None:
-    os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "bench",
-            "AWS_SECRET_ACCESS_KEY": "bench",
-            "AWS_DEFAULT_REGION": "ap-northeast-1",
-            "AWS_REGION": "ap-northeast-1",
-            "OSHI_STAGE": "test",
-            "POWERTOOLS_TRACE_DISABLED": "true",
-            "POWERTOOLS_METRICS_DISABLED": "true",
-            "POWERTOOLS_LOG_LEVEL": "ERROR",
-        }
-    )
-    os.environ.pop("AWS_ENDPOINT_URL", None)
+    use_in_process_moto()
     import sys
     from pathlib import Path
 

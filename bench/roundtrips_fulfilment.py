@@ -9,9 +9,10 @@ each fulfilment is counted with the botocore ``before-call.dynamodb.*`` hook of 
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
+
+from bench.dynamodb_calls import use_in_process_moto
 
 
 def seed_gacha() -> str:
@@ -140,19 +141,7 @@ def measure() -> dict[str, Any]:
 
 
 def main() -> None:
-    os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "ap-northeast-1",
-            "AWS_REGION": "ap-northeast-1",
-            "OSHI_STAGE": "test",
-            "POWERTOOLS_TRACE_DISABLED": "true",
-            "POWERTOOLS_METRICS_DISABLED": "true",
-            "POWERTOOLS_LOG_LEVEL": "ERROR",
-        }
-    )
-    os.environ.pop("AWS_ENDPOINT_URL", None)
+    use_in_process_moto()
     from moto import mock_aws
 
     from local.provision import provision

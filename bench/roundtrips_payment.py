@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from bench.dynamodb_calls import count_dynamodb_calls
+from bench.dynamodb_calls import count_dynamodb_calls, use_in_process_moto
 
 
 def seed_sale(total_stock: int = 100) -> tuple[str, str]:
@@ -108,19 +108,7 @@ def measure(stripe_standin: Any) -> dict[str, list[str]]:
 
 
 def main() -> None:
-    os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "ap-northeast-1",
-            "AWS_REGION": "ap-northeast-1",
-            "OSHI_STAGE": "test",
-            "POWERTOOLS_TRACE_DISABLED": "true",
-            "POWERTOOLS_METRICS_DISABLED": "true",
-            "POWERTOOLS_LOG_LEVEL": "ERROR",
-        }
-    )
-    os.environ.pop("AWS_ENDPOINT_URL", None)
+    use_in_process_moto()
     from moto import mock_aws
 
     from local.dispatch import dispatch
