@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import signal
 import sys
@@ -26,6 +27,7 @@ def main() -> int:
     from local.pump import EventPump, start_extras
     from local.seed import DEMO_PASSWORD, seed
     from local.standins import start_standins
+    from oshi import topology
     from oshi.routes import ROUTES
     from oshi.settings import get_settings
 
@@ -35,6 +37,10 @@ def main() -> int:
     settings = get_settings()
     queue_urls = provision(settings)
     demo = seed()
+    # Import every handler now, on this thread: the gateway, pump and WebSocket threads would otherwise
+    # import them concurrently on first use, and a thread can see another's half-initialised module.
+    for module in topology.all_handlers():
+        importlib.import_module(module)
     extras = start_extras(config.host, config.port, queue_urls)  # WebSocket API, S3 uploads, schedules
     pump = EventPump(queue_urls)
     pump.start()

@@ -687,14 +687,7 @@ def test_cdk_cli_synth_works_offline_without_credentials(cli_synth: CliSynth) ->
 
 
 def _all_handlers() -> list[str]:
-    return [
-        *(route.handler for route in routes.ROUTES),
-        routes.AUTHORIZER_HANDLER,
-        *(consumer.handler for consumer in topology.CONSUMERS),
-        *(schedule.handler for schedule in topology.SCHEDULES),
-        *routes.WEBSOCKET_ROUTES.values(),
-        topology.UPLOAD_VALIDATION.handler,
-    ]
+    return topology.all_handlers()
 
 
 def test_every_handler_has_a_valid_permissions_entry() -> None:

@@ -54,3 +54,17 @@ UPLOAD_VALIDATION = Consumer(
     "upload-validation", "vtuber.validate_upload", (), batch_size=5, max_receive_count=5
 )
 UPLOAD_EVENTS_PREFIX = "uploads/"
+
+
+def all_handlers() -> list[str]:
+    """Every handler module the system runs: routes, the authorizer, consumers, schedules, WebSocket."""
+    from oshi import routes  # import-light, like this module
+
+    return [
+        *(route.handler for route in routes.ROUTES),
+        routes.AUTHORIZER_HANDLER,
+        *(consumer.handler for consumer in CONSUMERS),
+        *(schedule.handler for schedule in SCHEDULES),
+        *routes.WEBSOCKET_ROUTES.values(),
+        UPLOAD_VALIDATION.handler,
+    ]
