@@ -77,10 +77,10 @@ def warm_verify(verifications: int) -> tuple[float, float]:
         import auth.authorizer
         from local.apigw import FakeLambdaContext, token_authorizer_event
         from local.provision import provision
-        from oshi import tokens
-        from oshi.access import Caller
-        from oshi.routes import Role, route_for_handler
-        from oshi.settings import get_settings
+        from oshi.identity import tokens
+        from oshi.identity.principal import Caller, Role
+        from oshi.kernel.settings import get_settings
+        from oshi.web.routes import route_for_handler
 
         provision(get_settings())
         token = tokens.issue_access_token(

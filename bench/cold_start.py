@@ -34,8 +34,8 @@ print({{"seconds": elapsed, "rss_mb": rss_kb / 1024, "heavy": heavy}})
 
 def handler_modules() -> list[str]:
     sys.path[:0] = [str(ROOT / "layers" / "common"), str(ROOT / "functions")]
-    from oshi.routes import AUTHORIZER_HANDLER, ROUTES
-    from oshi.topology import CONSUMERS
+    from oshi.web.routes import AUTHORIZER_HANDLER, ROUTES
+    from oshi.web.topology import CONSUMERS
 
     return [AUTHORIZER_HANDLER, *(r.handler for r in ROUTES), *(c.handler for c in CONSUMERS)]
 

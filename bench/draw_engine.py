@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "layers" / "common"))
 
-from oshi.draw import Guarantee, RateTable, SecretsSource, draw_many
-from oshi.fairness import SeededSource, new_server_seed
+from oshi.draw.engine import Guarantee, RateTable, SecretsSource, draw_many
+from oshi.draw.fairness import SeededSource, new_server_seed
 
 TABLE = RateTable.from_entries(
     [

@@ -21,7 +21,7 @@ import requests
 
 from bench.hot_key import _mint_tokens
 from local.runner import LocalStack, running_local_stack
-from oshi.routes import PURCHASE_LIMIT
+from oshi.web.routes import PURCHASE_LIMIT
 
 
 def stripe_url(stack: LocalStack) -> str:

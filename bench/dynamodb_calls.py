@@ -29,10 +29,10 @@ class CallCounter(list[str]):
 
 def _dynamodb_clients() -> list[Any]:
     """Every botocore client that talks to DynamoDB here: each model's PynamoDB connection, the shared
-    transaction connection (oshi.txn) and boto3's (oshi.aws)."""
-    from oshi import aws, txn
+    transaction connection (oshi.kernel.txn) and boto3's (oshi.kernel.aws)."""
+    from oshi.kernel import aws, txn
+    from oshi.kernel.settings import get_settings
     from oshi.models import all_models
-    from oshi.settings import get_settings
 
     clients = [model._get_connection().connection.client for model in all_models()]
     clients += [txn._connection(get_settings().region).client, aws.client("dynamodb")]

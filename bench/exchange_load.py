@@ -66,7 +66,7 @@ def seed_shop(
 ) -> SeededShop:
     """An approved VTuber, one exchange item on sale, and ``medals`` for the fan (balance + ledger)."""
     sys.path.insert(0, str(ROOT / "layers" / "common"))
-    from oshi.ids import new_id
+    from oshi.kernel.ids import new_id
 
     db = _dynamodb(moto_url)
     now = datetime.now(UTC)

@@ -41,9 +41,8 @@ def _mint_tokens(moto_url: str, fan_ids: list[str]) -> list[str]:
             "OSHI_STAGE": "local",
         }
     )
-    from oshi import tokens
-    from oshi.access import Caller
-    from oshi.routes import Role
+    from oshi.identity import tokens
+    from oshi.identity.principal import Caller, Role
 
     return [
         tokens.issue_access_token(Caller(fan, frozenset({Role.FAN}), False), amr=["pwd"]) for fan in fan_ids

@@ -29,10 +29,11 @@ def main() -> None:
         from support import Api
 
         from local.provision import provision
-        from oshi import exchange, tokens
-        from oshi.aws import reset_clients
-        from oshi.ids import new_id
-        from oshi.settings import get_settings
+        from oshi.identity import tokens
+        from oshi.kernel.aws import reset_clients
+        from oshi.kernel.ids import new_id
+        from oshi.kernel.settings import get_settings
+        from oshi.rewards import exchange
 
         reset_clients()
         tokens.forget_keys()

@@ -18,9 +18,9 @@ from bench.dynamodb_calls import use_in_process_moto
 def seed_gacha() -> str:
     from datetime import UTC, datetime, timedelta
 
-    from oshi import fairness_store, rates
-    from oshi.ids import new_id
-    from oshi.lineup import MAX_ASSETS_PER_PRIZE
+    from oshi.catalogue.lineup import MAX_ASSETS_PER_PRIZE
+    from oshi.draw import fairness_store, rates
+    from oshi.kernel.ids import new_id
     from oshi.models.assets import Asset
     from oshi.models.gachas import PUBLIC_LISTING, Gacha, Prize
 
@@ -85,7 +85,7 @@ def seed_gacha() -> str:
 def paid(gacha_id: str, fan_id: str, count: int) -> Any:
     from datetime import UTC, datetime
 
-    from oshi.ids import new_id
+    from oshi.kernel.ids import new_id
     from oshi.models.gachas import Gacha
     from oshi.models.orders import Order
 
@@ -111,12 +111,12 @@ def paid(gacha_id: str, fan_id: str, count: int) -> Any:
 
 def measure() -> dict[str, Any]:
     from bench.dynamodb_calls import count_dynamodb_calls
-    from oshi import fulfilment
-    from oshi.txn import Txn
+    from oshi.fulfilment import fulfil
+    from oshi.kernel.txn import Txn
 
     gacha_id = seed_gacha()
     warm = paid(gacha_id, "bench-fan", 1)
-    fulfilment.fulfil(warm.order_id, fan_id=warm.fan_id, gacha_id=gacha_id)  # loads and caches the config
+    fulfil.fulfil(warm.order_id, fan_id=warm.fan_id, gacha_id=gacha_id)  # loads and caches the config
     sizes: list[int] = []
     real_commit = Txn.commit
 
@@ -131,7 +131,7 @@ def measure() -> dict[str, Any]:
             order = paid(gacha_id, "bench-fan", count)
             with count_dynamodb_calls() as calls:
                 started = time.perf_counter()
-                outcome = fulfilment.fulfil(order.order_id, fan_id=order.fan_id, gacha_id=gacha_id)
+                outcome = fulfil.fulfil(order.order_id, fan_id=order.fan_id, gacha_id=gacha_id)
                 elapsed = time.perf_counter() - started
             assert outcome.status == "fulfilled", outcome
             figures[f"{count}-draw"] = {"calls": list(calls), "actions": sizes[-1], "ms": elapsed * 1000}
@@ -145,7 +145,7 @@ def main() -> None:
     from moto import mock_aws
 
     from local.provision import provision
-    from oshi.settings import get_settings, reset_settings
+    from oshi.kernel.settings import get_settings, reset_settings
 
     with mock_aws():
         reset_settings()

@@ -5,7 +5,7 @@
 Runs in-process against moto with the Stripe stand-in, through the same dispatcher as the local gateway
 (authorizer included). The hook is ``before-call.dynamodb.*`` registered on every DynamoDB client the
 code uses: PynamoDB builds one botocore client per model connection (``Model._get_connection()
-.connection.client``), ``oshi.txn`` one for transactions, and ``oshi.aws`` one boto3 client.
+.connection.client``), ``oshi.kernel.txn`` one for transactions, and ``oshi.kernel.aws`` one boto3 client.
 """
 
 from __future__ import annotations
@@ -20,13 +20,12 @@ def seed_sale(total_stock: int = 100) -> tuple[str, str]:
     """An approved VTuber's gacha on sale and a fan with a birth date: (gacha id, fan token)."""
     from datetime import UTC, datetime, timedelta
 
-    from oshi import tokens
-    from oshi.access import Caller
-    from oshi.ids import new_id
+    from oshi.identity import tokens
+    from oshi.identity.principal import Caller, Role
+    from oshi.kernel.ids import new_id
     from oshi.models.gachas import PUBLIC_LISTING, Gacha
     from oshi.models.users import User
     from oshi.models.vtubers import Vtuber
-    from oshi.routes import Role
 
     now = datetime.now(UTC)
     vtuber_id, gacha_id = new_id(), new_id()
@@ -114,7 +113,7 @@ def main() -> None:
     from local.dispatch import dispatch
     from local.provision import provision
     from local.standins.stripe_standin import StripeStandin
-    from oshi.settings import get_settings, reset_settings
+    from oshi.kernel.settings import get_settings, reset_settings
 
     def deliver(path: str, body: bytes, headers: dict[str, str]) -> int:
         return dispatch("POST", path, headers=headers, body=body).status

@@ -17,7 +17,7 @@ from aws_cdk import Annotations, App, Environment
 
 from infra.constructs.waf import EdgeWafStack
 from infra.stack import ROOT, OshiStack, StackConfig
-from oshi.settings import Settings
+from oshi.kernel.settings import Settings
 
 DEPLOYABLE_STAGES = ("dev", "prod")
 EDGE_REGION = "us-east-1"  # where CloudFront-scope WAF lives

@@ -1,7 +1,7 @@
 """What each handler may touch: the one place the stack derives every function's IAM grants from.
 
-One entry per handler module of ``oshi.routes.ROUTES`` (and the authorizer), ``oshi.topology.CONSUMERS``,
-``SCHEDULES``, ``UPLOAD_VALIDATION`` and ``oshi.routes.WEBSOCKET_ROUTES``; a test fails when a handler
+One entry per handler module of ``oshi.web.routes.ROUTES`` (and the authorizer), ``oshi.web.topology.CONSUMERS``,
+``SCHEDULES``, ``UPLOAD_VALIDATION`` and ``oshi.web.routes.WEBSOCKET_ROUTES``; a test fails when a handler
 has none. Entries name tables by their short name (``oshi.models``), secrets by the keys of
 ``SECRETS`` below, bucket access by key prefix. Writes imply reads. The audit table is append-only
 (issue 10): ``audit=True`` grants PutItem/GetItem/Query on it, and every function's role denies
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Secrets by role; the stack maps each to its Secrets Manager secret (names from oshi.settings).
+# Secrets by role; the stack maps each to its Secrets Manager secret (names from oshi.kernel.settings).
 SECRETS = ("jwt-private", "jwt-public", "mfa-key", "stripe", "komoju", "cdn-signing-key")
 UPLOADS = "uploads/"
 OBJECT_READ = ("s3:GetObject",)
@@ -137,7 +137,7 @@ PERMISSIONS: dict[str, Needs] = {
     "gacha.purchase": needs("users vtubers", f"{ORDER_TABLES} rate-limits", audit=True, secrets=PROVIDERS),
     "gacha.orders": needs("orders"),
     "gacha.order": needs("orders"),
-    # Provider refund events apply the refund here (oshi.refunds.mark_refunded: medals, rewards, stock).
+    # Provider refund events apply the refund here (oshi.commerce.refunds.mark_refunded: medals, rewards, stock).
     "payment.webhook_stripe": needs(write=REFUND_TABLES, audit=True, secrets=PROVIDERS, events=True),
     "payment.webhook_komoju": needs(write=REFUND_TABLES, audit=True, secrets=PROVIDERS, events=True),
     "payment.sweep": needs(write=ORDER_TABLES, audit=True),
@@ -151,7 +151,7 @@ PERMISSIONS: dict[str, Needs] = {
         events=True,
         seed_key="encrypt decrypt",  # a gacha published before seeds existed gets one on first draw
     ),
-    # Redrives the fulfilment of one order inline (oshi.fulfilment), so it needs what fulfil needs.
+    # Redrives the fulfilment of one order inline (oshi.fulfilment.fulfil), so it needs what fulfil needs.
     "gacha.admin_retry": needs(
         "assets vtubers users",
         f"{REFUND_TABLES} fairness",

@@ -21,8 +21,8 @@ from infra.constructs.storage import Storage
 from infra.constructs.waf import ApiWaf
 from infra.constructs.websocket import WebSocket
 from infra.permissions import check, needs_of
-from oshi import routes, topology
-from oshi.settings import Settings
+from oshi.kernel.settings import Settings
+from oshi.web import routes, topology
 
 ROOT = Path(__file__).resolve().parent.parent
 WS_MEMORY_MB = 256

@@ -27,9 +27,9 @@ def main() -> int:
     from local.pump import EventPump, start_extras
     from local.seed import DEMO_PASSWORD, seed
     from local.standins import start_standins
-    from oshi import topology
-    from oshi.routes import ROUTES
-    from oshi.settings import get_settings
+    from oshi.kernel.settings import get_settings
+    from oshi.web import topology
+    from oshi.web.routes import ROUTES
 
     standins = start_standins(config.api_url)  # Stripe and KOMOJU stand-ins; sets the adapters' API bases
     moto = ThreadedMotoServer(ip_address=config.host, port=config.moto_port, verbose=False)

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from oshi.routes import Route
+from oshi.web.routes import Route
 
 ACCOUNT = "123456789012"
 API_ID = "localapi"

@@ -14,8 +14,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from local.apigw import FakeLambdaContext, method_arn, policy_allows, rest_event, token_authorizer_event
-from oshi.errors import GATEWAY_RESPONSES, DomainError, MethodNotAllowed
-from oshi.routes import AUTHORIZER_HANDLER, match
+from oshi.kernel.errors import GATEWAY_RESPONSES, DomainError, MethodNotAllowed
+from oshi.web.routes import AUTHORIZER_HANDLER, match
 
 
 @dataclass

@@ -14,9 +14,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from local.dispatch import HttpResponse, dispatch
-from oshi.errors import error_body
-from oshi.observability import logger
-from oshi.routes import match
+from oshi.kernel.errors import error_body
+from oshi.kernel.observability import logger
+from oshi.web.routes import match
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
 _instance_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)

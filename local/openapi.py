@@ -8,7 +8,7 @@ import sys
 
 
 def render() -> str:
-    from oshi.openapi import build_document
+    from oshi.web.openapi import build_document
 
     return json.dumps(build_document(), indent=2, sort_keys=True) + "\n"
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from oshi import topology
-from oshi.aws import client
-from oshi.mfa import key_secret_name as mfa_key_secret_name
-from oshi.mfa import new_key_secret_value as new_mfa_key_secret_value
+from oshi.identity.mfa import key_secret_name as mfa_key_secret_name
+from oshi.identity.mfa import new_key_secret_value as new_mfa_key_secret_value
+from oshi.identity.tokens import generate_key_pair, key_secrets
+from oshi.kernel.aws import client
+from oshi.kernel.settings import Settings
 from oshi.models import all_models
 from oshi.models.base import TableSpec, table_spec
-from oshi.settings import Settings
-from oshi.tokens import generate_key_pair, key_secrets
+from oshi.web import topology
 
 LOCAL_KID = "local-1"
 
@@ -118,7 +118,7 @@ def create_secrets(settings: Settings) -> None:
     """JWT keys generated into the (emulated) Secrets Manager, as the deploy guide asks deployers to do."""
     secrets = client("secretsmanager")
     existing = {s["Name"] for s in secrets.list_secrets().get("SecretList", [])}
-    if mfa_key_secret_name(settings) not in existing:  # the TOTP secrets' data key (oshi.mfa)
+    if mfa_key_secret_name(settings) not in existing:  # the TOTP secrets' data key (oshi.identity.mfa)
         secrets.create_secret(Name=mfa_key_secret_name(settings), SecretString=new_mfa_key_secret_value())
     if settings.jwt_private_keys_secret in existing:
         return
@@ -140,7 +140,7 @@ def create_payment_secrets(settings: Settings) -> None:
 
 
 def create_fairness_key(settings: Settings) -> None:
-    """The KMS key (by alias) that encrypts the gachas' server seeds (oshi.fairness_store)."""
+    """The KMS key (by alias) that encrypts the gachas' server seeds (oshi.draw.fairness_store)."""
     kms = client("kms")
     aliases = {a["AliasName"] for a in kms.list_aliases().get("Aliases", [])}
     if settings.fairness_key_alias not in aliases:

@@ -1,7 +1,7 @@
 """The local event pump: what EventBridge → SQS → Lambda event source mappings do on AWS.
 
 Also, as on AWS: S3 ObjectCreated under ``uploads/`` → SQS → the upload validator (moto sends bucket
-notifications to SQS; ``wire_upload_validation``), and ``oshi.topology.SCHEDULES`` run every N minutes
+notifications to SQS; ``wire_upload_validation``), and ``oshi.web.topology.SCHEDULES`` run every N minutes
 (``SchedulePump``, with ``run_now`` for tests and admins).
 
 moto delivers ``put_events`` to the SQS targets of matching rules, but does not invoke Lambda. The pump
@@ -21,11 +21,11 @@ import time
 from typing import Any
 
 from local.apigw import ACCOUNT, FakeLambdaContext
-from oshi import topology
-from oshi.aws import client
-from oshi.observability import logger
-from oshi.settings import Settings, get_settings
-from oshi.topology import Consumer, Schedule
+from oshi.kernel.aws import client
+from oshi.kernel.observability import logger
+from oshi.kernel.settings import Settings, get_settings
+from oshi.web import topology
+from oshi.web.topology import Consumer, Schedule
 
 RETRY_BACKOFF_SECONDS = 1
 

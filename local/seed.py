@@ -12,13 +12,13 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from oshi import lineup, tokens, uploads, users, vtubers
-from oshi.access import Caller
-from oshi.aws import client
-from oshi.filetypes import FileType
+from oshi.catalogue import lineup, uploads, vtubers
+from oshi.catalogue.filetypes import FileType
+from oshi.identity import tokens, users
+from oshi.identity.principal import Caller, Role
+from oshi.kernel.aws import client
+from oshi.kernel.settings import get_settings
 from oshi.models.gachas import Gacha
-from oshi.routes import Role
-from oshi.settings import get_settings
 
 DEMO_TOKEN_SECONDS = 12 * 3600
 DEMO_PASSWORD = "demo-Password-1"  # noqa: S105 - local demo accounts only, printed at start

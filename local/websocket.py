@@ -28,7 +28,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from local.apigw import ACCOUNT, FakeLambdaContext
-from oshi.settings import reset_settings
+from oshi.kernel.settings import reset_settings
 
 _CONNECTION_PATH = re.compile(r"/@connections/([^/?]+)$")
 _CONTROL_PATH = re.compile(r"^/_local/(\w+)/([\w.-]+)$")

@@ -37,10 +37,10 @@ from moto import mock_aws
 from support import Api, token_for
 
 from local.provision import provision
-from oshi import mfa, tokens
-from oshi.aws import reset_clients
-from oshi.routes import Role
-from oshi.settings import get_settings, reset_settings
+from oshi.identity import mfa, tokens
+from oshi.identity.principal import Role
+from oshi.kernel.aws import reset_clients
+from oshi.kernel.settings import get_settings, reset_settings
 
 
 @contextmanager

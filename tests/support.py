@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from local.dispatch import HttpResponse, dispatch
-from oshi import tokens
-from oshi.access import Caller
-from oshi.routes import Role
+from oshi.identity import tokens
+from oshi.identity.principal import Caller, Role
 
 
 def _client_ip() -> str:

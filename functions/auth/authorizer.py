@@ -2,7 +2,7 @@
 
 Verifies the bearer token with the public key only, then returns one policy that covers every route the
 caller's roles allow. The policy is cached per token, so it must not depend on which route triggered
-it: it lists all allowed routes, computed from the route table by ``oshi.access.decide``. Routes that
+it: it lists all allowed routes, computed from the route table by ``oshi.web.access.decide``. Routes that
 need MFA are allowed here and refused by the handler with the precise ``MFA_REQUIRED`` code.
 """
 
@@ -15,11 +15,12 @@ from typing import Any
 from aws_lambda_powertools.logging import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from oshi.access import Caller, Decision, decide
-from oshi.routes import ROUTES
-from oshi.tokens import InvalidToken, bearer_token, verify_access_token
+from oshi.identity.principal import Caller
+from oshi.identity.tokens import InvalidToken, bearer_token, verify_access_token
+from oshi.web.access import Decision, decide
+from oshi.web.routes import ROUTES
 
-# Only the Logger: oshi.observability also builds the Tracer, whose X-Ray SDK import costs ~0.3 s of cold start
+# Only the Logger: oshi.kernel.observability also builds the Tracer, whose X-Ray SDK import costs ~0.3 s of cold start
 # on a function that runs before most requests (measured by bench/auth_cold_start.py).
 logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "oshi"))
 

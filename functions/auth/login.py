@@ -5,8 +5,8 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from auth.schemas import MAX_PASSWORD_CHARS, LoginOut
-from oshi import sessions
-from oshi.api import Endpoint
+from oshi.identity import sessions
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 

@@ -10,8 +10,8 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from oshi import users
-from oshi.api import Endpoint
+from oshi.identity import users
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 

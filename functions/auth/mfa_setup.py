@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from oshi import users
-from oshi.api import Endpoint
+from oshi.identity import users
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 

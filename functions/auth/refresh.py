@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from auth.schemas import RefreshTokenIn, TokensOut
-from oshi import sessions
-from oshi.api import Endpoint
+from oshi.identity import sessions
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 

@@ -8,8 +8,8 @@ from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from auth.schemas import MAX_PASSWORD_CHARS
-from oshi import users
-from oshi.api import Endpoint
+from oshi.identity import users
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 

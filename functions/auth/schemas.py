@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from oshi.sessions import MfaChallenge, TokenPair
+from oshi.identity.sessions import MfaChallenge, TokenPair
 
 MAX_PASSWORD_CHARS = 256  # > 72 bytes is refused by the policy with PASSWORD_TOO_LONG; this bounds the work
 

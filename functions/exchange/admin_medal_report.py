@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from exchange.schemas import MedalReportOut, MismatchOut
-from oshi import rewards_query
-from oshi.api import Endpoint
+from oshi.rewards import queries
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 
 
 @endpoint
 def get_report() -> MedalReportOut:
-    report = rewards_query.check_ledger()
+    report = queries.check_ledger()
     return MedalReportOut(
         ok=report.ok,
         balances_checked=report.balances_checked,

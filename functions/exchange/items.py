@@ -11,8 +11,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from exchange.schemas import ID, ItemOut, ItemsOut
-from oshi import exchange
-from oshi.api import Endpoint
+from oshi.rewards import exchange
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 

@@ -8,8 +8,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from exchange.schemas import ID, HistoryOut, LedgerEntryOut
-from oshi import rewards_query
-from oshi.api import Endpoint
+from oshi.rewards import queries
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 
@@ -17,12 +17,10 @@ endpoint = Endpoint(__name__)
 @endpoint
 def get_history(
     vtuber_id: Annotated[str, Path(pattern=ID)],
-    limit: Annotated[int, Query(ge=1, le=rewards_query.MAX_PAGE)] = rewards_query.DEFAULT_PAGE,
+    limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = queries.DEFAULT_PAGE,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> Response[HistoryOut]:
-    entries, next_cursor = rewards_query.history(
-        endpoint.caller().user_id, vtuber_id, limit=limit, cursor=cursor
-    )
+    entries, next_cursor = queries.history(endpoint.caller().user_id, vtuber_id, limit=limit, cursor=cursor)
     out = HistoryOut(
         vtuber_id=vtuber_id, items=[LedgerEntryOut.of(e) for e in entries], next_cursor=next_cursor
     )

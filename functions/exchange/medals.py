@@ -5,15 +5,15 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import Response
 
 from exchange.schemas import BalanceOut, BalancesOut
-from oshi import rewards_query
-from oshi.api import Endpoint
+from oshi.rewards import queries
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 
 
 @endpoint
 def get_medals() -> Response[BalancesOut]:
-    items = [BalanceOut.of(b) for b in rewards_query.balances(endpoint.caller().user_id)]
+    items = [BalanceOut.of(b) for b in queries.balances(endpoint.caller().user_id)]
     out = BalancesOut(
         items=items,
         total_balance=sum(i.balance for i in items),

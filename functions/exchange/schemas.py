@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from oshi import exchange
 from oshi.models.exchange import Exchange, ExchangeItem
 from oshi.models.rewards import MedalBalance, MedalLedgerEntry
+from oshi.rewards import exchange
 
 ID = r"^[0-9a-z]{26}$"
 

@@ -1,4 +1,4 @@
-"""POST /api/exchange/trade: medals for an item, in one DynamoDB transaction (see oshi.exchange).
+"""POST /api/exchange/trade: medals for an item, in one DynamoDB transaction (see oshi.rewards.exchange).
 
 201 with the exchange on success; a retry with the same Idempotency-Key gets 200 and the same exchange.
 """
@@ -11,8 +11,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Header
 
 from exchange.schemas import TradeIn, TradeOut
-from oshi import exchange
-from oshi.api import Endpoint
+from oshi.rewards import exchange
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 

@@ -9,8 +9,8 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel
 
-from oshi import reconciliation
-from oshi.api import Endpoint
+from oshi.commerce import reconciliation
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from oshi import refunds
-from oshi.api import Endpoint
+from oshi.commerce import refunds
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from oshi import audit, fulfilment
-from oshi.api import Endpoint
-from oshi.errors import OrderNotFound, OrderNotRetryable
+from oshi import audit
+from oshi.fulfilment import fulfil
+from oshi.kernel.errors import OrderNotFound, OrderNotRetryable
 from oshi.models.orders import Order, OrderStatus
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 
@@ -27,7 +28,7 @@ def post_retry(order_id: str) -> RetryOut:
         raise OrderNotFound() from None
     if order.status not in (OrderStatus.PAID, OrderStatus.FULFILLED):
         raise OrderNotRetryable(details={"status": order.status})
-    outcome = fulfilment.fulfil(order_id, fan_id=order.fan_id, gacha_id=order.gacha_id, redelivered=True)
+    outcome = fulfil.fulfil(order_id, fan_id=order.fan_id, gacha_id=order.gacha_id, redelivered=True)
     status = outcome.order.status if outcome.order is not None else order.status
     audit.record(
         endpoint.caller().user_id,

@@ -8,8 +8,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from gacha.public import cached_json
-from oshi import catalogue
-from oshi.api import Endpoint
+from oshi.catalogue import storefront
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 
@@ -17,20 +17,20 @@ endpoint = Endpoint(__name__)
 @endpoint
 def get_gachas(
     vtuber_id: Annotated[str | None, Query(pattern=r"^[0-9a-z]{26}$")] = None,
-    status: Annotated[catalogue.SaleState | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=catalogue.MAX_PAGE)] = catalogue.DEFAULT_PAGE,
+    status: Annotated[storefront.SaleState | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=storefront.MAX_PAGE)] = storefront.DEFAULT_PAGE,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> Response[str]:
-    at = catalogue.now()
-    gachas, next_cursor = catalogue.list_public(
+    at = storefront.now()
+    gachas, next_cursor = storefront.list_public(
         vtuber_id=vtuber_id, state=status, limit=limit, cursor=cursor, at=at
     )
-    owners = catalogue.vtuber_statuses(gachas)
-    items = [catalogue.summary(g, owners.get(g.owner_user_id), at) for g in gachas]
+    owners = storefront.vtuber_statuses(gachas)
+    items = [storefront.summary(g, owners.get(g.owner_user_id), at) for g in gachas]
     if status is not None:  # suspended and sold-out are only known after the read
         items = [item for item in items if item["sale_state"] == status.value]
     document = {"items": items, "next_cursor": next_cursor}
-    return cached_json(endpoint, document, catalogue.max_age(gachas, at, catalogue.LINEUP_TTL))
+    return cached_json(endpoint, document, storefront.max_age(gachas, at, storefront.LINEUP_TTL))
 
 
 handler = endpoint.lambda_handler

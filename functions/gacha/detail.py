@@ -5,19 +5,19 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import Response
 
 from gacha.public import cached_json
-from oshi import catalogue
-from oshi.api import Endpoint
+from oshi.catalogue import storefront
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 
 
 @endpoint
 def get_gacha(gacha_id: str) -> Response[str]:
-    at = catalogue.now()
-    gacha = catalogue.public_gacha(gacha_id)
-    owner = catalogue.vtuber_statuses([gacha]).get(gacha.owner_user_id)
-    disclosed = catalogue.disclosure(gacha, catalogue.prizes_of(gacha_id), owner, at)
-    seconds = catalogue.max_age([gacha], at, catalogue.LINEUP_TTL, live_stock=disclosed.limited)
+    at = storefront.now()
+    gacha = storefront.public_gacha(gacha_id)
+    owner = storefront.vtuber_statuses([gacha]).get(gacha.owner_user_id)
+    disclosed = storefront.disclosure(gacha, storefront.prizes_of(gacha_id), owner, at)
+    seconds = storefront.max_age([gacha], at, storefront.LINEUP_TTL, live_stock=disclosed.limited)
     return cached_json(endpoint, disclosed.document, seconds)
 
 

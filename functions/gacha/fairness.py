@@ -8,9 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from oshi import catalogue, fairness_store
-from oshi.api import Endpoint
-from oshi.errors import GachaNotFound
+from oshi.catalogue import storefront
+from oshi.draw import fairness_store
+from oshi.kernel.errors import GachaNotFound
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 
@@ -36,7 +37,7 @@ class FairnessOut(BaseModel):
 
 @endpoint
 def get_fairness(gacha_id: str) -> FairnessOut:
-    gacha = catalogue.public_gacha(gacha_id)
+    gacha = storefront.public_gacha(gacha_id)
     record = fairness_store.seed_record(gacha_id)
     if record is None or record.commitment is None:
         raise GachaNotFound("This gacha has no fairness commitment.")

@@ -1,4 +1,4 @@
-"""Consumer: ``PaymentCompleted`` -> the draw, exactly once per order (oshi.fulfilment).
+"""Consumer: ``PaymentCompleted`` -> the draw, exactly once per order (oshi.fulfilment.fulfil).
 
 SQS records carry the EventBridge event JSON. Powertools ``BatchProcessor`` reports partial batch
 failures: a failing order is retried alone (then the DLQ and its alarm), the others are done.
@@ -13,9 +13,9 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from oshi import fulfilment
-from oshi.events import parse_detail
-from oshi.observability import logger, metrics
+from oshi.events.bus import parse_detail
+from oshi.fulfilment import fulfil
+from oshi.kernel.observability import logger, metrics
 
 processor = BatchProcessor(event_type=EventType.SQS)
 
@@ -27,7 +27,7 @@ def record_handler(record: SQSRecord) -> None:
         return
     metadata, data = parse_detail(event["detail"])
     receives = int(record.attributes.approximate_receive_count or "1")
-    outcome = fulfilment.fulfil(
+    outcome = fulfil.fulfil(
         str(data["order_id"]),
         fan_id=data.get("fan_id"),
         gacha_id=data.get("gacha_id"),

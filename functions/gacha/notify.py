@@ -13,9 +13,9 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from oshi import notifications
-from oshi.events import parse_detail
-from oshi.observability import logger
+from oshi.events.bus import parse_detail
+from oshi.fulfilment import notifications
+from oshi.kernel.observability import logger
 
 processor = BatchProcessor(event_type=EventType.SQS)
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from gacha.purchase_schemas import OrderOut
-from oshi import orders
-from oshi.api import Endpoint
+from oshi.commerce import orders
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 

@@ -7,8 +7,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from gacha.purchase_schemas import OrderOut, OrderPage
-from oshi import orders
-from oshi.api import Endpoint
+from oshi.commerce import orders
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 

@@ -6,14 +6,14 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
-from oshi import catalogue
-from oshi.api import Endpoint
+from oshi.catalogue import storefront
+from oshi.web.api import Endpoint
 
 
 def cached_json(endpoint: Endpoint, document: Any, max_age: int) -> Response[str]:
-    body = catalogue.body_bytes(document)
-    tag = catalogue.etag(body)
-    headers = {"Cache-Control": catalogue.cache_control(max_age), "ETag": tag}
+    body = storefront.body_bytes(document)
+    tag = storefront.etag(body)
+    headers = {"Cache-Control": storefront.cache_control(max_age), "ETag": tag}
     match = endpoint.header("If-None-Match")
     if match and tag in {value.strip() for value in match.split(",")}:
         return Response(status_code=304, headers=headers, body="")

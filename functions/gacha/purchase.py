@@ -11,9 +11,9 @@ import re
 from aws_lambda_powertools.event_handler import Response
 
 from gacha.purchase_schemas import OrderOut, PurchaseIn
-from oshi import orders
-from oshi.api import Endpoint
-from oshi.errors import ValidationFailed
+from oshi.commerce import orders
+from oshi.kernel.errors import ValidationFailed
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from oshi import fairness
+from oshi.draw import fairness
 from oshi.models.orders import Order
 
 ID = r"^[0-9a-z]{26}$"

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from oshi import catalogue, fairness_store
-from oshi.api import Endpoint
-from oshi.events import Event, publish
-from oshi.observability import logger, metrics
+from oshi.catalogue import storefront
+from oshi.draw import fairness_store
+from oshi.events.bus import Event, publish
+from oshi.kernel.observability import logger, metrics
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 
@@ -40,8 +41,8 @@ class StatsOut(BaseModel):
 
 @endpoint
 def get_stats(gacha_id: str) -> StatsOut:
-    gacha = catalogue.public_gacha(gacha_id)
-    result = fairness_store.stats(gacha, catalogue.prizes_of(gacha_id))
+    gacha = storefront.public_gacha(gacha_id)
+    result = fairness_store.stats(gacha, storefront.prizes_of(gacha_id))
     anomalies = [p for p in result.prizes if p.anomalous]
     if anomalies:
         metrics.add_metric(name="RateAnomaly", unit="Count", value=len(anomalies))

@@ -5,17 +5,18 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import Response
 
 from gacha.public import cached_json
-from oshi import catalogue, exchange
-from oshi.api import Endpoint
+from oshi.catalogue import storefront
+from oshi.rewards import exchange
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 
 
 @endpoint
 def get_profile(vtuber_id: str) -> Response[str]:
-    at = catalogue.now()
-    vtuber = catalogue.public_vtuber(vtuber_id)
-    gachas, _ = catalogue.list_public(vtuber_id=vtuber_id, limit=catalogue.PROFILE_GACHAS, at=at)
+    at = storefront.now()
+    vtuber = storefront.public_vtuber(vtuber_id)
+    gachas, _ = storefront.list_public(vtuber_id=vtuber_id, limit=storefront.PROFILE_GACHAS, at=at)
     current = [g for g in gachas if g.ends_at > at]
     items = exchange.items_on_offer(vtuber.vtuber_id, at)
     document = {
@@ -24,7 +25,7 @@ def get_profile(vtuber_id: str) -> Response[str]:
         "channel_url": vtuber.channel_url,
         "description": vtuber.description or "",
         "status": "active" if vtuber.status == "approved" else "suspended",
-        "gachas": [catalogue.summary(g, vtuber.status, at) for g in current],
+        "gachas": [storefront.summary(g, vtuber.status, at) for g in current],
         "exchange_items": [
             {
                 "item_id": item.item_id,
@@ -38,7 +39,7 @@ def get_profile(vtuber_id: str) -> Response[str]:
             for item in items
         ],
     }
-    max_age = min(catalogue.max_age(current, at, catalogue.PROFILE_TTL), exchange.max_age(items, at))
+    max_age = min(storefront.max_age(current, at, storefront.PROFILE_TTL), exchange.max_age(items, at))
     return cached_json(endpoint, document, max_age)
 
 

@@ -10,9 +10,9 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from oshi import notifications
-from oshi.errors import Unauthorized
-from oshi.observability import logger
+from oshi.fulfilment import notifications
+from oshi.kernel.errors import Unauthorized
+from oshi.kernel.observability import logger
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -6,8 +6,8 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from oshi import notifications
-from oshi.observability import logger
+from oshi.fulfilment import notifications
+from oshi.kernel.observability import logger
 
 
 @logger.inject_lambda_context(clear_state=True)

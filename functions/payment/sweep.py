@@ -1,4 +1,4 @@
-"""Scheduled (oshi.topology.SCHEDULES): release the reservations of orders that can no longer be paid."""
+"""Scheduled (oshi.web.topology.SCHEDULES): release the reservations of orders that can no longer be paid."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from oshi import orders
-from oshi.observability import logger, metrics
+from oshi.commerce import orders
+from oshi.kernel.observability import logger, metrics
 
 
 @logger.inject_lambda_context(clear_state=True)

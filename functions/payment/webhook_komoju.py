@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from oshi.api import Endpoint
-from oshi.payments import webhooks
+from oshi.commerce import webhooks
+from oshi.web.api import Endpoint
 from payment.webhook_common import raw_body
 
 endpoint = Endpoint(__name__)

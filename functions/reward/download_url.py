@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import Response
 
-from oshi import downloads
-from oshi.api import Endpoint
+from oshi.rewards import downloads
+from oshi.web.api import Endpoint
 from reward.schemas import DownloadUrlIn, DownloadUrlOut
 
 endpoint = Endpoint(__name__)

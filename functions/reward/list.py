@@ -7,9 +7,9 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from oshi import rewards_query
-from oshi.api import Endpoint
 from oshi.models.rewards import RewardSource
+from oshi.rewards import queries
+from oshi.web.api import Endpoint
 from reward.schemas import RewardOut, RewardPage
 
 endpoint = Endpoint(__name__)
@@ -19,10 +19,10 @@ endpoint = Endpoint(__name__)
 def get_rewards(
     source: Annotated[RewardSource | None, Query()] = None,
     vtuber_id: Annotated[str | None, Query(pattern=r"^[0-9a-z]{26}$")] = None,
-    limit: Annotated[int, Query(ge=1, le=rewards_query.MAX_PAGE)] = rewards_query.DEFAULT_PAGE,
+    limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = queries.DEFAULT_PAGE,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> Response[RewardPage]:
-    rewards, next_cursor = rewards_query.list_rewards(
+    rewards, next_cursor = queries.list_rewards(
         endpoint.caller().user_id, source=source, vtuber_id=vtuber_id, limit=limit, cursor=cursor
     )
     page = RewardPage(items=[RewardOut.of(r) for r in rewards], next_cursor=next_cursor)

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from oshi import audit
-from oshi.api import Endpoint
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 MAX_PAGE = 500

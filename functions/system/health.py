@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from oshi.api import Endpoint
-from oshi.settings import get_settings
+from oshi.kernel.settings import get_settings
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from oshi.api import Endpoint
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 
 
 @cache
 def _document() -> dict[str, Any]:
-    from oshi.openapi import build_document  # imports every handler module: only this function pays
+    from oshi.web.openapi import build_document  # imports every handler module: only this function pays
 
     return build_document()
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from oshi import moderation
-from oshi.api import Endpoint
+from oshi.catalogue import moderation
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 

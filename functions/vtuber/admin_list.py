@@ -7,9 +7,9 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel
 
-from oshi import vtubers
-from oshi.api import Endpoint
+from oshi.catalogue import vtubers
 from oshi.models.vtubers import VtuberStatus
+from oshi.web.api import Endpoint
 from vtuber.schemas import AdminVtuberOut
 
 endpoint = Endpoint(__name__)

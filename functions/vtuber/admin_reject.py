@@ -6,8 +6,8 @@ actor, before/after and the request id.
 
 from __future__ import annotations
 
-from oshi import vtubers
-from oshi.api import Endpoint
+from oshi.catalogue import vtubers
+from oshi.web.api import Endpoint
 from vtuber.schemas import AdminVtuberOut, DecisionOut, RejectIn
 
 endpoint = Endpoint(__name__)

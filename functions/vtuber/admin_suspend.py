@@ -10,8 +10,8 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from oshi import vtubers
-from oshi.api import Endpoint
+from oshi.catalogue import vtubers
+from oshi.web.api import Endpoint
 from vtuber.schemas import AdminVtuberOut, DecisionIn, DecisionOut
 
 endpoint = Endpoint(__name__)

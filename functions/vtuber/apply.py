@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import Response
 
-from oshi import vtubers
-from oshi.api import Endpoint
+from oshi.catalogue import vtubers
+from oshi.web.api import Endpoint
 from vtuber.schemas import ApplyIn, VtuberOut
 
 endpoint = Endpoint(__name__)

@@ -7,9 +7,9 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel
 
-from oshi import uploads
-from oshi.api import Endpoint
+from oshi.catalogue import uploads
 from oshi.models.assets import AssetStatus
+from oshi.web.api import Endpoint
 from vtuber.schemas import AssetOut
 
 endpoint = Endpoint(__name__)

@@ -11,8 +11,8 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 
 from exchange.schemas import ItemCreateIn, item_created
-from oshi import exchange
-from oshi.api import Endpoint
+from oshi.rewards import exchange
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
-from oshi import lineup
-from oshi.api import Endpoint
+from oshi.catalogue import lineup
+from oshi.web.api import Endpoint
 from vtuber.schemas import GachaCreateIn, gacha_view
 
 endpoint = Endpoint(__name__)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from oshi import lineup, rates, uploads, vtubers
-from oshi.api import Endpoint
+from oshi.catalogue import lineup, uploads, vtubers
+from oshi.draw import rates
 from oshi.models.assets import AssetStatus
+from oshi.web.api import Endpoint
 from vtuber.schemas import AssetOut
 
 endpoint = Endpoint(__name__)

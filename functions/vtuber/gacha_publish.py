@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from oshi import lineup
-from oshi.api import Endpoint
+from oshi.catalogue import lineup
+from oshi.web.api import Endpoint
 from vtuber.schemas import gacha_view
 
 endpoint = Endpoint(__name__)

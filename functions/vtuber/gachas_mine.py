@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from oshi import catalogue, lineup
-from oshi.api import Endpoint
+from oshi.catalogue import lineup, storefront
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 
 
 @endpoint
 def get_own_gachas() -> dict[str, Any]:
-    at = catalogue.now()
+    at = storefront.now()
     gachas = lineup.list_own(endpoint.caller().user_id)
     return {
         "items": [
-            {**catalogue.summary(g, None, at), "version": int(g.version), "editable": lineup.editable(g, at)}
+            {**storefront.summary(g, None, at), "version": int(g.version), "editable": lineup.editable(g, at)}
             for g in gachas
         ]
     }

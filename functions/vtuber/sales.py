@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from oshi import catalogue, sales, vtubers
-from oshi.api import Endpoint
+from oshi.catalogue import storefront, vtubers
+from oshi.commerce import sales
+from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 
@@ -16,7 +17,7 @@ endpoint = Endpoint(__name__)
 @endpoint
 def get_sales(days: Annotated[int, Query(ge=1, le=sales.MAX_DAYS)] = 30) -> dict[str, Any]:
     vtuber = vtubers.require_approved(endpoint.caller().user_id)
-    until = catalogue.now()
+    until = storefront.now()
     return sales.report(vtuber.vtuber_id, until - timedelta(days=days), until)
 
 

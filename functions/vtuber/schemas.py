@@ -8,12 +8,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 from pydantic_core import PydanticCustomError
 
-from oshi import catalogue, lineup
-from oshi.filetypes import FileType
+from oshi.catalogue import lineup, storefront
+from oshi.catalogue.filetypes import FileType
+from oshi.draw.rates import MAX_PRIZES
 from oshi.models.assets import Asset
 from oshi.models.gachas import Gacha, Prize
 from oshi.models.vtubers import Vtuber
-from oshi.rates import MAX_PRIZES
 
 ID = r"^[0-9a-z]{26}$"
 
@@ -204,8 +204,8 @@ class GachaUpdateIn(GachaIn):
 
 def gacha_view(gacha: Gacha, prizes: list[Prize]) -> dict[str, Any]:
     """The VTuber's view: exactly what the catalogue will disclose, plus editing state and assets."""
-    at = catalogue.now()
-    document = catalogue.disclosure(gacha, prizes, None, at).document
+    at = storefront.now()
+    document = storefront.disclosure(gacha, prizes, None, at).document
     assets = {p.prize_id: list(p.asset_ids) for p in prizes}
     for row in document["prizes"]:
         row["asset_ids"] = assets.get(row["prize_id"], [])

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import Response
 
-from oshi import uploads
-from oshi.api import Endpoint
+from oshi.catalogue import uploads
+from oshi.web.api import Endpoint
 from vtuber.schemas import PresignedPost, UploadIn, UploadOut
 
 endpoint = Endpoint(__name__)

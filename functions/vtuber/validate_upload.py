@@ -6,7 +6,7 @@ Wired either way, the same code runs:
   retried alone (the event source mapping needs ``ReportBatchItemFailures``).
 - S3 event notification -> this Lambda directly: ``Records`` with ``eventSource = aws:s3``.
 
-Validation is idempotent (``oshi.uploads.validate_uploaded_object``), so redeliveries are harmless.
+Validation is idempotent (``oshi.catalogue.uploads.validate_uploaded_object``), so redeliveries are harmless.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from oshi import uploads
-from oshi.observability import logger
+from oshi.catalogue import uploads
+from oshi.kernel.observability import logger
 
 processor = BatchProcessor(event_type=EventType.SQS)
 

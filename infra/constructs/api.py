@@ -1,4 +1,4 @@
-"""The REST API: one Lambda per route of ``oshi.routes.ROUTES``, the token authorizer, error responses."""
+"""The REST API: one Lambda per route of ``oshi.web.routes.ROUTES``, the token authorizer, error responses."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from constructs import Construct
 
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.nag import acknowledge
-from oshi import routes
-from oshi.errors import GATEWAY_RESPONSES, MethodNotAllowed, error_body
-from oshi.settings import Settings
+from oshi.kernel.errors import GATEWAY_RESPONSES, MethodNotAllowed, error_body
+from oshi.kernel.settings import Settings
+from oshi.web import routes
 
 # Stage-wide defaults; routes with ``throttle`` get tighter per-method limits. Per-IP limits: the WAF.
-STAGE_RATE_LIMIT = 1000.0  # per method; money and auth routes are tighter (oshi.routes)
+STAGE_RATE_LIMIT = 1000.0  # per method; money and auth routes are tighter (oshi.web.routes)
 STAGE_BURST_LIMIT = 2000
 AUTHORIZER_CACHE_TTL = Duration.seconds(300)
 AUTHORIZER_MEMORY_MB = 512
@@ -159,11 +159,13 @@ class Api(Construct):
             acknowledge(
                 method,
                 "AwsSolutions-APIG4",
-                f"{route.method} {route.path} is public by design in oshi.routes "
+                f"{route.method} {route.path} is public by design in oshi.web.routes "
                 "(access=PUBLIC): sign-up, sign-in, health, OpenAPI.",
             )
             acknowledge(
-                method, "AwsSolutions-COG4", f"{route.method} {route.path} is public by design (oshi.routes)."
+                method,
+                "AwsSolutions-COG4",
+                f"{route.method} {route.path} is public by design (oshi.web.routes).",
             )
 
     def _add_method_not_allowed(self, resource: apigateway.IResource) -> None:
@@ -224,7 +226,7 @@ class Api(Construct):
             self.rest_api,
             "AwsSolutions-COG4",
             "Tokens are the platform's own ES256 JWTs checked by a Lambda TOKEN "
-            "authorizer (oshi.tokens), not Cognito; preflight OPTIONS need no token.",
+            "authorizer (oshi.identity.tokens), not Cognito; preflight OPTIONS need no token.",
         )
         for method in self.rest_api.methods:
             if method.http_method == "OPTIONS":

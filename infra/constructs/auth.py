@@ -10,8 +10,8 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from infra.constructs.nag import acknowledge
-from oshi.mfa import key_secret_name as mfa_key_secret_name
-from oshi.settings import Settings
+from oshi.identity.mfa import key_secret_name as mfa_key_secret_name
+from oshi.kernel.settings import Settings
 
 # Placeholders (no key material): the deployer writes the real values after the first deploy
 # (docs/deploy.md). Until then the authorizer finds no key and denies every token.
@@ -40,7 +40,7 @@ class AuthSecrets(Construct):
         self.mfa_key = self._secret(
             "MfaDataKey",
             mfa_key_secret_name(settings),
-            "Data key that encrypts the fans' TOTP secrets (oshi.mfa): auth service only",
+            "Data key that encrypts the fans' TOTP secrets (oshi.identity.mfa): auth service only",
             _EMPTY_PRIVATE,
             removal,
         )
@@ -60,7 +60,7 @@ class AuthSecrets(Construct):
             secret,
             "AwsSolutions-SMG4",
             "Key sets are rotated by adding a new kid and switching active_kid "
-            "(docs/deploy.md, oshi.tokens); a rotation Lambda would cut live sessions.",
+            "(docs/deploy.md, oshi.identity.tokens); a rotation Lambda would cut live sessions.",
         )
         return secret
 

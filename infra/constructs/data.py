@@ -10,9 +10,9 @@ from constructs import Construct, IConstruct
 
 from infra.constructs.nag import acknowledge
 from infra.permissions import Needs
+from oshi.kernel.settings import Settings
 from oshi.models import all_models
 from oshi.models.base import KeyAttr, TableSpec, table_spec
-from oshi.settings import Settings
 
 _TYPES = {
     "S": dynamodb.AttributeType.STRING,
@@ -68,7 +68,7 @@ class Data(Construct):
             enable_key_rotation=True,
             removal_policy=removal,
         )
-        # Encrypts each gacha's server seed until it is revealed (oshi.fairness_store, issue 11): its own
+        # Encrypts each gacha's server seed until it is revealed (oshi.draw.fairness_store, issue 11): its own
         # key, so reading tables never implies reading unrevealed seeds.
         self.seed_key = kms.Key(
             self,

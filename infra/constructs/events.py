@@ -1,4 +1,4 @@
-"""The event bus, its archive, and for each consumer of ``oshi.topology.CONSUMERS``: rule -> queue -> function."""
+"""The event bus, its archive, and for each consumer of ``oshi.web.topology.CONSUMERS``: rule -> queue -> function."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from constructs import Construct
 
 from infra.constructs.functions import FunctionFactory, function_id
 from infra.constructs.monitoring import Monitoring
-from oshi import topology
-from oshi.settings import Settings
+from oshi.kernel.settings import Settings
+from oshi.web import topology
 
 RULE_TARGET_RETRY_ATTEMPTS = 8
 RULE_TARGET_MAX_EVENT_AGE = Duration.hours(24)
@@ -109,7 +109,7 @@ class Events(Construct):
             self.dead_letter_queues[consumer.queue] = dlq
             self.consumers[consumer.handler] = function
         self.schedules: dict[str, lambda_.Function] = {}
-        # oshi.topology.SCHEDULES: a rate rule on the default bus invokes the function. No DLQ: the next
+        # oshi.web.topology.SCHEDULES: a rate rule on the default bus invokes the function. No DLQ: the next
         # tick does the same work again (the handlers are idempotent sweeps), and errors alarm below.
         for schedule in topology.SCHEDULES:
             cid = function_id(schedule.name)

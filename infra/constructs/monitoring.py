@@ -11,7 +11,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
-from oshi.settings import Settings
+from oshi.kernel.settings import Settings
 
 
 class Monitoring(Construct):

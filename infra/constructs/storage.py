@@ -19,8 +19,8 @@ from constructs import Construct, IConstruct
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.nag import acknowledge
 from infra.permissions import ObjectAccess
-from oshi import topology
-from oshi.settings import Settings
+from oshi.kernel.settings import Settings
+from oshi.web import topology
 
 
 class Storage(Construct):
@@ -157,7 +157,7 @@ class Storage(Construct):
     def wire_upload_validation(
         self, settings: Settings, monitoring: Monitoring, function: lambda_.Function
     ) -> None:
-        """S3 ObjectCreated under ``uploads/`` -> SQS (with a DLQ) -> the validator (oshi.topology).
+        """S3 ObjectCreated under ``uploads/`` -> SQS (with a DLQ) -> the validator (oshi.web.topology).
 
         Set on the bucket's own CloudFormation properties rather than with ``add_event_notification``,
         which would add a CDK-internal Lambda; the queue policy names the bucket by its (known) ARN so

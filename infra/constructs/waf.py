@@ -9,7 +9,7 @@ from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from oshi.settings import Settings
+from oshi.kernel.settings import Settings
 
 # Requests per IP in any 5-minute window before WAF blocks that IP (the brief's "rate limiting").
 RATE_LIMIT_PER_5_MIN = 1000

@@ -13,7 +13,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct, IConstruct
 
 from infra.constructs.nag import acknowledge
-from oshi.settings import Settings
+from oshi.kernel.settings import Settings
 
 # Per stage: a fan has one or two sockets open; connects are cheap but each runs a Lambda.
 WS_RATE_LIMIT = 50.0
@@ -85,7 +85,7 @@ class WebSocket(Construct):
                 acknowledge(
                     route,
                     "AwsSolutions-APIG4",
-                    "$connect checks the fan's access token itself (gacha.ws_connect, oshi.tokens) and "
+                    "$connect checks the fan's access token itself (gacha.ws_connect, oshi.identity.tokens) and "
                     "refuses the handshake otherwise; $disconnect only forgets the caller's own connection.",
                 )
 

@@ -37,7 +37,7 @@ def start_standins(api_url: str, *, host: str = "127.0.0.1", deliver: Deliver | 
     ).start()
     os.environ["OSHI_STRIPE_API_BASE"] = stripe.url
     os.environ["OSHI_KOMOJU_API_BASE"] = komoju.url
-    from oshi.settings import reset_settings
+    from oshi.kernel.settings import reset_settings
 
     reset_settings()
     return Standins(stripe, komoju)  # type: ignore[arg-type]

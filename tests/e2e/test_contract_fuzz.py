@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from oshi.routes import ROUTES, Route
+from oshi.web.routes import ROUTES, Route
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 CASES: Counter[str] = Counter()

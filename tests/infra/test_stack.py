@@ -2,7 +2,7 @@
 
 One App holds three stacks, synthesized once for the module (synthesis is the slow part):
 ``dev`` (the real route table and topology), ``with_consumer`` (a fake consumer substituted into
-``oshi.topology.CONSUMERS``, which is empty today) and ``prod`` (retention and deletion protection).
+``oshi.web.topology.CONSUMERS``, which is empty today) and ``prod`` (retention and deletion protection).
 cdk-nag's AwsSolutions pack runs during that synthesis as a CDK validation plugin.
 """
 
@@ -26,11 +26,11 @@ from infra.app import ConfigError, build_app, config_from_context
 from infra.constructs.functions import asset_excludes
 from infra.permissions import PERMISSIONS, SECRETS, check
 from infra.stack import ROOT, OshiStack, StackConfig
-from oshi import routes, topology
-from oshi.errors import GATEWAY_RESPONSES, error_body
+from oshi.kernel.errors import GATEWAY_RESPONSES, error_body
+from oshi.kernel.settings import Settings
 from oshi.models import all_models
 from oshi.models.base import table_spec
-from oshi.settings import Settings
+from oshi.web import routes, topology
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("cdk")]
 

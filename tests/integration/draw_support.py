@@ -14,17 +14,18 @@ from support import Api
 
 from local.apigw import FakeLambdaContext
 from local.pump import sqs_event
-from oshi import fulfilment, topology
-from oshi.ids import new_id
+from oshi.commerce.payments.base import RefundOutcome
+from oshi.fulfilment import fulfil
+from oshi.kernel.ids import new_id
 from oshi.models.gachas import Gacha
 from oshi.models.orders import Order
-from oshi.payments.base import RefundOutcome
+from oshi.web import topology
 
 FULFILMENT = next(c for c in topology.CONSUMERS if c.queue == "fulfilment")
 
 
 def on_sale(api: Api, **overrides: Any) -> OnSale:
-    fulfilment.forget_configs()
+    fulfil.forget_configs()
     return gacha_on_sale(api, **overrides)
 
 
@@ -113,8 +114,8 @@ class FakeRefunds:
 
 @pytest.fixture(name="provider")
 def provider_fixture(monkeypatch: pytest.MonkeyPatch) -> FakeRefunds:
-    import oshi.payments
+    import oshi.commerce.payments
 
     fake = FakeRefunds()
-    monkeypatch.setattr(oshi.payments, "adapter_for", lambda provider: fake)
+    monkeypatch.setattr(oshi.commerce.payments, "adapter_for", lambda provider: fake)
     return fake

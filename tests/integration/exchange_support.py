@@ -9,12 +9,12 @@ from typing import Any
 from support import Api, token_for
 from vtuber_support import Vt, approved, iso, validated_asset
 
-from oshi import medals, rewardbox
-from oshi.ids import new_id
+from oshi.catalogue.uploads import owned_assets
+from oshi.identity.principal import Role
+from oshi.kernel.ids import new_id
+from oshi.kernel.txn import Txn
 from oshi.models.rewards import Reward, RewardSource
-from oshi.routes import Role
-from oshi.txn import Txn
-from oshi.uploads import owned_assets
+from oshi.rewards import medals, rewardbox
 
 
 @dataclass

@@ -17,11 +17,11 @@ from vtuber_support import Vt, approved, gacha_body, validated_asset
 from local.standins import Standins
 from local.standins.komoju_standin import KomojuStandin
 from local.standins.stripe_standin import StripeStandin
-from oshi import events
+from oshi.events import bus
+from oshi.identity.principal import Role
+from oshi.kernel.settings import reset_settings
 from oshi.models.gachas import Gacha
 from oshi.models.users import User
-from oshi.routes import Role
-from oshi.settings import reset_settings
 
 
 @pytest.fixture(name="standins")
@@ -52,13 +52,13 @@ def standins_fixture(api: Api) -> Iterator[Standins]:
 def bus_fixture(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """Everything published on the bus during the test: [{"type": ..., "detail": {...}}]."""
     sent: list[dict[str, Any]] = []
-    real_put = events._put
+    real_put = bus._put
 
     def capture(entries: list[dict[str, Any]]) -> None:
         real_put(entries)
         sent.extend({"type": e["DetailType"], "detail": json.loads(e["Detail"])} for e in entries)
 
-    monkeypatch.setattr(events, "_put", capture)
+    monkeypatch.setattr(bus, "_put", capture)
     return sent
 
 

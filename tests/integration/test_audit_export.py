@@ -12,8 +12,8 @@ from vtuber_support import admin
 
 from local.runner import ROOT
 from oshi import audit
+from oshi.identity.principal import Role
 from oshi.models.audit import AuditEntry
-from oshi.routes import Role
 
 
 def _verify(path: Path) -> subprocess.CompletedProcess[str]:

@@ -1,7 +1,7 @@
 """The auth service end to end, in-process: register, login, lockout, refresh rotation, logout, MFA, roles.
 
 One emulated AWS per module (fast); each test signs up its own accounts. Time is moved through
-``oshi.clock`` (the ``clock`` fixture), never slept.
+``oshi.kernel.clock`` (the ``clock`` fixture), never slept.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import pytest
 from support import Api
 
 from local.dispatch import HttpResponse
-from oshi import mfa, refresh_tokens, tokens, users
-from oshi.aws import client
-from oshi.errors import EmailTaken
+from oshi.identity import mfa, refresh_tokens, tokens, users
+from oshi.identity.principal import Role
+from oshi.kernel.aws import client
+from oshi.kernel.errors import EmailTaken
 from oshi.models.audit import AuditEntry
 from oshi.models.users import User
-from oshi.routes import Role
 
 PASSWORD = "Correct-horse-9"
 T0 = 1_800_000_000.0  # a fixed instant, on a TOTP step boundary (divisible by 30)
@@ -43,7 +43,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
-    monkeypatch.setattr("oshi.clock.now", lambda: fake.now)
+    monkeypatch.setattr("oshi.kernel.clock.now", lambda: fake.now)
     return fake
 
 
@@ -297,7 +297,7 @@ def test_refresh_rereads_roles_so_a_granted_role_arrives_at_the_next_refresh(api
 
 
 def test_get_and_grant_on_an_unknown_user_are_user_not_found(module_aws: None) -> None:
-    from oshi.errors import UserNotFound
+    from oshi.kernel.errors import UserNotFound
 
     with pytest.raises(UserNotFound):
         users.get_user("nobody")

@@ -2,7 +2,7 @@
 
 Every forged token below is sent through the real authorizer (``api`` fixture) and must get the same
 401 ``UNAUTHORIZED`` a missing token gets; role and MFA rules come from the route table, enforced by
-``oshi.access`` in the authorizer policy and again in the handler.
+``oshi.web.access`` in the authorizer policy and again in the handler.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from support import Api, token_for
 
 from local.apigw import FakeLambdaContext, method_arn, policy_allows, rest_event, token_authorizer_event
-from oshi import tokens
-from oshi.access import Caller
-from oshi.api import Endpoint
-from oshi.routes import ROUTES, Role, Route
-from oshi.settings import get_settings
+from oshi.identity import tokens
+from oshi.identity.principal import Caller, Role
+from oshi.kernel.settings import get_settings
+from oshi.web.api import Endpoint
+from oshi.web.routes import ROUTES, Route
 
 
 @pytest.fixture
@@ -158,7 +158,7 @@ def test_access_token_is_refused_as_an_mfa_challenge(aws: None) -> None:
         tokens.verify_mfa_challenge(token_for("fan-1"))
 
 
-# --- function-level authorisation: rules from the route, one place (oshi.access) --------------------------
+# --- function-level authorisation: rules from the route, one place (oshi.web.access) --------------------------
 ADMIN_ONLY = Route(
     "POST",
     "/api/admin/things/{thing_id}",
@@ -236,7 +236,7 @@ def test_vtuber_with_mfa_passes_the_mfa_route(monkeypatch: pytest.MonkeyPatch) -
 
 
 def _endpoint_for(monkeypatch: pytest.MonkeyPatch, route: Route) -> Endpoint:
-    monkeypatch.setattr("oshi.api.route_for_handler", lambda _: route)
+    monkeypatch.setattr("oshi.web.api.route_for_handler", lambda _: route)
     endpoint = Endpoint(route.handler)
 
     @endpoint

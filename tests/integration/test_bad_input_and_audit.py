@@ -9,9 +9,9 @@ from pydantic import BaseModel
 
 from local.apigw import FakeLambdaContext, rest_event
 from oshi import audit
-from oshi.api import Endpoint
 from oshi.models.audit import AuditEntry
-from oshi.routes import Route
+from oshi.web.api import Endpoint
+from oshi.web.routes import Route
 
 
 class EchoIn(BaseModel):
@@ -23,7 +23,7 @@ class EchoIn(BaseModel):
 def echo(monkeypatch: pytest.MonkeyPatch) -> Endpoint:
     """A throwaway POST route built exactly like the real ones, to exercise body handling."""
     route = Route("POST", "/api/echo", "tests.echo", "echo")
-    monkeypatch.setattr("oshi.api.route_for_handler", lambda _: route)
+    monkeypatch.setattr("oshi.web.api.route_for_handler", lambda _: route)
     endpoint = Endpoint("tests.echo")
 
     @endpoint
@@ -75,7 +75,7 @@ def test_oversized_body_is_413(echo: Endpoint) -> None:
 
 def test_unexpected_error_is_a_500_that_leaks_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     route = Route("GET", "/api/boom", "tests.boom", "boom")
-    monkeypatch.setattr("oshi.api.route_for_handler", lambda _: route)
+    monkeypatch.setattr("oshi.web.api.route_for_handler", lambda _: route)
     endpoint = Endpoint("tests.boom")
 
     @endpoint

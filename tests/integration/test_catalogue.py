@@ -10,7 +10,8 @@ import pytest
 from support import Api
 from vtuber_support import Vt, admin, apply, approved, gacha_body, iso, validated_asset
 
-from oshi import clock, rates
+from oshi.draw import rates
+from oshi.kernel import clock
 from oshi.models.gachas import Gacha, Prize
 
 

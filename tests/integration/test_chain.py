@@ -5,7 +5,7 @@ from __future__ import annotations
 from support import Api, token_for
 
 from local.apigw import FakeLambdaContext, rest_event
-from oshi.routes import route_for_handler
+from oshi.web.routes import route_for_handler
 
 
 def test_health_handler_called_directly_with_an_api_gateway_event() -> None:
@@ -60,13 +60,13 @@ def test_admin_token_shows_roles_and_mfa(api: Api, admin_token: str) -> None:
 
 
 def test_token_signed_by_another_key_is_refused(api: Api) -> None:
-    from oshi import tokens
+    from oshi.identity import tokens
 
     token = token_for("fan-2")
     tokens.forget_keys()
     # Replace the public key the authorizer trusts: the old signature no longer verifies.
-    from oshi.aws import client
-    from oshi.settings import get_settings
+    from oshi.kernel.aws import client
+    from oshi.kernel.settings import get_settings
 
     _, public_value = tokens.key_secrets("local-1", *tokens.generate_key_pair())
     client("secretsmanager").put_secret_value(

@@ -10,10 +10,11 @@ import pytest
 from local import pump
 from local.provision import create_events
 from local.pump import deliver_once
-from oshi import events, topology
-from oshi.aws import client
-from oshi.errors import EventPublishFailed
-from oshi.settings import get_settings
+from oshi.events import bus
+from oshi.kernel.aws import client
+from oshi.kernel.errors import EventPublishFailed
+from oshi.kernel.settings import get_settings
+from oshi.web import topology
 
 CONSUMER = topology.Consumer(
     queue="test-consumer", handler="flaky_consumer", detail_types=("ThingHappened",), max_receive_count=2
@@ -35,14 +36,12 @@ def _drain(queue_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_published_event_reaches_the_consumer_in_the_common_envelope(queues: dict[str, str]) -> None:
-    events.publish(
-        [events.Event("ThingHappened", {"order_id": "o-1"}, event_id="evt-1", correlation_id="req-9")]
-    )
+    bus.publish([bus.Event("ThingHappened", {"order_id": "o-1"}, event_id="evt-1", correlation_id="req-9")])
     assert deliver_once(CONSUMER, queues["test-consumer"], wait_seconds=0) == 1
     (received,) = flaky_consumer.seen
     assert received["detail-type"] == "ThingHappened"
     assert received["source"] == get_settings().event_source
-    metadata, data = events.parse_detail(received["detail"])
+    metadata, data = bus.parse_detail(received["detail"])
     assert data == {"order_id": "o-1"}
     assert metadata["event_id"] == "evt-1"
     assert metadata["correlation_id"] == "req-9"
@@ -50,15 +49,15 @@ def test_published_event_reaches_the_consumer_in_the_common_envelope(queues: dic
 
 
 def test_events_of_other_types_are_not_delivered(queues: dict[str, str]) -> None:
-    events.publish([events.Event("SomethingElse", {})])
+    bus.publish([bus.Event("SomethingElse", {})])
     assert deliver_once(CONSUMER, queues["test-consumer"], wait_seconds=0) == 0
 
 
 def test_publish_batches_by_ten(queues: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    real_put = events._put
-    monkeypatch.setattr(events, "_put", lambda entries: (calls.append(len(entries)), real_put(entries)))
-    events.publish(events.Event("ThingHappened", {"n": n}) for n in range(23))
+    real_put = bus._put
+    monkeypatch.setattr(bus, "_put", lambda entries: (calls.append(len(entries)), real_put(entries)))
+    bus.publish(bus.Event("ThingHappened", {"n": n}) for n in range(23))
     assert calls == [10, 10, 3]
 
 
@@ -67,15 +66,15 @@ def test_refused_entries_raise(queues: dict[str, str], monkeypatch: pytest.Monke
         def put_events(self, Entries: list[dict[str, str]]) -> dict[str, object]:
             return {"FailedEntryCount": 1, "Entries": [{"ErrorCode": "InternalFailure"} for _ in Entries]}
 
-    monkeypatch.setattr(events, "client", lambda name: RefusingEvents())
+    monkeypatch.setattr(bus, "client", lambda name: RefusingEvents())
     with pytest.raises(EventPublishFailed, match="InternalFailure"):
-        events.publish([events.Event("ThingHappened", {})])
+        bus.publish([bus.Event("ThingHappened", {})])
 
 
 def test_failed_message_is_retried_then_dead_lettered_and_good_ones_are_not_redelivered(
     queues: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    events.publish([events.Event("ThingHappened", {"fail": True}), events.Event("ThingHappened", {"ok": 1})])
+    bus.publish([bus.Event("ThingHappened", {"fail": True}), bus.Event("ThingHappened", {"ok": 1})])
     _drain(queues["test-consumer"], monkeypatch)
     deliveries = [e["detail"]["data"] for e in flaky_consumer.seen]
     assert deliveries.count({"ok": 1}) == 1  # deleted after success, never seen again

@@ -14,11 +14,12 @@ from support import Api
 from vtuber_support import admin, iso, request_upload
 
 from bench.dynamodb_calls import count_dynamodb_calls
-from oshi import clock, exchange, rewards_query
-from oshi.errors import DomainError
-from oshi.ids import new_id
+from oshi.kernel import clock
+from oshi.kernel.errors import DomainError
+from oshi.kernel.ids import new_id
 from oshi.models.exchange import Exchange, ExchangeItem
 from oshi.models.rewards import MedalBalance, MedalLedgerEntry, Reward, fan_vtuber
+from oshi.rewards import exchange, queries
 
 
 @pytest.fixture(autouse=True)
@@ -152,7 +153,7 @@ def test_trade_debits_counts_decrements_stock_records_and_grants_in_one_call(api
     assert ledger[out["exchange_id"]] == -60
     [view] = listed(api, fan("fan-1"), s).json()["items"]
     assert (view["your_count"], view["remaining"]) == (3, 7)
-    assert rewards_query.check_ledger().ok
+    assert queries.check_ledger().ok
 
 
 def test_insufficient_medals_gives_the_shortfall_and_changes_nothing(api: Api) -> None:
@@ -268,7 +269,7 @@ def test_a_conflicting_transaction_is_retried(api: Api, monkeypatch: pytest.Monk
     """moto never reports TransactionConflict; inject one to exercise the retry."""
     from pynamodb.exceptions import TransactWriteError
 
-    from oshi import txn as txn_module
+    from oshi.kernel import txn as txn_module
 
     s = shop(api)
     item = create_item(api, s)
@@ -323,7 +324,7 @@ def test_100_concurrent_trades_against_a_balance_for_10(api: Api, atomic_moto: N
     assert set(outcomes) == {"ok", "INSUFFICIENT_MEDALS"}
     assert balance("fan-1", s.vt.vtuber_id) == 5
     assert len(box("fan-1")) == 10
-    assert rewards_query.check_ledger().ok
+    assert queries.check_ledger().ok
 
 
 def test_a_limit_of_one_is_never_exceeded(api: Api, atomic_moto: None) -> None:

@@ -16,7 +16,7 @@ from draw_support import deliver, on_sale, paid_order
 from payment_support import bus_fixture, fan, of_type  # noqa: F401
 from support import Api
 
-from oshi import fairness, fairness_store
+from oshi.draw import fairness, fairness_store
 from oshi.models.gachas import Gacha
 
 pytestmark = pytest.mark.usefixtures("aws")
@@ -138,7 +138,7 @@ def test_a_biased_prize_is_flagged(api: Api, bus: list[dict[str, Any]]) -> None:
     # 10,000 draws where the 0.01% prize came up 50 times: far outside its interval
     record = FairnessRecord(gacha_pk(sale.gacha_id), STATS, stated_draws=10_000)
     record.save()
-    from oshi.aws import client
+    from oshi.kernel.aws import client
 
     client("dynamodb").update_item(
         TableName=FairnessRecord.Meta.table_name,

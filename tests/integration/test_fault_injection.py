@@ -4,7 +4,7 @@ For each flow, the k-th DynamoDB call fails once, either before it reaches Dynam
 SDK's retries) or after DynamoDB applied it (the response is lost: a crash between two steps). Then the
 flow is retried the way the real system retries it: the client repeats its request with the same
 Idempotency-Key, the provider redelivers its webhook, SQS redelivers the message, the admin repeats the
-refund. Afterwards ``oshi.invariants.check_all`` must find nothing, and the outcome must be exactly one
+refund. Afterwards ``invariants.check_all`` must find nothing, and the outcome must be exactly one
 fulfilment, trade or refund.
 """
 
@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+import invariants
 import pytest
 from botocore.exceptions import ClientError
 from draw_support import deliver, on_sale
@@ -26,10 +27,10 @@ from vtuber_support import admin
 
 from bench.dynamodb_calls import _dynamodb_clients, count_dynamodb_calls
 from local.standins import Standins
-from oshi import fulfilment, invariants
+from oshi.commerce import webhooks
+from oshi.fulfilment import fulfil
 from oshi.models.orders import Order
 from oshi.models.rewards import MedalBalance
-from oshi.payments import webhooks
 
 ATTEMPTS = 6
 
@@ -138,7 +139,7 @@ def test_checkout_survives_a_fault_at_every_call(
         _counted.append(_calls_in_checkout(api, standins))
     assert _counted[0] == CHECKOUT_CALLS, f"the checkout now makes {_counted[0]} calls: update CHECKOUT_CALLS"
     sale = on_sale(api)
-    fulfilment.forget_configs()
+    fulfil.forget_configs()
     token = fan("fan-1")
     with injected(Fault(k, when)) as fault:
         order_id = _purchase_pay_and_draw(api, standins, sale.gacha_id, token)

@@ -15,13 +15,14 @@ from support import Api
 from vtuber_support import gacha_body
 
 from bench.dynamodb_calls import count_dynamodb_calls
-from oshi import fairness, fairness_store, fulfilment
+from oshi.draw import fairness, fairness_store
+from oshi.fulfilment import fulfil
+from oshi.kernel.txn import Txn
 from oshi.models.audit import AuditEntry
 from oshi.models.fairness import FairnessRecord
 from oshi.models.gachas import Gacha, Prize
 from oshi.models.orders import Order
 from oshi.models.rewards import MedalBalance, MedalLedgerEntry, Reward
-from oshi.txn import Txn
 
 pytestmark = pytest.mark.usefixtures("aws")
 
@@ -80,12 +81,12 @@ def test_redelivery_changes_nothing(api: Api, bus: list[dict[str, Any]]) -> None
 def test_one_fulfilment_is_one_batch_read_and_one_transaction(api: Api) -> None:
     sale = on_sale(api)
     warm = paid_order(sale, count=1)
-    fulfilment.fulfil(warm.order_id, fan_id=warm.fan_id, gacha_id=warm.gacha_id)  # loads the config
+    fulfil.fulfil(warm.order_id, fan_id=warm.fan_id, gacha_id=warm.gacha_id)  # loads the config
     for count in (1, 10):
         order = paid_order(sale, count=count)
         with count_dynamodb_calls() as calls:
             assert (
-                fulfilment.fulfil(order.order_id, fan_id=order.fan_id, gacha_id=order.gacha_id).status
+                fulfil.fulfil(order.order_id, fan_id=order.fan_id, gacha_id=order.gacha_id).status
                 == "fulfilled"
             )
         assert calls == ["BatchGetItem", "TransactWriteItems"]
@@ -94,13 +95,13 @@ def test_one_fulfilment_is_one_batch_read_and_one_transaction(api: Api) -> None:
 def test_five_concurrent_deliveries_give_one_set_of_results(api: Api, atomic_moto: None) -> None:
     sale = on_sale(api)
     order = paid_order(sale, count=10)
-    fulfilment._load_config(sale.gacha_id)
+    fulfil._load_config(sale.gacha_id)
     outcomes: list[str] = []
     errors: list[BaseException] = []
 
     def run() -> None:
         try:
-            outcomes.append(fulfilment.fulfil(order.order_id, fan_id="fan-1", gacha_id=sale.gacha_id).status)
+            outcomes.append(fulfil.fulfil(order.order_id, fan_id="fan-1", gacha_id=sale.gacha_id).status)
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -206,12 +207,12 @@ def test_stock_and_guarantee_hold_under_concurrent_10_draws(api: Api, atomic_mot
     Gacha(gacha_id).update(actions=[Gacha.starts_at.set(datetime.now(UTC) - timedelta(hours=1))])
     sale = OnSale(gacha_id, probe.vt)
     orders = [paid_order(sale, fan_id=f"fan-{n}", count=10) for n in range(6)]
-    fulfilment._load_config(gacha_id)
+    fulfil._load_config(gacha_id)
     errors: list[BaseException] = []
 
     def run(order: Order) -> None:
         try:
-            fulfilment.fulfil(order.order_id, fan_id=order.fan_id, gacha_id=gacha_id)
+            fulfil.fulfil(order.order_id, fan_id=order.fan_id, gacha_id=gacha_id)
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
@@ -238,9 +239,7 @@ def test_fulfilment_reports_its_latency_from_payment_for_the_alarm(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     emitted: list[tuple[str, float]] = []
-    monkeypatch.setattr(
-        fulfilment.metrics, "add_metric", lambda name, unit, value: emitted.append((name, value))
-    )
+    monkeypatch.setattr(fulfil.metrics, "add_metric", lambda name, unit, value: emitted.append((name, value)))
     order = paid_order(on_sale(api), count=1, paid_minutes_ago=1)
     assert deliver(order) == set()
     [latency] = [value for name, value in emitted if name == "FulfilmentLatencyMs"]

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 
 from bench.roundtrips_fulfilment import measure
-from oshi import fulfilment
-from oshi.txn import MAX_ACTIONS
+from oshi.fulfilment import fulfil
+from oshi.kernel.txn import MAX_ACTIONS
 
 
 @pytest.mark.usefixtures("aws")
 def test_worst_case_10_draw_is_two_round_trips_and_fits_one_transaction() -> None:
-    fulfilment.forget_configs()
+    fulfil.forget_configs()
     figures = measure()
     for name in ("1-draw", "10-draw"):
         assert figures[name]["calls"] == ["BatchGetItem", "TransactWriteItems"], figures

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from support import Api, token_for
 from vtuber_support import Vt, admin, approved, gacha_body, validated_asset
 
+from oshi.identity.principal import Role
 from oshi.models.audit import AuditEntry
 from oshi.models.gachas import Gacha
 from oshi.models.orders import Order, OrderStatus
-from oshi.routes import Role
 
 
 def _published(api: Api, vt: Vt) -> str:

@@ -7,11 +7,12 @@ from support import Api
 from vtuber_support import EXE, PNG, approved, request_upload
 
 from local.pump import SchedulePump, deliver_once, wire_upload_validation
-from oshi import topology, uploads
-from oshi.aws import client
+from oshi.catalogue import uploads
+from oshi.kernel.aws import client
+from oshi.kernel.settings import get_settings
 from oshi.models.assets import Asset
-from oshi.settings import get_settings
-from oshi.topology import Schedule
+from oshi.web import topology
+from oshi.web.topology import Schedule
 
 
 def drain(url: str) -> int:

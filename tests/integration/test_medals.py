@@ -9,10 +9,10 @@ from exchange_support import create_item, fan, give_medals, shop, trade
 from support import Api
 from vtuber_support import admin
 
-from oshi import exchange, medals, rewards_query
-from oshi.ids import new_id
+from oshi.kernel.ids import new_id
+from oshi.kernel.txn import Txn
 from oshi.models.rewards import LedgerKind, MedalBalance
-from oshi.txn import Txn
+from oshi.rewards import exchange, medals, queries
 
 
 @pytest.fixture(autouse=True)
@@ -70,13 +70,13 @@ def test_ledger_equals_balance_and_the_admin_report_proves_it(api: Api) -> None:
     clawback = Txn()  # a refund's claw-back goes through the same ledger
     medals.debit(clawback, "fan-1", s.vt.vtuber_id, 1, new_id(), datetime.now(UTC), kind=LedgerKind.CLAWBACK)
     clawback.commit()
-    report = rewards_query.check_ledger()
+    report = queries.check_ledger()
     assert report.ok and report.balances_checked == 3 and report.ledger_entries == 3 + 3 + 1
     response = api.get("/api/admin/medals/report", token=admin())
     assert response.status == 200, response.body
     assert response.json() == {"ok": True, "balances_checked": 3, "ledger_entries": 7, "mismatches": []}
 
-    # a balance changed outside oshi.medals is caught
+    # a balance changed outside oshi.rewards.medals is caught
     MedalBalance("fan-2", s.vt.vtuber_id).update(actions=[MedalBalance.balance.add(5)])
     mismatches = api.get("/api/admin/medals/report", token=admin()).json()["mismatches"]
     assert mismatches == [

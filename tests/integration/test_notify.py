@@ -18,11 +18,11 @@ import gacha.ws_connect
 import gacha.ws_disconnect
 from local.apigw import FakeLambdaContext
 from local.websocket import connection_event
-from oshi import notifications, tokens
-from oshi.access import Caller
+from oshi.fulfilment import notifications
+from oshi.identity import tokens
+from oshi.identity.principal import Caller, Role
+from oshi.kernel.settings import reset_settings
 from oshi.models.connections import Connection
-from oshi.routes import Role
-from oshi.settings import reset_settings
 
 ENDPOINT = "https://ws.example/test"
 

@@ -14,10 +14,11 @@ from draw_support import deliver, on_sale, paid_order
 from support import Api, token_for
 from vtuber_support import approved, gacha_body, validated_asset
 
+from oshi.identity.principal import Role
 from oshi.models.gachas import Gacha
 from oshi.models.orders import Order
 from oshi.models.rewards import MedalBalance, Reward
-from oshi.routes import ROUTES, Role
+from oshi.web.routes import ROUTES
 
 
 def _state(order_id: str, draft_id: str) -> Any:

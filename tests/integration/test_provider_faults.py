@@ -11,16 +11,16 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import invariants
 import pytest
 import requests
 from payment_support import bus_fixture, fan, gacha_on_sale, of_type, purchase, standins_fixture  # noqa: F401
 from support import Api
 
 from local.standins import Standins
-from oshi import invariants
+from oshi.kernel.settings import reset_settings
 from oshi.models.gachas import Gacha
 from oshi.models.orders import Order
-from oshi.settings import reset_settings
 
 
 @contextmanager
@@ -88,25 +88,25 @@ def test_a_slow_provider_still_completes_the_checkout(api: Api, standins: Standi
 def test_eventbridge_refusing_the_event_fails_the_webhook_and_redelivery_publishes_once(
     api: Api, standins: Standins, bus: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from oshi import events
-    from oshi.payments import webhooks
+    from oshi.commerce import webhooks
+    from oshi.events import bus
 
     monkeypatch.setattr(webhooks, "LEASE", webhooks.LEASE * 0)  # the redelivery comes after the lease
     sale = gacha_on_sale(api)
     order_id = purchase(api, fan("fan-1"), sale.gacha_id).json()["order_id"]
-    real_put = events._put
+    real_put = bus._put
 
     def refused(entries: list[dict[str, Any]]) -> None:
-        raise events.EventPublishFailed("1 of 1 entries failed")  # as _put raises on FailedEntryCount > 0
+        raise bus.EventPublishFailed("1 of 1 entries failed")  # as _put raises on FailedEntryCount > 0
 
-    monkeypatch.setattr(events, "_put", refused)
+    monkeypatch.setattr(bus, "_put", refused)
     [(event_id, _, status)] = standins.stripe.pay(Order.get(order_id).provider_session_id, "success") or []
     assert status >= 500, "not acknowledged: the provider will redeliver"
     assert Order.get(order_id).status == "PAID" and of_type(bus, "PaymentCompleted") == []
 
-    monkeypatch.setattr(events, "_put", real_put)
+    monkeypatch.setattr(bus, "_put", real_put)
     bus_capture: list[dict[str, Any]] = []
-    monkeypatch.setattr(events, "_put", lambda entries: (real_put(entries), bus_capture.extend(entries)))
+    monkeypatch.setattr(bus, "_put", lambda entries: (real_put(entries), bus_capture.extend(entries)))
     assert standins.stripe.deliver_event(standins.stripe.events[event_id]) == 200
     assert standins.stripe.deliver_event(standins.stripe.events[event_id]) == 200  # a duplicate: no effect
     assert [e["DetailType"] for e in bus_capture] == ["PaymentCompleted"]

@@ -112,7 +112,7 @@ def test_monthly_cap_for_a_minor_is_enforced_with_the_remaining_allowance(
 
 
 def test_an_adult_has_no_cap_unless_they_set_one(api: Api, standins: Standins) -> None:
-    from oshi import spending
+    from oshi.commerce import spending
 
     sale = gacha_on_sale(api, price_single=3000, price_ten=30000)
     token = fan("adult", birth_date_for_age(30))

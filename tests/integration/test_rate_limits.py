@@ -1,13 +1,13 @@
-"""Per-caller rate limits (routes declare them; oshi.api applies them before reading the body)."""
+"""Per-caller rate limits (routes declare them; oshi.web.api applies them before reading the body)."""
 
 from __future__ import annotations
 
 from support import Api
 from vtuber_support import approved, request_upload
 
-from oshi import clock
+from oshi.kernel import clock
 from oshi.models.assets import Asset
-from oshi.routes import LOGIN_LIMIT, UPLOAD_LIMIT
+from oshi.web.routes import LOGIN_LIMIT, UPLOAD_LIMIT
 
 
 def test_sign_in_is_limited_per_source_ip_with_retry_after(api: Api) -> None:

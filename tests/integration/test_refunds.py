@@ -11,13 +11,14 @@ from payment_support import bus_fixture, of_type  # noqa: F401
 from support import Api, token_for
 from vtuber_support import admin
 
-from oshi import medals, refunds
+from oshi.commerce import refunds
+from oshi.identity.principal import Role
+from oshi.kernel.txn import Txn
 from oshi.models.audit import AuditEntry
 from oshi.models.gachas import Gacha
 from oshi.models.orders import Order
 from oshi.models.rewards import LedgerKind, MedalBalance, MedalLedgerEntry, Reward
-from oshi.routes import Role
-from oshi.txn import Txn
+from oshi.rewards import medals
 
 pytestmark = pytest.mark.usefixtures("aws")
 

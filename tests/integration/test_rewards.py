@@ -18,13 +18,14 @@ from vtuber_support import PNG
 
 from bench.dynamodb_calls import count_dynamodb_calls
 from local.dispatch import HttpResponse
-from oshi import clock, downloads, exchange
-from oshi.aws import client
-from oshi.ids import new_id
+from oshi.kernel import clock
+from oshi.kernel.aws import client
+from oshi.kernel.ids import new_id
+from oshi.kernel.settings import get_settings, reset_settings
 from oshi.models.exchange import DownloadRecord
 from oshi.models.rewards import Reward
-from oshi.routes import DOWNLOAD_URL_LIMIT
-from oshi.settings import get_settings, reset_settings
+from oshi.rewards import downloads, exchange
+from oshi.web.routes import DOWNLOAD_URL_LIMIT
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,10 @@ from vtuber_support import (
     validated_asset,
 )
 
-from oshi import clock, events, lineup, rates
+from oshi.catalogue import lineup
+from oshi.draw import rates
+from oshi.events import bus
+from oshi.kernel import clock
 from oshi.models.assets import Asset
 from oshi.models.gachas import Gacha, Prize
 
@@ -27,13 +30,13 @@ from oshi.models.gachas import Gacha, Prize
 @pytest.fixture
 def published_events(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     sent: list[dict[str, Any]] = []
-    real_put = events._put
+    real_put = bus._put
 
     def capture(entries: list[dict[str, Any]]) -> None:
         sent.extend(entries)
         real_put(entries)
 
-    monkeypatch.setattr(events, "_put", capture)
+    monkeypatch.setattr(bus, "_put", capture)
     return sent
 
 

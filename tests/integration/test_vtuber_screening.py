@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from support import Api, token_for
 from vtuber_support import admin, apply, approved, gacha_body, request_upload
 
+from oshi.identity.principal import Role
 from oshi.models.audit import AuditEntry
-from oshi.routes import Role
 
 
 def audit_entries(action: str) -> list[AuditEntry]:
@@ -47,7 +47,7 @@ def test_apply_validates_fields_and_ignores_a_status_in_the_body(api: Api) -> No
 
 
 def test_approve_grants_the_role_and_is_audited_with_before_and_after(api: Api) -> None:
-    from oshi import users
+    from oshi.identity import users
 
     profile = users.register(
         email="vt@example.com",

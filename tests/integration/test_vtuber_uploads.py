@@ -11,11 +11,11 @@ from vtuber_support import EXE, JPEG, MP3, MP4, PNG, WEBP, ZIP, approved, put_an
 
 import vtuber.validate_upload
 from local.apigw import FakeLambdaContext
-from oshi import uploads
-from oshi.aws import client
+from oshi.catalogue import uploads
+from oshi.kernel.aws import client
+from oshi.kernel.settings import get_settings
 from oshi.models.assets import Asset
 from oshi.models.vtubers import Vtuber
-from oshi.settings import get_settings
 
 
 def policy_of(fields: dict[str, str]) -> dict[str, object]:

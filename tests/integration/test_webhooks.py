@@ -25,11 +25,11 @@ from support import Api
 from local.standins import Standins, defaults
 from local.standins.komoju_standin import sign as komoju_sign
 from local.standins.stripe_standin import sign as stripe_sign
-from oshi import orders
+from oshi.commerce import orders, webhooks
+from oshi.commerce.payments import adapter_for
 from oshi.models.audit import AuditEntry
 from oshi.models.gachas import Gacha
 from oshi.models.orders import Order, ProviderEvent
-from oshi.payments import adapter_for, webhooks
 
 STRIPE = defaults.STRIPE_WEBHOOK_PATH
 KOMOJU = defaults.KOMOJU_WEBHOOK_PATH
@@ -235,9 +235,9 @@ def test_provider_refund_webhooks_call_mark_refunded(
     api: Api, standins: Standins, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[tuple[str, dict[str, Any]]] = []
-    fake = types.ModuleType("oshi.refunds")
+    fake = types.ModuleType("oshi.commerce.refunds")
     fake.mark_refunded = lambda order_id, **kw: calls.append((order_id, kw))  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "oshi.refunds", fake)
+    monkeypatch.setitem(sys.modules, "oshi.commerce.refunds", fake)
     monkeypatch.setattr(standins.stripe, "later", lambda fn: fn())
     monkeypatch.setattr(standins.komoju, "later", lambda fn: fn())
 

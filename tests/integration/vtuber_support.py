@@ -8,11 +8,11 @@ from typing import Any
 
 from support import Api, token_for
 
-from oshi import uploads
-from oshi.aws import client
+from oshi.catalogue import uploads
+from oshi.identity.principal import Role
+from oshi.kernel.aws import client
+from oshi.kernel.settings import get_settings
 from oshi.models.assets import Asset
-from oshi.routes import Role
-from oshi.settings import get_settings
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64

@@ -18,9 +18,9 @@ FORBIDDEN = (
     "pydantic",
     "pynamodb",
     "aws_xray_sdk",
-    "oshi.users",
-    "oshi.passwords",
-    "oshi.mfa",
+    "oshi.identity.users",
+    "oshi.identity.passwords",
+    "oshi.identity.mfa",
 )
 
 

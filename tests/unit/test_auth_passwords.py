@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oshi import passwords
-from oshi.errors import PasswordPolicy, PasswordTooLong
+from oshi.identity import passwords
+from oshi.kernel.errors import PasswordPolicy, PasswordTooLong
 
 
 def test_tests_use_a_cheap_bcrypt_cost_decided_in_one_place() -> None:

@@ -1,4 +1,4 @@
-"""The draw engine (oshi.draw): exact mapping, limited stock, the 10-draw guarantee, and the drawn rates.
+"""The draw engine (oshi.draw.engine): exact mapping, limited stock, the 10-draw guarantee, and the drawn rates.
 
 The statistical test draws 10^6 prizes through the full engine with the HMAC-seeded source and fixed seeds, so
 its chi-square statistic is the same number on every run: it cannot flake, and a change to the engine that
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oshi.draw import (
+from oshi.draw.engine import (
     PPM_TOTAL,
     Draw,
     DrawError,
@@ -29,7 +29,7 @@ from oshi.draw import (
     draw_many,
     draw_one,
 )
-from oshi.fairness import SeededSource
+from oshi.draw.fairness import SeededSource
 
 ORDER = ("N", "R", "SR", "SSR", "UR")
 SIGNIFICANCE = 1e-4  # fixed: a test fails when the observed counts are this unlikely under the stated rates

@@ -1,4 +1,4 @@
-"""Provably fair draws (oshi.fairness and tools/verify_draws.py): commitment, derivation, proofs, verification.
+"""Provably fair draws (oshi.draw.fairness and tools/verify_draws.py): commitment, derivation, proofs, verification.
 
 The fixed test vectors here are the ones printed in docs/fairness.md: if one of them changes, every proof
 already given to fans stops verifying, so a change must be a new format version, not an edit.
@@ -21,8 +21,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_draw_engine import LINEUP, RARE_GUARANTEE, SIGNIFICANCE, chi_square
 
-from oshi.draw import PPM_TOTAL, RateTable, draw_many
-from oshi.fairness import (
+from oshi.draw.engine import PPM_TOTAL, RateTable, draw_many
+from oshi.draw.fairness import (
     UINT32,
     DrawProof,
     OrderProof,

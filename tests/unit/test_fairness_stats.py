@@ -1,8 +1,8 @@
-"""The 99% Wilson score interval behind GET /api/gachas/{id}/stats (oshi.fairness_store)."""
+"""The 99% Wilson score interval behind GET /api/gachas/{id}/stats (oshi.draw.fairness_store)."""
 
 from __future__ import annotations
 
-from oshi import fairness_store
+from oshi.draw import fairness_store
 
 
 def test_wilson_interval_by_hand() -> None:

@@ -6,10 +6,11 @@ import importlib
 
 import pytest
 
-from oshi.access import Caller, Decision, decide, require
-from oshi.errors import Forbidden, MfaRequired, Unauthorized
-from oshi.routes import ROUTES, Access, Role, Route, match, route_for_handler
-from oshi.settings import Settings, SettingsError
+from oshi.identity.principal import Caller, Role
+from oshi.kernel.errors import Forbidden, MfaRequired, Unauthorized
+from oshi.kernel.settings import Settings, SettingsError
+from oshi.web.access import Decision, decide, require
+from oshi.web.routes import ROUTES, Access, Route, match, route_for_handler
 
 
 def test_settings_derive_every_resource_name_from_stage() -> None:
@@ -39,7 +40,7 @@ def test_every_route_is_unique_and_served_by_a_module_that_declares_it() -> None
 
 
 def test_route_lookup_by_unknown_module_names_the_fix() -> None:
-    with pytest.raises(LookupError, match=r"add it to oshi\.routes\.ROUTES"):
+    with pytest.raises(LookupError, match=r"add it to oshi\.web\.routes\.ROUTES"):
         route_for_handler("nowhere.nothing")
 
 
@@ -51,7 +52,7 @@ def test_match_finds_route_params_and_tells_405_from_404() -> None:
 
 
 def test_literal_segments_win_over_parameters(monkeypatch: pytest.MonkeyPatch) -> None:
-    from oshi import routes
+    from oshi.web import routes
 
     by_id = Route("GET", "/api/things/{thing_id}", "x.by_id", "one")
     new = Route("GET", "/api/things/new", "x.new", "form")

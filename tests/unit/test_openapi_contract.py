@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from local.openapi import render
-from oshi.routes import ROUTES
+from oshi.web.routes import ROUTES
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 

@@ -12,13 +12,13 @@ import stripe
 from local.standins.komoju_standin import sign as komoju_sign
 from local.standins.server import nested
 from local.standins.stripe_standin import sign as stripe_sign
-from oshi.errors import WebhookSignatureInvalid
-from oshi.payments import credentials
-from oshi.payments.base import UpdateKind
-from oshi.payments.komoju_adapter import KomojuAdapter
-from oshi.payments.komoju_adapter import parse_event as komoju_event
-from oshi.payments.stripe_adapter import StripeAdapter
-from oshi.payments.stripe_adapter import parse_event as stripe_event
+from oshi.commerce.payments import credentials
+from oshi.commerce.payments.base import UpdateKind
+from oshi.commerce.payments.komoju_adapter import KomojuAdapter
+from oshi.commerce.payments.komoju_adapter import parse_event as komoju_event
+from oshi.commerce.payments.stripe_adapter import StripeAdapter
+from oshi.commerce.payments.stripe_adapter import parse_event as stripe_event
+from oshi.kernel.errors import WebhookSignatureInvalid
 
 SECRET = "whsec_unit"
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from oshi.spending import Allowance, age_on, monthly_cap, period_of
+from oshi.commerce.spending import Allowance, age_on, monthly_cap, period_of
 
 AT = datetime(2026, 11, 29, 5, 0, tzinfo=UTC)
 

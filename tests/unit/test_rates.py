@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oshi import rates
-from oshi.rates import PPM_TOTAL, PrizeRate
+from oshi.draw import rates
+from oshi.draw.rates import PPM_TOTAL, PrizeRate
 
 
 def table(*pairs: tuple[str, int]) -> tuple[PrizeRate, ...]:
@@ -69,7 +69,7 @@ def test_guaranteed_slot_uses_the_largest_remainder_method() -> None:
 
 
 def test_rate_table_document_matches_the_fairness_engine() -> None:
-    fairness = pytest.importorskip("oshi.fairness")
+    fairness = pytest.importorskip("oshi.draw.fairness")
     document = rates.rate_table_document(STANDARD, "SR")
     table_, guarantee = fairness.tables_from_document(document)
     assert fairness.rate_table_hash(table_, guarantee) == rates.table_hash(document)

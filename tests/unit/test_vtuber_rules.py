@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oshi import catalogue, cursors, ids, lineup
-from oshi.errors import InvalidCursor
-from oshi.filetypes import FileType, sniff
-from oshi.uploads import inspect, parse_key
+from oshi.catalogue import lineup, storefront
+from oshi.catalogue.filetypes import FileType, sniff
+from oshi.catalogue.uploads import inspect, parse_key
+from oshi.kernel import cursors, ids
+from oshi.kernel.errors import InvalidCursor
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
@@ -141,22 +142,22 @@ def fake_gacha(start: datetime, end: datetime, **extra: Any) -> Any:
 def test_cache_max_age_is_capped_by_the_next_boundary() -> None:
     upcoming = fake_gacha(NOW + timedelta(minutes=5), NOW + timedelta(days=1))
     distant = fake_gacha(NOW + timedelta(days=2), NOW + timedelta(days=3))
-    assert catalogue.max_age([distant], NOW, 3600) == 3600
-    assert catalogue.max_age([distant, upcoming], NOW, 3600) == 300
+    assert storefront.max_age([distant], NOW, 3600) == 3600
+    assert storefront.max_age([distant, upcoming], NOW, 3600) == 300
     on_sale = fake_gacha(NOW - timedelta(hours=1), NOW + timedelta(minutes=30))
-    assert catalogue.max_age([on_sale], NOW, 3600) == 1800
-    assert catalogue.max_age([on_sale], NOW, 3600, live_stock=True) == 60
+    assert storefront.max_age([on_sale], NOW, 3600) == 1800
+    assert storefront.max_age([on_sale], NOW, 3600, live_stock=True) == 60
     ended = fake_gacha(NOW - timedelta(days=2), NOW - timedelta(days=1))
-    assert catalogue.max_age([ended], NOW, catalogue.PROFILE_TTL) == 24 * 3600
-    assert catalogue.cache_control(0) == "public, max-age=0, must-revalidate"
+    assert storefront.max_age([ended], NOW, storefront.PROFILE_TTL) == 24 * 3600
+    assert storefront.cache_control(0) == "public, max-age=0, must-revalidate"
 
 
 def test_sale_states() -> None:
     g = fake_gacha(NOW - timedelta(hours=1), NOW + timedelta(hours=1), total_stock=10, sold_draws=3)
-    assert catalogue.sale_state(g, "approved", NOW) is catalogue.SaleState.ON_SALE  # type: ignore[arg-type]
-    assert catalogue.is_on_sale(g, "approved", NOW)  # type: ignore[arg-type]
-    assert catalogue.sale_state(g, "suspended", NOW) is catalogue.SaleState.SUSPENDED  # type: ignore[arg-type]
+    assert storefront.sale_state(g, "approved", NOW) is storefront.SaleState.ON_SALE  # type: ignore[arg-type]
+    assert storefront.is_on_sale(g, "approved", NOW)  # type: ignore[arg-type]
+    assert storefront.sale_state(g, "suspended", NOW) is storefront.SaleState.SUSPENDED  # type: ignore[arg-type]
     g.sold_draws = 10
-    assert catalogue.sale_state(g, "approved", NOW) is catalogue.SaleState.SOLD_OUT  # type: ignore[arg-type]
-    assert catalogue.sale_state(g, None, NOW + timedelta(hours=2)) is catalogue.SaleState.ENDED  # type: ignore[arg-type]
-    assert catalogue.sale_state(g, None, NOW - timedelta(hours=2)) is catalogue.SaleState.UPCOMING  # type: ignore[arg-type]
+    assert storefront.sale_state(g, "approved", NOW) is storefront.SaleState.SOLD_OUT  # type: ignore[arg-type]
+    assert storefront.sale_state(g, None, NOW + timedelta(hours=2)) is storefront.SaleState.ENDED  # type: ignore[arg-type]
+    assert storefront.sale_state(g, None, NOW - timedelta(hours=2)) is storefront.SaleState.UPCOMING  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from pynamodb.attributes import Attribute, TTLAttribute
 from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from oshi.settings import get_settings
+from oshi.kernel.settings import get_settings
 
 
 def table_meta(short_name: str) -> Any:

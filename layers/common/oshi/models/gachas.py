@@ -1,6 +1,6 @@
 """Gachas and their lineups.
 
-``Gacha`` carries the frozen rate table (``rate_table``: the exact document ``oshi.fairness`` hashes,
+``Gacha`` carries the frozen rate table (``rate_table``: the exact document ``oshi.draw.fairness`` hashes,
 prizes in lineup order with integer ppm, and the guarantee rule with its derived slot table), its
 ``rate_table_version`` (bumped on every lineup edit before the sale) and ``rate_table_hash``, so the draw
 engine builds its cumulative table from one item. ``Prize`` items (``p01``, ``p02``... in lineup order)

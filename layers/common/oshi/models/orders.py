@@ -1,7 +1,7 @@
 """Orders (one per purchase) and the provider events already applied to them.
 
 An order moves ``PENDING_PAYMENT -> PAID -> FULFILLED``, or ends ``FAILED``, ``EXPIRED`` or ``REFUNDED``;
-never backwards (``oshi.orders`` owns the transitions). Its stock reservation lives as long as the
+never backwards (``oshi.commerce.orders`` owns the transitions). Its stock reservation lives as long as the
 payment can still complete and is released exactly once (``reservation_released``).
 """
 
@@ -135,5 +135,5 @@ class ProviderEvent(Model):
     received_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute(null=True)  # kept well past the providers' redelivery windows
     # Set when a delivery starts work; ``outcome`` is written only once the work (and its publish) is
-    # done, so a delivery that crashed can be taken over after a lease (oshi.payments.webhooks).
+    # done, so a delivery that crashed can be taken over after a lease (oshi.commerce.webhooks).
     claimed_at = UTCDateTimeAttribute(null=True)

@@ -1,4 +1,4 @@
-"""Fixed-window rate-limit counters (``oshi.ratelimit``): one item per scope, subject and window."""
+"""Fixed-window rate-limit counters (``oshi.web.ratelimit``): one item per scope, subject and window."""
 
 from __future__ import annotations
 

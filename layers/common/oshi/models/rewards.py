@@ -5,7 +5,7 @@ retried fulfilment or trade writes the same keys and a conditional put cannot du
 ids are ULIDs, so sorting by reward id is sorting by time (newest first = descending).
 
 A fan's medals for one VTuber are one ``MedalBalance`` item; every change is a ``MedalLedgerEntry`` in
-the same transaction, so the balance always equals the ledger's sum (``oshi.medals`` owns both writes).
+the same transaction, so the balance always equals the ledger's sum (``oshi.rewards.medals`` owns both writes).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A token is usable while it is ``active``, unexpired, and its family is not revoked. Rotation marks the
 old token ``rotated`` and points it at its successor; presenting a rotated token again (outside the short
-grace window, see ``oshi.refresh_tokens``) revokes the family, which kills the newest token too.
+grace window, see ``oshi.identity.refresh_tokens``) revokes the family, which kills the newest token too.
 Both tables expire items with a DynamoDB TTL; code checks ``expires_at`` itself (TTL deletion is lazy).
 """
 

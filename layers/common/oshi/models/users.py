@@ -2,7 +2,7 @@
 
 The email claim and the user are written in ONE transaction with ``attribute_not_exists`` on both, so two
 concurrent registrations of the same address (in any letter case) cannot both succeed.
-Secrets never leave this module's callers: ``oshi.users.UserProfile`` is what the rest of the code sees.
+Secrets never leave this module's callers: ``oshi.identity.users.UserProfile`` is what the rest of the code sees.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class User(Model):
     # Lockout: failures counted with atomic ADD, lock set by a conditional update (one writer wins).
     failed_logins = NumberAttribute(default=0)
     locked_until = NumberAttribute(null=True)  # epoch seconds
-    # MFA: TOTP secrets are AES-GCM ciphertexts (oshi.mfa), never plain text.
+    # MFA: TOTP secrets are AES-GCM ciphertexts (oshi.identity.mfa), never plain text.
     mfa_enabled = BooleanAttribute(default=False)
     mfa_secret = UnicodeAttribute(null=True)
     mfa_pending_secret = UnicodeAttribute(null=True)

@@ -1,0 +1,499 @@
+"""Gacha creation and editing by its VTuber: every rule checked, everything written in ONE transaction.
+
+Rules (``check_spec`` is pure; asset ownership needs one batch read):
+- prices: integer JPY, single in [PRICE_SINGLE_MIN, PRICE_SINGLE_MAX], 10-draw in [PRICE_TEN_MIN,
+  PRICE_TEN_MAX] and never more than ten singles;
+- sale window: timezone-aware, start in the future, start < end, at most MAX_SALE_DAYS long;
+- rates: ``oshi.draw.rates.check`` (integer ppm >= 1, exactly 1,000,000 in total, known rarities, a guarantee
+  that can be met and means something);
+- stock: optional total (draws that may be sold) and per-prize stock, integers >= 1;
+- assets: every granted asset exists in this VTuber's own partition and is ``validated``;
+- complete-gacha ban: nothing can be granted for collecting a set. The request model has no such field
+  and rejects unknown fields; ``complete_gacha_fields`` names the attempt explicitly.
+
+Freeze rule: a draft can be edited any time; a published gacha only while ``now < starts_at``. The
+write is conditional on exactly that (and on the version the editor loaded), so an edit racing the sale
+start loses with 409 ``GACHA_FROZEN``. Prizes therefore cannot be removed or re-rated during a sale.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from oshi import audit
+from oshi.catalogue import vtubers
+from oshi.catalogue.uploads import owned_assets
+from oshi.draw import fairness_store, rates
+from oshi.events import bus
+from oshi.kernel import clock
+from oshi.kernel.errors import (
+    Conflict,
+    EventPublishFailed,
+    GachaEditConflict,
+    GachaFrozen,
+    GachaInvalid,
+    GachaNotFound,
+    VtuberNotApproved,
+)
+from oshi.kernel.ids import new_id
+from oshi.kernel.observability import logger
+from oshi.kernel.txn import ConditionsFailed, Txn
+from oshi.models.assets import Asset, AssetStatus
+from oshi.models.gachas import PUBLIC_LISTING, Gacha, GachaStatus, Prize
+from oshi.models.vtubers import Vtuber, VtuberStatus
+
+PRICE_SINGLE_MIN = 100
+PRICE_SINGLE_MAX = 10_000
+PRICE_TEN_MIN = 1_000
+PRICE_TEN_MAX = 100_000
+MAX_MEDALS_PER_DRAW = 100
+MAX_SALE_DAYS = 180
+MAX_ASSETS_PER_PRIZE = 5
+MAX_LINKED_ASSETS = 25  # per gacha: 1 gacha + 1 check + 40 prizes + 50 (old and new) links <= 100 actions
+MAX_TOTAL_STOCK = 10_000_000
+
+COMPLETE_GACHA_KEY = re.compile(
+    r"complete|comp_?gacha|kompu|collect|full_?set|set_?(bonus|reward|prize)|bingo", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class PrizeSpec:
+    name: str
+    rarity: str
+    rate_ppm: int
+    asset_ids: tuple[str, ...]
+    stock: int | None = None
+
+
+@dataclass(frozen=True)
+class GachaSpec:
+    title: str
+    description: str
+    price_single: int
+    price_ten: int
+    starts_at: datetime
+    ends_at: datetime
+    prizes: tuple[PrizeSpec, ...]
+    medals_per_draw: int = 1
+    total_stock: int | None = None
+    guarantee_min_rarity: str | None = None
+
+    @property
+    def rate_entries(self) -> tuple[rates.PrizeRate, ...]:
+        return rates.lineup([(p.rarity, p.rate_ppm) for p in self.prizes])
+
+    @property
+    def asset_ids(self) -> set[str]:
+        return {asset_id for p in self.prizes for asset_id in p.asset_ids}
+
+
+def _problem(field: str, message: str, kind: str) -> dict[str, str]:
+    return {"field": field, "message": message, "type": kind}
+
+
+def complete_gacha_fields(raw: Any, path: str = "") -> list[dict[str, str]]:
+    """Every key (at any depth) that would tie a grant to collecting a set: banned (コンプガチャ)."""
+    found: list[dict[str, str]] = []
+    if isinstance(raw, Mapping):
+        for key, value in raw.items():
+            where = f"{path}.{key}" if path else str(key)
+            if COMPLETE_GACHA_KEY.search(str(key)):
+                found.append(
+                    _problem(
+                        where,
+                        "Granting anything for collecting a set of random prizes (complete gacha) is prohibited.",
+                        "complete_gacha_forbidden",
+                    )
+                )
+            found.extend(complete_gacha_fields(value, where))
+    elif isinstance(raw, list):
+        for i, value in enumerate(raw):
+            found.extend(complete_gacha_fields(value, f"{path}.{i}"))
+    return found
+
+
+def check_spec(spec: GachaSpec, now: datetime) -> list[dict[str, str]]:
+    """Every rule that needs no I/O; an empty list means the spec is valid."""
+    problems: list[dict[str, str]] = []
+    if not PRICE_SINGLE_MIN <= spec.price_single <= PRICE_SINGLE_MAX:
+        problems.append(
+            _problem(
+                "price_single",
+                f"a single draw costs {PRICE_SINGLE_MIN} to {PRICE_SINGLE_MAX} JPY",
+                "price_out_of_bounds",
+            )
+        )
+    if not PRICE_TEN_MIN <= spec.price_ten <= PRICE_TEN_MAX:
+        problems.append(
+            _problem(
+                "price_ten", f"a 10-draw costs {PRICE_TEN_MIN} to {PRICE_TEN_MAX} JPY", "price_out_of_bounds"
+            )
+        )
+    elif spec.price_ten > 10 * spec.price_single:
+        problems.append(
+            _problem(
+                "price_ten", "a 10-draw cannot cost more than ten single draws", "price_ten_above_singles"
+            )
+        )
+    if not 0 <= spec.medals_per_draw <= MAX_MEDALS_PER_DRAW:
+        problems.append(
+            _problem("medals_per_draw", f"0 to {MAX_MEDALS_PER_DRAW} medals per draw", "out_of_bounds")
+        )
+    for field in ("starts_at", "ends_at"):
+        if getattr(spec, field).tzinfo is None:
+            problems.append(_problem(field, "give a time zone (e.g. +09:00 or Z)", "naive_datetime"))
+    if not any(p["type"] == "naive_datetime" for p in problems):
+        if spec.starts_at <= now:
+            problems.append(_problem("starts_at", "the sale must start in the future", "start_in_past"))
+        if spec.ends_at <= spec.starts_at:
+            problems.append(_problem("ends_at", "the sale must end after it starts", "end_before_start"))
+        elif spec.ends_at - spec.starts_at > timedelta(days=MAX_SALE_DAYS):
+            problems.append(
+                _problem("ends_at", f"a sale lasts at most {MAX_SALE_DAYS} days", "window_too_long")
+            )
+    if spec.total_stock is not None and not 1 <= spec.total_stock <= MAX_TOTAL_STOCK:
+        problems.append(_problem("total_stock", f"1 to {MAX_TOTAL_STOCK} draws", "out_of_bounds"))
+    for i, prize in enumerate(spec.prizes):
+        if not prize.name.strip():
+            problems.append(_problem(f"prizes.{i}.name", "a prize needs a name", "blank"))
+        if prize.stock is not None and not 1 <= prize.stock <= MAX_TOTAL_STOCK:
+            problems.append(_problem(f"prizes.{i}.stock", f"1 to {MAX_TOTAL_STOCK}", "out_of_bounds"))
+        if not 1 <= len(prize.asset_ids) <= MAX_ASSETS_PER_PRIZE:
+            problems.append(
+                _problem(
+                    f"prizes.{i}.asset_ids",
+                    f"a prize grants 1 to {MAX_ASSETS_PER_PRIZE} assets",
+                    "asset_count",
+                )
+            )
+        if len(set(prize.asset_ids)) != len(prize.asset_ids):
+            problems.append(_problem(f"prizes.{i}.asset_ids", "an asset is listed twice", "duplicate_asset"))
+    if len(spec.asset_ids) > MAX_LINKED_ASSETS:
+        problems.append(
+            _problem(
+                "prizes", f"a gacha grants at most {MAX_LINKED_ASSETS} distinct assets", "too_many_assets"
+            )
+        )
+    try:
+        rates.check(spec.rate_entries, spec.guarantee_min_rarity)
+    except rates.RateRuleError as err:
+        problems.extend(err.problems)
+    return problems
+
+
+def check_assets(spec: GachaSpec, assets: Mapping[str, Asset]) -> list[dict[str, str]]:
+    problems = []
+    for i, prize in enumerate(spec.prizes):
+        for j, asset_id in enumerate(prize.asset_ids):
+            asset = assets.get(asset_id)
+            field = f"prizes.{i}.asset_ids.{j}"
+            if asset is None:
+                problems.append(_problem(field, f"{asset_id} is not one of your assets", "asset_not_found"))
+            elif asset.status != AssetStatus.VALIDATED:
+                problems.append(
+                    _problem(field, f"{asset_id} is {asset.status}, not validated", "asset_not_validated")
+                )
+    return problems
+
+
+def _now() -> datetime:
+    return datetime.fromtimestamp(clock.now(), UTC)
+
+
+def _validate(vtuber: Vtuber, spec: GachaSpec, now: datetime) -> None:
+    problems = check_spec(spec, now)
+    problems += check_assets(spec, owned_assets(vtuber.vtuber_id, spec.asset_ids))
+    if problems:
+        raise GachaInvalid(details=problems)
+
+
+def _prizes(gacha_id: str, spec: GachaSpec) -> list[Prize]:
+    return [
+        Prize(
+            gacha_id,
+            entry.prize_id,
+            position=i,
+            name=prize.name.strip(),
+            rarity=prize.rarity,
+            rate_ppm=prize.rate_ppm,
+            asset_ids=list(prize.asset_ids),
+            stock=prize.stock,
+            remaining=prize.stock,
+        )
+        for i, (prize, entry) in enumerate(zip(spec.prizes, spec.rate_entries, strict=True))
+    ]
+
+
+def _apply_spec(gacha: Gacha, spec: GachaSpec) -> None:
+    document = rates.rate_table_document(spec.rate_entries, spec.guarantee_min_rarity)
+    new_hash = rates.table_hash(document)
+    if getattr(gacha, "rate_table_hash", None) != new_hash:
+        gacha.rate_table_version = int(getattr(gacha, "rate_table_version", None) or 0) + 1
+    gacha.rate_table = document
+    gacha.rate_table_hash = new_hash
+    gacha.title = spec.title.strip()
+    gacha.description = spec.description
+    gacha.price_single = spec.price_single
+    gacha.price_ten = spec.price_ten
+    gacha.medals_per_draw = spec.medals_per_draw
+    gacha.starts_at = spec.starts_at.astimezone(UTC)
+    gacha.ends_at = spec.ends_at.astimezone(UTC)
+    gacha.total_stock = spec.total_stock
+    gacha.guarantee_min_rarity = spec.guarantee_min_rarity
+    gacha.prize_count = len(spec.prizes)
+
+
+def _link(txn: Txn, vtuber_id: str, gacha_id: str, asset_ids: set[str]) -> None:
+    for asset_id in sorted(asset_ids):
+        txn.update(
+            f"asset:{asset_id}",
+            Asset(vtuber_id, asset_id),
+            actions=[Asset.linked_gachas.add({gacha_id})],
+            condition=Asset.status == AssetStatus.VALIDATED.value,
+        )
+
+
+def _raise_for(failed: ConditionsFailed) -> None:
+    assets = sorted(label.split(":", 1)[1] for label in failed.labels if label.startswith("asset:"))
+    if "vtuber" in failed.labels:
+        raise VtuberNotApproved(details={"status": "changed"})
+    if assets:
+        raise GachaInvalid(
+            details=[
+                _problem("prizes", f"{asset_id} is no longer a validated asset", "asset_not_validated")
+                for asset_id in assets
+            ]
+        )
+
+
+def _event_data(gacha: Gacha) -> dict[str, Any]:
+    return {
+        "gacha_id": gacha.gacha_id,
+        "vtuber_id": gacha.vtuber_id,
+        "status": gacha.status,
+        "starts_at": gacha.starts_at.isoformat(),
+        "ends_at": gacha.ends_at.isoformat(),
+        "prize_count": int(gacha.prize_count),
+        "rate_table_version": int(gacha.rate_table_version),
+        "rate_table_hash": gacha.rate_table_hash,
+    }
+
+
+def _publish(detail_type: str, gacha: Gacha, correlation_id: str | None) -> None:
+    event = bus.Event(
+        detail_type,
+        _event_data(gacha),
+        event_id=f"{detail_type}:{gacha.gacha_id}:{int(gacha.version)}",
+        correlation_id=correlation_id or "",
+    )
+    try:
+        bus.publish([event])
+    except EventPublishFailed:
+        # The gacha is committed; nothing downstream depends on this event for correctness yet.
+        logger.exception(
+            "event not published", extra={"detail_type": detail_type, "gacha_id": gacha.gacha_id}
+        )
+
+
+def _audit_view(gacha: Gacha) -> dict[str, Any]:
+    return {
+        "status": gacha.status,
+        "version": int(gacha.version),
+        "rate_table_version": int(gacha.rate_table_version),
+        "rate_table_hash": gacha.rate_table_hash,
+        "starts_at": gacha.starts_at.isoformat(),
+        "ends_at": gacha.ends_at.isoformat(),
+        "price_single": int(gacha.price_single),
+        "price_ten": int(gacha.price_ten),
+    }
+
+
+def create_gacha(
+    user_id: str, spec: GachaSpec, *, publish: bool = False, request_id: str | None = None
+) -> tuple[Gacha, list[Prize]]:
+    vtuber = vtubers.require_approved(user_id)
+    now = _now()
+    _validate(vtuber, spec, now)
+    gacha_id = new_id()
+    gacha = Gacha(
+        gacha_id,
+        vtuber_id=vtuber.vtuber_id,
+        owner_user_id=user_id,
+        status=(GachaStatus.PUBLISHED if publish else GachaStatus.DRAFT).value,
+        listing=PUBLIC_LISTING if publish else None,
+        sold_draws=0,
+        version=1,
+        created_at=now,
+        updated_at=now,
+        published_at=now if publish else None,
+    )
+    _apply_spec(gacha, spec)
+    prizes = _prizes(gacha_id, spec)
+    txn = Txn()
+    txn.check(
+        "vtuber", Vtuber, user_id, None, Vtuber.status == VtuberStatus.APPROVED.value
+    )  # still approved at commit time
+    txn.put("gacha", gacha, condition=Gacha.gacha_id.does_not_exist())
+    for prize in prizes:
+        txn.put(f"prize:{prize.prize_id}", prize, condition=Prize.prize_id.does_not_exist())
+    _link(txn, vtuber.vtuber_id, gacha_id, spec.asset_ids)
+    try:
+        txn.commit()
+    except ConditionsFailed as failed:
+        _raise_for(failed)
+        raise
+    if publish:
+        fairness_store.on_published(gacha, now)  # commit to the server seed before the sale (issue 11)
+    audit.record(
+        user_id, "gacha.created", f"gacha/{gacha_id}", after=_audit_view(gacha), request_id=request_id
+    )
+    _publish("GachaCreated", gacha, request_id)
+    return gacha, prizes
+
+
+def own_gacha(vtuber: Vtuber, gacha_id: str) -> Gacha:
+    try:
+        gacha = Gacha.get(gacha_id, consistent_read=True)
+    except DoesNotExist:
+        raise GachaNotFound() from None
+    if gacha.vtuber_id != vtuber.vtuber_id:
+        raise GachaNotFound()  # another VTuber's gacha: indistinguishable from a missing one
+    return gacha
+
+
+def prizes_of(gacha_id: str, *, consistent: bool = False) -> list[Prize]:
+    return list(Prize.query(gacha_id, consistent_read=consistent))
+
+
+def editable(gacha: Gacha, now: datetime) -> bool:
+    if gacha.status == GachaStatus.DRAFT:
+        return True
+    return gacha.status == GachaStatus.PUBLISHED and now < gacha.starts_at
+
+
+def _editable_condition(expected_version: int, now: datetime) -> Any:
+    return (Gacha.version == expected_version) & (
+        (Gacha.status == GachaStatus.DRAFT.value)
+        | ((Gacha.status == GachaStatus.PUBLISHED.value) & (Gacha.starts_at > now))
+    )
+
+
+def _refuse_edit(gacha_id: str, expected_version: int, now: datetime) -> None:
+    current = Gacha.get(gacha_id, consistent_read=True)
+    if not editable(current, now):
+        raise GachaFrozen(details={"status": current.status, "starts_at": current.starts_at.isoformat()})
+    if int(current.version) != expected_version:
+        raise GachaEditConflict(details={"version": int(current.version)})
+
+
+def update_gacha(
+    user_id: str,
+    gacha_id: str,
+    spec: GachaSpec,
+    *,
+    expected_version: int | None = None,
+    request_id: str | None = None,
+) -> tuple[Gacha, list[Prize]]:
+    vtuber = vtubers.require_approved(user_id)
+    now = _now()
+    gacha = own_gacha(vtuber, gacha_id)
+    version = int(gacha.version) if expected_version is None else expected_version
+    _refuse_edit(gacha_id, version, now)  # clear answer before validating: frozen wins over field errors
+    _validate(vtuber, spec, now)
+    before = _audit_view(gacha)
+    old_prizes = prizes_of(gacha_id, consistent=True)
+    old_assets = {asset_id for prize in old_prizes for asset_id in prize.asset_ids}
+    _apply_spec(gacha, spec)
+    gacha.version = version + 1
+    gacha.updated_at = now
+    prizes = _prizes(gacha_id, spec)
+    txn = Txn()
+    txn.check("vtuber", Vtuber, user_id, None, Vtuber.status == VtuberStatus.APPROVED.value)
+    txn.put("gacha", gacha, condition=_editable_condition(version, now))
+    for prize in prizes:
+        txn.put(f"prize:{prize.prize_id}", prize)
+    kept = {prize.prize_id for prize in prizes}
+    for old in old_prizes:
+        if old.prize_id not in kept:
+            txn.delete(f"prize:{old.prize_id}", old)
+    _link(txn, vtuber.vtuber_id, gacha_id, spec.asset_ids)
+    for asset_id in sorted(old_assets - spec.asset_ids):
+        txn.update(
+            f"unlink:{asset_id}",
+            Asset(vtuber.vtuber_id, asset_id),
+            actions=[Asset.linked_gachas.delete({gacha_id})],
+        )
+    try:
+        txn.commit()
+    except ConditionsFailed as failed:
+        if "gacha" in failed.labels:
+            _refuse_edit(gacha_id, version, now)
+            raise GachaEditConflict() from None
+        _raise_for(failed)
+        raise
+    if gacha.status == GachaStatus.PUBLISHED:
+        fairness_store.record_rate_table(gacha, now)  # the public rate-table history (issue 11)
+    audit.record(
+        user_id,
+        "gacha.updated",
+        f"gacha/{gacha_id}",
+        before=before,
+        after=_audit_view(gacha),
+        request_id=request_id,
+    )
+    return gacha, prizes
+
+
+def publish_gacha(user_id: str, gacha_id: str, *, request_id: str | None = None) -> Gacha:
+    """Draft -> published (listed in the catalogue). Only before the sale starts."""
+    vtuber = vtubers.require_approved(user_id)
+    now = _now()
+    gacha = own_gacha(vtuber, gacha_id)
+    if gacha.status == GachaStatus.PUBLISHED:
+        return gacha
+    if gacha.status != GachaStatus.DRAFT or gacha.starts_at <= now:
+        raise Conflict(
+            "Only a draft whose sale has not started can be published; move the sale start first.",
+            details={"status": gacha.status, "starts_at": gacha.starts_at.isoformat()},
+        )
+    before = _audit_view(gacha)
+    try:
+        gacha.update(
+            actions=[
+                Gacha.status.set(GachaStatus.PUBLISHED.value),
+                Gacha.listing.set(PUBLIC_LISTING),
+                Gacha.published_at.set(now),
+                Gacha.updated_at.set(now),
+                Gacha.version.add(1),
+            ],
+            condition=(Gacha.status == GachaStatus.DRAFT.value) & (Gacha.starts_at > now),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise GachaEditConflict() from None
+        raise
+    fairness_store.on_published(gacha, now)  # commit to the server seed before the sale (issue 11)
+    audit.record(
+        user_id,
+        "gacha.published",
+        f"gacha/{gacha_id}",
+        before=before,
+        after=_audit_view(gacha),
+        request_id=request_id,
+    )
+    _publish("GachaPublished", gacha, request_id)
+    return gacha
+
+
+def list_own(user_id: str) -> list[Gacha]:
+    vtuber = vtubers.find_by_user(user_id)
+    if vtuber is None:
+        raise VtuberNotApproved(details={"status": "none"})
+    return list(Gacha.by_vtuber.query(vtuber.vtuber_id, scan_index_forward=False))

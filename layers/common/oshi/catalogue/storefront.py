@@ -1,0 +1,327 @@
+"""The public catalogue: listings, the rate disclosure, VTuber profiles, and how long each may be cached.
+
+Cache rule: a lineup is cacheable for LINEUP_TTL (1 h, the seed's TTL) but never past the next sale
+boundary (start or end) of anything in the response, so no cache serves "upcoming" after a sale opened
+or "on sale" after it closed; the boundaries are also where the lineup freezes, so a response fetched
+after the start can no longer go stale by an edit. While a gacha with limited stock is on sale, the
+remaining stock shown makes it STOCK_TTL (1 min). Profiles: PROFILE_TTL (24 h) under the same boundary
+cap, since they list current gachas. Every response carries a strong ETag (SHA-256 of the body).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+
+from oshi.draw import rates
+from oshi.kernel import clock, cursors
+from oshi.kernel.errors import GachaNotFound, VtuberNotFound
+from oshi.models.gachas import PUBLIC_LISTING, Gacha, GachaStatus, Prize
+from oshi.models.vtubers import Vtuber, VtuberStatus
+
+LINEUP_TTL = 3600
+PROFILE_TTL = 24 * 3600
+STOCK_TTL = 60
+MAX_PAGE = 50
+DEFAULT_PAGE = 20
+PROFILE_GACHAS = 50
+
+STOCK_NOTE = (
+    "When a limited prize runs out it is no longer drawn: its rate is removed and the rates of the "
+    "remaining prizes grow in proportion (each prize's rate divided by the sum of the rates left)."
+)
+
+
+class SaleState(StrEnum):
+    UPCOMING = "upcoming"
+    ON_SALE = "on_sale"
+    ENDED = "ended"
+    SOLD_OUT = "sold_out"
+    SUSPENDED = "suspended"
+
+
+def now() -> datetime:
+    return datetime.fromtimestamp(clock.now(), UTC)
+
+
+def sale_state(gacha: Gacha, vtuber_status: str | None, at: datetime) -> SaleState:
+    if gacha.status == GachaStatus.SUSPENDED or (
+        vtuber_status is not None and vtuber_status != VtuberStatus.APPROVED
+    ):
+        return SaleState.SUSPENDED
+    if at < gacha.starts_at:
+        return SaleState.UPCOMING
+    if at >= gacha.ends_at:
+        return SaleState.ENDED
+    if gacha.total_stock is not None and int(gacha.sold_draws or 0) >= int(gacha.total_stock):
+        return SaleState.SOLD_OUT
+    return SaleState.ON_SALE
+
+
+def is_on_sale(gacha: Gacha, vtuber_status: str | None, at: datetime) -> bool:
+    """For the purchase service: published, inside the window, stock left, and its VTuber approved."""
+    return gacha.status == GachaStatus.PUBLISHED and sale_state(gacha, vtuber_status, at) is SaleState.ON_SALE
+
+
+def max_age(gachas: Iterable[Gacha], at: datetime, ttl: int, *, live_stock: bool = False) -> int:
+    """``ttl`` capped at the seconds until the next sale boundary of any gacha (see the module doc);
+    ``live_stock``: the response shows remaining stock, so STOCK_TTL while a sale is open."""
+    seconds = ttl
+    for gacha in gachas:
+        for boundary in (gacha.starts_at, gacha.ends_at):
+            if boundary > at:
+                seconds = min(seconds, int((boundary - at).total_seconds()))
+        if live_stock and gacha.starts_at <= at < gacha.ends_at:
+            seconds = min(seconds, STOCK_TTL)
+    return max(seconds, 0)
+
+
+def cache_control(seconds: int) -> str:
+    return f"public, max-age={seconds}" if seconds > 0 else "public, max-age=0, must-revalidate"
+
+
+def etag(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def body_bytes(document: Any) -> bytes:
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+# --- reads ----------------------------------------------------------------------------------------------
+
+
+def public_gacha(gacha_id: str) -> Gacha:
+    try:
+        gacha = Gacha.get(gacha_id)
+    except DoesNotExist:
+        raise GachaNotFound() from None
+    if gacha.status == GachaStatus.DRAFT or gacha.listing != PUBLIC_LISTING:
+        raise GachaNotFound()  # drafts are not public
+    return gacha
+
+
+def vtuber_statuses(gachas: Sequence[Gacha]) -> dict[str, str]:
+    """Owner user id -> VTuber status, for a page of gachas (one batch read)."""
+    owners = {g.owner_user_id for g in gachas}
+    return {v.user_id: v.status for v in Vtuber.batch_get(list(owners))} if owners else {}
+
+
+_CATALOGUE_KEYS = ("gacha_id", "listing", "starts_at")
+_BY_VTUBER_KEYS = ("gacha_id", "vtuber_id", "starts_at")
+
+
+def list_public(
+    *,
+    vtuber_id: str | None = None,
+    state: SaleState | None = None,
+    limit: int = DEFAULT_PAGE,
+    cursor: str | None = None,
+    at: datetime | None = None,
+) -> tuple[list[Gacha], str | None]:
+    """One page of listed gachas, latest sale start first. ``state`` filters on the sale window
+    (upcoming / on_sale / ended; suspended and sold-out gachas are filtered after the read)."""
+    at = at or now()
+    limit = max(1, min(limit, MAX_PAGE))
+    condition: Any = None
+    if state is SaleState.UPCOMING:
+        condition = Gacha.starts_at > at
+    elif state in (SaleState.ON_SALE, SaleState.SOLD_OUT):
+        condition = (Gacha.starts_at <= at) & (Gacha.ends_at > at)
+    elif state is SaleState.ENDED:
+        condition = Gacha.ends_at <= at
+    if vtuber_id is not None:
+        start = cursors.decode(cursor, _BY_VTUBER_KEYS)
+        listed = Gacha.listing == PUBLIC_LISTING
+        results = Gacha.by_vtuber.query(
+            vtuber_id,
+            filter_condition=listed & condition if condition is not None else listed,
+            scan_index_forward=False,
+            limit=limit,
+            last_evaluated_key=start,
+        )
+    else:
+        start = cursors.decode(cursor, _CATALOGUE_KEYS)
+        results = Gacha.in_catalogue.query(
+            PUBLIC_LISTING,
+            filter_condition=condition,
+            scan_index_forward=False,
+            limit=limit,
+            last_evaluated_key=start,
+        )
+    gachas = list(results)
+    return gachas, cursors.encode(results.last_evaluated_key)
+
+
+def prizes_of(gacha_id: str) -> list[Prize]:
+    return sorted(Prize.query(gacha_id), key=lambda p: int(p.position))
+
+
+def public_vtuber(vtuber_id: str) -> Vtuber:
+    hit = next(iter(Vtuber.by_public_id.query(vtuber_id, limit=1)), None)
+    if hit is None or hit.status not in (VtuberStatus.APPROVED, VtuberStatus.SUSPENDED):
+        raise VtuberNotFound()  # applicants and rejected applicants have no public profile
+    return hit
+
+
+# --- the rate disclosure --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    document: dict[str, Any]
+    limited: bool
+
+
+def _rate(ppm: int) -> dict[str, Any]:
+    return {"rate_ppm": ppm, "rate_percent": rates.percent(ppm)}
+
+
+def _exact(value: Any, places: int = 2) -> dict[str, str]:
+    return {"exact": rates.fraction_text(value), "rounded": rates.round_half_up(value, places)}
+
+
+def rarest_prize_costs(
+    entries: Sequence[rates.PrizeRate], min_rarity: str | None, price_single: int, price_ten: int
+) -> dict[str, Any]:
+    """Expected draws and yen until the rarest prize first appears, exact (fractions) and rounded.
+
+    Singles: geometric, 1e6 / ppm draws. 10-draws: 1 / P(the prize is in one 10-draw), counting the
+    guaranteed slot (``rates.p_hit_in_ten``). Assumes no limited prize runs out meanwhile.
+    """
+    target = rates.rarest(entries)
+    singles = rates.expected_single_draws(target.ppm)
+    tens = 1 / rates.p_hit_in_ten(entries, target.prize_id, min_rarity)
+    return {
+        "prize_id": target.prize_id,
+        "rarity": target.rarity,
+        **_rate(target.ppm),
+        "single_draws": {
+            "expected_draws": _exact(singles),
+            "expected_yen": _exact(singles * price_single, 0),
+        },
+        "ten_draws": {
+            "expected_ten_draws": _exact(tens),
+            "expected_draws": _exact(tens * rates.GUARANTEE_BATCH),
+            "expected_yen": _exact(tens * price_ten, 0),
+        },
+    }
+
+
+def disclosure(
+    gacha: Gacha,
+    prizes: Sequence[Prize],
+    vtuber_status: str | None,
+    at: datetime,
+    *,
+    commitment: str | None = None,
+) -> Disclosure:
+    """The public gacha document with its rate disclosure, computed only from the stored rate table.
+    ``commitment``: the server-seed commitment (read from the fairness table when not given)."""
+    if commitment is None:
+        from oshi.draw import fairness_store  # provably fair draws (issue 11, docs/fairness.md)
+
+        record = fairness_store.seed_record(gacha.gacha_id)
+        commitment = record.commitment if record is not None else None
+    entries, min_rarity = rates.entries_from_document(gacha.rate_table)
+    by_id = {p.prize_id: p for p in prizes}
+    limited = gacha.total_stock is not None or any(p.stock is not None for p in prizes)
+    prize_rows = []
+    for entry in entries:
+        prize = by_id.get(entry.prize_id)
+        prize_rows.append(
+            {
+                "prize_id": entry.prize_id,
+                "name": prize.name if prize else entry.prize_id,
+                "rarity": entry.rarity,
+                **_rate(entry.ppm),
+                "stock": (
+                    {"total": int(prize.stock), "remaining": int(prize.remaining or 0)}
+                    if prize is not None and prize.stock is not None
+                    else None
+                ),
+            }
+        )
+    guarantee = None
+    if min_rarity is not None:
+        slot = rates.guaranteed_slot(entries, min_rarity)
+        guarantee = {
+            "batch_size": rates.GUARANTEE_BATCH,
+            "min_rarity": min_rarity,
+            "rule": (
+                f"In a {rates.GUARANTEE_BATCH}-draw, if none of the first {rates.GUARANTEE_BATCH - 1} "
+                f"prizes is {min_rarity} or better, the last one is drawn from the guaranteed-slot rates."
+            ),
+            "slot_rates": [
+                {
+                    "prize_id": e.prize_id,
+                    "name": by_id[e.prize_id].name if e.prize_id in by_id else e.prize_id,
+                    "rarity": e.rarity,
+                    **_rate(e.ppm),
+                }
+                for e in slot
+            ],
+            "slot_rarity_totals": [{"rarity": r, **_rate(ppm)} for r, ppm in rates.rarity_totals(slot)],
+            "rounding": "largest remainder: floor of the proportional ppm, leftover ppm to the largest remainders",
+        }
+    total_stock = gacha.total_stock
+    document = {
+        "gacha_id": gacha.gacha_id,
+        "vtuber_id": gacha.vtuber_id,
+        "title": gacha.title,
+        "description": gacha.description,
+        "status": gacha.status,
+        "sale_state": sale_state(gacha, vtuber_status, at).value,
+        "starts_at": gacha.starts_at.isoformat(),
+        "ends_at": gacha.ends_at.isoformat(),
+        "currency": "JPY",
+        "price_single": int(gacha.price_single),
+        "price_ten": int(gacha.price_ten),
+        "medals_per_draw": int(gacha.medals_per_draw),
+        "stock": (
+            {"total": int(total_stock), "remaining": max(int(total_stock) - int(gacha.sold_draws or 0), 0)}
+            if total_stock is not None
+            else None
+        ),
+        "rate_table": {
+            "version": int(gacha.rate_table_version),
+            "hash": gacha.rate_table_hash,
+            "ppm_total": rates.PPM_TOTAL,
+        },
+        "prizes": prize_rows,
+        "rarity_totals": [{"rarity": r, **_rate(ppm)} for r, ppm in rates.rarity_totals(entries)],
+        "guarantee": guarantee,
+        "rarest_prize": rarest_prize_costs(
+            entries, min_rarity, int(gacha.price_single), int(gacha.price_ten)
+        ),
+        "notes": [STOCK_NOTE] if any(p.stock is not None for p in prizes) else [],
+        "fairness": {
+            "commitment": commitment,  # SHA-256 of the server seed, revealed after ends_at
+            "rate_table_hash": gacha.rate_table_hash,
+            "details": f"/api/gachas/{gacha.gacha_id}/fairness",
+        },
+    }
+    return Disclosure(document, limited)
+
+
+def summary(gacha: Gacha, vtuber_status: str | None, at: datetime) -> dict[str, Any]:
+    return {
+        "gacha_id": gacha.gacha_id,
+        "vtuber_id": gacha.vtuber_id,
+        "title": gacha.title,
+        "status": gacha.status,
+        "sale_state": sale_state(gacha, vtuber_status, at).value,
+        "starts_at": gacha.starts_at.isoformat(),
+        "ends_at": gacha.ends_at.isoformat(),
+        "price_single": int(gacha.price_single),
+        "price_ten": int(gacha.price_ten),
+        "guarantee_min_rarity": gacha.guarantee_min_rarity,
+        "rate_table_hash": gacha.rate_table_hash,
+    }

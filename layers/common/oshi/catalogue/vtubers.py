@@ -1,0 +1,240 @@
+"""VTuber screening: apply, admin decisions (conditional status transitions, audited), and the
+"approved" check every VTuber call makes.
+
+Status machine (each arrow is one conditional update, so two admins deciding at once cannot both win)::
+
+    (none|rejected) --apply--> pending --approve--> approved --suspend--> suspended
+                               pending --reject---> rejected            suspended --approve--> approved
+
+The ``Vtuber`` item is the source of truth for "approved": the ``vtuber`` role in a token only gets the
+caller past the gateway; ``require_approved`` is checked on every upload and gacha call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+
+from oshi import audit
+from oshi.identity.principal import Role
+from oshi.kernel import clock, cursors
+from oshi.kernel.errors import (
+    VtuberAlreadyApplied,
+    VtuberNotApproved,
+    VtuberNotFound,
+    VtuberStatusConflict,
+)
+from oshi.kernel.ids import new_id
+from oshi.kernel.observability import logger
+from oshi.models.vtubers import Vtuber, VtuberStatus
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+MAX_PAGE = 100
+
+_NOT_APPROVED_MESSAGES = {
+    "none": "Apply to become a VTuber first (POST /api/vtuber/apply).",
+    VtuberStatus.PENDING: "Your VTuber application is still being reviewed.",
+    VtuberStatus.REJECTED: "Your VTuber application was not approved.",
+    VtuberStatus.SUSPENDED: "Your VTuber account is suspended.",
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str  # audit action suffix and route verb
+    audit_action: str
+    sources: frozenset[VtuberStatus]
+    target: VtuberStatus
+
+
+TRANSITIONS = {
+    "approve": Transition(
+        "approve",
+        "vtuber.approved",
+        frozenset({VtuberStatus.PENDING, VtuberStatus.SUSPENDED}),
+        VtuberStatus.APPROVED,
+    ),
+    "reject": Transition(
+        "reject", "vtuber.rejected", frozenset({VtuberStatus.PENDING}), VtuberStatus.REJECTED
+    ),
+    "suspend": Transition(
+        "suspend", "vtuber.suspended", frozenset({VtuberStatus.APPROVED}), VtuberStatus.SUSPENDED
+    ),
+}
+
+
+def _now() -> datetime:
+    return datetime.fromtimestamp(clock.now(), UTC)
+
+
+def snapshot(vtuber: Vtuber) -> dict[str, Any]:
+    """What the audit log keeps of a VTuber before and after a decision."""
+    return {"status": vtuber.status, "reason": vtuber.reason, "channel_name": vtuber.channel_name}
+
+
+def find_by_user(user_id: str) -> Vtuber | None:
+    try:
+        return Vtuber.get(user_id, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def get_by_public_id(vtuber_id: str) -> Vtuber:
+    """By public id (index, then a consistent read of the item). ``VtuberNotFound`` if unknown."""
+    hit = next(iter(Vtuber.by_public_id.query(vtuber_id, limit=1)), None)
+    vtuber = find_by_user(hit.user_id) if hit is not None else None
+    if vtuber is None:
+        raise VtuberNotFound()
+    return vtuber
+
+
+def require_approved(user_id: str) -> Vtuber:
+    """The caller's VTuber item if approved; else ``VtuberNotApproved`` (403) naming the status."""
+    vtuber = find_by_user(user_id)
+    status = vtuber.status if vtuber is not None else "none"
+    if vtuber is None or status != VtuberStatus.APPROVED:
+        raise VtuberNotApproved(_NOT_APPROVED_MESSAGES.get(status), details={"status": status})
+    return vtuber
+
+
+def apply(
+    user_id: str, *, channel_name: str, channel_url: str, description: str, request_id: str | None = None
+) -> Vtuber:
+    now = _now()
+    existing = find_by_user(user_id)
+    if existing is not None and existing.status != VtuberStatus.REJECTED:
+        raise VtuberAlreadyApplied(details={"status": existing.status})
+    if existing is None:
+        vtuber = Vtuber(
+            user_id,
+            vtuber_id=new_id(),
+            status=VtuberStatus.PENDING.value,
+            channel_name=channel_name,
+            channel_url=channel_url,
+            description=description,
+            applied_at=now,
+            updated_at=now,
+            storage_bytes=0,
+        )
+        try:
+            vtuber.save(condition=Vtuber.user_id.does_not_exist())
+        except PutError as exc:
+            if exc.cause_response_code == CONDITION_FAILED:
+                raise VtuberAlreadyApplied() from None
+            raise
+        before = None
+    else:  # re-application after a rejection keeps the public id
+        vtuber = existing
+        before = snapshot(existing)
+        try:
+            vtuber.update(
+                actions=[
+                    Vtuber.status.set(VtuberStatus.PENDING.value),
+                    Vtuber.channel_name.set(channel_name),
+                    Vtuber.channel_url.set(channel_url),
+                    Vtuber.description.set(description),
+                    Vtuber.applied_at.set(now),
+                    Vtuber.updated_at.set(now),
+                    Vtuber.reason.remove(),
+                ],
+                condition=Vtuber.status == VtuberStatus.REJECTED.value,
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code == CONDITION_FAILED:
+                raise VtuberAlreadyApplied() from None
+            raise
+    audit.record(
+        user_id,
+        "vtuber.applied",
+        f"vtuber/{vtuber.vtuber_id}",
+        before=before,
+        after=snapshot(vtuber),
+        request_id=request_id,
+    )
+    return vtuber
+
+
+def list_by_status(
+    status: VtuberStatus, *, limit: int = 50, cursor: str | None = None
+) -> tuple[list[Vtuber], str | None]:
+    """One page of the screening queue, oldest application first."""
+    start = cursors.decode(cursor, ("status", "applied_at", "user_id"))
+    results = Vtuber.by_status.query(
+        status.value, limit=max(1, min(limit, MAX_PAGE)), last_evaluated_key=start
+    )
+    items = list(results)
+    return items, cursors.encode(results.last_evaluated_key)
+
+
+@dataclass(frozen=True)
+class Decision:
+    vtuber: Vtuber
+    role_changed: bool
+
+
+def decide(
+    actor: str, vtuber_id: str, action: str, *, reason: str | None = None, request_id: str | None = None
+) -> Decision:
+    """Apply an admin decision (approve / reject / suspend) as one conditional update, then audit it."""
+    transition = TRANSITIONS[action]
+    vtuber = get_by_public_id(vtuber_id)
+    before = snapshot(vtuber)
+    now = _now()
+    actions: list[Any] = [
+        Vtuber.status.set(transition.target.value),
+        Vtuber.decided_at.set(now),
+        Vtuber.decided_by.set(actor),
+        Vtuber.updated_at.set(now),
+        Vtuber.reason.set(reason) if reason else Vtuber.reason.remove(),
+    ]
+    try:
+        vtuber.update(
+            actions=actions,
+            condition=Vtuber.status.is_in(*(s.value for s in transition.sources)),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == CONDITION_FAILED:
+            current = find_by_user(vtuber.user_id)
+            raise VtuberStatusConflict(
+                f"Cannot {action} a VTuber whose status is {current.status if current else 'unknown'}.",
+                details={"status": current.status if current else None, "action": action},
+            ) from None
+        raise
+    role_changed = False
+    if transition.target in (VtuberStatus.APPROVED, VtuberStatus.SUSPENDED):
+        role_changed = _sync_role(
+            vtuber.user_id, grant=transition.target is VtuberStatus.APPROVED, actor=actor
+        )
+    audit.record(
+        actor,
+        transition.audit_action,
+        f"vtuber/{vtuber_id}",
+        before=before,
+        after={**snapshot(vtuber), "role_changed": role_changed},
+        request_id=request_id,
+    )
+    return Decision(vtuber, role_changed)
+
+
+def _sync_role(user_id: str, *, grant: bool, actor: str) -> bool:
+    """Grant the ``vtuber`` role on approval, revoke it on suspension (through the auth service).
+
+    Best effort by design: this item's status is what every VTuber call checks, so a user without an
+    account record (service accounts, tests) or an older auth service does not block the decision.
+    """
+    from oshi.identity import users  # the auth service's module; imported only by the admin decision handlers
+    from oshi.kernel.errors import UserNotFound
+
+    change = getattr(users, "grant_role" if grant else "revoke_role", None)
+    if change is None:
+        logger.warning("auth service has no role change function", extra={"grant": grant})
+        return False
+    try:
+        change(user_id, Role.VTUBER, actor=actor)
+    except UserNotFound:
+        logger.warning("no user record to change the vtuber role of", extra={"user_id": user_id})
+        return False
+    return True

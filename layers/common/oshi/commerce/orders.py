@@ -1,0 +1,497 @@
+"""Orders: creation with the stock and spending reservation, and the payment transitions.
+
+This module is the ONLY writer of ``PENDING_PAYMENT -> PAID | FAILED | EXPIRED``. Every transition is a
+conditional write on ``status = PENDING_PAYMENT``, so an event that arrives late (expired after
+completed) finds the condition false and changes nothing: orders never move backwards.
+
+A purchase costs three DynamoDB round trips here (plus the route's rate-limit counter): one BatchGetItem across tables (gacha, user, spending,
+idempotency claim), one transaction (order put + stock ADD + spending ADD + pending claim + the VTuber
+still approved), and one update that stores the provider's checkout session. The pending claim (one
+pending order per fan and gacha) is deleted when the order leaves PENDING_PAYMENT, so buying the same
+gacha again right after a payment costs no more. The reservation (stock and
+spending) is given back exactly once, in the same transaction that moves the order out of
+``PENDING_PAYMENT`` (guarded by ``reservation_released``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
+
+from oshi import audit
+from oshi.catalogue import storefront
+from oshi.commerce import spending
+from oshi.draw import fairness
+from oshi.events.bus import Event, publish
+from oshi.kernel import clock, cursors
+from oshi.kernel.aws import client
+from oshi.kernel.errors import (
+    GachaNotFound,
+    GachaNotOnSale,
+    IdempotencyKeyReused,
+    OrderNotFound,
+    OrderPending,
+    PaymentMethodUnsupported,
+    PaymentProviderUnavailable,
+    SoldOut,
+    SpendingCapExceeded,
+)
+from oshi.kernel.observability import logger
+from oshi.kernel.txn import ConditionsFailed, Txn
+from oshi.models.gachas import PUBLIC_LISTING, Gacha, GachaStatus
+from oshi.models.orders import Order, OrderStatus
+from oshi.models.payments import CAP_PERIOD, PurchaseClaim, Spending
+from oshi.models.users import User
+from oshi.models.vtubers import Vtuber, VtuberStatus
+
+AWAITING = "1"
+PROVISIONAL_PAYMENT_WINDOW = timedelta(hours=2)  # until the provider tells us the real expiry
+CLAIM_TTL = timedelta(days=8)  # longer than any payment window (konbini: days)
+MAX_PAGE = 50
+_BY_FAN_KEYS = ("order_id", "fan_id", "created_at")
+BATCH_GET_ATTEMPTS = 5
+
+
+def now() -> datetime:
+    return datetime.fromtimestamp(clock.now(), UTC)
+
+
+@dataclass(frozen=True)
+class PurchaseRequest:
+    fan_id: str
+    gacha_id: str
+    count: int
+    provider: str
+    payment_method: str
+    idempotency_key: str | None = None
+    request_id: str | None = None
+    client_seed: str | None = None  # the fan's, for provably fair draws; generated when absent
+
+
+# --- reads -----------------------------------------------------------------------------------------------
+
+
+def _batch_get(keys: dict[type[Any], list[dict[str, Any]]]) -> dict[type[Any], list[Any]]:
+    """One BatchGetItem across several tables, consistent reads, as PynamoDB models."""
+    by_table = {model.Meta.table_name: model for model in keys}
+    request: dict[str, Any] = {
+        model.Meta.table_name: {"Keys": model_keys, "ConsistentRead": True}
+        for model, model_keys in keys.items()
+        if model_keys
+    }
+    found: dict[type[Any], list[Any]] = {model: [] for model in keys}
+    for _ in range(BATCH_GET_ATTEMPTS):
+        response = client("dynamodb").batch_get_item(RequestItems=request)
+        for table, items in response.get("Responses", {}).items():
+            model = by_table[table]
+            found[model].extend(model.from_raw_data(item) for item in items)
+        request = response.get("UnprocessedKeys") or {}
+        if not request:
+            return found
+    raise RuntimeError("BatchGetItem left keys unprocessed after retries")
+
+
+def get_for_fan(fan_id: str, order_id: str) -> Order:
+    """The caller's order; anyone else's (or none) is the same 404, so ids reveal nothing."""
+    try:
+        order = Order.get(order_id, consistent_read=True)
+    except DoesNotExist:
+        raise OrderNotFound() from None
+    if order.fan_id != fan_id:
+        raise OrderNotFound()
+    return order
+
+
+def list_for_fan(
+    fan_id: str, *, limit: int = 20, cursor: str | None = None
+) -> tuple[list[Order], str | None]:
+    results = Order.by_fan.query(
+        fan_id,
+        scan_index_forward=False,
+        limit=max(1, min(limit, MAX_PAGE)),
+        last_evaluated_key=cursors.decode(cursor, _BY_FAN_KEYS),
+    )
+    orders = list(results)
+    return orders, cursors.encode(results.last_evaluated_key)
+
+
+# --- purchase --------------------------------------------------------------------------------------------
+
+
+def _price(gacha: Gacha, count: int) -> int:
+    return int(gacha.price_single) if count == 1 else int(gacha.price_ten)
+
+
+def _claim_keys(req: PurchaseRequest) -> tuple[str, str | None]:
+    pending = f"pending#{req.fan_id}#{req.gacha_id}"
+    idem = f"idem#{req.fan_id}#{req.idempotency_key}" if req.idempotency_key else None
+    return pending, idem
+
+
+def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
+    """Reserve and start the checkout. Returns (order, created); a retried Idempotency-Key returns the
+    first order with created=False."""
+    from oshi.commerce.payments import adapter_for  # the provider libraries load only on the purchase path
+
+    adapter = adapter_for(req.provider)
+    if req.payment_method not in adapter.methods:
+        raise PaymentMethodUnsupported(details={"provider": req.provider, "methods": sorted(adapter.methods)})
+    at = now()
+    period = spending.period_of(at)
+    pending_key, idem_key = _claim_keys(req)
+    keys: dict[type[Any], list[dict[str, Any]]] = {
+        Gacha: [{"gacha_id": {"S": req.gacha_id}}],
+        User: [{"user_id": {"S": req.fan_id}}],
+        Spending: [
+            {"fan_id": {"S": req.fan_id}, "period": {"S": CAP_PERIOD}},
+            {"fan_id": {"S": req.fan_id}, "period": {"S": period}},
+        ],
+        PurchaseClaim: [{"claim_key": {"S": idem_key}}] if idem_key else [],
+    }
+    found = _batch_get(keys)
+    if found[PurchaseClaim]:
+        return _replay(found[PurchaseClaim][0].order_id, req), False
+
+    gacha = next(iter(found[Gacha]), None)
+    if gacha is None or gacha.listing != PUBLIC_LISTING or gacha.status == GachaStatus.DRAFT:
+        raise GachaNotFound()
+    state = storefront.sale_state(gacha, None, at)  # the VTuber's status is checked in the transaction
+    if state not in (storefront.SaleState.ON_SALE, storefront.SaleState.SOLD_OUT):
+        raise GachaNotOnSale(details={"state": state.value})
+    total = int(gacha.total_stock) if gacha.total_stock is not None else None
+    sold = int(gacha.sold_draws or 0)
+    if total is not None and sold + req.count > total:
+        raise SoldOut(details={"remaining": max(total - sold, 0)})
+
+    user = next(iter(found[User]), None)
+    items = {item.period: item for item in found[Spending]}
+    own = items.get(CAP_PERIOD)
+    own_cap = int(own.own_cap) if own is not None and own.own_cap is not None else None
+    allowance = spending.Allowance(
+        spending.monthly_cap(user.birth_date if user else None, own_cap, at),
+        int(items[period].spent or 0) if period in items else 0,
+        period,
+    )
+    amount = _price(gacha, req.count)
+    if allowance.remaining is not None and amount > allowance.remaining:
+        raise SpendingCapExceeded(details={**allowance.as_details(), "amount": amount})
+
+    order = Order(
+        new_order_id(),
+        fan_id=req.fan_id,
+        gacha_id=gacha.gacha_id,
+        vtuber_id=gacha.vtuber_id,
+        count=req.count,
+        amount=amount,
+        currency="JPY",
+        medals_per_draw=int(gacha.medals_per_draw or 0),
+        provider=req.provider,
+        payment_method=req.payment_method,
+        idempotency_key=req.idempotency_key,
+        status=OrderStatus.PENDING_PAYMENT,
+        awaiting=AWAITING,
+        payment_expires_at=at + PROVISIONAL_PAYMENT_WINDOW,
+        reservation_released=False,
+        client_seed=req.client_seed or fairness.new_client_seed(),  # shown to the fan from now on
+        correlation_id=req.request_id,
+        created_at=at,
+        updated_at=at,
+        spend_period=period,
+        pending_claim=pending_key,
+        version=0,
+    )
+    stale_pending: str | None = None
+    for _ in range(2):
+        try:
+            _reserve(order, gacha, allowance, idem_key, stale_pending, at)
+            break
+        except ConditionsFailed as failed:
+            if "idem" in failed.labels and idem_key:
+                claim = PurchaseClaim.get(idem_key, consistent_read=True)
+                return _replay(claim.order_id, req), False
+            if "pending" in failed.labels:
+                stale_pending = _pending_order_or_stale(pending_key, at)
+                continue
+            if "stock" in failed.labels:
+                raise (SoldOut() if total is not None else GachaNotOnSale()) from None
+            if "vtuber" in failed.labels:
+                raise GachaNotOnSale(details={"state": "suspended"}) from None
+            if "spending" in failed.labels:
+                fresh = spending.allowance(req.fan_id, user.birth_date if user else None, at)
+                raise SpendingCapExceeded(details={**fresh.as_details(), "amount": amount}) from None
+            raise
+    else:
+        raise OrderPending()
+    return _start_checkout(order, gacha.title, req.request_id), True
+
+
+def new_order_id() -> str:
+    from oshi.kernel.ids import new_id
+
+    return new_id()
+
+
+def _reserve(
+    order: Order,
+    gacha: Gacha,
+    allowance: spending.Allowance,
+    idem_key: str | None,
+    stale_pending: str | None,
+    at: datetime,
+) -> None:
+    txn = Txn()
+    txn.put("order", order, condition=Order.order_id.does_not_exist())
+    count = int(order.count)
+    stock_condition = (Gacha.status == GachaStatus.PUBLISHED) & (Gacha.starts_at <= at) & (Gacha.ends_at > at)
+    if gacha.total_stock is None:
+        stock_condition &= Gacha.total_stock.does_not_exist()
+    else:
+        stock_condition &= Gacha.sold_draws <= int(gacha.total_stock) - count
+    txn.update("stock", Gacha(gacha.gacha_id), [Gacha.sold_draws.add(count)], condition=stock_condition)
+    spend_condition = None
+    if allowance.cap is not None:
+        spend_condition = Spending.spent.does_not_exist() | (
+            Spending.spent <= allowance.cap - int(order.amount)
+        )
+    txn.update(
+        "spending",
+        Spending(order.fan_id, allowance.period),
+        [Spending.spent.add(int(order.amount)), Spending.updated_at.set(at)],
+        condition=spend_condition,
+    )
+    claim_expiry = at + CLAIM_TTL
+    pending_condition: Any = PurchaseClaim.claim_key.does_not_exist()
+    if stale_pending:
+        pending_condition = PurchaseClaim.order_id == stale_pending  # take over a finished order's claim
+    txn.put(
+        "pending",
+        PurchaseClaim(order.pending_claim, order_id=order.order_id, created_at=at, expires_at=claim_expiry),
+        condition=pending_condition,
+    )
+    if idem_key:
+        txn.put(
+            "idem",
+            PurchaseClaim(idem_key, order_id=order.order_id, created_at=at, expires_at=claim_expiry),
+            condition=PurchaseClaim.claim_key.does_not_exist(),
+        )
+    txn.check("vtuber", Vtuber, gacha.owner_user_id, None, Vtuber.status == VtuberStatus.APPROVED)
+    txn.commit()
+
+
+def _pending_order_or_stale(pending_key: str, at: datetime) -> str:
+    """The order holding the pending claim: refuse while it can still be paid, else return its id so
+    the claim can be taken over."""
+    claim = PurchaseClaim.get(pending_key, consistent_read=True)
+    try:
+        holder = Order.get(claim.order_id, consistent_read=True)
+    except DoesNotExist:
+        return str(claim.order_id)
+    if holder.status == OrderStatus.PENDING_PAYMENT and (
+        holder.payment_expires_at is None or holder.payment_expires_at > at
+    ):
+        raise OrderPending(
+            details={
+                "order_id": holder.order_id,
+                "redirect_url": holder.redirect_url,
+                "status": holder.status,
+            }
+        )
+    return str(holder.order_id)
+
+
+def _replay(order_id: str, req: PurchaseRequest) -> Order:
+    order = Order.get(order_id, consistent_read=True)
+    if (order.gacha_id, int(order.count), order.provider, order.payment_method) != (
+        req.gacha_id,
+        req.count,
+        req.provider,
+        req.payment_method,
+    ):
+        raise IdempotencyKeyReused("This Idempotency-Key was already used for a different purchase.")
+    if order.status == OrderStatus.PENDING_PAYMENT and not order.redirect_url:
+        # The first request crashed between the reservation and the provider call: finish it (the
+        # provider call carries an idempotency key derived from the order, so it is not duplicated).
+        gacha = Gacha.get(order.gacha_id)
+        return _start_checkout(order, gacha.title, req.request_id)
+    return order
+
+
+def _start_checkout(order: Order, title: str, request_id: str | None) -> Order:
+    from oshi.commerce.payments import adapter_for
+
+    try:
+        checkout = adapter_for(order.provider).create_checkout(
+            order, title=title, idempotency_key=f"oshi-checkout-{order.order_id}"
+        )
+    except PaymentProviderUnavailable:
+        close_unpaid(
+            order.order_id, OrderStatus.FAILED, "provider_unavailable", actor="system", request_id=request_id
+        )
+        raise
+    order.update(
+        actions=[
+            Order.provider_session_id.set(checkout.session_id),
+            Order.redirect_url.set(checkout.redirect_url),
+            Order.payment_expires_at.set(checkout.payment_expires_at),
+            Order.updated_at.set(now()),
+        ],
+        condition=Order.status == OrderStatus.PENDING_PAYMENT,
+    )
+    return order
+
+
+# --- transitions -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaidResult:
+    outcome: str  # paid | already_paid | done | mismatch | closed | missing
+    order: Order | None
+
+
+def mark_paid(
+    order_id: str, *, provider: str, amount: int | None, currency: str | None, payment_id: str | None
+) -> PaidResult:
+    """PENDING_PAYMENT -> PAID, only if the provider, amount and currency match the order."""
+    at = now()
+    actions: list[Any] = [
+        Order.status.set(OrderStatus.PAID),
+        Order.awaiting.remove(),
+        Order.paid_at.set(at),
+        Order.updated_at.set(at),
+        Order.version.add(1),
+    ]
+    if payment_id:
+        actions.append(Order.provider_payment_id.set(payment_id))
+    order = Order(order_id)
+    condition = (
+        (Order.status == OrderStatus.PENDING_PAYMENT)
+        & (Order.provider == provider)
+        & (Order.amount == (amount if amount is not None else -1))
+        & (Order.currency == (currency or ""))
+    )
+    try:
+        order.update(actions=actions, condition=condition)  # returns the whole order (ALL_NEW)
+        _release_pending_claim(order)
+        return PaidResult("paid", order)
+    except UpdateError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+    try:
+        current = Order.get(order_id, consistent_read=True)
+    except DoesNotExist:
+        return PaidResult("missing", None)
+    if current.status == OrderStatus.PAID:
+        return PaidResult("already_paid", current)
+    if current.status in (OrderStatus.FULFILLED, OrderStatus.REFUNDED):
+        return PaidResult("done", current)
+    if current.status == OrderStatus.PENDING_PAYMENT:
+        return PaidResult("mismatch", current)
+    return PaidResult("closed", current)  # FAILED / EXPIRED: the money came too late
+
+
+def close_unpaid(
+    order_id: str,
+    status: OrderStatus,
+    reason: str,
+    *,
+    actor: str,
+    request_id: str | None = None,
+    order: Order | None = None,
+) -> bool:
+    """PENDING_PAYMENT -> FAILED | EXPIRED, giving back the stock and the spending exactly once.
+    False when the order had already left PENDING_PAYMENT (a late or repeated event)."""
+    assert status in (OrderStatus.FAILED, OrderStatus.EXPIRED)
+    if order is None:
+        try:
+            order = Order.get(order_id, consistent_read=True)
+        except DoesNotExist:
+            return False
+    if order.status != OrderStatus.PENDING_PAYMENT or order.reservation_released:
+        return False
+    at = now()
+    txn = Txn()
+    txn.update(
+        "order",
+        Order(order_id),
+        [
+            Order.status.set(status),
+            Order.awaiting.remove(),
+            Order.reservation_released.set(True),
+            Order.failure_reason.set(reason),
+            Order.updated_at.set(at),
+            Order.version.add(1),
+        ],
+        condition=(Order.status == OrderStatus.PENDING_PAYMENT) & (Order.reservation_released == False),  # noqa: E712
+    )
+    txn.update("stock", Gacha(order.gacha_id), [Gacha.sold_draws.add(-int(order.count))])
+    if order.spend_period:
+        txn.update(
+            "spending", Spending(order.fan_id, order.spend_period), [Spending.spent.add(-int(order.amount))]
+        )
+    try:
+        txn.commit()
+    except ConditionsFailed:
+        return False
+    _release_pending_claim(order)
+    audit.record(
+        actor,
+        f"order.{status.lower()}",
+        f"order:{order_id}",
+        before={"status": OrderStatus.PENDING_PAYMENT},
+        after={"status": status, "reason": reason, "released_draws": int(order.count)},
+        request_id=request_id,
+    )
+    return True
+
+
+def _release_pending_claim(order: Order) -> None:
+    """Let the fan buy this gacha again at once. Best effort: a claim left behind (a crash here) is taken
+    over by the next purchase after reading its order (two reads more, that once)."""
+    if not order.pending_claim:
+        return
+    try:
+        PurchaseClaim(order.pending_claim).delete(condition=PurchaseClaim.order_id == order.order_id)
+    except DeleteError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+
+
+def publish_completed(order: Order) -> None:
+    """The one PaymentCompleted per paid order; its event id derives from the order, so a republish
+    after a crash carries the same id and the consumer's dedupe sees one event."""
+    publish(
+        [
+            Event(
+                "PaymentCompleted",
+                {
+                    "order_id": order.order_id,
+                    "fan_id": order.fan_id,
+                    "gacha_id": order.gacha_id,
+                    "vtuber_id": order.vtuber_id,
+                    "count": int(order.count),
+                    "amount": int(order.amount),
+                    "provider": order.provider,
+                },
+                event_id=f"payment-completed-{order.order_id}",
+                correlation_id=order.order_id,
+            )
+        ]
+    )
+
+
+def sweep_expired(at: datetime | None = None, *, limit: int = 200) -> list[str]:
+    """Expire orders whose payment can no longer complete (sparse ``awaiting-payment`` index)."""
+    at = at or now()
+    expired = []
+    for key in Order.awaiting_payment.query(AWAITING, Order.payment_expires_at <= at, limit=limit):
+        if close_unpaid(
+            key.order_id, OrderStatus.EXPIRED, "payment_window_passed", actor="system:reservation-sweeper"
+        ):
+            expired.append(key.order_id)
+    if expired:
+        logger.info("reservations released", extra={"orders": len(expired)})
+    return expired

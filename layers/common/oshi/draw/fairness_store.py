@@ -1,0 +1,241 @@
+"""Where provably fair draws keep their state (docs/fairness.md): seeds, rate-table history, nonces, stats.
+
+- The server seed is created when a gacha is published, encrypted with KMS (the gacha id bound as
+  encryption context) and committed to by SHA-256; it is revealed once the sale has ended.
+- Every rate table a published gacha had is recorded (version, hash, document, effective from), so
+  anyone can see the rates did not change during the sale (they cannot: lineup freezes them).
+- The per-fan, per-gacha nonce and the per-gacha draw counts are updated inside the fulfilment
+  transaction (``nonce_update`` / ``stats_update`` add one action each).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.expressions.operand import Path, Value
+
+from oshi.draw import fairness
+from oshi.draw.engine import Draw, TableKind
+from oshi.kernel import clock
+from oshi.kernel.aws import client
+from oshi.kernel.settings import get_settings
+from oshi.kernel.txn import Txn
+from oshi.models.fairness import NONCE, SEED, STATS, FairnessRecord, gacha_pk, nonce_pk, rates_sk
+from oshi.models.gachas import Gacha, Prize
+
+NONCE_LABEL = "nonce"
+STATS_LABEL = "stats"
+Z_99 = 2.5758293035489004  # two-sided 99% normal quantile
+MIN_DRAWS_FOR_ALERT = 1000  # below this, an interval says little and one lucky fan would page someone
+
+
+def _now() -> datetime:
+    return datetime.fromtimestamp(clock.now(), UTC)
+
+
+# --- the server seed ---------------------------------------------------------------------------------------
+
+
+def _encrypt(gacha_id: str, seed: bytes) -> bytes:
+    response = client("kms").encrypt(
+        KeyId=get_settings().fairness_key_alias, Plaintext=seed, EncryptionContext={"gacha_id": gacha_id}
+    )
+    return bytes(response["CiphertextBlob"])
+
+
+def _decrypt(gacha_id: str, ciphertext: bytes) -> bytes:
+    response = client("kms").decrypt(CiphertextBlob=ciphertext, EncryptionContext={"gacha_id": gacha_id})
+    return bytes(response["Plaintext"])
+
+
+def on_published(gacha: Gacha, at: datetime | None = None) -> FairnessRecord:
+    """Commit to a fresh server seed (once per gacha) and record the rate table in effect."""
+    at = at or _now()
+    record_rate_table(gacha, at)
+    return ensure_seed(gacha.gacha_id, at)
+
+
+def ensure_seed(gacha_id: str, at: datetime | None = None) -> FairnessRecord:
+    seed = fairness.new_server_seed()
+    record = FairnessRecord(
+        gacha_pk(gacha_id),
+        SEED,
+        seed_ciphertext=_encrypt(gacha_id, seed),
+        commitment=fairness.commitment(seed),
+        created_at=at or _now(),
+    )
+    try:
+        record.save(condition=FairnessRecord.sk.does_not_exist())  # never replace a committed seed
+        return record
+    except PutError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+    return FairnessRecord.get(gacha_pk(gacha_id), SEED, consistent_read=True)
+
+
+def seed_record(gacha_id: str) -> FairnessRecord | None:
+    try:
+        return FairnessRecord.get(gacha_pk(gacha_id), SEED, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def server_seed(gacha_id: str) -> tuple[bytes, str]:
+    """The decrypted server seed and its commitment, creating them if the gacha has none (a gacha
+    published before seeds existed: its commitment is then only as old as its first draw)."""
+    record = seed_record(gacha_id) or ensure_seed(gacha_id)
+    assert record.seed_ciphertext is not None and record.commitment is not None
+    seed = _decrypt(gacha_id, record.seed_ciphertext)
+    if fairness.commitment(seed) != record.commitment:
+        raise RuntimeError(f"the stored seed of gacha {gacha_id} does not match its commitment")
+    return seed, record.commitment
+
+
+def reveal_if_ended(gacha: Gacha, record: FairnessRecord, at: datetime | None = None) -> FairnessRecord:
+    """After the sale, the seed is public: decrypt it once and keep it in the clear."""
+    at = at or _now()
+    if record.revealed_seed or at < gacha.ends_at or record.seed_ciphertext is None:
+        return record
+    seed = _decrypt(gacha.gacha_id, record.seed_ciphertext)
+    try:
+        record.update(
+            actions=[FairnessRecord.revealed_seed.set(seed.hex()), FairnessRecord.revealed_at.set(at)],
+            condition=FairnessRecord.revealed_seed.does_not_exist(),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        record.refresh(consistent_read=True)
+    return record
+
+
+# --- rate-table history -------------------------------------------------------------------------------------
+
+
+def record_rate_table(gacha: Gacha, at: datetime | None = None) -> None:
+    """Record the gacha's current rate table as a history entry (a lineup edit before the sale adds one)."""
+    version = int(gacha.rate_table_version)
+    FairnessRecord(
+        gacha_pk(gacha.gacha_id),
+        rates_sk(version),
+        rate_table_version=version,
+        rate_table_hash=gacha.rate_table_hash,
+        rate_table=gacha.rate_table,
+        effective_from=at or _now(),
+    ).save()
+
+
+def rate_history(gacha_id: str) -> list[FairnessRecord]:
+    return list(FairnessRecord.query(gacha_pk(gacha_id), FairnessRecord.sk.startswith("rates#")))
+
+
+# --- nonces ---------------------------------------------------------------------------------------------------
+
+
+def nonce_key(fan_id: str, gacha_id: str) -> tuple[str, str]:
+    return nonce_pk(fan_id, gacha_id), NONCE
+
+
+def nonce_update(txn: Txn, fan_id: str, gacha_id: str, nonce: int, at: datetime) -> None:
+    """Use ``nonce`` and move the counter to ``nonce + 1``, only if nobody used it first."""
+    condition = FairnessRecord.pk.does_not_exist() if nonce == 0 else FairnessRecord.next_nonce == nonce
+    txn.update(
+        NONCE_LABEL,
+        FairnessRecord(*nonce_key(fan_id, gacha_id)),
+        actions=[FairnessRecord.next_nonce.set(nonce + 1), FairnessRecord.updated_at.set(at)],
+        condition=condition,
+    )
+
+
+# --- stats ----------------------------------------------------------------------------------------------------
+
+
+def count_attr(prize_id: str) -> str:
+    return f"n_{prize_id}"
+
+
+def stats_update(txn: Txn, gacha_id: str, draws: Sequence[Draw], at: datetime) -> None:
+    """One ADD per drawn prize on the gacha's stats item. Only main-table draws with nothing run out are
+    compared with the stated rates (the others had different weights, as their proofs show)."""
+    stated = Counter(d.prize_id for d in draws if d.table is TableKind.MAIN and not d.exhausted)
+    actions: list[Any] = [FairnessRecord.updated_at.set(at)]
+    for prize_id, n in sorted(stated.items()):
+        actions.append(Path([count_attr(prize_id)]).add(Value({"N": str(n)})))
+    if stated:
+        actions.append(FairnessRecord.stated_draws.add(sum(stated.values())))
+    if len(draws) - sum(stated.values()):
+        actions.append(FairnessRecord.other_draws.add(len(draws) - sum(stated.values())))
+    txn.update(STATS_LABEL, FairnessRecord(gacha_pk(gacha_id), STATS), actions=actions)
+
+
+def _stats_item(gacha_id: str) -> dict[str, Any]:
+    table = FairnessRecord.Meta.table_name
+    response = client("dynamodb").get_item(
+        TableName=table, Key={"pk": {"S": gacha_pk(gacha_id)}, "sk": {"S": STATS}}, ConsistentRead=True
+    )
+    return dict(response.get("Item") or {})
+
+
+def wilson(successes: int, n: int, z: float = Z_99) -> tuple[float, float]:
+    """The Wilson score interval of a proportion (good near 0, where rare prizes live)."""
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+@dataclass(frozen=True)
+class PrizeStats:
+    prize_id: str
+    name: str
+    rarity: str
+    stated_ppm: int
+    drawn: int
+    observed_rate: float | None
+    interval_low: float
+    interval_high: float
+    anomalous: bool  # the stated rate lies outside the 99% interval, over enough draws
+
+
+@dataclass(frozen=True)
+class GachaStats:
+    gacha_id: str
+    stated_draws: int
+    other_draws: int
+    confidence: float
+    prizes: tuple[PrizeStats, ...]
+    final: bool
+
+
+def stats(gacha: Gacha, prizes: Sequence[Prize], at: datetime | None = None) -> GachaStats:
+    item = _stats_item(gacha.gacha_id)
+    n = int(item.get("stated_draws", {}).get("N", "0"))
+    other = int(item.get("other_draws", {}).get("N", "0"))
+    rows = []
+    for prize in sorted(prizes, key=lambda p: int(p.position)):
+        drawn = int(item.get(count_attr(prize.prize_id), {}).get("N", "0"))
+        low, high = wilson(drawn, n)
+        stated = int(prize.rate_ppm) / 1_000_000
+        rows.append(
+            PrizeStats(
+                prize_id=prize.prize_id,
+                name=prize.name,
+                rarity=prize.rarity,
+                stated_ppm=int(prize.rate_ppm),
+                drawn=drawn,
+                observed_rate=drawn / n if n else None,
+                interval_low=low,
+                interval_high=high,
+                anomalous=n >= MIN_DRAWS_FOR_ALERT and not low <= stated <= high,
+            )
+        )
+    return GachaStats(gacha.gacha_id, n, other, 0.99, tuple(rows), final=(at or _now()) >= gacha.ends_at)

@@ -1,0 +1,390 @@
+"""Fulfil one paid order: draw with the committed seed, then ONE transaction writes everything (docs/engine.md).
+
+Round trips on a warm container: one consistent BatchGetItem (the order and the fan's nonce counter)
+and one TransactWriteItems. The gacha's configuration (rate table, prizes, assets, decrypted seed) is
+cached per container: it is frozen once the sale starts, and the transaction re-checks the two things
+that can still change (the gacha is still published at that rate-table version; limited stock left).
+
+The transaction: order ``PAID -> FULFILLED`` (condition: still ``PAID``) with results and proofs, the
+gacha check, medals credit + ledger entry, one reward put per granted asset (keys from order id + draw
+index + asset index), one conditional stock decrement per limited prize drawn, the nonce counter
+(condition: the value we drew with) and the stats counter. A 10-draw is at most
+``5 + 10 + 10 * MAX_ASSETS_PER_PRIZE = 65`` actions (lineup caps assets per prize at 5).
+
+A lost race is retried here: the order already fulfilled -> done; a limited prize gone -> re-read its
+stock and redraw without it; the nonce used by another order of the fan -> re-read and redraw. What
+cannot be fulfilled at all (gacha suspended, everything sold out, inconsistent data) is compensated by a
+refund through the provider (``oshi.commerce.refunds``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+
+from oshi.draw import engine, fairness, fairness_store
+from oshi.events.bus import Event, publish
+from oshi.kernel import clock
+from oshi.kernel.aws import client
+from oshi.kernel.errors import RefundFailed
+from oshi.kernel.observability import logger, metrics
+from oshi.kernel.txn import ConditionsFailed, Txn
+from oshi.models.assets import Asset
+from oshi.models.fairness import FairnessRecord
+from oshi.models.gachas import Gacha, GachaStatus, Prize
+from oshi.models.orders import Order, OrderStatus
+from oshi.models.rewards import RewardSource
+from oshi.rewards import medals, rewardbox
+
+MAX_ATTEMPTS = 6
+ACTOR = "system:fulfilment"
+BATCH_GET_ATTEMPTS = 5
+
+
+class PermanentFailure(Exception):
+    """This order can never be fulfilled as paid: compensate with a refund."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+class FulfilmentContended(Exception):
+    """Lost too many races in a row: transient, the queue redelivers."""
+
+
+@dataclass
+class PrizeInfo:
+    prize_id: str
+    name: str
+    rarity: str
+    asset_ids: tuple[str, ...]
+
+
+@dataclass
+class GachaConfig:
+    gacha_id: str
+    vtuber_id: str
+    rate_table_version: int
+    rate_table_hash: str
+    table: engine.RateTable
+    guarantee: engine.Guarantee | None
+    prizes: dict[str, PrizeInfo]
+    assets: dict[str, Asset]
+    seed: bytes
+    commitment: str
+    remaining: dict[str, int] = field(default_factory=dict)  # limited prizes: units left, as last seen
+
+
+_configs: dict[str, GachaConfig] = {}
+
+
+def forget_configs() -> None:
+    _configs.clear()
+
+
+def _now() -> datetime:
+    return datetime.fromtimestamp(clock.now(), UTC)
+
+
+# --- reads --------------------------------------------------------------------------------------------------
+
+
+def _read_order_and_nonce(order_id: str, fan_id: str, gacha_id: str) -> tuple[Order | None, int]:
+    """One consistent BatchGetItem: the order and the fan's nonce counter for the gacha."""
+    pk, sk = fairness_store.nonce_key(fan_id, gacha_id)
+    orders, records = Order.Meta.table_name, FairnessRecord.Meta.table_name
+    request: dict[str, Any] = {
+        orders: {"Keys": [{"order_id": {"S": order_id}}], "ConsistentRead": True},
+        records: {"Keys": [{"pk": {"S": pk}, "sk": {"S": sk}}], "ConsistentRead": True},
+    }
+    order: Order | None = None
+    nonce = 0
+    for _ in range(BATCH_GET_ATTEMPTS):
+        response = client("dynamodb").batch_get_item(RequestItems=request)
+        for item in response.get("Responses", {}).get(orders, []):
+            order = Order.from_raw_data(item)
+        for item in response.get("Responses", {}).get(records, []):
+            nonce = int(FairnessRecord.from_raw_data(item).next_nonce or 0)
+        request = response.get("UnprocessedKeys") or {}
+        if not request:
+            return order, nonce
+    raise RuntimeError("BatchGetItem left keys unprocessed after retries")
+
+
+def _load_config(gacha_id: str) -> GachaConfig:
+    try:
+        gacha = Gacha.get(gacha_id, consistent_read=True)
+    except DoesNotExist:
+        raise PermanentFailure("gacha_missing") from None
+    if gacha.status != GachaStatus.PUBLISHED:
+        raise PermanentFailure(f"gacha_{gacha.status}")
+    try:
+        table, guarantee = fairness.tables_from_document(gacha.rate_table)
+    except ValueError as exc:
+        raise PermanentFailure(f"rate_table_invalid: {exc}") from None
+    prizes = list(Prize.query(gacha_id, consistent_read=True))
+    infos = {
+        p.prize_id: PrizeInfo(p.prize_id, p.name, p.rarity, tuple(str(a) for a in p.asset_ids))
+        for p in prizes
+    }
+    missing = table.prize_ids - set(infos)
+    if guarantee is not None:
+        missing |= guarantee.table.prize_ids - set(infos)
+    if missing:
+        raise PermanentFailure(f"prizes_missing: {sorted(missing)}")
+    asset_ids = sorted({a for p in prizes for a in p.asset_ids})
+    assets = {a.asset_id: a for a in Asset.batch_get([(gacha.vtuber_id, a) for a in asset_ids])}
+    if set(asset_ids) - set(assets):
+        raise PermanentFailure(f"assets_missing: {sorted(set(asset_ids) - set(assets))}")
+    seed, commitment = fairness_store.server_seed(gacha_id)
+    config = GachaConfig(
+        gacha_id=gacha_id,
+        vtuber_id=gacha.vtuber_id,
+        rate_table_version=int(gacha.rate_table_version),
+        rate_table_hash=gacha.rate_table_hash,
+        table=table,
+        guarantee=guarantee,
+        prizes=infos,
+        assets=assets,
+        seed=seed,
+        commitment=commitment,
+        remaining={p.prize_id: int(p.remaining) for p in prizes if p.remaining is not None},
+    )
+    _configs[gacha_id] = config
+    return config
+
+
+def _config(gacha_id: str) -> GachaConfig:
+    return _configs.get(gacha_id) or _load_config(gacha_id)
+
+
+def _refresh_stock(config: GachaConfig, prize_ids: set[str]) -> None:
+    for prize_id in prize_ids:
+        prize = Prize.get(config.gacha_id, prize_id, consistent_read=True)
+        config.remaining[prize_id] = int(prize.remaining or 0)
+
+
+# --- the plan and its transaction -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # fulfilled | done | not_paid | missing | refunded
+    order: Order | None = None
+
+
+def _results(
+    order: Order, config: GachaConfig, client_seed: str, nonce: int, draws: tuple[engine.Draw, ...]
+) -> dict[str, Any]:
+    proof = fairness.OrderProof(
+        commitment=config.commitment,
+        table=config.table,
+        guarantee=config.guarantee,
+        fan_id=order.fan_id,
+        client_seed=client_seed,
+        nonce=nonce,
+        draws=draws,
+        gacha_id=order.gacha_id,
+        order_id=order.order_id,
+    )
+    items = [
+        {
+            "slot": d.slot,
+            "prize_id": d.prize_id,
+            "name": config.prizes[d.prize_id].name,
+            "rarity": d.rarity,
+            "table": d.table.value,
+            "assets": len(config.prizes[d.prize_id].asset_ids),
+        }
+        for d in draws
+    ]
+    return {"items": items, "proof": proof.to_json()}
+
+
+def _build(order: Order, config: GachaConfig, nonce: int, at: datetime) -> tuple[Txn, dict[str, Any], int]:
+    client_seed = order.client_seed or fairness.new_client_seed()
+    source = fairness.SeededSource(config.seed, order.fan_id, client_seed, nonce)
+    count = int(order.count)
+    try:
+        draws = engine.draw_many(
+            config.table, count, source, guarantee=config.guarantee, remaining=config.remaining
+        )
+    except engine.SoldOut:
+        raise PermanentFailure("sold_out") from None
+    results = _results(order, config, client_seed, nonce, draws)
+    medals_awarded = count * int(order.medals_per_draw or 0)
+
+    txn = Txn()
+    txn.update(
+        "order",
+        Order(order.order_id),
+        actions=[
+            Order.status.set(OrderStatus.FULFILLED),
+            Order.results.set(results),
+            Order.medals_awarded.set(medals_awarded),
+            Order.client_seed.set(client_seed),
+            Order.nonce.set(nonce),
+            Order.fulfilled_at.set(at),
+            Order.updated_at.set(at),
+            Order.version.add(1),
+        ],
+        condition=Order.status == OrderStatus.PAID,
+    )
+    txn.check(
+        "gacha",
+        Gacha,
+        config.gacha_id,
+        None,
+        (Gacha.status == GachaStatus.PUBLISHED) & (Gacha.rate_table_version == config.rate_table_version),
+    )
+    if medals_awarded > 0:
+        medals.credit(txn, order.fan_id, order.vtuber_id, medals_awarded, order.order_id, at)
+    for d in draws:
+        prize = config.prizes[d.prize_id]
+        for asset_index, asset_id in enumerate(prize.asset_ids):
+            reward = rewardbox.build(
+                fan_id=order.fan_id,
+                source=RewardSource.GACHA,
+                source_id=order.order_id,
+                draw_index=d.slot,
+                asset_index=asset_index,
+                asset=config.assets[asset_id],
+                vtuber_id=order.vtuber_id,
+                name=prize.name,
+                at=at,
+                gacha_id=order.gacha_id,
+                prize_id=d.prize_id,
+                rarity=d.rarity,
+            )
+            rewardbox.put(txn, reward)
+    for prize_id, n in sorted(Counter(d.prize_id for d in draws if d.prize_id in config.remaining).items()):
+        txn.update(
+            f"stock:{prize_id}",
+            Prize(config.gacha_id, prize_id),
+            actions=[Prize.remaining.add(-n)],
+            condition=Prize.remaining >= n,
+        )
+    fairness_store.nonce_update(txn, order.fan_id, order.gacha_id, nonce, at)
+    fairness_store.stats_update(txn, order.gacha_id, draws, at)
+    return txn, results, medals_awarded
+
+
+def fulfil(
+    order_id: str,
+    *,
+    fan_id: str | None = None,
+    gacha_id: str | None = None,
+    redelivered: bool = False,
+    correlation_id: str | None = None,
+) -> Outcome:
+    """Fulfil ``order_id`` exactly once; safe to call any number of times, concurrently."""
+    if fan_id is None or gacha_id is None:
+        try:
+            known = Order.get(order_id, consistent_read=True)
+        except DoesNotExist:
+            return Outcome("missing")
+        fan_id, gacha_id = known.fan_id, known.gacha_id
+    for _ in range(MAX_ATTEMPTS):
+        order, nonce = _read_order_and_nonce(order_id, fan_id, gacha_id)
+        if order is None:
+            logger.warning("PaymentCompleted for an unknown order", extra={"order_id": order_id})
+            return Outcome("missing")
+        if order.status == OrderStatus.FULFILLED:
+            if redelivered:  # the publish after the commit may have failed: say it again (same event id)
+                _publish_completed(order)
+            return Outcome("done", order)
+        if order.status != OrderStatus.PAID:
+            logger.info("order not fulfillable", extra={"order_id": order_id, "status": order.status})
+            return Outcome("not_paid" if order.status != OrderStatus.REFUNDED else "done", order)
+        try:
+            if order.fan_id != fan_id or order.gacha_id != gacha_id:
+                raise PermanentFailure("event_does_not_match_order")
+            config = _config(order.gacha_id)
+            at = _now()
+            txn, results, medals_awarded = _build(order, config, nonce, at)
+            txn.commit()
+        except PermanentFailure as failure:
+            return _compensate(order, failure.reason)
+        except ConditionsFailed as failed:
+            _after_lost_race(order.gacha_id, failed.labels)
+            continue
+        except TransactWriteError as exc:  # a conflicting transaction on one of the items: try again
+            logger.info("fulfilment transaction conflict", extra={"order_id": order_id, "error": str(exc)})
+            continue
+        for prize_id, n in Counter(item["prize_id"] for item in results["items"]).items():
+            if prize_id in config.remaining:
+                config.remaining[prize_id] -= n
+        order.status = OrderStatus.FULFILLED
+        order.results = results
+        order.medals_awarded = medals_awarded
+        order.nonce = nonce
+        order.fulfilled_at = at
+        metrics.add_metric(name="OrdersFulfilled", unit="Count", value=1)
+        if order.paid_at is not None:  # paid (webhook accepted) -> drawn: alarmed at p99 > 3 s (infra)
+            latency_ms = max(0.0, (at - order.paid_at).total_seconds() * 1000)
+            metrics.add_metric(name="FulfilmentLatencyMs", unit="Milliseconds", value=latency_ms)
+        _publish_completed(order)
+        return Outcome("fulfilled", order)
+    raise FulfilmentContended(f"order {order_id}: lost {MAX_ATTEMPTS} races in a row")
+
+
+def _after_lost_race(gacha_id: str, labels: set[str]) -> None:
+    if "order" in labels or labels == {fairness_store.NONCE_LABEL}:
+        return  # re-read: fulfilled by another delivery, or the fan's other order took the nonce
+    if "gacha" in labels:
+        _configs.pop(gacha_id, None)  # suspended or re-rated: reload (a suspension becomes a refund)
+    config = _configs.get(gacha_id)
+    stock = {label.split(":", 1)[1] for label in labels if label.startswith("stock:")}
+    if config is not None and stock:
+        _refresh_stock(config, stock)
+    unexpected = labels - {"order", "gacha", fairness_store.NONCE_LABEL} - {f"stock:{p}" for p in stock}
+    if unexpected:
+        raise RuntimeError(f"fulfilment conditions failed unexpectedly: {sorted(unexpected)}")
+
+
+def _publish_completed(order: Order) -> None:
+    items = order.drawn_items()
+    publish(
+        [
+            Event(
+                "GachaCompleted",
+                {
+                    "order_id": order.order_id,
+                    "fan_id": order.fan_id,
+                    "gacha_id": order.gacha_id,
+                    "vtuber_id": order.vtuber_id,
+                    "count": int(order.count),
+                    "results": [
+                        {"prize_id": i["prize_id"], "name": i["name"], "rarity": i["rarity"]} for i in items
+                    ],
+                },
+                event_id=f"gacha-completed-{order.order_id}",
+                correlation_id=order.correlation_id or order.order_id,
+            )
+        ]
+    )
+
+
+def _compensate(order: Order, reason: str) -> Outcome:
+    """A paid order that can never be fulfilled: refund it, release its stock, tell the fan and admins."""
+    from oshi.commerce import refunds
+
+    logger.warning("fulfilment impossible: refunding", extra={"order_id": order.order_id, "reason": reason})
+    metrics.add_metric(name="FulfilmentCompensated", unit="Count", value=1)
+    try:
+        refunded = refunds.refund_order(
+            order.order_id,
+            reason=f"fulfilment_failed: {reason}",
+            actor=ACTOR,
+            request_id=None,
+            only_if=OrderStatus.PAID,
+        )
+    except RefundFailed:
+        metrics.add_metric(name="CompensationRefundFailed", unit="Count", value=1)
+        raise  # transient for the queue: retried, then the DLQ alarm asks a human
+    return Outcome("refunded" if refunded.status == OrderStatus.REFUNDED else "done", refunded)

@@ -1,0 +1,43 @@
+"""Who is acting: the roles a user can hold and the authenticated caller.
+
+Every context reasons about these; they live here (not in the HTTP layer) so that the domain never imports
+the route table. Import-light: the authorizer reads it on every cold start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Role(StrEnum):
+    FAN = "fan"
+    VTUBER = "vtuber"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Caller:
+    user_id: str
+    roles: frozenset[Role]
+    mfa: bool = False
+
+    def to_context(self) -> dict[str, str]:
+        """The authorizer context API Gateway passes to the handler (values must be strings)."""
+        return {
+            "user_id": self.user_id,
+            "roles": ",".join(sorted(role.value for role in self.roles)),
+            "mfa": "true" if self.mfa else "false",
+        }
+
+    @classmethod
+    def from_context(cls, context: dict[str, Any] | None) -> Caller | None:
+        if not context or not context.get("user_id"):
+            return None
+        roles = frozenset(
+            Role(r) for r in str(context.get("roles", "")).split(",") if r in Role._value2member_map_
+        )
+        return cls(
+            user_id=str(context["user_id"]), roles=roles, mfa=str(context.get("mfa")).lower() == "true"
+        )

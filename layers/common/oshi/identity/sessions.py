@@ -1,0 +1,77 @@
+"""Sign-in flows: password (→ tokens, or an MFA challenge), MFA verify, refresh, logout.
+
+Access tokens use the real clock (the verifier checks ``exp`` against it); lockout, refresh expiry and
+TOTP steps use ``oshi.kernel.clock`` so tests can move time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from oshi.identity import refresh_tokens, tokens, users
+from oshi.identity.principal import Caller
+from oshi.kernel import clock
+from oshi.kernel.errors import InvalidMfaChallenge, InvalidRefreshToken
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    amr: tuple[str, ...]
+    token_type: str = "Bearer"  # noqa: S105 - the OAuth token type, not a secret
+
+
+@dataclass(frozen=True)
+class MfaChallenge:
+    challenge: str
+    expires_in: int = tokens.MFA_CHALLENGE_SECONDS
+
+
+def _access_token(profile: users.UserProfile, amr: tuple[str, ...]) -> str:
+    caller = Caller(user_id=profile.user_id, roles=profile.roles, mfa="mfa" in amr)
+    return tokens.issue_access_token(caller, amr=list(amr))
+
+
+def _pair(profile: users.UserProfile, issued: refresh_tokens.Issued) -> TokenPair:
+    return TokenPair(
+        access_token=_access_token(profile, issued.amr),
+        refresh_token=issued.token,
+        expires_in=tokens.ACCESS_TOKEN_SECONDS,
+        amr=issued.amr,
+    )
+
+
+def login(email: str, password: str) -> TokenPair | MfaChallenge:
+    now = clock.now()
+    user = users.authenticate(email, password, now=now)
+    if user.mfa_enabled:
+        return MfaChallenge(tokens.issue_mfa_challenge(user.user_id))
+    profile = users.UserProfile.of(user)
+    return _pair(profile, refresh_tokens.start_family(profile.user_id, ["pwd"], now=now))
+
+
+def verify_mfa(challenge: str, code: str) -> TokenPair:
+    try:
+        user_id = tokens.verify_mfa_challenge(challenge)
+    except tokens.InvalidToken:
+        raise InvalidMfaChallenge() from None
+    now = clock.now()
+    profile = users.UserProfile.of(users.check_mfa_code(user_id, code, now=now))
+    return _pair(profile, refresh_tokens.start_family(user_id, ["pwd", "mfa"], now=now))
+
+
+def refresh(refresh_token: str) -> TokenPair:
+    """Rotate, and re-read the roles from the user item: role changes reach tokens here."""
+    issued = refresh_tokens.rotate(refresh_token, now=clock.now())
+    profile = users.find_user(issued.user_id)
+    if profile is None:
+        refresh_tokens.revoke_family(issued.family_id, reason="user")
+        raise InvalidRefreshToken()
+    return _pair(profile, issued)
+
+
+def logout(refresh_token: str) -> None:
+    """Revoke the token's family. Unknown tokens are ignored: logout always succeeds."""
+    refresh_tokens.revoke(refresh_token)

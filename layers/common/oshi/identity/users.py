@@ -1,0 +1,354 @@
+"""Accounts: registration, password sign-in with lockout, roles, MFA enrolment and code checks.
+
+What other services use: ``get_user`` / ``find_user`` (a ``UserProfile``, never secrets),
+``grant_role`` / ``revoke_role`` (the VTuber screening calls these), ``create_admin`` (ops/seed only: no
+public path creates an admin). Roles live on the user item; access tokens carry a copy, refreshed from
+here at every token refresh, so a role change takes effect at the caller's next refresh (at most 15 min).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from oshi import audit
+from oshi.identity import mfa, passwords
+from oshi.identity.principal import Role
+from oshi.kernel import clock
+from oshi.kernel.errors import (
+    EmailTaken,
+    InvalidCredentials,
+    MfaAlreadyEnabled,
+    MfaCodeInvalid,
+    MfaNotSetUp,
+    UserNotFound,
+)
+from oshi.kernel.settings import get_settings
+from oshi.models.users import EmailClaim, User
+
+MAX_FAILED_LOGINS = 5
+LOCK_SECONDS = 15 * 60
+CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+@dataclass(frozen=True)
+class UserProfile:
+    """A user as the rest of the system sees them: no password hash, no MFA secret, no lockout state."""
+
+    user_id: str
+    email: str
+    display_name: str
+    birth_date: date
+    roles: frozenset[Role]
+    mfa_enabled: bool
+    terms_version: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> UserProfile:
+        return cls(
+            user_id=user.user_id,
+            email=user.email,
+            display_name=user.display_name,
+            birth_date=date.fromisoformat(user.birth_date),
+            roles=_roles(user),
+            mfa_enabled=bool(user.mfa_enabled),
+            terms_version=user.terms_version,
+            created_at=user.created_at,
+        )
+
+
+def _roles(user: User) -> frozenset[Role]:
+    return frozenset(Role(r) for r in (user.roles or set()) if r in Role._value2member_map_)
+
+
+def normalize_email(email: str) -> str:
+    return unicodedata.normalize("NFKC", email).strip().lower()
+
+
+def _connection() -> Connection:
+    return transaction_connection(get_settings().region)
+
+
+@cache
+def transaction_connection(region: str) -> Connection:
+    """One PynamoDB connection (one botocore client) per process for transactions: creating a client
+    costs a few hundred milliseconds, far more than the request."""
+    return Connection(region=region)
+
+
+# --- accounts -------------------------------------------------------------------------------------------
+def register(
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    birth_date: date,
+    terms_version: str,
+    now: float | None = None,
+) -> UserProfile:
+    """A new fan. Whatever else the request carried (a ``role``...) is not a parameter, so it cannot land."""
+    return _create(
+        email=email,
+        password=password,
+        display_name=display_name,
+        birth_date=birth_date,
+        terms_version=terms_version,
+        roles={Role.FAN},
+        now=now,
+    )
+
+
+def create_admin(
+    *, email: str, password: str, display_name: str, birth_date: date, actor: str = "ops"
+) -> UserProfile:
+    """Ops/seed only (no route calls this). The admin must then enrol MFA before admin writes pass."""
+    profile = _create(
+        email=email,
+        password=password,
+        display_name=display_name,
+        birth_date=birth_date,
+        terms_version="admin",
+        roles={Role.FAN, Role.ADMIN},
+    )
+    audit.record(actor, "auth.admin_created", f"user/{profile.user_id}", after={"roles": ["admin", "fan"]})
+    return profile
+
+
+def _create(
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    birth_date: date,
+    terms_version: str,
+    roles: set[Role],
+    now: float | None = None,
+) -> UserProfile:
+    normalized = normalize_email(email)
+    passwords.check_policy(password, email=normalized)
+    password_hash = passwords.hash_password(password)  # the slow part, before the transaction
+    at = datetime.fromtimestamp(now if now is not None else clock.now(), UTC)
+    user_id = uuid.uuid4().hex
+    user = User(
+        user_id,
+        email=email.strip(),
+        email_normalized=normalized,
+        display_name=display_name,
+        birth_date=birth_date.isoformat(),
+        terms_version=terms_version,
+        terms_accepted_at=at,
+        created_at=at,
+        roles={role.value for role in roles},
+        password_hash=password_hash,
+        failed_logins=0,
+        mfa_enabled=False,
+    )
+    try:
+        with TransactWrite(connection=_connection()) as transaction:
+            # Both are puts, so PynamoDB sends them (and DynamoDB reports reasons) in this order.
+            transaction.save(
+                EmailClaim(normalized, user_id=user_id), condition=EmailClaim.email.does_not_exist()
+            )
+            transaction.save(user, condition=User.user_id.does_not_exist())
+    except TransactWriteError as exc:
+        reasons = exc.cancellation_reasons
+        if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+            raise EmailTaken(details=[{"field": "email", "type": "taken"}]) from None
+        raise
+    return UserProfile.of(user)
+
+
+def _load(user_id: str) -> User:
+    try:
+        return User.get(user_id, consistent_read=True)
+    except DoesNotExist:
+        raise UserNotFound() from None
+
+
+def find_user(user_id: str) -> UserProfile | None:
+    try:
+        return UserProfile.of(User.get(user_id, consistent_read=True))
+    except DoesNotExist:
+        return None
+
+
+def get_user(user_id: str) -> UserProfile:
+    """The user's profile; raises ``UserNotFound`` (404) if there is no such user."""
+    return UserProfile.of(_load(user_id))
+
+
+def grant_role(user_id: str, role: Role, *, actor: str = "system") -> UserProfile:
+    """Add a role (idempotent). Takes effect in the user's tokens at their next refresh."""
+    return _change_role(user_id, role, add=True, actor=actor)
+
+
+def revoke_role(user_id: str, role: Role, *, actor: str = "system") -> UserProfile:
+    return _change_role(user_id, role, add=False, actor=actor)
+
+
+def _change_role(user_id: str, role: Role, *, add: bool, actor: str) -> UserProfile:
+    role = Role(role)
+    user = User(user_id)
+    try:
+        user.update(
+            actions=[User.roles.add({role.value}) if add else User.roles.delete({role.value})],
+            condition=User.user_id.exists(),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == CONDITION_FAILED:
+            raise UserNotFound() from None
+        raise
+    audit.record(
+        actor,
+        "auth.role_granted" if add else "auth.role_revoked",
+        f"user/{user_id}",
+        after={"role": role.value},
+    )
+    return get_user(user_id)
+
+
+# --- password sign-in and lockout ------------------------------------------------------------------------
+def _locked(user: User, now: float) -> bool:
+    return user.locked_until is not None and float(user.locked_until) > now
+
+
+def authenticate(email: str, password: str, *, now: float | None = None) -> User:
+    """The user whose password this is, or ``InvalidCredentials``: the same error, message and (one bcrypt
+    check) time whether the email is unknown, the password wrong, or the account locked."""
+    at = now if now is not None else clock.now()
+    try:
+        claim = EmailClaim.get(normalize_email(email), consistent_read=True)
+        user = User.get(claim.user_id, consistent_read=True)
+    except DoesNotExist:
+        passwords.burn_time()
+        raise InvalidCredentials() from None
+    if _locked(user, at):
+        passwords.burn_time()  # the password is not even checked while locked
+        raise InvalidCredentials()
+    if not passwords.verify_password(password, user.password_hash):
+        record_failure(user.user_id, now=at)
+        raise InvalidCredentials()
+    if user.failed_logins or user.locked_until is not None:
+        user.update(actions=[User.failed_logins.set(0), User.locked_until.remove()])
+    return user
+
+
+def record_failure(user_id: str, *, now: float) -> None:
+    """Count one failed sign-in (password or MFA code); the MAX-th locks the account and is audited once."""
+    user = User(user_id)
+    try:
+        # Atomic ADD: concurrent failures are all counted. Not counted while locked.
+        user.update(
+            actions=[User.failed_logins.add(1)],
+            condition=User.user_id.exists()
+            & (User.locked_until.does_not_exist() | (User.locked_until <= now)),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == CONDITION_FAILED:
+            return
+        raise
+    if (user.failed_logins or 0) < MAX_FAILED_LOGINS:
+        return
+    until = int(now) + LOCK_SECONDS
+    try:
+        # Only one of several concurrent failures passes this condition: one lock, one audit entry.
+        user.update(
+            actions=[User.locked_until.set(until), User.failed_logins.set(0)],
+            condition=User.failed_logins >= MAX_FAILED_LOGINS,
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == CONDITION_FAILED:
+            return
+        raise
+    audit.record(
+        "system",
+        "auth.login_locked",
+        f"user/{user_id}",
+        after={
+            "failures": MAX_FAILED_LOGINS,
+            "locked_until": datetime.fromtimestamp(until, UTC).isoformat(),
+        },
+    )
+
+
+# --- MFA ------------------------------------------------------------------------------------------------
+def start_mfa_setup(user_id: str) -> tuple[str, str]:
+    """A new pending TOTP secret: returns (secret, provisioning URI), shown once to the user."""
+    user = _load(user_id)
+    if user.mfa_enabled:
+        raise MfaAlreadyEnabled()
+    secret = mfa.new_secret()
+    try:
+        user.update(
+            actions=[User.mfa_pending_secret.set(mfa.seal(secret, user_id))],
+            condition=User.mfa_enabled == False,  # noqa: E712 - a DynamoDB condition, not a comparison
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == CONDITION_FAILED:
+            raise MfaAlreadyEnabled() from None
+        raise
+    return secret, mfa.provisioning_uri(secret, user.email)
+
+
+def enable_mfa(user_id: str, code: str, *, now: float | None = None) -> UserProfile:
+    """Turn MFA on once the user proves their app produces codes for the pending secret."""
+    at = now if now is not None else clock.now()
+    user = _load(user_id)
+    if user.mfa_enabled:
+        raise MfaAlreadyEnabled()
+    pending = user.mfa_pending_secret
+    if not pending:
+        raise MfaNotSetUp()
+    step = mfa.matching_step(mfa.unseal(pending, user_id), code, at)
+    if step is None:
+        raise MfaCodeInvalid()
+    try:
+        user.update(
+            actions=[
+                User.mfa_enabled.set(True),
+                User.mfa_secret.set(pending),
+                User.mfa_pending_secret.remove(),
+                User.mfa_last_step.set(step),
+            ],
+            condition=(User.mfa_pending_secret == pending)
+            & (User.mfa_last_step.does_not_exist() | (User.mfa_last_step < step)),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == CONDITION_FAILED:
+            raise MfaCodeInvalid() from None
+        raise
+    audit.record(f"user:{user_id}", "auth.mfa_enabled", f"user/{user_id}")
+    return UserProfile.of(user)
+
+
+def check_mfa_code(user_id: str, code: str, *, now: float | None = None) -> User:
+    """The second sign-in step. A code is accepted once: its time step must be later than the last
+    accepted one, enforced by a conditional write, so a replay (even a concurrent one) fails.
+    Wrong codes count towards the same lockout as wrong passwords."""
+    at = now if now is not None else clock.now()
+    user = _load(user_id)
+    if _locked(user, at) or not user.mfa_enabled or not user.mfa_secret:
+        raise InvalidCredentials()
+    step = mfa.matching_step(mfa.unseal(user.mfa_secret, user_id), code, at)
+    if step is None or (user.mfa_last_step is not None and step <= int(user.mfa_last_step)):
+        record_failure(user_id, now=at)
+        raise MfaCodeInvalid()
+    try:
+        user.update(
+            actions=[User.mfa_last_step.set(step), User.failed_logins.set(0), User.locked_until.remove()],
+            condition=User.mfa_last_step.does_not_exist() | (User.mfa_last_step < step),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == CONDITION_FAILED:
+            record_failure(user_id, now=at)
+            raise MfaCodeInvalid() from None
+        raise
+    return user

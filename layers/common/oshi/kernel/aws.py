@@ -1,0 +1,34 @@
+"""AWS clients, created on first use (so tests can start moto first) and reused across invocations.
+
+Endpoints come from botocore's own configuration: on the local stack ``AWS_ENDPOINT_URL`` points every
+client (PynamoDB's too) at the moto server; on AWS it is unset.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from oshi.kernel.settings import get_settings
+
+_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=3, read_timeout=10)
+
+
+@cache
+def _session() -> boto3.session.Session:
+    """One session for the process: its loader parses each service's JSON model once (~0.2 s each), so
+    clients rebuilt after ``reset_clients`` (every test) do not pay that again."""
+    return boto3.session.Session()
+
+
+@cache
+def client(service: str) -> Any:
+    return _session().client(service, region_name=get_settings().region, config=_CONFIG)
+
+
+def reset_clients() -> None:
+    """Drop cached clients (tests that start a fresh moto, the local stack after changing endpoints)."""
+    client.cache_clear()

@@ -1,0 +1,2 @@
+"""Rewards: the reward box, oshi medals and their ledger, reward queries, downloads and the
+exchange shop."""

@@ -1,0 +1,207 @@
+"""How an HTTP handler module is built: one route, one Powertools resolver, one error mapping.
+
+A handler module looks like this::
+
+    endpoint = Endpoint(__name__)          # finds its route in oshi.web.routes by module name
+
+    @endpoint
+    def get_me() -> MeOut:
+        caller = endpoint.caller()          # set by the authorizer; role checks already done
+        ...
+
+    handler = endpoint.lambda_handler
+
+Everything a caller can notice about errors is decided here: domain errors become their status and
+code, invalid JSON is 400 ``INVALID_JSON``, validation failures are 422 ``VALIDATION_FAILED`` with the
+fields, anything unexpected is a logged 500 ``INTERNAL_ERROR`` that leaks nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from oshi.identity.principal import Caller
+from oshi.kernel.errors import (
+    DomainError,
+    InvalidJson,
+    PayloadTooLarge,
+    RouteNotFound,
+    Unauthorized,
+    UnsupportedMediaType,
+    ValidationFailed,
+    error_body,
+)
+from oshi.kernel.observability import logger, metrics, tracer
+from oshi.web import access
+from oshi.web.routes import Route, route_for_handler
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+MAX_BODY_BYTES = 64 * 1024  # JSON bodies only; files go straight to S3 through presigned POSTs
+JSON_CONTENT_TYPES = ("application/json", "application/problem+json")
+
+
+def error_response(error: DomainError) -> Response:
+    return Response(
+        status_code=error.status,
+        content_type="application/json",
+        body=error.body(),
+        headers=error.headers or None,
+    )
+
+
+def proxy_result(error: DomainError) -> dict[str, Any]:
+    """The Lambda proxy response for an error raised outside the resolver."""
+    return {
+        "statusCode": error.status,
+        "headers": {"Content-Type": "application/json", **error.headers},
+        "body": json.dumps(error.body(), separators=(",", ":")),
+        "isBase64Encoded": False,
+    }
+
+
+def _require_utf8(body: str, *, base64_encoded: bool) -> None:
+    """JSON is UTF-8 (RFC 8259); other bytes are the client's error (400), not a crash in the parser."""
+    try:
+        (base64.b64decode(body, validate=True) if base64_encoded else body.encode()).decode("utf-8")
+    except (ValueError, UnicodeError):
+        raise InvalidJson("The request body is not UTF-8 encoded JSON.") from None
+
+
+def _rate_limit(route: Route, subject: str) -> None:
+    from oshi.web import ratelimit  # imports a model (PynamoDB): only routes with a caller limit pay for it
+
+    assert route.caller_limit is not None
+    limit = ratelimit.Limit(route.handler, route.caller_limit.max_hits, route.caller_limit.window_seconds)
+    ratelimit.hit(limit, subject)
+
+
+def _validation_details(exc: RequestValidationError) -> list[dict[str, str]]:
+    details = []
+    for err in exc.errors():
+        location = [
+            str(part) for part in err.get("loc", ()) if part != "body" or len(err.get("loc", ())) == 1
+        ]
+        details.append(
+            {"field": ".".join(location) or "body", "message": str(err.get("msg")), "type": err["type"]}
+        )
+    return details
+
+
+class Endpoint:
+    def __init__(self, module_name: str) -> None:
+        self.route: Route = route_for_handler(module_name)
+        self.app = APIGatewayRestResolver(enable_validation=True)
+        self._register_error_handlers()
+        self.lambda_handler = self._build_lambda_handler()
+
+    def __call__(self, fn: F) -> F:
+        route = self.route
+        self.app.route(
+            route.powertools_path,
+            route.method,
+            summary=route.summary,
+            tags=list(route.tags) or None,
+        )(fn)
+        return fn
+
+    # --- what handlers ask ---------------------------------------------------------------------
+    def caller(self) -> Caller:
+        caller = self.optional_caller()
+        if caller is None:
+            raise Unauthorized()
+        return caller
+
+    def optional_caller(self) -> Caller | None:
+        request_context = self.app.current_event.raw_event.get("requestContext") or {}
+        return Caller.from_context(request_context.get("authorizer"))
+
+    def header(self, name: str) -> str | None:
+        return self.app.current_event.headers.get(name) or self.app.current_event.headers.get(name.lower())
+
+    @property
+    def request_id(self) -> str:
+        return str((self.app.current_event.raw_event.get("requestContext") or {}).get("requestId", ""))
+
+    # --- plumbing --------------------------------------------------------------------------------
+    def _check_request(self, event: dict[str, Any]) -> None:
+        """Refusals decided before any parsing, so an unauthorised caller learns nothing about the body."""
+        request_context = event.get("requestContext") or {}
+        caller = Caller.from_context(request_context.get("authorizer"))
+        access.require(self.route, caller)
+        if self.route.caller_limit is not None:
+            subject = caller.user_id if caller else (request_context.get("identity") or {}).get("sourceIp")
+            _rate_limit(self.route, subject or "unknown")
+        body = event.get("body")
+        if body:
+            if len(body) > MAX_BODY_BYTES:
+                raise PayloadTooLarge(details={"max_bytes": MAX_BODY_BYTES})
+            headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+            content_type = (headers.get("content-type") or "application/json").split(";")[0].strip().lower()
+            if self._accepts_raw_body():
+                return
+            if content_type not in JSON_CONTENT_TYPES:
+                raise UnsupportedMediaType()
+            _require_utf8(body, base64_encoded=bool(event.get("isBase64Encoded")))
+
+    def _accepts_raw_body(self) -> bool:
+        # Webhook endpoints read the raw bytes themselves (signature checks) whatever the content type.
+        return "webhook" in self.route.tags
+
+    def _register_error_handlers(self) -> None:
+        app = self.app
+
+        @app.exception_handler(DomainError)
+        def on_domain_error(exc: DomainError) -> Response:
+            logger.info("request refused", extra={"code": exc.code, "status": exc.status})
+            return error_response(exc)
+
+        @app.exception_handler(RequestValidationError)
+        def on_validation_error(exc: RequestValidationError) -> Response:
+            details = _validation_details(exc)
+            if any(d["type"] == "json_invalid" for d in details):
+                return error_response(InvalidJson())
+            return error_response(ValidationFailed(details=details))
+
+        @app.not_found
+        def on_not_found(_: Exception) -> Response:
+            return error_response(RouteNotFound())
+
+        @app.exception_handler(Exception)
+        def on_unexpected(exc: Exception) -> Response:
+            # Logged with its stack trace and counted; the caller learns only the request id.
+            logger.exception("unhandled error")
+            metrics.add_metric(name="UnhandledErrors", unit="Count", value=1)
+            return Response(
+                status_code=500,
+                content_type="application/json",
+                body=error_body(
+                    "INTERNAL_ERROR", "Something went wrong on our side.", {"request_id": self.request_id}
+                ),
+            )
+
+    def _build_lambda_handler(self) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+        app = self.app
+
+        @logger.inject_lambda_context(
+            correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True
+        )
+        @tracer.capture_lambda_handler(capture_response=False)
+        @metrics.log_metrics(capture_cold_start_metric=True)
+        def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+            try:
+                self._check_request(event)
+            except DomainError as refused:
+                logger.info("request refused", extra={"code": refused.code, "status": refused.status})
+                return proxy_result(refused)
+            return app.resolve(event, context)
+
+        return handler

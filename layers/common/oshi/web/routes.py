@@ -1,0 +1,488 @@
+"""The route table: every HTTP endpoint, declared once.
+
+The CDK stack (one Lambda per route, authorizer on non-public routes, throttling), the local gateway
+(matching, 404/405, authorizer) and the OpenAPI document are all generated from ``ROUTES``. A handler
+module finds its own route here by its module name, so its path and method are never written twice.
+
+This module must stay import-light: the authorizer and the CDK app both read it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+
+from oshi.identity.principal import Role
+
+
+class Access(StrEnum):
+    PUBLIC = "public"  # no token; the authorizer is not attached
+    SIGNED_IN = "signed_in"  # any valid access token, further limited by ``roles``
+
+
+@dataclass(frozen=True)
+class Throttle:
+    rate_per_second: float
+    burst: int
+
+
+@dataclass(frozen=True)
+class CallerLimit:
+    """Requests one caller may make per window: per user id, or per source IP on public routes.
+    Past it: 429 ``RATE_LIMITED`` with ``Retry-After``, before the body is read (``oshi.web.api``)."""
+
+    max_hits: int
+    window_seconds: int = 60
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # API Gateway style: /api/gachas/{gacha_id}
+    handler: str  # module under functions/, e.g. "auth.me"; the Lambda handler is "<module>.handler"
+    summary: str
+    access: Access = Access.SIGNED_IN
+    roles: frozenset[Role] = frozenset({Role.FAN, Role.VTUBER, Role.ADMIN})
+    mfa: bool = False  # the token must show MFA (amr contains "mfa")
+    throttle: Throttle | None = None  # tighter than the stage default
+    timeout_seconds: int = 10
+    memory_mb: int = 512
+    tags: tuple[str, ...] = field(default=())
+    caller_limit: CallerLimit | None = None  # per-caller rate limit, on top of the stage-wide throttling
+    success: tuple[int, ...] = (200,)  # the 2xx/3xx codes the handler answers with (OpenAPI documents them)
+
+    @property
+    def is_public(self) -> bool:
+        return self.access is Access.PUBLIC
+
+    @property
+    def function_id(self) -> str:
+        """A stable identifier for the route's Lambda function (CDK construct id, log names)."""
+        return "".join(part.capitalize() for part in re.split(r"[._]", self.handler))
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        regex = re.sub(
+            r"\{(\w+)\+?\}", r"(?P<\1>[^/]+)", re.escape(self.path).replace(r"\{", "{").replace(r"\}", "}")
+        )
+        return re.compile(f"^{regex}$")
+
+    @property
+    def powertools_path(self) -> str:
+        """Powertools resolvers write path parameters as <name>."""
+        return re.sub(r"\{(\w+)\}", r"<\1>", self.path)
+
+
+ANYONE = frozenset({Role.FAN, Role.VTUBER, Role.ADMIN})
+AUTH_THROTTLE = Throttle(rate_per_second=10, burst=20)
+# Money paths: below what one limited gacha's item absorbs (~250 purchases/s, docs/performance.md §6).
+PURCHASE_THROTTLE = Throttle(rate_per_second=200, burst=400)
+DOWNLOAD_THROTTLE = Throttle(
+    rate_per_second=50, burst=100
+)  # per stage and method; per-IP limits are the WAF's
+# Per-caller limits (DynamoDB counters, so they hold the same locally and on AWS across instances).
+LOGIN_LIMIT = CallerLimit(max_hits=20)  # per source IP; an account also locks after 5 failed passwords
+PURCHASE_LIMIT = CallerLimit(max_hits=10)
+UPLOAD_LIMIT = CallerLimit(max_hits=30)
+DOWNLOAD_URL_LIMIT = CallerLimit(max_hits=30)  # stops URL scraping
+
+ROUTES: tuple[Route, ...] = (
+    Route(
+        "GET", "/api/health", "system.health", "Liveness of the API", access=Access.PUBLIC, tags=("system",)
+    ),
+    Route(
+        "GET",
+        "/api/openapi.json",
+        "system.openapi",
+        "This API's OpenAPI document",
+        access=Access.PUBLIC,
+        tags=("system",),
+    ),
+    Route("GET", "/api/me", "auth.me", "The caller's profile and roles", tags=("auth",)),
+    # --- auth (issue 3): sign-up and sign-in are public, throttled below the stage default ---
+    Route(
+        "POST",
+        "/api/auth/register",
+        "auth.register",
+        "Create a fan account",
+        access=Access.PUBLIC,
+        throttle=AUTH_THROTTLE,
+        tags=("auth",),
+        success=(201,),
+    ),
+    Route(
+        "POST",
+        "/api/auth/login",
+        "auth.login",
+        "Sign in with email and password: tokens, or an MFA challenge",
+        access=Access.PUBLIC,
+        throttle=AUTH_THROTTLE,
+        tags=("auth",),
+        caller_limit=LOGIN_LIMIT,
+    ),
+    Route(
+        "POST",
+        "/api/auth/refresh",
+        "auth.refresh",
+        "Rotate a refresh token for new tokens",
+        access=Access.PUBLIC,
+        throttle=AUTH_THROTTLE,
+        tags=("auth",),
+    ),
+    Route(
+        "POST",
+        "/api/auth/logout",
+        "auth.logout",
+        "Revoke a refresh token's session",
+        access=Access.PUBLIC,
+        throttle=AUTH_THROTTLE,
+        tags=("auth",),
+    ),
+    Route(
+        "POST",
+        "/api/auth/mfa/verify",
+        "auth.mfa_verify",
+        "Complete an MFA sign-in with a TOTP code",
+        access=Access.PUBLIC,
+        throttle=AUTH_THROTTLE,
+        tags=("auth",),
+    ),
+    Route("POST", "/api/auth/mfa/setup", "auth.mfa_setup", "Start TOTP enrolment", tags=("auth",)),
+    Route(
+        "POST",
+        "/api/auth/mfa/enable",
+        "auth.mfa_enable",
+        "Confirm TOTP enrolment with a code",
+        tags=("auth",),
+    ),
+    # --- VTuber screening, uploads, gacha creation (issue 4) ---
+    Route(
+        "POST",
+        "/api/vtuber/apply",
+        "vtuber.apply",
+        "Apply to become a VTuber",
+        tags=("vtuber",),
+        success=(201,),
+    ),
+    Route(
+        "GET",
+        "/api/admin/vtubers",
+        "vtuber.admin_list",
+        "VTuber applications by status (screening queue)",
+        roles=frozenset({Role.ADMIN}),
+        tags=("admin", "vtuber"),
+    ),
+    Route(
+        "POST",
+        "/api/admin/vtubers/{vtuber_id}/approve",
+        "vtuber.admin_approve",
+        "Approve a VTuber (grants the vtuber role)",
+        roles=frozenset({Role.ADMIN}),
+        mfa=True,
+        tags=("admin", "vtuber"),
+    ),
+    Route(
+        "POST",
+        "/api/admin/vtubers/{vtuber_id}/reject",
+        "vtuber.admin_reject",
+        "Reject a VTuber application with a reason",
+        roles=frozenset({Role.ADMIN}),
+        mfa=True,
+        tags=("admin", "vtuber"),
+    ),
+    Route(
+        "POST",
+        "/api/admin/vtubers/{vtuber_id}/suspend",
+        "vtuber.admin_suspend",
+        "Suspend a VTuber (their gachas stop selling)",
+        roles=frozenset({Role.ADMIN}),
+        mfa=True,
+        tags=("admin", "vtuber"),
+    ),
+    Route(
+        "POST",
+        "/api/vtuber/upload",
+        "vtuber.upload",
+        "Start an upload: a presigned S3 POST for one file",
+        roles=frozenset({Role.VTUBER}),
+        tags=("vtuber",),
+        success=(201,),
+        caller_limit=UPLOAD_LIMIT,
+    ),
+    Route(
+        "GET",
+        "/api/vtuber/assets",
+        "vtuber.assets",
+        "The VTuber's uploaded assets with their validation status",
+        roles=frozenset({Role.VTUBER}),
+        tags=("vtuber",),
+    ),
+    Route(
+        "GET",
+        "/api/vtuber/gacha/new",
+        "vtuber.gacha_new",
+        "What the gacha form needs: validated assets, limits, defaults",
+        roles=frozenset({Role.VTUBER}),
+        tags=("vtuber",),
+    ),
+    Route(
+        "POST",
+        "/api/vtuber/gacha/create",
+        "vtuber.gacha_create",
+        "Create a gacha (draft or published) with its lineup and rates",
+        roles=frozenset({Role.VTUBER}),
+        tags=("vtuber",),
+        success=(201,),
+    ),
+    Route(
+        "GET",
+        "/api/vtuber/gachas",
+        "vtuber.gachas_mine",
+        "The VTuber's own gachas, drafts included",
+        roles=frozenset({Role.VTUBER}),
+        tags=("vtuber",),
+    ),
+    Route(
+        "PUT",
+        "/api/vtuber/gacha/{gacha_id}",
+        "vtuber.gacha_update",
+        "Edit a draft, or a published gacha before its sale starts",
+        roles=frozenset({Role.VTUBER}),
+        tags=("vtuber",),
+    ),
+    Route(
+        "POST",
+        "/api/vtuber/gacha/{gacha_id}/publish",
+        "vtuber.gacha_publish",
+        "Publish a draft to the catalogue",
+        roles=frozenset({Role.VTUBER}),
+        tags=("vtuber",),
+    ),
+    # --- the public catalogue (issue 4) ---
+    Route(
+        "GET",
+        "/api/gachas",
+        "gacha.catalogue",
+        "Listed gachas, paginated",
+        access=Access.PUBLIC,
+        tags=("catalogue",),
+        success=(200, 304),  # 304 when If-None-Match matches the ETag
+    ),
+    Route(
+        "GET",
+        "/api/gachas/{gacha_id}",
+        "gacha.detail",
+        "A gacha with its full rate disclosure",
+        access=Access.PUBLIC,
+        tags=("catalogue",),
+        success=(200, 304),  # 304 when If-None-Match matches the ETag
+    ),
+    Route(
+        "GET",
+        "/api/vtubers/{vtuber_id}",
+        "gacha.vtuber_profile",
+        "A VTuber's public profile and current gachas",
+        access=Access.PUBLIC,
+        tags=("catalogue",),
+        success=(200, 304),  # 304 when If-None-Match matches the ETag
+    ),
+    Route(
+        "GET",
+        "/api/vtuber/sales",
+        "vtuber.sales",
+        "The VTuber's sales: revenue, draws, fans, top prizes, per day",
+        roles=frozenset({Role.VTUBER}),
+        tags=("vtuber",),
+    ),
+    Route(
+        "POST",
+        "/api/admin/gachas/{gacha_id}/suspend",
+        "vtuber.admin_gacha_suspend",
+        "Stop one gacha's sale (admin)",
+        roles=frozenset({Role.ADMIN}),
+        mfa=True,
+        tags=("admin", "catalogue"),
+    ),
+    # --- purchase and payment (issue 5) ---
+    Route(
+        "POST",
+        "/api/gacha/purchase",
+        "gacha.purchase",
+        "Buy 1 or 10 draws: reserves stock and starts the provider's checkout",
+        throttle=PURCHASE_THROTTLE,
+        tags=("purchase",),
+        success=(201, 200),
+        caller_limit=PURCHASE_LIMIT,
+    ),
+    Route("GET", "/api/gacha/orders", "gacha.orders", "The caller's purchase history", tags=("purchase",)),
+    Route(
+        "GET",
+        "/api/gacha/orders/{order_id}",
+        "gacha.order",
+        "One of the caller's orders: status, and results once drawn",
+        tags=("purchase",),
+    ),
+    Route(
+        "POST",
+        "/api/payment/webhooks/stripe",
+        "payment.webhook_stripe",
+        "Stripe webhook (Stripe-Signature over the raw body)",
+        access=Access.PUBLIC,
+        tags=("payment", "webhook"),
+    ),
+    Route(
+        "POST",
+        "/api/payment/webhooks/komoju",
+        "payment.webhook_komoju",
+        "KOMOJU webhook (X-Komoju-Signature over the raw body)",
+        access=Access.PUBLIC,
+        tags=("payment", "webhook"),
+    ),
+    # --- the draw: admin repair paths (issue 6) and fairness (issue 11) ---
+    Route(
+        "POST",
+        "/api/admin/orders/{order_id}/retry",
+        "gacha.admin_retry",
+        "Redrive a paid order's fulfilment",
+        roles=frozenset({Role.ADMIN}),
+        mfa=True,
+        tags=("admin", "orders"),
+    ),
+    Route(
+        "POST",
+        "/api/admin/orders/{order_id}/refund",
+        "gacha.admin_refund",
+        "Refund an order through its provider, clawing back medals and rewards",
+        roles=frozenset({Role.ADMIN}),
+        mfa=True,
+        tags=("admin", "orders"),
+    ),
+    Route(
+        "GET",
+        "/api/admin/reconciliation",
+        "gacha.admin_reconciliation",
+        "Payments against fulfilment: totals per provider and day, and what needs attention",
+        roles=frozenset({Role.ADMIN}),
+        tags=("admin", "orders"),
+    ),
+    Route(
+        "GET",
+        "/api/gachas/{gacha_id}/fairness",
+        "gacha.fairness",
+        "The server-seed commitment, rate-table history, and the seed once revealed",
+        access=Access.PUBLIC,
+        tags=("fairness",),
+    ),
+    Route(
+        "GET",
+        "/api/gachas/{gacha_id}/stats",
+        "gacha.stats",
+        "Stated against observed rates, with confidence intervals",
+        access=Access.PUBLIC,
+        tags=("fairness",),
+    ),
+    # --- reward box, medals, exchange (issue 7) ---
+    Route(
+        "GET", "/api/rewards/list", "reward.list", "The caller's reward box, newest first", tags=("rewards",)
+    ),
+    Route(
+        "POST",
+        "/api/rewards/download-url",
+        "reward.download_url",
+        "A short-lived signed download URL for one of the caller's rewards",
+        throttle=DOWNLOAD_THROTTLE,
+        tags=("rewards",),
+        caller_limit=DOWNLOAD_URL_LIMIT,
+    ),
+    Route(
+        "GET", "/api/medals", "exchange.medals", "The caller's medal balances per VTuber", tags=("medals",)
+    ),
+    Route(
+        "GET",
+        "/api/medals/{vtuber_id}/history",
+        "exchange.medal_history",
+        "The caller's medal ledger for one VTuber",
+        tags=("medals",),
+    ),
+    Route(
+        "GET",
+        "/api/exchange/items",
+        "exchange.items",
+        "Exchange items on sale for a VTuber, with the caller's counts",
+        tags=("exchange",),
+    ),
+    Route(
+        "POST",
+        "/api/exchange/trade",
+        "exchange.trade",
+        "Trade medals for an item (one transaction)",
+        throttle=PURCHASE_THROTTLE,
+        tags=("exchange",),
+        success=(201, 200),  # 200: a replayed Idempotency-Key
+    ),
+    Route(
+        "POST",
+        "/api/vtuber/exchange-items",
+        "vtuber.exchange_item_create",
+        "Create an exchange item for the VTuber's shop",
+        roles=frozenset({Role.VTUBER}),
+        tags=("vtuber", "exchange"),
+        success=(201,),
+    ),
+    Route(
+        "GET",
+        "/api/admin/medals/report",
+        "exchange.admin_medal_report",
+        "Proof that every medal balance equals its ledger's sum",
+        roles=frozenset({Role.ADMIN}),
+        tags=("admin", "medals"),
+    ),
+    Route(
+        "GET",
+        "/api/admin/audit",
+        "system.admin_audit",
+        "One day's audit entries and whether its hash chain is intact",
+        roles=frozenset({Role.ADMIN}),
+        mfa=True,
+        tags=("admin", "audit"),
+    ),
+)
+
+# The WebSocket API for order notifications (route key -> handler module); $connect checks the token.
+WEBSOCKET_ROUTES: dict[str, str] = {"$connect": "gacha.ws_connect", "$disconnect": "gacha.ws_disconnect"}
+
+# Consumers and the authorizer are functions too, but not routes.
+AUTHORIZER_HANDLER = "auth.authorizer"
+
+
+def route_for_handler(module_name: str) -> Route:
+    for route in ROUTES:
+        if route.handler == module_name:
+            return route
+    raise LookupError(
+        f"no route is served by handler module {module_name!r}; add it to oshi.web.routes.ROUTES"
+    )
+
+
+def match(method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
+    """Find the route for a request: (route, path parameters, path exists with another method)."""
+    path_exists = False
+    for route in _BY_SPECIFICITY:
+        found = route.pattern.match(path)
+        if not found:
+            continue
+        if route.method == method.upper():
+            return route, found.groupdict(), True
+        path_exists = True
+    return None, {}, path_exists
+
+
+# Literal segments win over parameters, as in API Gateway: /api/gachas/new before /api/gachas/{gacha_id}.
+_BY_SPECIFICITY = sorted(ROUTES, key=lambda route: route.path.count("{"))
+
+
+def resource_paths() -> list[str]:
+    """Every distinct resource path, in table order."""
+    return list(dict.fromkeys(route.path for route in ROUTES))

@@ -1,0 +1,70 @@
+"""Event topology: which bus events reach which SQS queue and which consumer handler reads it.
+
+Read by the CDK stack (rules, queues, DLQs, alarms, event source mappings) and by the local event pump,
+so both wire the same events to the same handlers with the same retry limits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Consumer:
+    queue: str  # short queue name; the DLQ is "<queue>-dlq"
+    handler: str  # module under functions/, "<module>.handler" on Lambda
+    detail_types: tuple[str, ...]
+    batch_size: int = 10
+    max_receive_count: int = 5  # deliveries before the message moves to the DLQ
+    visibility_timeout_seconds: int = 60
+    timeout_seconds: int = 30
+    memory_mb: int = 512
+    # Concurrent batches at most (SQS event source "maximum concurrency"): protects what it writes to.
+    max_concurrency: int | None = None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A handler run on a timer (an EventBridge schedule on AWS; a thread in the local stack)."""
+
+    name: str
+    handler: str  # module under functions/, "<module>.handler" on Lambda
+    every_minutes: int
+    timeout_seconds: int = 60
+    memory_mb: int = 512
+
+
+CONSUMERS: tuple[Consumer, ...] = (
+    # PaymentCompleted -> the draw (issue 6): one transaction per order, redelivery-safe.
+    # At most 50 batches at once: bounds the write rate on one gacha's partition (limited prizes, stats)
+    # and the provider refund calls of compensations; the queue absorbs a launch spike.
+    Consumer("fulfilment", "gacha.fulfil", ("PaymentCompleted",), max_receive_count=5, max_concurrency=50),
+    # GachaCompleted / OrderRefunded -> WebSocket notification of the fan (issue 6).
+    Consumer("notify", "gacha.notify", ("GachaCompleted", "OrderRefunded"), max_receive_count=3),
+)
+
+SCHEDULES: tuple[Schedule, ...] = (
+    # Releases stock reserved by orders whose payment can no longer complete (issue 5).
+    Schedule("reservation-sweeper", "payment.sweep", every_minutes=5),
+)
+
+# S3 ObjectCreated under "uploads/" -> this queue (S3 event notification, not a bus rule) -> the upload
+# validator (issue 4). The CDK stack and the local pump both wire it from here.
+UPLOAD_VALIDATION = Consumer(
+    "upload-validation", "vtuber.validate_upload", (), batch_size=5, max_receive_count=5
+)
+UPLOAD_EVENTS_PREFIX = "uploads/"
+
+
+def all_handlers() -> list[str]:
+    """Every handler module the system runs: routes, the authorizer, consumers, schedules, WebSocket."""
+    from oshi.web import routes  # import-light, like this module
+
+    return [
+        *(route.handler for route in routes.ROUTES),
+        routes.AUTHORIZER_HANDLER,
+        *(consumer.handler for consumer in CONSUMERS),
+        *(schedule.handler for schedule in SCHEDULES),
+        *routes.WEBSOCKET_ROUTES.values(),
+        UPLOAD_VALIDATION.handler,
+    ]
