@@ -1,10 +1,12 @@
 """Cold start of every Lambda handler module: import time in a fresh interpreter, against `import boto3`.
 
-    .venv/bin/python -m bench.cold_start [--runs 5] [--only auth.authorizer ...]
+    .venv/bin/python -m bench.cold_start [--runs 5] [--only auth.authorizer ...] [--against DIR]
 
 Prints, per handler, the median wall time of `python -c "import <module>"` over N fresh interpreters, its
-ratio to `python -c "import boto3"` measured in the same run, the peak RSS, and which heavy modules it
-pulled in. Goals (issue 9): no handler above 1.5x the baseline; read-only endpoints and the authorizer at
+ratio to `python -c "import boto3"` measured in the same run, the peak RSS, how many modules it loaded
+(exact, unlike the time), and which heavy modules it pulled in. `--against DIR` measures the same
+handlers in another checkout (e.g. `git worktree add /tmp/before HEAD~1`) in the same run, interleaved,
+and prints both: the way to show a refactor did not make handlers import more. Goals (issue 9): no handler above 1.5x the baseline; read-only endpoints and the authorizer at
 or under 1.2x. These machines are noisy: compare ratios, not seconds.
 """
 
@@ -27,8 +29,9 @@ t = time.perf_counter()
 import {module}
 elapsed = time.perf_counter() - t
 heavy = sorted(m for m in {heavy!r} if m in sys.modules)
+modules = len(sys.modules)
 rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print({{"seconds": elapsed, "rss_mb": rss_kb / 1024, "heavy": heavy}})
+print({{"seconds": elapsed, "rss_mb": rss_kb / 1024, "heavy": heavy, "modules": modules}})
 """
 
 
@@ -40,10 +43,10 @@ def handler_modules() -> list[str]:
     return [AUTHORIZER_HANDLER, *(r.handler for r in ROUTES), *(c.handler for c in CONSUMERS)]
 
 
-def measure(module: str, runs: int) -> dict[str, object]:
+def measure(module: str, runs: int, root: Path = ROOT) -> dict[str, object]:
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "layers" / "common"), str(ROOT / "functions")]),
+        "PYTHONPATH": os.pathsep.join([str(root / "layers" / "common"), str(root / "functions")]),
         "OSHI_STAGE": "dev",
         "AWS_REGION": "ap-northeast-1",
         "POWERTOOLS_TRACE_DISABLED": "true",
@@ -54,6 +57,7 @@ def measure(module: str, runs: int) -> dict[str, object]:
         out = subprocess.run(
             [sys.executable, "-c", PROBE.format(module=module, heavy=HEAVY)],
             env=env,
+            cwd=root,
             capture_output=True,
             text=True,
             check=True,
@@ -63,6 +67,7 @@ def measure(module: str, runs: int) -> dict[str, object]:
         "seconds": statistics.median(float(s["seconds"]) for s in samples),
         "rss_mb": max(float(s["rss_mb"]) for s in samples),
         "heavy": samples[-1]["heavy"],
+        "modules": samples[-1]["modules"],
     }
 
 
@@ -70,18 +75,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", nargs="*")
+    parser.add_argument("--against", type=Path, help="another checkout to measure in the same run")
     args = parser.parse_args()
     measure("boto3", 1)  # warm the OS file cache so the baseline is not penalised
     baseline = measure("boto3", args.runs)
-    print(f"baseline: import boto3  {baseline['seconds'] * 1000:7.1f} ms  rss {baseline['rss_mb']:.0f} MB")
-    print(f"{'handler':32} {'ms':>8} {'x boto3':>8} {'rss MB':>7}  heavy modules")
+    base_s = float(baseline["seconds"])
+    print(
+        f"baseline: import boto3  {base_s * 1000:7.1f} ms  rss {baseline['rss_mb']:.0f} MB  modules {baseline['modules']}"
+    )
+    if args.against:
+        print(f"{'handler':32} {'x boto3':>8} {'before':>8} {'modules':>8} {'before':>8}  heavy modules")
+    else:
+        print(f"{'handler':32} {'ms':>8} {'x boto3':>8} {'rss MB':>7} {'modules':>8}  heavy modules")
     for module in args.only or handler_modules():
         result = measure(module, args.runs)
-        ratio = float(result["seconds"]) / float(baseline["seconds"])
-        print(
-            f"{module:32} {float(result['seconds']) * 1000:8.1f} {ratio:8.2f} {float(result['rss_mb']):7.0f}  "
-            f"{', '.join(result['heavy']) or '-'}"  # type: ignore[arg-type]
-        )
+        ratio = float(result["seconds"]) / base_s
+        heavy = ", ".join(result["heavy"]) or "-"  # type: ignore[arg-type]
+        if args.against:
+            try:
+                before = measure(module, args.runs, args.against.resolve())
+            except subprocess.CalledProcessError:
+                print(f"{module:32} {ratio:8.2f} {'(new)':>8} {result['modules']:>8} {'-':>8}  {heavy}")
+                continue
+            before_ratio = float(before["seconds"]) / base_s
+            print(
+                f"{module:32} {ratio:8.2f} {before_ratio:8.2f} {result['modules']:>8} {before['modules']:>8}  {heavy}"
+            )
+        else:
+            print(
+                f"{module:32} {float(result['seconds']) * 1000:8.1f} {ratio:8.2f} {float(result['rss_mb']):7.0f} "
+                f"{result['modules']:>8}  {heavy}"
+            )
 
 
 if __name__ == "__main__":
