@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -45,10 +45,6 @@ class SaleState(StrEnum):
     ENDED = "ended"
     SOLD_OUT = "sold_out"
     SUSPENDED = "suspended"
-
-
-def now() -> datetime:
-    return datetime.fromtimestamp(clock.now(), UTC)
 
 
 def sale_state(gacha: Gacha, vtuber_status: str | None, at: datetime) -> SaleState:
@@ -128,7 +124,7 @@ def list_public(
 ) -> tuple[list[Gacha], str | None]:
     """One page of listed gachas, latest sale start first. ``state`` filters on the sale window
     (upcoming / on_sale / ended; suspended and sold-out gachas are filtered after the read)."""
-    at = at or now()
+    at = at or clock.utc_now()
     limit = max(1, min(limit, MAX_PAGE))
     condition: Any = None
     if state is SaleState.UPCOMING:

@@ -18,7 +18,6 @@ size and type itself: the policy is a first line, the validator the rule.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -54,10 +53,6 @@ class UploadTicket:
     max_bytes: int
 
 
-def _now() -> datetime:
-    return datetime.fromtimestamp(clock.now(), UTC)
-
-
 def object_key(vtuber_id: str, asset_id: str) -> str:
     return f"{UPLOAD_PREFIX}/{vtuber_id}/{asset_id}"
 
@@ -89,7 +84,7 @@ def request_upload(user_id: str, *, filename: str, content_type: FileType, size_
         declared_type=content_type.value,
         declared_bytes=size_bytes,
         status=AssetStatus.PENDING.value,
-        created_at=_now(),
+        created_at=clock.utc_now(),
     )
     txn = Txn()
     txn.put("asset", asset, condition=Asset.asset_id.does_not_exist())
@@ -259,7 +254,7 @@ def _decide(
     rejection: Rejection | None,
     version_id: str | None = None,
 ) -> Asset:
-    now = _now()
+    now = clock.utc_now()
     owner = Vtuber(asset.owner_user_id)
     was = asset.status
     reserved = int(asset.declared_bytes) if was == AssetStatus.PENDING else int(asset.size_bytes or 0)

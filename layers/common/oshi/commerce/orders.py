@@ -16,7 +16,7 @@ spending) is given back exactly once, in the same transaction that moves the ord
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
@@ -53,10 +53,6 @@ CLAIM_TTL = timedelta(days=8)  # longer than any payment window (konbini: days)
 MAX_PAGE = 50
 _BY_FAN_KEYS = ("order_id", "fan_id", "created_at")
 BATCH_GET_ATTEMPTS = 5
-
-
-def now() -> datetime:
-    return datetime.fromtimestamp(clock.now(), UTC)
 
 
 @dataclass(frozen=True)
@@ -139,7 +135,7 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
     adapter = adapter_for(req.provider)
     if req.payment_method not in adapter.methods:
         raise PaymentMethodUnsupported(details={"provider": req.provider, "methods": sorted(adapter.methods)})
-    at = now()
+    at = clock.utc_now()
     period = spending.period_of(at)
     pending_key, idem_key = _claim_keys(req)
     keys: dict[type[Any], list[dict[str, Any]]] = {
@@ -336,7 +332,7 @@ def _start_checkout(order: Order, title: str, request_id: str | None) -> Order:
             Order.provider_session_id.set(checkout.session_id),
             Order.redirect_url.set(checkout.redirect_url),
             Order.payment_expires_at.set(checkout.payment_expires_at),
-            Order.updated_at.set(now()),
+            Order.updated_at.set(clock.utc_now()),
         ],
         condition=Order.status == OrderStatus.PENDING_PAYMENT,
     )
@@ -356,7 +352,7 @@ def mark_paid(
     order_id: str, *, provider: str, amount: int | None, currency: str | None, payment_id: str | None
 ) -> PaidResult:
     """PENDING_PAYMENT -> PAID, only if the provider, amount and currency match the order."""
-    at = now()
+    at = clock.utc_now()
     actions: list[Any] = [
         Order.status.set(OrderStatus.PAID),
         Order.awaiting.remove(),
@@ -412,7 +408,7 @@ def close_unpaid(
             return False
     if order.status != OrderStatus.PENDING_PAYMENT or order.reservation_released:
         return False
-    at = now()
+    at = clock.utc_now()
     txn = Txn()
     txn.update(
         "order",
@@ -485,7 +481,7 @@ def publish_completed(order: Order) -> None:
 
 def sweep_expired(at: datetime | None = None, *, limit: int = 200) -> list[str]:
     """Expire orders whose payment can no longer complete (sparse ``awaiting-payment`` index)."""
-    at = at or now()
+    at = at or clock.utc_now()
     expired = []
     for key in Order.awaiting_payment.query(AWAITING, Order.payment_expires_at <= at, limit=limit):
         if close_unpaid(

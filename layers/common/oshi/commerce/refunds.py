@@ -11,7 +11,6 @@ returned unchanged. Limited prize stock is not given back (the prize was drawn; 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -30,10 +29,6 @@ from oshi.rewards import medals
 
 REFUNDABLE = (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.PENDING_PAYMENT)
 MAX_ATTEMPTS = 5
-
-
-def _now() -> datetime:
-    return datetime.fromtimestamp(clock.now(), UTC)
 
 
 def _load(order_id: str) -> Order:
@@ -76,7 +71,7 @@ def mark_refunded(
 def _apply(
     order: Order, reason: str, actor: str, request_id: str | None, provider_refund_id: str | None
 ) -> Order:
-    at = _now()
+    at = clock.utc_now()
     before = {"status": order.status, "medals_awarded": int(order.medals_awarded or 0)}
     awarded = int(order.medals_awarded or 0) if order.status == OrderStatus.FULFILLED else 0
     balance = 0

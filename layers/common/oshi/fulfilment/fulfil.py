@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -85,10 +85,6 @@ _configs: dict[str, GachaConfig] = {}
 
 def forget_configs() -> None:
     _configs.clear()
-
-
-def _now() -> datetime:
-    return datetime.fromtimestamp(clock.now(), UTC)
 
 
 # --- reads --------------------------------------------------------------------------------------------------
@@ -305,7 +301,7 @@ def fulfil(
             if order.fan_id != fan_id or order.gacha_id != gacha_id:
                 raise PermanentFailure("event_does_not_match_order")
             config = _config(order.gacha_id)
-            at = _now()
+            at = clock.utc_now()
             txn, results, medals_awarded = _build(order, config, nonce, at)
             txn.commit()
         except PermanentFailure as failure:

@@ -27,7 +27,7 @@ import random
 import re
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -67,10 +67,6 @@ _RETRYABLE = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputEx
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")
 
 ITEM, VTUBER, COUNT, EXCHANGE = "exchange-item", "vtuber", "exchange-count", "exchange"
-
-
-def _now() -> datetime:
-    return datetime.fromtimestamp(clock.now(), UTC)
 
 
 # --- the item's terms: an in-function cache, validated by every trade's conditions ---------------------
@@ -153,7 +149,7 @@ def create_item(
     from oshi.catalogue.uploads import owned_assets
 
     vtuber = vtubers.require_approved(user_id)
-    now = _now()
+    now = clock.utc_now()
     asset = owned_assets(vtuber.vtuber_id, {spec.asset_id}).get(spec.asset_id)
     problems = lineup.complete_gacha_fields(raw) + check_spec(spec, now) + check_asset(asset, spec.asset_id)
     if problems or asset is None:
@@ -239,7 +235,7 @@ def max_age(items: list[ExchangeItem], at: datetime) -> int:
 
 def list_items(fan_id: str, vtuber_id: str) -> tuple[list[ItemView], int]:
     """Items on sale or upcoming for one VTuber with the caller's counts, and how long to cache them."""
-    now = _now()
+    now = clock.utc_now()
     hit = next(iter(Vtuber.by_public_id.query(vtuber_id, limit=1)), None)
     if hit is None or hit.status not in (VtuberStatus.APPROVED, VtuberStatus.SUSPENDED):
         raise VtuberNotFound()
@@ -404,7 +400,7 @@ def trade(fan_id: str, item_id: str, quantity: int, idempotency_key: str) -> Tra
     if quantity > int(item.per_user_limit):
         raise ExchangeLimitReached(details={"limit": int(item.per_user_limit), "requested": quantity})
     for attempt in range(COMMIT_ATTEMPTS):
-        now = _now()
+        now = clock.utc_now()
         txn, record = _build(fan_id, item, quantity, key, now)
         try:
             txn.commit()
