@@ -21,7 +21,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 
 from oshi.draw import rates
-from oshi.kernel import clock, cursors
+from oshi.kernel import batch, clock, cursors
 from oshi.kernel.errors import GachaNotFound, VtuberNotFound
 from oshi.models.gachas import PUBLIC_LISTING, Gacha, GachaStatus, Prize
 from oshi.models.vtubers import Vtuber, VtuberStatus
@@ -107,7 +107,7 @@ def public_gacha(gacha_id: str) -> Gacha:
 def vtuber_statuses(gachas: Sequence[Gacha]) -> dict[str, str]:
     """Owner user id -> VTuber status, for a page of gachas (one batch read)."""
     owners = {g.owner_user_id for g in gachas}
-    return {v.user_id: v.status for v in Vtuber.batch_get(list(owners))} if owners else {}
+    return {v.user_id: v.status for v in batch.get_many(Vtuber, owners)} if owners else {}
 
 
 _CATALOGUE_KEYS = ("gacha_id", "listing", "starts_at")

@@ -25,7 +25,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from oshi.catalogue import vtubers
 from oshi.catalogue.filetypes import SNIFF_BYTES, FileType, sniff
-from oshi.kernel import clock
+from oshi.kernel import batch, clock
 from oshi.kernel.aws import client
 from oshi.kernel.errors import PlatformStorageFull, StorageQuotaExceeded, ValidationFailed, VtuberNotApproved
 from oshi.kernel.ids import new_id
@@ -158,7 +158,7 @@ def owned_assets(vtuber_id: str, asset_ids: set[str]) -> dict[str, Asset]:
     """The given assets of this VTuber that exist (a key in their own partition, so never another's)."""
     if not asset_ids:
         return {}
-    found = Asset.batch_get([(vtuber_id, asset_id) for asset_id in asset_ids])
+    found = batch.get_many(Asset, [(vtuber_id, asset_id) for asset_id in asset_ids])
     return {asset.asset_id: asset for asset in found}
 
 

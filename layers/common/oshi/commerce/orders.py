@@ -26,8 +26,7 @@ from oshi.catalogue import storefront
 from oshi.commerce import spending
 from oshi.draw import fairness
 from oshi.events.bus import Event, publish
-from oshi.kernel import clock, cursors
-from oshi.kernel.aws import client
+from oshi.kernel import batch, clock, cursors
 from oshi.kernel.errors import (
     GachaNotFound,
     GachaNotOnSale,
@@ -52,7 +51,6 @@ PROVISIONAL_PAYMENT_WINDOW = timedelta(hours=2)  # until the provider tells us t
 CLAIM_TTL = timedelta(days=8)  # longer than any payment window (konbini: days)
 MAX_PAGE = 50
 _BY_FAN_KEYS = ("order_id", "fan_id", "created_at")
-BATCH_GET_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -68,26 +66,6 @@ class PurchaseRequest:
 
 
 # --- reads -----------------------------------------------------------------------------------------------
-
-
-def _batch_get(keys: dict[type[Any], list[dict[str, Any]]]) -> dict[type[Any], list[Any]]:
-    """One BatchGetItem across several tables, consistent reads, as PynamoDB models."""
-    by_table = {model.Meta.table_name: model for model in keys}
-    request: dict[str, Any] = {
-        model.Meta.table_name: {"Keys": model_keys, "ConsistentRead": True}
-        for model, model_keys in keys.items()
-        if model_keys
-    }
-    found: dict[type[Any], list[Any]] = {model: [] for model in keys}
-    for _ in range(BATCH_GET_ATTEMPTS):
-        response = client("dynamodb").batch_get_item(RequestItems=request)
-        for table, items in response.get("Responses", {}).items():
-            model = by_table[table]
-            found[model].extend(model.from_raw_data(item) for item in items)
-        request = response.get("UnprocessedKeys") or {}
-        if not request:
-            return found
-    raise RuntimeError("BatchGetItem left keys unprocessed after retries")
 
 
 def get_for_fan(fan_id: str, order_id: str) -> Order:
@@ -138,16 +116,13 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
     at = clock.utc_now()
     period = spending.period_of(at)
     pending_key, idem_key = _claim_keys(req)
-    keys: dict[type[Any], list[dict[str, Any]]] = {
-        Gacha: [{"gacha_id": {"S": req.gacha_id}}],
-        User: [{"user_id": {"S": req.fan_id}}],
-        Spending: [
-            {"fan_id": {"S": req.fan_id}, "period": {"S": CAP_PERIOD}},
-            {"fan_id": {"S": req.fan_id}, "period": {"S": period}},
-        ],
-        PurchaseClaim: [{"claim_key": {"S": idem_key}}] if idem_key else [],
+    keys: dict[type[Any], list[Any]] = {
+        Gacha: [req.gacha_id],
+        User: [req.fan_id],
+        Spending: [(req.fan_id, CAP_PERIOD), (req.fan_id, period)],
+        PurchaseClaim: [idem_key] if idem_key else [],
     }
-    found = _batch_get(keys)
+    found = batch.get(keys, consistent_read=True)  # one round trip across the four tables
     if found[PurchaseClaim]:
         return _replay(found[PurchaseClaim][0].order_id, req), False
 

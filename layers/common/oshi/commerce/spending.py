@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from oshi.kernel import clock
+from oshi.kernel import batch, clock
 from oshi.kernel.errors import ValidationFailed
 from oshi.kernel.settings import get_settings
 from oshi.models.payments import CAP_PERIOD, Spending
@@ -82,7 +82,7 @@ def set_own_cap(fan_id: str, cap: int | None) -> None:
 def allowance(fan_id: str, birth_date: str | None, at: datetime) -> Allowance:
     """Read the fan's cap and this month's spending (one batch read)."""
     period = period_of(at)
-    items = {item.period: item for item in Spending.batch_get([(fan_id, CAP_PERIOD), (fan_id, period)])}
+    items = {item.period: item for item in batch.get_many(Spending, [(fan_id, CAP_PERIOD), (fan_id, period)])}
     own = items.get(CAP_PERIOD)
     month = items.get(period)
     own_cap = int(own.own_cap) if own is not None and own.own_cap is not None else None

@@ -34,7 +34,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from oshi import audit
 from oshi.catalogue import vtubers
-from oshi.kernel import clock, ids
+from oshi.kernel import batch, clock, ids
 from oshi.kernel.errors import (
     ExchangeClosed,
     ExchangeItemInvalid,
@@ -244,7 +244,7 @@ def list_items(fan_id: str, vtuber_id: str) -> tuple[list[ItemView], int]:
     if items:
         counts = {
             c.item_id: int(c.units or 0)
-            for c in ExchangeCount.batch_get([(fan_id, item.item_id) for item in items])
+            for c in batch.get_many(ExchangeCount, [(fan_id, item.item_id) for item in items])
         }
     views = [ItemView(item, counts.get(item.item_id, 0), item_state(item, hit.status, now)) for item in items]
     return views, max_age(items, now)
@@ -374,7 +374,7 @@ def _refuse(failed: ConditionsFailed, fan_id: str, item: ExchangeItem, quantity:
     if VTUBER in failed.labels:
         raise ExchangeClosed("This VTuber's shop is closed.")
     if COUNT in failed.labels:
-        count = next(iter(ExchangeCount.batch_get([(fan_id, item.item_id)])), None)
+        count = next(iter(batch.get_many(ExchangeCount, [(fan_id, item.item_id)])), None)
         so_far = int(count.units) if count is not None else 0
         raise ExchangeLimitReached(
             details={"limit": int(item.per_user_limit), "your_count": so_far, "requested": quantity}
