@@ -26,7 +26,7 @@ from oshi.catalogue import storefront
 from oshi.commerce import spending
 from oshi.draw import fairness
 from oshi.events.bus import Event, publish
-from oshi.kernel import batch, clock, cursors
+from oshi.kernel import batch, clock, cursors, idempotency
 from oshi.kernel.errors import (
     GachaNotFound,
     GachaNotOnSale,
@@ -110,6 +110,7 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
     first order with created=False."""
     from oshi.commerce.payments import adapter_for  # the provider libraries load only on the purchase path
 
+    idempotency.optional(req.idempotency_key)  # a key that was sent must follow the one rule (400)
     adapter = adapter_for(req.provider)
     if req.payment_method not in adapter.methods:
         raise PaymentMethodUnsupported(details={"provider": req.provider, "methods": sorted(adapter.methods)})

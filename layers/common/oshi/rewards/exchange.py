@@ -24,7 +24,6 @@ retry with the same key).
 from __future__ import annotations
 
 import random
-import re
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,7 +33,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from oshi import audit
 from oshi.catalogue import vtubers
-from oshi.kernel import batch, clock, ids
+from oshi.kernel import batch, clock, idempotency, ids
 from oshi.kernel.errors import (
     ExchangeClosed,
     ExchangeItemInvalid,
@@ -42,7 +41,6 @@ from oshi.kernel.errors import (
     ExchangeLimitReached,
     ExchangeNotOpen,
     ExchangeSoldOut,
-    IdempotencyKeyRequired,
     IdempotencyKeyReused,
     InsufficientMedals,
     TradeBusy,
@@ -64,7 +62,6 @@ MAX_SALE_DAYS = 365
 TERMS_CACHE_SECONDS = 300
 COMMIT_ATTEMPTS = 6
 _RETRYABLE = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
-IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")
 
 ITEM, VTUBER, COUNT, EXCHANGE = "exchange-item", "vtuber", "exchange-count", "exchange"
 
@@ -262,12 +259,6 @@ class TradeResult:
     replayed: bool
 
 
-def check_idempotency_key(key: str | None) -> str:
-    if not key or not IDEMPOTENCY_KEY.fullmatch(key):
-        raise IdempotencyKeyRequired()
-    return key
-
-
 def _asset_of(item: ExchangeItem) -> Asset:
     return Asset(
         item.vtuber_id,
@@ -391,7 +382,7 @@ def _refuse(failed: ConditionsFailed, fan_id: str, item: ExchangeItem, quantity:
 
 
 def trade(fan_id: str, item_id: str, quantity: int, idempotency_key: str) -> TradeResult:
-    key = check_idempotency_key(idempotency_key)
+    key = idempotency.required(idempotency_key)
     item = _terms_of(item_id)
     if not 1 <= quantity <= MAX_QUANTITY:
         raise ExchangeItemInvalid(
