@@ -10,7 +10,7 @@ still approved), and one update that stores the provider's checkout session. The
 pending order per fan and gacha) is deleted when the order leaves PENDING_PAYMENT, so buying the same
 gacha again right after a payment costs no more. The reservation (stock and
 spending) is given back exactly once, in the same transaction that moves the order out of
-``PENDING_PAYMENT`` (guarded by ``reservation_released``).
+``PENDING_PAYMENT``, by ``oshi.commerce.reservations.release`` (guarded by ``reservation_released``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
 from oshi import audit
 from oshi.catalogue import storefront
-from oshi.commerce import spending
+from oshi.commerce import reservations, spending
 from oshi.draw import fairness
 from oshi.events.bus import Event, publish
 from oshi.kernel import batch, clock, cursors, idempotency
@@ -386,24 +386,18 @@ def close_unpaid(
         return False
     at = clock.utc_now()
     txn = Txn()
-    txn.update(
-        "order",
-        Order(order_id),
-        [
+    reservations.release(
+        txn,
+        order,
+        actions=[
             Order.status.set(status),
             Order.awaiting.remove(),
-            Order.reservation_released.set(True),
             Order.failure_reason.set(reason),
             Order.updated_at.set(at),
             Order.version.add(1),
         ],
-        condition=(Order.status == OrderStatus.PENDING_PAYMENT) & (Order.reservation_released == False),  # noqa: E712
+        condition=Order.status == OrderStatus.PENDING_PAYMENT,
     )
-    txn.update("stock", Gacha(order.gacha_id), [Gacha.sold_draws.add(-int(order.count))])
-    if order.spend_period:
-        txn.update(
-            "spending", Spending(order.fan_id, order.spend_period), [Spending.spent.add(-int(order.amount))]
-        )
     try:
         txn.commit()
     except ConditionsFailed:
