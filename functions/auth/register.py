@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from auth.schemas import MAX_PASSWORD_CHARS
 from oshi.identity import users
+from oshi.kernel import clock
 from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
@@ -40,7 +41,7 @@ class RegisterIn(BaseModel):
     @field_validator("birth_date")
     @classmethod
     def _plausible(cls, value: date) -> date:
-        if value > date.today() or value.year < 1900:
+        if value > clock.utc_now().date() or value.year < 1900:
             raise ValueError("must be a real birth date (not in the future)")
         return value
 

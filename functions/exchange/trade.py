@@ -24,7 +24,8 @@ def post_trade(
         str | None, Header(description="New for each trade; a retry with the same key never trades twice")
     ] = None,
 ) -> Response[TradeOut]:
-    # checked by the logic (400 IDEMPOTENCY_KEY_REQUIRED), declared here so OpenAPI documents it
+    # checked by the logic (oshi.kernel.idempotency: 400 IDEMPOTENCY_KEY_REQUIRED), declared here so
+    # OpenAPI documents it
     result = exchange.trade(endpoint.caller().user_id, body.item_id, body.quantity, idempotency_key or "")
     headers = {"Cache-Control": "no-store"}
     if result.replayed:

@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from gacha.public import cached_json
 from oshi.catalogue import storefront
+from oshi.kernel import clock
 from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
@@ -21,7 +22,7 @@ def get_gachas(
     limit: Annotated[int, Query(ge=1, le=storefront.MAX_PAGE)] = storefront.DEFAULT_PAGE,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> Response[str]:
-    at = storefront.now()
+    at = clock.utc_now()
     gachas, next_cursor = storefront.list_public(
         vtuber_id=vtuber_id, state=status, limit=limit, cursor=cursor, at=at
     )

@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 
 from gacha.public import cached_json
 from oshi.catalogue import storefront
+from oshi.kernel import clock
 from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
@@ -13,7 +14,7 @@ endpoint = Endpoint(__name__)
 
 @endpoint
 def get_gacha(gacha_id: str) -> Response[str]:
-    at = storefront.now()
+    at = clock.utc_now()
     gacha = storefront.public_gacha(gacha_id)
     owner = storefront.vtuber_statuses([gacha]).get(gacha.owner_user_id)
     disclosed = storefront.disclosure(gacha, storefront.prizes_of(gacha_id), owner, at)

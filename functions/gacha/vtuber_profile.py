@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 
 from gacha.public import cached_json
 from oshi.catalogue import storefront
+from oshi.kernel import clock
 from oshi.rewards import exchange
 from oshi.web.api import Endpoint
 
@@ -14,7 +15,7 @@ endpoint = Endpoint(__name__)
 
 @endpoint
 def get_profile(vtuber_id: str) -> Response[str]:
-    at = storefront.now()
+    at = clock.utc_now()
     vtuber = storefront.public_vtuber(vtuber_id)
     gachas, _ = storefront.list_public(vtuber_id=vtuber_id, limit=storefront.PROFILE_GACHAS, at=at)
     current = [g for g in gachas if g.ends_at > at]

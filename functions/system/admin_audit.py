@@ -6,12 +6,12 @@ writes them, so ``tools/verify_audit.py`` can re-check an export offline, trusti
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from oshi import audit
+from oshi.kernel import clock
 from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
@@ -24,7 +24,7 @@ def get_audit(
     after_seq: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
 ) -> dict[str, Any]:
-    partition = date or datetime.now(UTC).strftime("%Y-%m-%d")
+    partition = date or clock.utc_now().strftime("%Y-%m-%d")
     entries = audit.partition_entries(partition)
     problems = audit.verify_chain(entries)
     page = [audit.to_json(e) for e in entries if int(e.seq) > after_seq][:limit]

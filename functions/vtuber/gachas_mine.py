@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from oshi.catalogue import lineup, storefront
+from oshi.kernel import clock
 from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
@@ -12,7 +13,7 @@ endpoint = Endpoint(__name__)
 
 @endpoint
 def get_own_gachas() -> dict[str, Any]:
-    at = storefront.now()
+    at = clock.utc_now()
     gachas = lineup.list_own(endpoint.caller().user_id)
     return {
         "items": [

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from oshi.catalogue import storefront, vtubers
+from oshi.catalogue import vtubers
 from oshi.commerce import sales
+from oshi.kernel import clock
 from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
@@ -17,7 +18,7 @@ endpoint = Endpoint(__name__)
 @endpoint
 def get_sales(days: Annotated[int, Query(ge=1, le=sales.MAX_DAYS)] = 30) -> dict[str, Any]:
     vtuber = vtubers.require_approved(endpoint.caller().user_id)
-    until = storefront.now()
+    until = clock.utc_now()
     return sales.report(vtuber.vtuber_id, until - timedelta(days=days), until)
 
 

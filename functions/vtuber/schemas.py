@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 from oshi.catalogue import lineup, storefront
 from oshi.catalogue.filetypes import FileType
 from oshi.draw.rates import MAX_PRIZES
+from oshi.kernel import clock
 from oshi.models.assets import Asset
 from oshi.models.gachas import Gacha, Prize
 from oshi.models.vtubers import Vtuber
@@ -204,7 +205,7 @@ class GachaUpdateIn(GachaIn):
 
 def gacha_view(gacha: Gacha, prizes: list[Prize]) -> dict[str, Any]:
     """The VTuber's view: exactly what the catalogue will disclose, plus editing state and assets."""
-    at = storefront.now()
+    at = clock.utc_now()
     document = storefront.disclosure(gacha, prizes, None, at).document
     assets = {p.prize_id: list(p.asset_ids) for p in prizes}
     for row in document["prizes"]:

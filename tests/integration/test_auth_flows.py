@@ -19,7 +19,7 @@ from local.dispatch import HttpResponse
 from oshi.identity import mfa, refresh_tokens, tokens, users
 from oshi.identity.principal import Role
 from oshi.kernel.aws import client
-from oshi.kernel.errors import EmailTaken
+from oshi.kernel.errors import EmailTaken, InvalidRefreshToken
 from oshi.models.audit import AuditEntry
 from oshi.models.users import User
 
@@ -192,7 +192,7 @@ def test_five_failures_lock_the_account_and_are_audited(api: Api, clock: Clock) 
     assert locked.json() == reference, "a locked account must look like any failed sign-in"
     user = users.User.get(users.EmailClaim.get(email).user_id)
     assert user.locked_until == int(T0) + 15 * 60
-    partition = datetime.now(UTC).strftime("%Y-%m-%d")
+    partition = datetime.fromtimestamp(T0, UTC).strftime("%Y-%m-%d")  # the audit log reads the same clock
     entries = [e for e in AuditEntry.query(partition) if e.target == f"user/{user.user_id}"]
     assert [e.action for e in entries] == ["auth.login_locked"]
 
@@ -233,6 +233,33 @@ def test_refresh_rotates_and_the_old_token_stops_working(api: Api, clock: Clock)
     assert api.get("/api/me", token=new["access_token"]).status == 200
     clock.advance(60)
     assert _refresh(api, new["refresh_token"]).status == 200
+
+
+def test_concurrent_rotations_of_one_refresh_token_exactly_one_wins(
+    module_aws: None, atomic_moto: None
+) -> None:
+    issued = refresh_tokens.start_family("racer", ["pwd"])
+    start = threading.Barrier(6)
+
+    def attempt(_: int) -> str:
+        start.wait()
+        try:
+            return refresh_tokens._rotate(*_found(issued.token), now=T0).token
+        except InvalidRefreshToken:
+            return "refused"
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(attempt, range(6)))
+    winners = [o for o in outcomes if o != "refused"]
+    assert len(winners) == 1 and outcomes.count("refused") == 5  # the labelled conditions refused the rest
+    family = refresh_tokens.family_of(issued.token)
+    assert family is not None and family.head == refresh_tokens.token_hash(winners[0])
+
+
+def _found(token: str) -> tuple[Any, Any]:
+    found = refresh_tokens._find(token)
+    assert found is not None
+    return found
 
 
 def test_reusing_a_rotated_refresh_token_revokes_the_whole_family(api: Api, clock: Clock) -> None:

@@ -181,7 +181,8 @@ def test_bad_input_is_refused_before_anything_is_reserved(api: Api, standins: St
     assert unsupported.status == 422
     missing = purchase(api, token, "0" * 26)
     assert missing.status == 404 and missing.json()["error"]["code"] == "GACHA_NOT_FOUND"
-    assert purchase(api, token, sale.gacha_id, key="bad key with spaces").status == 422
+    bad_key = purchase(api, token, sale.gacha_id, key="bad key with spaces")  # the one rule: as the trade
+    assert (bad_key.status, bad_key.json()["error"]["code"]) == (400, "IDEMPOTENCY_KEY_REQUIRED")
     assert int(Gacha.get(sale.gacha_id).sold_draws) == 0 and standins.stripe.sessions == {}
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from support import Api
-from vtuber_support import approved, request_upload
+from vtuber_support import approved, request_upload, signed_in_again
 
 from oshi.kernel import clock
 from oshi.models.assets import Asset
@@ -29,10 +29,12 @@ def test_sign_in_is_limited_per_source_ip_with_retry_after(api: Api) -> None:
 def test_uploads_are_limited_per_vtuber_and_a_refused_request_reserves_nothing(api: Api, monkeypatch) -> None:
     vt = approved(api)
     monkeypatch.setattr(clock, "now", lambda: 1_900_000_000.0)  # one fixed window
+    vt = signed_in_again(vt)  # a token issued at the moved clock (tokens expire by the same clock)
     for _ in range(UPLOAD_LIMIT.max_hits):
         assert request_upload(api, vt).status == 201
     limited = request_upload(api, vt)
     assert limited.status == 429 and "Retry-After" in limited.headers
     assert len(list(Asset.query(vt.vtuber_id))) == UPLOAD_LIMIT.max_hits
     monkeypatch.setattr(clock, "now", lambda: 1_900_000_000.0 + UPLOAD_LIMIT.window_seconds)
+    vt = signed_in_again(vt)
     assert request_upload(api, vt).status == 201, "the next window accepts again"

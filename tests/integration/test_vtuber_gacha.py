@@ -16,6 +16,7 @@ from vtuber_support import (
     iso,
     put_and_validate,
     request_upload,
+    signed_in_again,
     validated_asset,
 )
 
@@ -261,6 +262,7 @@ def test_lineup_is_frozen_once_the_sale_window_opens(api: Api, monkeypatch: pyte
     assert ok.status == 200
 
     monkeypatch.setattr(clock, "now", lambda: (starts + timedelta(hours=1, seconds=1)).timestamp())
+    vt = signed_in_again(vt)  # the old access token expired when the clock moved
     frozen = api.call("PUT", f"/api/vtuber/gacha/{gacha_id}", token=vt.token, json_body=edit)
     assert frozen.status == 409 and frozen.json()["error"]["code"] == "GACHA_FROZEN"
     assert Gacha.get(gacha_id).version == 2  # unchanged by the refused edit
@@ -284,6 +286,7 @@ def test_the_freeze_condition_holds_even_if_the_read_said_editable(
     monkeypatch.setattr(lineup, "check_spec", lambda spec, now: [])  # the new start would be "in the past"
     monkeypatch.setattr(lineup, "_refuse_edit", lambda *args: None)  # the stale read saw it editable
     monkeypatch.setattr(clock, "now", lambda: after_start)
+    vt = signed_in_again(vt)  # the old access token expired when the clock moved
     response = api.call("PUT", f"/api/vtuber/gacha/{gacha_id}", token=vt.token, json_body=edit)
     assert response.status == 409
     assert Gacha.get(gacha_id).version == 1

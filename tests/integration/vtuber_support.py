@@ -51,6 +51,12 @@ def approved(api: Api, user_id: str = "vt-1") -> Vt:
     return Vt(user_id, vtuber_id, token_for(user_id, Role.FAN, Role.VTUBER))
 
 
+def signed_in_again(vt: Vt) -> Vt:
+    """The same VTuber with a new access token, issued at ``oshi.kernel.clock``'s now: after a test moves
+    the clock by more than a token's 15 minutes, the old one has expired (as it would in production)."""
+    return Vt(vt.user_id, vt.vtuber_id, token_for(vt.user_id, Role.FAN, Role.VTUBER))
+
+
 def request_upload(
     api: Api, vt: Vt, content_type: str = "image/png", size: int = 1000, name: str = "a.png"
 ) -> Any:

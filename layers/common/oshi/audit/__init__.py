@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import PutError
 
+from oshi.kernel import clock
 from oshi.models.audit import AuditEntry
 
 GENESIS = "0" * 64
@@ -50,7 +51,7 @@ def record(
     request_id: str | None = None,
     now: datetime | None = None,
 ) -> AuditEntry:
-    at = now or datetime.now(UTC)
+    at = now or clock.utc_now()
     partition = at.strftime("%Y-%m-%d")
     for _ in range(MAX_APPEND_ATTEMPTS):
         tail = next(

@@ -203,10 +203,6 @@ def check_assets(spec: GachaSpec, assets: Mapping[str, Asset]) -> list[dict[str,
     return problems
 
 
-def _now() -> datetime:
-    return datetime.fromtimestamp(clock.now(), UTC)
-
-
 def _validate(vtuber: Vtuber, spec: GachaSpec, now: datetime) -> None:
     problems = check_spec(spec, now)
     problems += check_assets(spec, owned_assets(vtuber.vtuber_id, spec.asset_ids))
@@ -319,7 +315,7 @@ def create_gacha(
     user_id: str, spec: GachaSpec, *, publish: bool = False, request_id: str | None = None
 ) -> tuple[Gacha, list[Prize]]:
     vtuber = vtubers.require_approved(user_id)
-    now = _now()
+    now = clock.utc_now()
     _validate(vtuber, spec, now)
     gacha_id = new_id()
     gacha = Gacha(
@@ -402,7 +398,7 @@ def update_gacha(
     request_id: str | None = None,
 ) -> tuple[Gacha, list[Prize]]:
     vtuber = vtubers.require_approved(user_id)
-    now = _now()
+    now = clock.utc_now()
     gacha = own_gacha(vtuber, gacha_id)
     version = int(gacha.version) if expected_version is None else expected_version
     _refuse_edit(gacha_id, version, now)  # clear answer before validating: frozen wins over field errors
@@ -454,7 +450,7 @@ def update_gacha(
 def publish_gacha(user_id: str, gacha_id: str, *, request_id: str | None = None) -> Gacha:
     """Draft -> published (listed in the catalogue). Only before the sale starts."""
     vtuber = vtubers.require_approved(user_id)
-    now = _now()
+    now = clock.utc_now()
     gacha = own_gacha(vtuber, gacha_id)
     if gacha.status == GachaStatus.PUBLISHED:
         return gacha

@@ -12,8 +12,8 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from oshi import audit
-from oshi.catalogue import storefront
 from oshi.events import bus
+from oshi.kernel import clock
 from oshi.kernel.errors import Conflict, EventPublishFailed, GachaNotFound
 from oshi.kernel.observability import logger
 from oshi.models.gachas import Gacha, GachaStatus
@@ -36,7 +36,7 @@ def suspend_gacha(actor: str, gacha_id: str, *, reason: str, request_id: str | N
     if gacha.status == GachaStatus.SUSPENDED:
         return gacha  # idempotent: a retried request changes nothing and audits nothing
     before = _view(gacha)
-    now = storefront.now()
+    now = clock.utc_now()
     try:
         gacha.update(
             actions=[

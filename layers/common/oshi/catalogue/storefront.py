@@ -14,14 +14,14 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
 from oshi.draw import rates
-from oshi.kernel import clock, cursors
+from oshi.kernel import batch, clock, cursors
 from oshi.kernel.errors import GachaNotFound, VtuberNotFound
 from oshi.models.gachas import PUBLIC_LISTING, Gacha, GachaStatus, Prize
 from oshi.models.vtubers import Vtuber, VtuberStatus
@@ -45,10 +45,6 @@ class SaleState(StrEnum):
     ENDED = "ended"
     SOLD_OUT = "sold_out"
     SUSPENDED = "suspended"
-
-
-def now() -> datetime:
-    return datetime.fromtimestamp(clock.now(), UTC)
 
 
 def sale_state(gacha: Gacha, vtuber_status: str | None, at: datetime) -> SaleState:
@@ -111,7 +107,7 @@ def public_gacha(gacha_id: str) -> Gacha:
 def vtuber_statuses(gachas: Sequence[Gacha]) -> dict[str, str]:
     """Owner user id -> VTuber status, for a page of gachas (one batch read)."""
     owners = {g.owner_user_id for g in gachas}
-    return {v.user_id: v.status for v in Vtuber.batch_get(list(owners))} if owners else {}
+    return {v.user_id: v.status for v in batch.get_many(Vtuber, owners)} if owners else {}
 
 
 _CATALOGUE_KEYS = ("gacha_id", "listing", "starts_at")
@@ -128,7 +124,7 @@ def list_public(
 ) -> tuple[list[Gacha], str | None]:
     """One page of listed gachas, latest sale start first. ``state`` filters on the sale window
     (upcoming / on_sale / ended; suspended and sold-out gachas are filtered after the read)."""
-    at = at or now()
+    at = at or clock.utc_now()
     limit = max(1, min(limit, MAX_PAGE))
     condition: Any = None
     if state is SaleState.UPCOMING:

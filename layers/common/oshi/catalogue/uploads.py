@@ -18,7 +18,6 @@ size and type itself: the policy is a first line, the validator the rule.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -26,7 +25,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from oshi.catalogue import vtubers
 from oshi.catalogue.filetypes import SNIFF_BYTES, FileType, sniff
-from oshi.kernel import clock
+from oshi.kernel import batch, clock
 from oshi.kernel.aws import client
 from oshi.kernel.errors import PlatformStorageFull, StorageQuotaExceeded, ValidationFailed, VtuberNotApproved
 from oshi.kernel.ids import new_id
@@ -52,10 +51,6 @@ class UploadTicket:
     fields: dict[str, str]
     expires_in: int
     max_bytes: int
-
-
-def _now() -> datetime:
-    return datetime.fromtimestamp(clock.now(), UTC)
 
 
 def object_key(vtuber_id: str, asset_id: str) -> str:
@@ -89,7 +84,7 @@ def request_upload(user_id: str, *, filename: str, content_type: FileType, size_
         declared_type=content_type.value,
         declared_bytes=size_bytes,
         status=AssetStatus.PENDING.value,
-        created_at=_now(),
+        created_at=clock.utc_now(),
     )
     txn = Txn()
     txn.put("asset", asset, condition=Asset.asset_id.does_not_exist())
@@ -163,7 +158,7 @@ def owned_assets(vtuber_id: str, asset_ids: set[str]) -> dict[str, Asset]:
     """The given assets of this VTuber that exist (a key in their own partition, so never another's)."""
     if not asset_ids:
         return {}
-    found = Asset.batch_get([(vtuber_id, asset_id) for asset_id in asset_ids])
+    found = batch.get_many(Asset, [(vtuber_id, asset_id) for asset_id in asset_ids])
     return {asset.asset_id: asset for asset in found}
 
 
@@ -259,7 +254,7 @@ def _decide(
     rejection: Rejection | None,
     version_id: str | None = None,
 ) -> Asset:
-    now = _now()
+    now = clock.utc_now()
     owner = Vtuber(asset.owner_user_id)
     was = asset.status
     reserved = int(asset.declared_bytes) if was == AssetStatus.PENDING else int(asset.size_bytes or 0)

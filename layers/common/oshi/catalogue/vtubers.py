@@ -13,7 +13,6 @@ caller past the gateway; ``require_approved`` is checked on every upload and gac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
@@ -66,10 +65,6 @@ TRANSITIONS = {
 }
 
 
-def _now() -> datetime:
-    return datetime.fromtimestamp(clock.now(), UTC)
-
-
 def snapshot(vtuber: Vtuber) -> dict[str, Any]:
     """What the audit log keeps of a VTuber before and after a decision."""
     return {"status": vtuber.status, "reason": vtuber.reason, "channel_name": vtuber.channel_name}
@@ -103,7 +98,7 @@ def require_approved(user_id: str) -> Vtuber:
 def apply(
     user_id: str, *, channel_name: str, channel_url: str, description: str, request_id: str | None = None
 ) -> Vtuber:
-    now = _now()
+    now = clock.utc_now()
     existing = find_by_user(user_id)
     if existing is not None and existing.status != VtuberStatus.REJECTED:
         raise VtuberAlreadyApplied(details={"status": existing.status})
@@ -182,7 +177,7 @@ def decide(
     transition = TRANSITIONS[action]
     vtuber = get_by_public_id(vtuber_id)
     before = snapshot(vtuber)
-    now = _now()
+    now = clock.utc_now()
     actions: list[Any] = [
         Vtuber.status.set(transition.target.value),
         Vtuber.decided_at.set(now),

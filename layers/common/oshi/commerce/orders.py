@@ -10,24 +10,23 @@ still approved), and one update that stores the provider's checkout session. The
 pending order per fan and gacha) is deleted when the order leaves PENDING_PAYMENT, so buying the same
 gacha again right after a payment costs no more. The reservation (stock and
 spending) is given back exactly once, in the same transaction that moves the order out of
-``PENDING_PAYMENT`` (guarded by ``reservation_released``).
+``PENDING_PAYMENT``, by ``oshi.commerce.reservations.release`` (guarded by ``reservation_released``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
 from oshi import audit
 from oshi.catalogue import storefront
-from oshi.commerce import spending
+from oshi.commerce import reservations, spending
 from oshi.draw import fairness
 from oshi.events.bus import Event, publish
-from oshi.kernel import clock, cursors
-from oshi.kernel.aws import client
+from oshi.kernel import batch, clock, cursors, idempotency
 from oshi.kernel.errors import (
     GachaNotFound,
     GachaNotOnSale,
@@ -52,11 +51,6 @@ PROVISIONAL_PAYMENT_WINDOW = timedelta(hours=2)  # until the provider tells us t
 CLAIM_TTL = timedelta(days=8)  # longer than any payment window (konbini: days)
 MAX_PAGE = 50
 _BY_FAN_KEYS = ("order_id", "fan_id", "created_at")
-BATCH_GET_ATTEMPTS = 5
-
-
-def now() -> datetime:
-    return datetime.fromtimestamp(clock.now(), UTC)
 
 
 @dataclass(frozen=True)
@@ -72,26 +66,6 @@ class PurchaseRequest:
 
 
 # --- reads -----------------------------------------------------------------------------------------------
-
-
-def _batch_get(keys: dict[type[Any], list[dict[str, Any]]]) -> dict[type[Any], list[Any]]:
-    """One BatchGetItem across several tables, consistent reads, as PynamoDB models."""
-    by_table = {model.Meta.table_name: model for model in keys}
-    request: dict[str, Any] = {
-        model.Meta.table_name: {"Keys": model_keys, "ConsistentRead": True}
-        for model, model_keys in keys.items()
-        if model_keys
-    }
-    found: dict[type[Any], list[Any]] = {model: [] for model in keys}
-    for _ in range(BATCH_GET_ATTEMPTS):
-        response = client("dynamodb").batch_get_item(RequestItems=request)
-        for table, items in response.get("Responses", {}).items():
-            model = by_table[table]
-            found[model].extend(model.from_raw_data(item) for item in items)
-        request = response.get("UnprocessedKeys") or {}
-        if not request:
-            return found
-    raise RuntimeError("BatchGetItem left keys unprocessed after retries")
 
 
 def get_for_fan(fan_id: str, order_id: str) -> Order:
@@ -136,22 +110,20 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
     first order with created=False."""
     from oshi.commerce.payments import adapter_for  # the provider libraries load only on the purchase path
 
+    idempotency.optional(req.idempotency_key)  # a key that was sent must follow the one rule (400)
     adapter = adapter_for(req.provider)
     if req.payment_method not in adapter.methods:
         raise PaymentMethodUnsupported(details={"provider": req.provider, "methods": sorted(adapter.methods)})
-    at = now()
+    at = clock.utc_now()
     period = spending.period_of(at)
     pending_key, idem_key = _claim_keys(req)
-    keys: dict[type[Any], list[dict[str, Any]]] = {
-        Gacha: [{"gacha_id": {"S": req.gacha_id}}],
-        User: [{"user_id": {"S": req.fan_id}}],
-        Spending: [
-            {"fan_id": {"S": req.fan_id}, "period": {"S": CAP_PERIOD}},
-            {"fan_id": {"S": req.fan_id}, "period": {"S": period}},
-        ],
-        PurchaseClaim: [{"claim_key": {"S": idem_key}}] if idem_key else [],
+    keys: dict[type[Any], list[Any]] = {
+        Gacha: [req.gacha_id],
+        User: [req.fan_id],
+        Spending: [(req.fan_id, CAP_PERIOD), (req.fan_id, period)],
+        PurchaseClaim: [idem_key] if idem_key else [],
     }
-    found = _batch_get(keys)
+    found = batch.get(keys, consistent_read=True)  # one round trip across the four tables
     if found[PurchaseClaim]:
         return _replay(found[PurchaseClaim][0].order_id, req), False
 
@@ -336,7 +308,7 @@ def _start_checkout(order: Order, title: str, request_id: str | None) -> Order:
             Order.provider_session_id.set(checkout.session_id),
             Order.redirect_url.set(checkout.redirect_url),
             Order.payment_expires_at.set(checkout.payment_expires_at),
-            Order.updated_at.set(now()),
+            Order.updated_at.set(clock.utc_now()),
         ],
         condition=Order.status == OrderStatus.PENDING_PAYMENT,
     )
@@ -356,7 +328,7 @@ def mark_paid(
     order_id: str, *, provider: str, amount: int | None, currency: str | None, payment_id: str | None
 ) -> PaidResult:
     """PENDING_PAYMENT -> PAID, only if the provider, amount and currency match the order."""
-    at = now()
+    at = clock.utc_now()
     actions: list[Any] = [
         Order.status.set(OrderStatus.PAID),
         Order.awaiting.remove(),
@@ -412,26 +384,20 @@ def close_unpaid(
             return False
     if order.status != OrderStatus.PENDING_PAYMENT or order.reservation_released:
         return False
-    at = now()
+    at = clock.utc_now()
     txn = Txn()
-    txn.update(
-        "order",
-        Order(order_id),
-        [
+    reservations.release(
+        txn,
+        order,
+        actions=[
             Order.status.set(status),
             Order.awaiting.remove(),
-            Order.reservation_released.set(True),
             Order.failure_reason.set(reason),
             Order.updated_at.set(at),
             Order.version.add(1),
         ],
-        condition=(Order.status == OrderStatus.PENDING_PAYMENT) & (Order.reservation_released == False),  # noqa: E712
+        condition=Order.status == OrderStatus.PENDING_PAYMENT,
     )
-    txn.update("stock", Gacha(order.gacha_id), [Gacha.sold_draws.add(-int(order.count))])
-    if order.spend_period:
-        txn.update(
-            "spending", Spending(order.fan_id, order.spend_period), [Spending.spent.add(-int(order.amount))]
-        )
     try:
         txn.commit()
     except ConditionsFailed:
@@ -485,7 +451,7 @@ def publish_completed(order: Order) -> None:
 
 def sweep_expired(at: datetime | None = None, *, limit: int = 200) -> list[str]:
     """Expire orders whose payment can no longer complete (sparse ``awaiting-payment`` index)."""
-    at = at or now()
+    at = at or clock.utc_now()
     expired = []
     for key in Order.awaiting_payment.query(AWAITING, Order.payment_expires_at <= at, limit=limit):
         if close_unpaid(

@@ -8,7 +8,7 @@ when to move it to a paid-at index or an export).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from oshi.kernel import clock
@@ -41,7 +41,7 @@ class Report:
 
 
 def report(*, stale_minutes: int = DEFAULT_STALE_MINUTES, at: datetime | None = None) -> Report:
-    at = at or datetime.fromtimestamp(clock.now(), UTC)
+    at = at or clock.utc_now()
     cutoff = at - timedelta(minutes=stale_minutes)
     totals: dict[tuple[str, str], DayTotals] = {}
     attention: list[dict[str, Any]] = []

@@ -3,7 +3,7 @@
 ``mark_refunded`` records a refund that happened (or was requested) at the provider, in ONE transaction:
 the order -> ``REFUNDED``, the order's unspent medals clawed back (``min(awarded, balance)``, the rest
 recorded as already spent), its rewards revoked (kept for the record, no longer downloadable), the stock
-reservation and the month's spending given back if not yet. Idempotent: an order already ``REFUNDED`` is
+reservation and the month's spending given back if not yet (``oshi.commerce.reservations.release``). Idempotent: an order already ``REFUNDED`` is
 returned unchanged. Limited prize stock is not given back (the prize was drawn; see docs/draw.md).
 
 ``refund_order`` asks the provider first (idempotency key derived from the order), then marks it.
@@ -11,29 +11,23 @@ returned unchanged. Limited prize stock is not given back (the prize was drawn; 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from oshi import audit
+from oshi.commerce import reservations
 from oshi.events.bus import Event, publish
 from oshi.kernel import clock
 from oshi.kernel.errors import OrderNotFound, OrderNotRefundable, RefundFailed
 from oshi.kernel.observability import logger, metrics
 from oshi.kernel.txn import ConditionsFailed, Txn
-from oshi.models.gachas import Gacha
 from oshi.models.orders import Order, OrderStatus
-from oshi.models.payments import Spending
 from oshi.models.rewards import LedgerKind, MedalBalance, Reward, reward_id
 from oshi.rewards import medals
 
 REFUNDABLE = (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.PENDING_PAYMENT)
 MAX_ATTEMPTS = 5
-
-
-def _now() -> datetime:
-    return datetime.fromtimestamp(clock.now(), UTC)
 
 
 def _load(order_id: str) -> Order:
@@ -76,7 +70,7 @@ def mark_refunded(
 def _apply(
     order: Order, reason: str, actor: str, request_id: str | None, provider_refund_id: str | None
 ) -> Order:
-    at = _now()
+    at = clock.utc_now()
     before = {"status": order.status, "medals_awarded": int(order.medals_awarded or 0)}
     awarded = int(order.medals_awarded or 0) if order.status == OrderStatus.FULFILLED else 0
     balance = 0
@@ -87,7 +81,6 @@ def _apply(
             balance = 0
     clawed = max(0, min(awarded, balance))
     unrecovered = awarded - clawed
-    release = not order.reservation_released
 
     actions: list[Any] = [
         Order.status.set(OrderStatus.REFUNDED),
@@ -95,7 +88,6 @@ def _apply(
         Order.refund_reason.set(reason),
         Order.medals_clawed_back.set(clawed),
         Order.medals_unrecovered.set(unrecovered),
-        Order.reservation_released.set(True),
         Order.awaiting.remove(),
         Order.updated_at.set(at),
         Order.version.add(1),
@@ -103,9 +95,9 @@ def _apply(
     if provider_refund_id:
         actions.append(Order.provider_refund_id.set(provider_refund_id))
     txn = Txn()
-    txn.update(
-        "order",
-        Order(order.order_id),
+    release = reservations.release(
+        txn,
+        order,
         actions=actions,
         condition=(Order.status == order.status) & (Order.version == int(order.version)),
     )
@@ -119,14 +111,6 @@ def _apply(
             actions=[Reward.revoked.set(True)],
             condition=Reward.reward_id.exists(),
         )
-    if release:
-        txn.update("stock", Gacha(order.gacha_id), [Gacha.sold_draws.add(-int(order.count))])
-        if order.spend_period:
-            txn.update(
-                "spending",
-                Spending(order.fan_id, order.spend_period),
-                [Spending.spent.add(-int(order.amount))],
-            )
     txn.commit()
 
     order.refresh(consistent_read=True)

@@ -14,8 +14,9 @@ under it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
+from oshi.kernel import batch, clock
 from oshi.kernel.errors import ValidationFailed
 from oshi.kernel.settings import get_settings
 from oshi.models.payments import CAP_PERIOD, Spending
@@ -75,13 +76,13 @@ def set_own_cap(fan_id: str, cap: int | None) -> None:
     """An adult's (or a minor's lower) self-set monthly cap; None removes it."""
     if cap is not None and not 0 <= cap <= MAX_OWN_CAP:
         raise ValidationFailed(details=[{"field": "cap", "message": f"0 to {MAX_OWN_CAP} JPY"}])
-    Spending(fan_id, CAP_PERIOD, own_cap=cap, updated_at=datetime.now(UTC)).save()
+    Spending(fan_id, CAP_PERIOD, own_cap=cap, updated_at=clock.utc_now()).save()
 
 
 def allowance(fan_id: str, birth_date: str | None, at: datetime) -> Allowance:
     """Read the fan's cap and this month's spending (one batch read)."""
     period = period_of(at)
-    items = {item.period: item for item in Spending.batch_get([(fan_id, CAP_PERIOD), (fan_id, period)])}
+    items = {item.period: item for item in batch.get_many(Spending, [(fan_id, CAP_PERIOD), (fan_id, period)])}
     own = items.get(CAP_PERIOD)
     month = items.get(period)
     own_cap = int(own.own_cap) if own is not None and own.own_cap is not None else None

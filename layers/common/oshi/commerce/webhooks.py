@@ -16,7 +16,7 @@ redelivery:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from pynamodb.exceptions import PutError
@@ -26,6 +26,7 @@ from oshi.commerce import orders
 from oshi.commerce.payments import adapter_for
 from oshi.commerce.payments.base import ProviderUpdate, UpdateKind
 from oshi.events.bus import Event, publish
+from oshi.kernel import clock
 from oshi.kernel.errors import WebhookInProgress, WebhookSignatureInvalid
 from oshi.kernel.observability import logger, metrics
 from oshi.models.orders import OrderStatus, ProviderEvent
@@ -61,7 +62,7 @@ def handle(
 
 
 def _claim(update: ProviderUpdate) -> bool:
-    at = datetime.now(UTC)
+    at = clock.utc_now()
     event = ProviderEvent(
         update.event_key,
         provider=update.provider,

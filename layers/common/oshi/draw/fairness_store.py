@@ -14,7 +14,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
@@ -35,10 +35,6 @@ Z_99 = 2.5758293035489004  # two-sided 99% normal quantile
 MIN_DRAWS_FOR_ALERT = 1000  # below this, an interval says little and one lucky fan would page someone
 
 
-def _now() -> datetime:
-    return datetime.fromtimestamp(clock.now(), UTC)
-
-
 # --- the server seed ---------------------------------------------------------------------------------------
 
 
@@ -56,7 +52,7 @@ def _decrypt(gacha_id: str, ciphertext: bytes) -> bytes:
 
 def on_published(gacha: Gacha, at: datetime | None = None) -> FairnessRecord:
     """Commit to a fresh server seed (once per gacha) and record the rate table in effect."""
-    at = at or _now()
+    at = at or clock.utc_now()
     record_rate_table(gacha, at)
     return ensure_seed(gacha.gacha_id, at)
 
@@ -68,7 +64,7 @@ def ensure_seed(gacha_id: str, at: datetime | None = None) -> FairnessRecord:
         SEED,
         seed_ciphertext=_encrypt(gacha_id, seed),
         commitment=fairness.commitment(seed),
-        created_at=at or _now(),
+        created_at=at or clock.utc_now(),
     )
     try:
         record.save(condition=FairnessRecord.sk.does_not_exist())  # never replace a committed seed
@@ -99,7 +95,7 @@ def server_seed(gacha_id: str) -> tuple[bytes, str]:
 
 def reveal_if_ended(gacha: Gacha, record: FairnessRecord, at: datetime | None = None) -> FairnessRecord:
     """After the sale, the seed is public: decrypt it once and keep it in the clear."""
-    at = at or _now()
+    at = at or clock.utc_now()
     if record.revealed_seed or at < gacha.ends_at or record.seed_ciphertext is None:
         return record
     seed = _decrypt(gacha.gacha_id, record.seed_ciphertext)
@@ -127,7 +123,7 @@ def record_rate_table(gacha: Gacha, at: datetime | None = None) -> None:
         rate_table_version=version,
         rate_table_hash=gacha.rate_table_hash,
         rate_table=gacha.rate_table,
-        effective_from=at or _now(),
+        effective_from=at or clock.utc_now(),
     ).save()
 
 
@@ -238,4 +234,6 @@ def stats(gacha: Gacha, prizes: Sequence[Prize], at: datetime | None = None) -> 
                 anomalous=n >= MIN_DRAWS_FOR_ALERT and not low <= stated <= high,
             )
         )
-    return GachaStats(gacha.gacha_id, n, other, 0.99, tuple(rows), final=(at or _now()) >= gacha.ends_at)
+    return GachaStats(
+        gacha.gacha_id, n, other, 0.99, tuple(rows), final=(at or clock.utc_now()) >= gacha.ends_at
+    )

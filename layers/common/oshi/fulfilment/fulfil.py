@@ -21,15 +21,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from oshi.draw import engine, fairness, fairness_store
 from oshi.events.bus import Event, publish
-from oshi.kernel import clock
-from oshi.kernel.aws import client
+from oshi.kernel import batch, clock
 from oshi.kernel.errors import RefundFailed
 from oshi.kernel.observability import logger, metrics
 from oshi.kernel.txn import ConditionsFailed, Txn
@@ -42,7 +41,6 @@ from oshi.rewards import medals, rewardbox
 
 MAX_ATTEMPTS = 6
 ACTOR = "system:fulfilment"
-BATCH_GET_ATTEMPTS = 5
 
 
 class PermanentFailure(Exception):
@@ -87,33 +85,18 @@ def forget_configs() -> None:
     _configs.clear()
 
 
-def _now() -> datetime:
-    return datetime.fromtimestamp(clock.now(), UTC)
-
-
 # --- reads --------------------------------------------------------------------------------------------------
 
 
 def _read_order_and_nonce(order_id: str, fan_id: str, gacha_id: str) -> tuple[Order | None, int]:
     """One consistent BatchGetItem: the order and the fan's nonce counter for the gacha."""
-    pk, sk = fairness_store.nonce_key(fan_id, gacha_id)
-    orders, records = Order.Meta.table_name, FairnessRecord.Meta.table_name
-    request: dict[str, Any] = {
-        orders: {"Keys": [{"order_id": {"S": order_id}}], "ConsistentRead": True},
-        records: {"Keys": [{"pk": {"S": pk}, "sk": {"S": sk}}], "ConsistentRead": True},
-    }
-    order: Order | None = None
-    nonce = 0
-    for _ in range(BATCH_GET_ATTEMPTS):
-        response = client("dynamodb").batch_get_item(RequestItems=request)
-        for item in response.get("Responses", {}).get(orders, []):
-            order = Order.from_raw_data(item)
-        for item in response.get("Responses", {}).get(records, []):
-            nonce = int(FairnessRecord.from_raw_data(item).next_nonce or 0)
-        request = response.get("UnprocessedKeys") or {}
-        if not request:
-            return order, nonce
-    raise RuntimeError("BatchGetItem left keys unprocessed after retries")
+    found = batch.get(
+        {Order: [order_id], FairnessRecord: [fairness_store.nonce_key(fan_id, gacha_id)]},
+        consistent_read=True,
+    )
+    order = next(iter(found[Order]), None)
+    record = next(iter(found[FairnessRecord]), None)
+    return order, int(record.next_nonce or 0) if record is not None else 0
 
 
 def _load_config(gacha_id: str) -> GachaConfig:
@@ -138,7 +121,7 @@ def _load_config(gacha_id: str) -> GachaConfig:
     if missing:
         raise PermanentFailure(f"prizes_missing: {sorted(missing)}")
     asset_ids = sorted({a for p in prizes for a in p.asset_ids})
-    assets = {a.asset_id: a for a in Asset.batch_get([(gacha.vtuber_id, a) for a in asset_ids])}
+    assets = {a.asset_id: a for a in batch.get_many(Asset, [(gacha.vtuber_id, a) for a in asset_ids])}
     if set(asset_ids) - set(assets):
         raise PermanentFailure(f"assets_missing: {sorted(set(asset_ids) - set(assets))}")
     seed, commitment = fairness_store.server_seed(gacha_id)
@@ -305,7 +288,7 @@ def fulfil(
             if order.fan_id != fan_id or order.gacha_id != gacha_id:
                 raise PermanentFailure("event_does_not_match_order")
             config = _config(order.gacha_id)
-            at = _now()
+            at = clock.utc_now()
             txn, results, medals_awarded = _build(order, config, nonce, at)
             txn.commit()
         except PermanentFailure as failure:

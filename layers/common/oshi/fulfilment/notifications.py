@@ -14,7 +14,6 @@ on AWS, the local WebSocket server's management port in the local stack (same cl
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +24,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from oshi.kernel import clock
 from oshi.kernel.errors import Unauthorized
 from oshi.kernel.observability import logger
 from oshi.kernel.settings import get_settings
@@ -57,7 +57,7 @@ def connect(connection_id: str, token: str | None, *, now: float | None = None) 
         caller = verify_access_token(token)
     except InvalidToken:
         raise Unauthorized("Invalid or expired access token") from None
-    issued = int(now if now is not None else time.time())
+    issued = int(now if now is not None else clock.now())
     connection = Connection(
         connection_id=connection_id,
         user_id=caller.user_id,

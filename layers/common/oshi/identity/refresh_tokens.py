@@ -22,13 +22,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
-from pynamodb.transactions import TransactWrite
 
 from oshi import audit
-from oshi.identity.users import transaction_connection
 from oshi.kernel import clock
 from oshi.kernel.errors import InvalidRefreshToken, RefreshTokenReused
-from oshi.kernel.settings import get_settings
+from oshi.kernel.txn import ConditionsFailed, Txn
 from oshi.models.sessions import RefreshFamily, RefreshToken
 
 REFRESH_TOKEN_SECONDS = 30 * 24 * 3600
@@ -65,10 +63,6 @@ def _new_token(family_id: str, user_id: str, now: float) -> tuple[str, RefreshTo
     return raw, item
 
 
-def _transaction() -> TransactWrite:
-    return TransactWrite(connection=transaction_connection(get_settings().region))
-
-
 def start_family(user_id: str, amr: list[str], *, now: float | None = None) -> Issued:
     at = now if now is not None else clock.now()
     family_id = uuid.uuid4().hex
@@ -82,9 +76,10 @@ def start_family(user_id: str, amr: list[str], *, now: float | None = None) -> I
         created_at=int(at),
         expires_at=_expiry(at),
     )
-    with _transaction() as transaction:
-        transaction.save(family, condition=RefreshFamily.family_id.does_not_exist())
-        transaction.save(item, condition=RefreshToken.token_hash.does_not_exist())
+    txn = Txn()
+    txn.put("family", family, condition=RefreshFamily.family_id.does_not_exist())
+    txn.put("token", item, condition=RefreshToken.token_hash.does_not_exist())
+    txn.commit()
     return Issued(raw, family_id, user_id, tuple(amr))
 
 
@@ -131,25 +126,29 @@ def rotate(token: str, *, now: float | None = None) -> Issued:
 
 def _rotate(old: RefreshToken, family: RefreshFamily, now: float) -> Issued:
     raw, new = _new_token(family.family_id, family.user_id, now)
+    txn = Txn()
+    txn.update(
+        "old",
+        old,
+        [
+            RefreshToken.status.set(ROTATED),
+            RefreshToken.rotated_at.set(int(now)),
+            RefreshToken.replaced_by.set(new.token_hash),
+        ],
+        condition=RefreshToken.status == ACTIVE,
+    )
+    txn.put("new", new, condition=RefreshToken.token_hash.does_not_exist())
+    txn.update(
+        "family",
+        family,
+        [RefreshFamily.head.set(new.token_hash), RefreshFamily.expires_at.set(_expiry(now))],
+        condition=(RefreshFamily.revoked == False) & (RefreshFamily.head == old.token_hash),  # noqa: E712
+    )
     try:
-        with _transaction() as transaction:
-            transaction.update(
-                old,
-                actions=[
-                    RefreshToken.status.set(ROTATED),
-                    RefreshToken.rotated_at.set(int(now)),
-                    RefreshToken.replaced_by.set(new.token_hash),
-                ],
-                condition=RefreshToken.status == ACTIVE,
-            )
-            transaction.save(new, condition=RefreshToken.token_hash.does_not_exist())
-            transaction.update(
-                family,
-                actions=[RefreshFamily.head.set(new.token_hash), RefreshFamily.expires_at.set(_expiry(now))],
-                condition=(RefreshFamily.revoked == False) & (RefreshFamily.head == old.token_hash),  # noqa: E712
-            )
-    except TransactWriteError:
-        # Another request rotated or revoked first: its outcome stands, this one is refused.
+        txn.commit()
+    except (ConditionsFailed, TransactWriteError):
+        # Another request rotated or revoked first (a failed condition, or a conflicting transaction):
+        # its outcome stands, this one is refused.
         raise InvalidRefreshToken() from None
     return Issued(raw, family.family_id, family.user_id, tuple(str(method) for method in family.amr))
 

@@ -1,7 +1,7 @@
 """Sign-in flows: password (→ tokens, or an MFA challenge), MFA verify, refresh, logout.
 
-Access tokens use the real clock (the verifier checks ``exp`` against it); lockout, refresh expiry and
-TOTP steps use ``oshi.kernel.clock`` so tests can move time.
+Everything here reads ``oshi.kernel.clock`` (lockout, refresh expiry, TOTP steps, and access tokens and
+MFA challenges, issued and verified against it), so tests move time instead of sleeping.
 """
 
 from __future__ import annotations

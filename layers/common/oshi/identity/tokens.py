@@ -17,6 +17,7 @@ from typing import Any
 import jwt
 
 from oshi.identity.principal import Caller, Role
+from oshi.kernel import clock
 from oshi.kernel.aws import client
 from oshi.kernel.settings import get_settings
 
@@ -82,7 +83,7 @@ def issue_access_token(
     caller: Caller, *, amr: list[str], now: float | None = None, ttl: int = ACCESS_TOKEN_SECONDS
 ) -> str:
     settings = get_settings()
-    issued = int(now if now is not None else time.time())
+    issued = int(now if now is not None else clock.now())
     kid, key = _private_key()
     claims = {
         "sub": caller.user_id,
@@ -96,6 +97,19 @@ def issue_access_token(
         "amr": amr,
     }
     return jwt.encode(claims, key, algorithm=ALGORITHM, headers={"kid": kid})
+
+
+def _check_times(claims: dict[str, Any], now: float) -> None:
+    """exp/nbf/iat against ``oshi.kernel.clock`` (PyJWT would read the system clock), with its rules:
+    integers, ``exp`` strictly after now, ``nbf`` and ``iat`` not after now (all within the leeway)."""
+    try:
+        exp, nbf, iat = (int(claims[name]) for name in ("exp", "nbf", "iat"))
+    except (KeyError, ValueError, TypeError, OverflowError):
+        raise InvalidToken("exp, nbf and iat must be integers") from None
+    if exp <= now - LEEWAY_SECONDS:
+        raise InvalidToken("Signature has expired")
+    if nbf > now + LEEWAY_SECONDS or iat > now + LEEWAY_SECONDS:
+        raise InvalidToken("The token is not yet valid")
 
 
 def _decode(token: str, *, typ: str, audience: str) -> dict[str, Any]:
@@ -112,11 +126,17 @@ def _decode(token: str, *, typ: str, audience: str) -> dict[str, Any]:
             algorithms=[ALGORITHM],
             audience=audience,
             issuer=settings.jwt_issuer,
-            leeway=LEEWAY_SECONDS,
-            options={"require": REQUIRED_CLAIMS},
+            # The times are checked below against the one clock; every claim is still required.
+            options={
+                "require": REQUIRED_CLAIMS,
+                "verify_exp": False,
+                "verify_nbf": False,
+                "verify_iat": False,
+            },
         )
     except jwt.PyJWTError as exc:
         raise InvalidToken(str(exc)) from exc
+    _check_times(claims, clock.now())
     if claims.get("typ") != typ:
         raise InvalidToken(f"not an {typ} token")
     return claims
@@ -136,7 +156,7 @@ def _challenge_audience() -> str:
 def issue_mfa_challenge(user_id: str, *, now: float | None = None) -> str:
     """The short-lived proof that the password step succeeded; /auth/mfa/verify exchanges it plus a code."""
     settings = get_settings()
-    issued = int(now if now is not None else time.time())
+    issued = int(now if now is not None else clock.now())
     kid, key = _private_key()
     claims = {
         "sub": user_id,

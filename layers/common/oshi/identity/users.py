@@ -12,11 +12,8 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cache
 
-from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from oshi import audit
 from oshi.identity import mfa, passwords
@@ -30,7 +27,7 @@ from oshi.kernel.errors import (
     MfaNotSetUp,
     UserNotFound,
 )
-from oshi.kernel.settings import get_settings
+from oshi.kernel.txn import ConditionsFailed, Txn
 from oshi.models.users import EmailClaim, User
 
 MAX_FAILED_LOGINS = 5
@@ -71,17 +68,6 @@ def _roles(user: User) -> frozenset[Role]:
 
 def normalize_email(email: str) -> str:
     return unicodedata.normalize("NFKC", email).strip().lower()
-
-
-def _connection() -> Connection:
-    return transaction_connection(get_settings().region)
-
-
-@cache
-def transaction_connection(region: str) -> Connection:
-    """One PynamoDB connection (one botocore client) per process for transactions: creating a client
-    costs a few hundred milliseconds, far more than the request."""
-    return Connection(region=region)
 
 
 # --- accounts -------------------------------------------------------------------------------------------
@@ -151,16 +137,13 @@ def _create(
         failed_logins=0,
         mfa_enabled=False,
     )
+    txn = Txn()
+    txn.put("email", EmailClaim(normalized, user_id=user_id), condition=EmailClaim.email.does_not_exist())
+    txn.put("user", user, condition=User.user_id.does_not_exist())
     try:
-        with TransactWrite(connection=_connection()) as transaction:
-            # Both are puts, so PynamoDB sends them (and DynamoDB reports reasons) in this order.
-            transaction.save(
-                EmailClaim(normalized, user_id=user_id), condition=EmailClaim.email.does_not_exist()
-            )
-            transaction.save(user, condition=User.user_id.does_not_exist())
-    except TransactWriteError as exc:
-        reasons = exc.cancellation_reasons
-        if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+        txn.commit()
+    except ConditionsFailed as failed:
+        if "email" in failed.labels:
             raise EmailTaken(details=[{"field": "email", "type": "taken"}]) from None
         raise
     return UserProfile.of(user)

@@ -342,8 +342,12 @@ class ExchangeClosed(Conflict):
 
 
 class IdempotencyKeyRequired(BadRequest):
+    """A missing (where required) or malformed Idempotency-Key, on every route (oshi.kernel.idempotency)."""
+
     code = "IDEMPOTENCY_KEY_REQUIRED"
-    default_message = "Send an Idempotency-Key header (1-100 printable ASCII characters), new for each trade."
+    default_message = (
+        "Send a valid Idempotency-Key header (1-100 printable ASCII characters), new for each request."
+    )
 
 
 class IdempotencyKeyReused(DomainError):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -136,7 +136,7 @@ def _owned_reward(fan_id: str, reward_id: str, at: datetime) -> Reward:
 
 
 def issue(fan_id: str, reward_id: str, *, source_ip: str | None = None) -> SignedDownload:
-    now = datetime.fromtimestamp(clock.now(), UTC)
+    now = clock.utc_now()
     reward = _owned_reward(fan_id, reward_id, now)
     url, expires_at = signed_url(reward.object_key, reward.file_name, reward.content_type, now=now)
     DownloadRecord(

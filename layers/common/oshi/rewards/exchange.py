@@ -24,17 +24,16 @@ retry with the same key).
 from __future__ import annotations
 
 import random
-import re
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from oshi import audit
 from oshi.catalogue import vtubers
-from oshi.kernel import clock, ids
+from oshi.kernel import batch, clock, idempotency, ids
 from oshi.kernel.errors import (
     ExchangeClosed,
     ExchangeItemInvalid,
@@ -42,7 +41,6 @@ from oshi.kernel.errors import (
     ExchangeLimitReached,
     ExchangeNotOpen,
     ExchangeSoldOut,
-    IdempotencyKeyRequired,
     IdempotencyKeyReused,
     InsufficientMedals,
     TradeBusy,
@@ -64,13 +62,8 @@ MAX_SALE_DAYS = 365
 TERMS_CACHE_SECONDS = 300
 COMMIT_ATTEMPTS = 6
 _RETRYABLE = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
-IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")
 
 ITEM, VTUBER, COUNT, EXCHANGE = "exchange-item", "vtuber", "exchange-count", "exchange"
-
-
-def _now() -> datetime:
-    return datetime.fromtimestamp(clock.now(), UTC)
 
 
 # --- the item's terms: an in-function cache, validated by every trade's conditions ---------------------
@@ -153,7 +146,7 @@ def create_item(
     from oshi.catalogue.uploads import owned_assets
 
     vtuber = vtubers.require_approved(user_id)
-    now = _now()
+    now = clock.utc_now()
     asset = owned_assets(vtuber.vtuber_id, {spec.asset_id}).get(spec.asset_id)
     problems = lineup.complete_gacha_fields(raw) + check_spec(spec, now) + check_asset(asset, spec.asset_id)
     if problems or asset is None:
@@ -239,7 +232,7 @@ def max_age(items: list[ExchangeItem], at: datetime) -> int:
 
 def list_items(fan_id: str, vtuber_id: str) -> tuple[list[ItemView], int]:
     """Items on sale or upcoming for one VTuber with the caller's counts, and how long to cache them."""
-    now = _now()
+    now = clock.utc_now()
     hit = next(iter(Vtuber.by_public_id.query(vtuber_id, limit=1)), None)
     if hit is None or hit.status not in (VtuberStatus.APPROVED, VtuberStatus.SUSPENDED):
         raise VtuberNotFound()
@@ -248,7 +241,7 @@ def list_items(fan_id: str, vtuber_id: str) -> tuple[list[ItemView], int]:
     if items:
         counts = {
             c.item_id: int(c.units or 0)
-            for c in ExchangeCount.batch_get([(fan_id, item.item_id) for item in items])
+            for c in batch.get_many(ExchangeCount, [(fan_id, item.item_id) for item in items])
         }
     views = [ItemView(item, counts.get(item.item_id, 0), item_state(item, hit.status, now)) for item in items]
     return views, max_age(items, now)
@@ -264,12 +257,6 @@ def cache_control(max_age: int) -> str:
 class TradeResult:
     exchange: Exchange
     replayed: bool
-
-
-def check_idempotency_key(key: str | None) -> str:
-    if not key or not IDEMPOTENCY_KEY.fullmatch(key):
-        raise IdempotencyKeyRequired()
-    return key
 
 
 def _asset_of(item: ExchangeItem) -> Asset:
@@ -378,7 +365,7 @@ def _refuse(failed: ConditionsFailed, fan_id: str, item: ExchangeItem, quantity:
     if VTUBER in failed.labels:
         raise ExchangeClosed("This VTuber's shop is closed.")
     if COUNT in failed.labels:
-        count = next(iter(ExchangeCount.batch_get([(fan_id, item.item_id)])), None)
+        count = next(iter(batch.get_many(ExchangeCount, [(fan_id, item.item_id)])), None)
         so_far = int(count.units) if count is not None else 0
         raise ExchangeLimitReached(
             details={"limit": int(item.per_user_limit), "your_count": so_far, "requested": quantity}
@@ -395,7 +382,7 @@ def _refuse(failed: ConditionsFailed, fan_id: str, item: ExchangeItem, quantity:
 
 
 def trade(fan_id: str, item_id: str, quantity: int, idempotency_key: str) -> TradeResult:
-    key = check_idempotency_key(idempotency_key)
+    key = idempotency.required(idempotency_key)
     item = _terms_of(item_id)
     if not 1 <= quantity <= MAX_QUANTITY:
         raise ExchangeItemInvalid(
@@ -404,7 +391,7 @@ def trade(fan_id: str, item_id: str, quantity: int, idempotency_key: str) -> Tra
     if quantity > int(item.per_user_limit):
         raise ExchangeLimitReached(details={"limit": int(item.per_user_limit), "requested": quantity})
     for attempt in range(COMMIT_ATTEMPTS):
-        now = _now()
+        now = clock.utc_now()
         txn, record = _build(fan_id, item, quantity, key, now)
         try:
             txn.commit()

@@ -15,11 +15,12 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from oshi.commerce.payments import credentials
 from oshi.commerce.payments.base import Checkout, ProviderUpdate, RefundOutcome, UpdateKind
+from oshi.kernel import clock
 from oshi.kernel.errors import PaymentProviderUnavailable, WebhookSignatureInvalid
 from oshi.kernel.settings import get_settings
 from oshi.models.orders import Order
@@ -110,7 +111,7 @@ class KomojuAdapter:
             session = self._request("POST", "/sessions", body, idempotency_key)
         except (KomojuError, urllib.error.URLError, TimeoutError) as exc:
             raise PaymentProviderUnavailable(details={"provider": "komoju", "reason": str(exc)}) from exc
-        expires_at = _parse_time(session.get("expires_at")) or datetime.now(UTC) + timedelta(
+        expires_at = _parse_time(session.get("expires_at")) or clock.utc_now() + timedelta(
             seconds=CHECKOUT_SECONDS
         )
         payment_expires_at = expires_at + SETTLE_GRACE

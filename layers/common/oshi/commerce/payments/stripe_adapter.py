@@ -8,7 +8,6 @@ PaymentIntent (so ``charge.refunded`` can name the order too).
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -18,6 +17,7 @@ import stripe
 
 from oshi.commerce.payments import credentials
 from oshi.commerce.payments.base import Checkout, ProviderUpdate, RefundOutcome, UpdateKind
+from oshi.kernel import clock
 from oshi.kernel.errors import PaymentProviderUnavailable, WebhookSignatureInvalid
 from oshi.kernel.settings import get_settings
 from oshi.models.orders import Order
@@ -52,7 +52,7 @@ class StripeAdapter:
 
     def create_checkout(self, order: Order, *, title: str, idempotency_key: str) -> Checkout:
         settings = get_settings()
-        now = datetime.now(UTC)
+        now = clock.utc_now()
         expires_at = now + timedelta(minutes=CHECKOUT_MINUTES)
         method = order.payment_method or "card"
         metadata = {"order_id": order.order_id, "fan_id": order.fan_id, "gacha_id": order.gacha_id}
@@ -135,7 +135,7 @@ class StripeAdapter:
             timestamp = int(next(p[2:] for p in (header or "").split(",") if p.startswith("t=")))
         except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError, StopIteration) as exc:
             raise WebhookSignatureInvalid(details={"provider": "stripe", "reason": str(exc)[:200]}) from exc
-        if timestamp > time.time() + FUTURE_SKEW_SECONDS:
+        if timestamp > clock.now() + FUTURE_SKEW_SECONDS:
             raise WebhookSignatureInvalid(details={"provider": "stripe", "reason": "timestamp in the future"})
         return parse_event(json.loads(payload))
 
