@@ -15,7 +15,7 @@ OSHI = Path(__file__).resolve().parents[2] / "layers" / "common" / "oshi"
 
 # Lowest first. Adding a package: put it after everything it needs (docs/contributing.md).
 LAYERS = (
-    "kernel",  # settings, clock, ids, errors, observability, aws, txn, cursors, batch reads, event envelope
+    "kernel",  # settings, clock, ids, errors, observability, aws, txn, batch reads, cursors, idempotency
     "models",  # table schemas (PynamoDB): CDK, the local stack and tests derive tables from them
     "audit",  # the hash-chained audit log
     "events",  # every event on the bus: detail type, payload model, producer
