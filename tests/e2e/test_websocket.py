@@ -75,6 +75,8 @@ def test_a_closed_socket_is_gone_for_the_management_api(local_stack: LocalStack)
     )
     response = requests.post(f"{management}/_local/schedules/reservation-sweeper", timeout=10)
     assert response.status_code == 200 and response.json() == {"result": {"expired": 0}}
+    scan = requests.post(f"{management}/_local/schedules/rate-anomaly-scan", timeout=30)
+    assert scan.status_code == 200 and scan.json()["result"]["anomalous"] == 0  # demo data: few draws
     assert requests.post(f"{management}/_local/schedules/nope", timeout=5).status_code == 404
 
 

@@ -46,6 +46,8 @@ CONSUMERS: tuple[Consumer, ...] = (
 SCHEDULES: tuple[Schedule, ...] = (
     # Releases stock reserved by orders whose payment can no longer complete (issue 5).
     Schedule("reservation-sweeper", "payment.sweep", every_minutes=5),
+    # Stated rates against observed draws; publishes RateAnomaly (issue 11). Off the public read path.
+    Schedule("rate-anomaly-scan", "gacha.rate_anomaly_scan", every_minutes=15, timeout_seconds=120),
 )
 
 # S3 ObjectCreated under "uploads/" -> this queue (S3 event notification, not a bus rule) -> the upload
