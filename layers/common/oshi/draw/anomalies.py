@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from oshi.draw import fairness_store
 from oshi.events.bus import Event, publish
+from oshi.events.definitions import RATE_ANOMALY, AnomalousPrize, RateAnomalyData
 from oshi.kernel import clock
 from oshi.kernel.observability import logger, metrics
 from oshi.models.gachas import PUBLIC_LISTING, Gacha, Prize
@@ -39,17 +40,12 @@ def anomaly_event(stats: fairness_store.GachaStats) -> Event | None:
     flagged = [p for p in stats.prizes if p.anomalous]
     if not flagged:
         return None
-    return Event(
-        "RateAnomaly",
-        {
-            "gacha_id": stats.gacha_id,
-            "draws": stats.stated_draws,
-            "prizes": [
-                {"prize_id": p.prize_id, "stated_ppm": p.stated_ppm, "drawn": p.drawn} for p in flagged
-            ],
-        },
-        event_id=f"rate-anomaly-{stats.gacha_id}-{stats.stated_draws // 1000}",
+    data = RateAnomalyData(
+        gacha_id=stats.gacha_id,
+        draws=stats.stated_draws,
+        prizes=[AnomalousPrize(prize_id=p.prize_id, stated_ppm=p.stated_ppm, drawn=p.drawn) for p in flagged],
     )
+    return RATE_ANOMALY.event(data, thousands=stats.stated_draws // 1000)
 
 
 def candidates(at: datetime) -> Iterator[Gacha]:
