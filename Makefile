@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test lint typecheck pytest synth layer deploy bench openapi clean venv
+.PHONY: run test lint typecheck pytest synth layer deploy bench openapi events docs clean venv
 
 venv: $(STAMP) $(NODE_STAMP)
 
@@ -58,6 +58,13 @@ bench: venv
 
 openapi: $(STAMP)
 	$(PY) -m local.openapi > docs/openapi.json
+
+## events: docs/events.md from the event declarations (oshi/events/definitions.py) and the topology.
+events: $(STAMP)
+	$(PY) -m local.events_doc > docs/events.md
+
+## docs: every generated document (OpenAPI and events).
+docs: openapi events
 
 clean:
 	rm -rf $(VENV) node_modules build cdk.out .pytest_cache .mypy_cache .ruff_cache

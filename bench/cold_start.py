@@ -38,9 +38,14 @@ print({{"seconds": elapsed, "rss_mb": rss_kb / 1024, "heavy": heavy, "modules": 
 def handler_modules() -> list[str]:
     sys.path[:0] = [str(ROOT / "layers" / "common"), str(ROOT / "functions")]
     from oshi.web.routes import AUTHORIZER_HANDLER, ROUTES
-    from oshi.web.topology import CONSUMERS
+    from oshi.web.topology import CONSUMERS, SCHEDULES
 
-    return [AUTHORIZER_HANDLER, *(r.handler for r in ROUTES), *(c.handler for c in CONSUMERS)]
+    return [
+        AUTHORIZER_HANDLER,
+        *(r.handler for r in ROUTES),
+        *(c.handler for c in CONSUMERS),
+        *(s.handler for s in SCHEDULES),
+    ]
 
 
 def measure(module: str, runs: int, root: Path = ROOT) -> dict[str, object]:

@@ -19,6 +19,8 @@ from pathlib import Path
 import boto3
 from websockets.sync.client import connect
 
+from oshi.events.definitions import GACHA_COMPLETED, DrawnPrize, GachaCompletedData
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
@@ -34,14 +36,20 @@ def websocket_url(output: list[str]) -> str:
 
 
 def gacha_completed(bus: str, fan_id: str, order_id: str) -> dict[str, object]:
-    detail = {
-        "metadata": {"event_id": str(uuid.uuid4()), "version": "1", "correlation_id": order_id},
-        "data": {"order_id": order_id, "fan_id": fan_id, "status": "FULFILLED"},
-    }
+    """A GachaCompleted entry as the fulfilment publishes it (the declared model; its id from the order)."""
+    data = GachaCompletedData(
+        order_id=order_id,
+        fan_id=fan_id,
+        gacha_id="bench-gacha",
+        vtuber_id="bench-vtuber",
+        count=1,
+        results=[DrawnPrize(prize_id="p01", name="N prize", rarity="N")],
+    )
+    event = GACHA_COMPLETED.event(data, correlation_id=order_id)
     return {
         "Source": "oshi.gacha",
-        "DetailType": "GachaCompleted",
-        "Detail": json.dumps(detail),
+        "DetailType": event.detail_type,
+        "Detail": json.dumps(event.detail()),
         "EventBusName": bus,
     }
 

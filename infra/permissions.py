@@ -164,7 +164,9 @@ PERMISSIONS: dict[str, Needs] = {
     "gacha.admin_reconciliation": needs("orders"),
     # Reveals the server seed once the sale has ended (a write on the fairness table, issue 11).
     "gacha.fairness": needs("gachas prizes vtubers", "fairness", seed_key="decrypt"),
-    "gacha.stats": needs("gachas prizes vtubers fairness", events=True),
+    "gacha.stats": needs("gachas prizes vtubers fairness"),  # read-only: the alert is the scan's
+    # Scheduled: stated against observed rates of listed gachas; publishes RateAnomaly.
+    "gacha.rate_anomaly_scan": needs("gachas prizes fairness", events=True),
     # --- notifications (issue 6) ---
     "gacha.ws_connect": needs(write="connections", secrets="jwt-public"),
     "gacha.ws_disconnect": needs(write="connections"),

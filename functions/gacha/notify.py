@@ -13,25 +13,37 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from oshi.events.bus import parse_detail
+from oshi.events.definitions import (
+    GACHA_COMPLETED,
+    ORDER_REFUNDED,
+    EventDefinition,
+    GachaCompletedData,
+    OrderRefundedData,
+)
 from oshi.fulfilment import notifications
 from oshi.kernel.observability import logger
 
 processor = BatchProcessor(event_type=EventType.SQS)
+# The events a fan is told about; oshi.web.topology routes the same detail types to this consumer.
+NOTIFIED: dict[str, EventDefinition[GachaCompletedData] | EventDefinition[OrderRefundedData]] = {
+    GACHA_COMPLETED.detail_type: GACHA_COMPLETED,
+    ORDER_REFUNDED.detail_type: ORDER_REFUNDED,
+}
 
 
 def record_handler(record: SQSRecord) -> None:
     event = json.loads(record.body)
-    detail_type = event.get("detail-type")
-    if detail_type not in notifications.NOTIFIED_EVENTS:
-        logger.warning("ignored event", extra={"detail_type": detail_type})
+    definition = NOTIFIED.get(event.get("detail-type"))
+    if definition is None:
+        logger.warning("ignored event", extra={"detail_type": event.get("detail-type")})
         return
-    metadata, data = parse_detail(event["detail"])
-    user_id = notifications.recipient_of(data)
+    # A malformed event raises (pydantic ValidationError): retried, then the DLQ and its alarm.
+    received = definition.parse(event["detail"])
+    user_id = notifications.recipient_of(received.data)
     if user_id is None:
-        logger.warning("event names no fan", extra={"event_id": metadata.get("event_id")})
+        logger.warning("event names no fan", extra={"event_id": received.metadata.event_id})
         return
-    notifications.notify_user(user_id, notifications.message_for(detail_type, metadata, data))
+    notifications.notify_user(user_id, notifications.message_for(received))
 
 
 @logger.inject_lambda_context(clear_state=True)

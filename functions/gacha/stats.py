@@ -1,6 +1,7 @@
 """GET /api/gachas/{gacha_id}/stats: per prize, the stated rate against what was drawn so far, with a 99%
-Wilson interval; the final report once the sale has ended. A stated rate outside its interval over
-enough draws raises a ``RateAnomaly`` event and metric for the admins (docs/fairness.md)."""
+Wilson interval; the final report once the sale has ended. Read-only: the ``RateAnomaly`` alert for a
+stated rate outside its interval comes from the ``gacha.rate_anomaly_scan`` schedule (docs/fairness.md),
+never from a reader."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ from pydantic import BaseModel
 
 from oshi.catalogue import storefront
 from oshi.draw import fairness_store
-from oshi.events.bus import Event, publish
-from oshi.kernel.observability import logger, metrics
 from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
@@ -43,27 +42,6 @@ class StatsOut(BaseModel):
 def get_stats(gacha_id: str) -> StatsOut:
     gacha = storefront.public_gacha(gacha_id)
     result = fairness_store.stats(gacha, storefront.prizes_of(gacha_id))
-    anomalies = [p for p in result.prizes if p.anomalous]
-    if anomalies:
-        metrics.add_metric(name="RateAnomaly", unit="Count", value=len(anomalies))
-        logger.warning("observed rate outside its interval", extra={"gacha_id": gacha_id})
-        publish(
-            [
-                Event(
-                    "RateAnomaly",
-                    {
-                        "gacha_id": gacha_id,
-                        "draws": result.stated_draws,
-                        "prizes": [
-                            {"prize_id": p.prize_id, "stated_ppm": p.stated_ppm, "drawn": p.drawn}
-                            for p in anomalies
-                        ],
-                    },
-                    # one alert per gacha per 1,000 draws, however often the page is read
-                    event_id=f"rate-anomaly-{gacha_id}-{result.stated_draws // 1000}",
-                )
-            ]
-        )
     return StatsOut(
         gacha_id=gacha_id,
         draws_at_stated_rates=result.stated_draws,

@@ -13,6 +13,8 @@ from e2e_support import LocalStack
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+from oshi.events.definitions import GACHA_COMPLETED, DrawnPrize, GachaCompletedData
+
 pytestmark = pytest.mark.e2e
 
 
@@ -47,17 +49,31 @@ def publish(stack: LocalStack, detail_type: str, data: dict[str, object]) -> Non
     assert response["FailedEntryCount"] == 0
 
 
+def completed(order_id: str, fan_id: str) -> dict[str, object]:
+    """GachaCompleted data as the fulfilment publishes it (the notify consumer parses it with this model)."""
+    data = GachaCompletedData(
+        order_id=order_id,
+        fan_id=fan_id,
+        gacha_id="e2e-gacha",
+        vtuber_id="e2e-vtuber",
+        count=1,
+        results=[DrawnPrize(prize_id="p01", name="N prize", rarity="N")],
+    )
+    return data.model_dump(mode="json")
+
+
 def test_gacha_completed_is_pushed_to_the_fans_socket(local_stack: LocalStack) -> None:
     ws_url, _ = websocket_urls(local_stack)
     fan = local_stack.demo_user_id("fan")
     with connect(f"{ws_url}/?token={local_stack.demo_token('fan')}") as socket:
         publish(
-            local_stack, "GachaCompleted", {"order_id": "e2e-order-1", "fan_id": fan, "status": "FULFILLED"}
+            local_stack, GACHA_COMPLETED.detail_type, {**completed("e2e-order-1", fan), "status": "FULFILLED"}
         )
         message = json.loads(socket.recv(timeout=10))
     assert message["type"] == "GachaCompleted"
     assert message["order_id"] == "e2e-order-1"
-    assert message["data"]["status"] == "FULFILLED"
+    assert message["data"]["status"] == "FULFILLED"  # fields the consumer does not declare pass through
+    assert message["data"]["results"] == [{"prize_id": "p01", "name": "N prize", "rarity": "N"}]
 
 
 def test_a_socket_without_a_valid_token_is_refused(local_stack: LocalStack) -> None:
@@ -75,6 +91,8 @@ def test_a_closed_socket_is_gone_for_the_management_api(local_stack: LocalStack)
     )
     response = requests.post(f"{management}/_local/schedules/reservation-sweeper", timeout=10)
     assert response.status_code == 200 and response.json() == {"result": {"expired": 0}}
+    scan = requests.post(f"{management}/_local/schedules/rate-anomaly-scan", timeout=30)
+    assert scan.status_code == 200 and scan.json()["result"]["anomalous"] == 0  # demo data: few draws
     assert requests.post(f"{management}/_local/schedules/nope", timeout=5).status_code == 404
 
 

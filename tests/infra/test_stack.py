@@ -778,6 +778,19 @@ def test_only_the_draw_decrypts_seeds_and_only_publishing_encrypts_them(synth: S
     assert decrypters == {"gacha.fulfil", "gacha.admin_retry", "gacha.fairness"}
 
 
+def test_only_functions_that_publish_may_put_events_and_the_public_stats_page_may_not(synth: Synth) -> None:
+    for function_id, handler in _handler_of(synth, "dev").items():
+        may = any(
+            "events:PutEvents" in _as_list(s["Action"])
+            for s in _role_statements(synth, "dev", function_id)
+            if s["Effect"] == "Allow"
+        )
+        assert may is PERMISSIONS[handler].put_events, handler
+    # RateAnomaly comes from the schedule, never from an anonymous read (docs/fairness.md, section 9)
+    assert not PERMISSIONS["gacha.stats"].put_events
+    assert PERMISSIONS["gacha.rate_anomaly_scan"].put_events
+
+
 def test_the_audit_log_is_append_only_for_every_function(synth: Synth) -> None:
     table_ids = _table_ids(synth, "dev")
     (audit_id,) = [k for k, name in table_ids.items() if name == "audit"]

@@ -1,5 +1,6 @@
 """Verifiable draws over the API (issue 11): commitment before the sale, seed after, orders verify with the
-standalone tool, one flipped bit fails; rate-table history; stated vs observed stats."""
+standalone tool, one flipped bit fails; rate-table history; stated vs observed stats; the rate-anomaly
+alert comes from the schedule, never from a reader."""
 
 from __future__ import annotations
 
@@ -16,10 +17,13 @@ from draw_support import deliver, on_sale, paid_order
 from payment_support import bus_fixture, fan, of_type  # noqa: F401
 from support import Api
 
+from local.pump import run_schedule
 from oshi.draw import fairness, fairness_store
 from oshi.models.gachas import Gacha
+from oshi.web import topology
 
 pytestmark = pytest.mark.usefixtures("aws")
+RATE_SCAN = next(s for s in topology.SCHEDULES if s.handler == "gacha.rate_anomaly_scan")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -129,25 +133,78 @@ def test_stats_show_stated_against_observed(api: Api, bus: list[dict[str, Any]])
     assert first["interval_low"] <= first["observed_rate"] <= first["interval_high"]
     assert all(p["within_interval"] for p in body["prizes"])  # 30 draws: too few to alert
     assert of_type(bus, "RateAnomaly") == []
+    assert run_schedule(RATE_SCAN) == {"checked": 1, "anomalous": 0}
+    assert of_type(bus, "RateAnomaly") == []
 
 
-def test_a_biased_prize_is_flagged(api: Api, bus: list[dict[str, Any]]) -> None:
+def biased(gacha_id: str) -> None:
+    """10,000 draws where the 0.01% prize came up 50 times: far outside its interval."""
+    from oshi.kernel.aws import client
     from oshi.models.fairness import STATS, FairnessRecord, gacha_pk
 
-    sale = on_sale(api)
-    # 10,000 draws where the 0.01% prize came up 50 times: far outside its interval
-    record = FairnessRecord(gacha_pk(sale.gacha_id), STATS, stated_draws=10_000)
-    record.save()
-    from oshi.kernel.aws import client
-
+    FairnessRecord(gacha_pk(gacha_id), STATS, stated_draws=10_000).save()
     client("dynamodb").update_item(
         TableName=FairnessRecord.Meta.table_name,
-        Key={"pk": {"S": gacha_pk(sale.gacha_id)}, "sk": {"S": STATS}},
+        Key={"pk": {"S": gacha_pk(gacha_id)}, "sk": {"S": STATS}},
         UpdateExpression="SET n_p05 = :n, n_p01 = :m",
         ExpressionAttributeValues={":n": {"N": "50"}, ":m": {"N": "6000"}},
     )
-    body = api.get(f"/api/gachas/{sale.gacha_id}/stats").json()
-    flagged = [p["prize_id"] for p in body["prizes"] if not p["within_interval"]]
-    assert "p05" in flagged
+
+
+def test_a_biased_prize_is_flagged(api: Api, bus: list[dict[str, Any]]) -> None:
+    sale = on_sale(api)
+    biased(sale.gacha_id)
+    for _ in range(3):  # any number of anonymous readers
+        body = api.get(f"/api/gachas/{sale.gacha_id}/stats").json()
+        flagged = [p["prize_id"] for p in body["prizes"] if not p["within_interval"]]
+        assert "p05" in flagged
+    assert of_type(bus, "RateAnomaly") == []  # reading the page never fires the alert path
+
+    assert run_schedule(RATE_SCAN) == {"checked": 1, "anomalous": 1}  # the schedule does
     alerts = of_type(bus, "RateAnomaly")
     assert len(alerts) == 1 and "p05" in [p["prize_id"] for p in alerts[0]["data"]["prizes"]]
+    assert alerts[0]["data"]["gacha_id"] == sale.gacha_id and alerts[0]["data"]["draws"] == 10_000
+    # one alert id per gacha per 1,000 draws: the next run repeats it, and a consumer dedupes on it
+    assert alerts[0]["metadata"]["event_id"] == f"rate-anomaly-{sale.gacha_id}-10"
+    run_schedule(RATE_SCAN)
+    assert [a["metadata"]["event_id"] for a in of_type(bus, "RateAnomaly")] == [
+        f"rate-anomaly-{sale.gacha_id}-10"
+    ] * 2
+
+
+def test_the_scan_checks_listed_gachas_that_started_and_did_not_end_long_ago(api: Api) -> None:
+    from oshi.draw import anomalies
+
+    now = datetime.now(UTC)
+    on_sale_now = on_sale(api).gacha_id
+    ended_recently = on_sale(api, user_id="vt-2").gacha_id
+    ended_long_ago = on_sale(api, user_id="vt-3").gacha_id
+    upcoming = on_sale(api, user_id="vt-4").gacha_id
+    Gacha(ended_recently).update(actions=[Gacha.ends_at.set(now - timedelta(days=1))])
+    Gacha(ended_long_ago).update(
+        actions=[Gacha.ends_at.set(now - anomalies.RECENTLY_ENDED - timedelta(hours=1))]
+    )
+    Gacha(upcoming).update(actions=[Gacha.starts_at.set(now + timedelta(days=1))])
+    checked = {g.gacha_id for g in anomalies.candidates(now)}
+    assert checked == {on_sale_now, ended_recently}
+
+
+def test_one_failing_gacha_does_not_hide_the_others_anomalies(
+    api: Api, bus: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from oshi.draw import anomalies
+
+    sale = on_sale(api)
+    biased(sale.gacha_id)
+    broken = on_sale(api, user_id="vt-2").gacha_id
+    real_check = anomalies.check
+
+    def check(gacha: Gacha, at: datetime) -> fairness_store.GachaStats:
+        if gacha.gacha_id == broken:
+            raise RuntimeError("unreadable stats")
+        return real_check(gacha, at)
+
+    monkeypatch.setattr(anomalies, "check", check)
+    with pytest.raises(RuntimeError, match="rate check failed for 1 gachas"):
+        anomalies.scan()  # the run fails (the schedule's error alarm) after publishing what it found
+    assert [a["data"]["gacha_id"] for a in of_type(bus, "RateAnomaly")] == [sale.gacha_id]

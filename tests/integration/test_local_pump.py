@@ -47,6 +47,7 @@ def test_run_now_runs_the_schedules_real_handler(aws: None) -> None:
     result = pump.run_now("reservation-sweeper")
     assert result == {"expired": 0}
     assert pump.runs["reservation-sweeper"] == 1
+    assert pump.run_now("rate-anomaly-scan") == {"checked": 0, "anomalous": 0}  # no gacha on sale
     with pytest.raises(KeyError):
         pump.run_now("no-such-schedule")
 

@@ -18,6 +18,7 @@ import gacha.ws_connect
 import gacha.ws_disconnect
 from local.apigw import FakeLambdaContext
 from local.websocket import connection_event
+from oshi.events.definitions import DrawnPrize, GachaCompletedData, OrderRefundedData
 from oshi.fulfilment import notifications
 from oshi.identity import tokens
 from oshi.identity.principal import Caller, Role
@@ -102,6 +103,35 @@ def sqs_record(detail_type: str, data: dict[str, Any], message_id: str | None = 
     }
 
 
+def completed(order_id: str, fan_id: str | None = None, **extra: Any) -> dict[str, Any]:
+    """GachaCompleted data as the fulfilment publishes it (without ``fan_id`` if None), plus ``extra``
+    fields a newer producer might add (consumers keep and forward them)."""
+    data = GachaCompletedData(
+        order_id=order_id,
+        gacha_id="g-1",
+        vtuber_id="v-1",
+        count=1,
+        results=[DrawnPrize(prize_id="p01", name="N prize", rarity="N")],
+        **({"fan_id": fan_id} if fan_id else {}),
+    )
+    return {**data.model_dump(mode="json", exclude_unset=True), **extra}
+
+
+def refunded(order_id: str, fan_id: str) -> dict[str, Any]:
+    data = OrderRefundedData(
+        order_id=order_id,
+        fan_id=fan_id,
+        gacha_id="g-1",
+        vtuber_id="v-1",
+        amount=300,
+        provider="stripe",
+        reason="admin",
+        medals_clawed_back=1,
+        medals_unrecovered=0,
+    )
+    return data.model_dump(mode="json")
+
+
 def notify(*records: dict[str, Any]) -> dict[str, Any]:
     return gacha.notify.handler({"Records": list(records)}, FakeLambdaContext())
 
@@ -152,14 +182,15 @@ def test_gacha_completed_reaches_every_connection_of_that_fan_only(
     first, _ = connect(token_for("fan-1", Role.FAN))
     second, _ = connect(token_for("fan-1", Role.FAN))
     other, _ = connect(token_for("fan-2", Role.FAN))
-    data = {"order_id": "ord-1", "fan_id": "fan-1", "gacha_id": "g-1", "status": "FULFILLED"}
+    data = completed("ord-1", "fan-1", status="FULFILLED")
     assert notify(sqs_record("GachaCompleted", data)) == {"batchItemFailures": []}
     assert sorted(cid for cid, _ in fake.posted) == sorted([first, second])
     message = fake.posted[0][1]
     assert message["type"] == "GachaCompleted"
     assert message["order_id"] == "ord-1"
     assert message["event_id"].startswith("ev-")
-    assert message["data"] == {"order_id": "ord-1", "gacha_id": "g-1", "status": "FULFILLED"}  # no fan id
+    assert message["data"] == {k: v for k, v in data.items() if k != "fan_id"}  # no fan id
+    assert message["data"]["status"] == "FULFILLED"  # a field the consumer does not know passes through
     assert other not in {cid for cid, _ in fake.posted}
 
 
@@ -169,9 +200,7 @@ def test_gone_connections_are_deleted_and_the_rest_still_notified(
     live, _ = connect(token_for("fan-1", Role.FAN))
     dead, _ = connect(token_for("fan-1", Role.FAN))
     fake = use(monkeypatch, FakeManagementApi(gone={dead}))
-    assert notify(sqs_record("OrderRefunded", {"order_id": "ord-2", "fan_id": "fan-1"})) == {
-        "batchItemFailures": []
-    }
+    assert notify(sqs_record("OrderRefunded", refunded("ord-2", "fan-1"))) == {"batchItemFailures": []}
     assert [cid for cid, _ in fake.posted] == [live]
     assert fake.posted[0][1]["type"] == "OrderRefunded"
     assert notifications.connections_of("fan-1") == [live]
@@ -182,8 +211,8 @@ def test_a_failing_post_is_retried_alone(endpoint: None, monkeypatch: pytest.Mon
     fine, _ = connect(token_for("fan-2", Role.FAN))
     fake = use(monkeypatch, FakeManagementApi(failing={throttled}))
     result = notify(
-        sqs_record("GachaCompleted", {"order_id": "o1", "fan_id": "fan-1"}, message_id="m-fail"),
-        sqs_record("GachaCompleted", {"order_id": "o2", "fan_id": "fan-2"}, message_id="m-ok"),
+        sqs_record("GachaCompleted", completed("o1", "fan-1"), message_id="m-fail"),
+        sqs_record("GachaCompleted", completed("o2", "fan-2"), message_id="m-ok"),
     )
     assert result == {"batchItemFailures": [{"itemIdentifier": "m-fail"}]}
     assert [cid for cid, _ in fake.posted] == [fine]
@@ -211,7 +240,7 @@ def test_the_fan_is_found_through_the_order_when_the_event_does_not_name_them(
     ).save()
     connection_id, _ = connect(token_for("fan-9", Role.FAN))
     fake = use(monkeypatch, FakeManagementApi())
-    notify(sqs_record("GachaCompleted", {"order_id": "ord-9"}))
+    notify(sqs_record("GachaCompleted", completed("ord-9")))  # no fan_id in the event
     assert [cid for cid, _ in fake.posted] == [connection_id]
 
 
@@ -221,7 +250,7 @@ def test_nothing_is_posted_without_connections_or_for_other_events(
     fake = use(monkeypatch, FakeManagementApi())
     connect(token_for("fan-1", Role.FAN))
     assert notify(
-        sqs_record("GachaCompleted", {"order_id": "o", "fan_id": "nobody-connected"}),
+        sqs_record("GachaCompleted", completed("o", "nobody-connected")),
         sqs_record("PaymentCompleted", {"order_id": "o", "fan_id": "fan-1"}),
     ) == {"batchItemFailures": []}
     assert fake.posted == []
@@ -230,7 +259,23 @@ def test_nothing_is_posted_without_connections_or_for_other_events(
 def test_a_huge_result_is_truncated_to_a_hint(endpoint: None, monkeypatch: pytest.MonkeyPatch) -> None:
     fake = use(monkeypatch, FakeManagementApi())
     connect(token_for("fan-1", Role.FAN))
-    results = [{"prize": "x" * 1000, "index": i} for i in range(100)]
-    notify(sqs_record("GachaCompleted", {"order_id": "o-big", "fan_id": "fan-1", "results": results}))
+    results = [{"prize_id": f"p{i:02d}", "name": "x" * 1000, "rarity": "N"} for i in range(100)]
+    notify(sqs_record("GachaCompleted", {**completed("o-big", "fan-1"), "results": results}))
     message = fake.posted[0][1]
     assert message["order_id"] == "o-big" and message["data"] == {"truncated": True}
+
+
+def test_a_malformed_event_fails_its_record_and_is_retried(
+    endpoint: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parsed with the declared model: a GachaCompleted without its order is not silently dropped; its
+    record fails (retried, then the DLQ and its alarm) and the batch's other records are delivered."""
+    fake = use(monkeypatch, FakeManagementApi())
+    connection_id, _ = connect(token_for("fan-1", Role.FAN))
+    broken = {k: v for k, v in completed("o-1", "fan-1").items() if k != "order_id"}
+    result = notify(
+        sqs_record("GachaCompleted", broken, message_id="m-bad"),
+        sqs_record("GachaCompleted", completed("o-2", "fan-1"), message_id="m-ok"),
+    )
+    assert result == {"batchItemFailures": [{"itemIdentifier": "m-bad"}]}
+    assert [(cid, m["order_id"]) for cid, m in fake.posted] == [(connection_id, "o-2")]

@@ -31,6 +31,7 @@ from oshi.catalogue import vtubers
 from oshi.catalogue.uploads import owned_assets
 from oshi.draw import fairness_store, rates
 from oshi.events import bus
+from oshi.events.definitions import GACHA_CREATED, GACHA_PUBLISHED, EventDefinition, GachaChangedData
 from oshi.kernel import clock
 from oshi.kernel.errors import (
     Conflict,
@@ -269,32 +270,27 @@ def _raise_for(failed: ConditionsFailed) -> None:
         )
 
 
-def _event_data(gacha: Gacha) -> dict[str, Any]:
-    return {
-        "gacha_id": gacha.gacha_id,
-        "vtuber_id": gacha.vtuber_id,
-        "status": gacha.status,
-        "starts_at": gacha.starts_at.isoformat(),
-        "ends_at": gacha.ends_at.isoformat(),
-        "prize_count": int(gacha.prize_count),
-        "rate_table_version": int(gacha.rate_table_version),
-        "rate_table_hash": gacha.rate_table_hash,
-    }
-
-
-def _publish(detail_type: str, gacha: Gacha, correlation_id: str | None) -> None:
-    event = bus.Event(
-        detail_type,
-        _event_data(gacha),
-        event_id=f"{detail_type}:{gacha.gacha_id}:{int(gacha.version)}",
-        correlation_id=correlation_id or "",
+def _event_data(gacha: Gacha) -> GachaChangedData:
+    return GachaChangedData(
+        gacha_id=gacha.gacha_id,
+        vtuber_id=gacha.vtuber_id,
+        status=gacha.status,
+        starts_at=gacha.starts_at,
+        ends_at=gacha.ends_at,
+        prize_count=int(gacha.prize_count),
+        rate_table_version=int(gacha.rate_table_version),
+        rate_table_hash=gacha.rate_table_hash,
     )
+
+
+def _publish(definition: EventDefinition[GachaChangedData], gacha: Gacha, correlation_id: str | None) -> None:
+    event = definition.event(_event_data(gacha), correlation_id=correlation_id, version=int(gacha.version))
     try:
         bus.publish([event])
     except EventPublishFailed:
         # The gacha is committed; nothing downstream depends on this event for correctness yet.
         logger.exception(
-            "event not published", extra={"detail_type": detail_type, "gacha_id": gacha.gacha_id}
+            "event not published", extra={"detail_type": definition.detail_type, "gacha_id": gacha.gacha_id}
         )
 
 
@@ -350,7 +346,7 @@ def create_gacha(
     audit.record(
         user_id, "gacha.created", f"gacha/{gacha_id}", after=_audit_view(gacha), request_id=request_id
     )
-    _publish("GachaCreated", gacha, request_id)
+    _publish(GACHA_CREATED, gacha, request_id)
     return gacha, prizes
 
 
@@ -484,7 +480,7 @@ def publish_gacha(user_id: str, gacha_id: str, *, request_id: str | None = None)
         after=_audit_view(gacha),
         request_id=request_id,
     )
-    _publish("GachaPublished", gacha, request_id)
+    _publish(GACHA_PUBLISHED, gacha, request_id)
     return gacha
 
 

@@ -13,6 +13,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from oshi import audit
 from oshi.events import bus
+from oshi.events.definitions import GACHA_SUSPENDED, GachaSuspendedData
 from oshi.kernel import clock
 from oshi.kernel.errors import Conflict, EventPublishFailed, GachaNotFound
 from oshi.kernel.observability import logger
@@ -58,11 +59,10 @@ def suspend_gacha(actor: str, gacha_id: str, *, reason: str, request_id: str | N
         after={**_view(gacha), "reason": reason},
         request_id=request_id,
     )
-    event = bus.Event(
-        "GachaSuspended",
-        {"gacha_id": gacha_id, "vtuber_id": gacha.vtuber_id, "reason": reason},
-        event_id=f"GachaSuspended:{gacha_id}:{int(gacha.version)}",
-        correlation_id=request_id or "",
+    event = GACHA_SUSPENDED.event(
+        GachaSuspendedData(gacha_id=gacha_id, vtuber_id=gacha.vtuber_id, reason=reason),
+        correlation_id=request_id,
+        version=int(gacha.version),
     )
     try:
         bus.publish([event])

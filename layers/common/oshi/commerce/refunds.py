@@ -17,7 +17,8 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from oshi import audit
 from oshi.commerce import reservations
-from oshi.events.bus import Event, publish
+from oshi.events.bus import publish
+from oshi.events.definitions import ORDER_REFUNDED, OrderRefundedData
 from oshi.kernel import clock
 from oshi.kernel.errors import OrderNotFound, OrderNotRefundable, RefundFailed
 from oshi.kernel.observability import logger, metrics
@@ -134,20 +135,18 @@ def _apply(
         )
     publish(
         [
-            Event(
-                "OrderRefunded",
-                {
-                    "order_id": order.order_id,
-                    "fan_id": order.fan_id,
-                    "gacha_id": order.gacha_id,
-                    "vtuber_id": order.vtuber_id,
-                    "amount": int(order.amount),
-                    "provider": order.provider,
-                    "reason": reason,
-                    "medals_clawed_back": clawed,
-                    "medals_unrecovered": unrecovered,
-                },
-                event_id=f"order-refunded-{order.order_id}",
+            ORDER_REFUNDED.event(
+                OrderRefundedData(
+                    order_id=order.order_id,
+                    fan_id=order.fan_id,
+                    gacha_id=order.gacha_id,
+                    vtuber_id=order.vtuber_id,
+                    amount=int(order.amount),
+                    provider=order.provider,
+                    reason=reason,
+                    medals_clawed_back=clawed,
+                    medals_unrecovered=unrecovered,
+                ),
                 correlation_id=order.correlation_id or order.order_id,
             )
         ]

@@ -25,7 +25,8 @@ from oshi import audit
 from oshi.commerce import orders
 from oshi.commerce.payments import adapter_for
 from oshi.commerce.payments.base import ProviderUpdate, UpdateKind
-from oshi.events.bus import Event, publish
+from oshi.events.bus import publish
+from oshi.events.definitions import PAYMENT_MISMATCH, PaymentMismatchData
 from oshi.kernel import clock
 from oshi.kernel.errors import WebhookInProgress, WebhookSignatureInvalid
 from oshi.kernel.observability import logger, metrics
@@ -147,7 +148,7 @@ def _paid(update: ProviderUpdate, actor: str, request_id: str | None) -> str:
         audit.record(
             actor, "payment.unknown_order", f"order:{update.order_id}", after={"event": update.event_key}
         )
-        _alert("PaymentMismatch", update, reason="unknown_order")
+        _alert(update, reason="unknown_order")
         return "unknown_order"
     return "done"
 
@@ -163,7 +164,7 @@ def _mismatch(update: ProviderUpdate, order: Any, actor: str, request_id: str | 
         after={**received, "event": update.event_key},
         request_id=request_id,
     )
-    _alert("PaymentMismatch", update, reason="amount_mismatch", expected=expected, received=received)
+    _alert(update, reason="amount_mismatch", expected=expected, received=received)
     # Not fulfilled: the order fails and its reservation is given back; the money received is for an
     # admin to refund (the audit entry and the alert name the order).
     orders.close_unpaid(
@@ -184,20 +185,15 @@ def _late_payment(update: ProviderUpdate, order: Any, actor: str, request_id: st
         after={"event": update.event_key, "refund": outcome.status, "message": outcome.message},
         request_id=request_id,
     )
-    _alert("PaymentMismatch", update, reason="late_payment", refund=outcome.status)
+    _alert(update, reason="late_payment", refund=outcome.status)
     return f"late_payment_{outcome.status}"
 
 
-def _alert(detail_type: str, update: ProviderUpdate, **data: Any) -> None:
+def _alert(update: ProviderUpdate, **data: Any) -> None:
     metrics.add_metric(name="PaymentMismatches", unit="Count", value=1)
     logger.warning("payment needs attention", extra={"event": update.event_key, **data})
-    publish(
-        [
-            Event(
-                detail_type,
-                {"order_id": update.order_id, "provider": update.provider, "event": update.event_key, **data},
-                event_id=f"{detail_type.lower()}-{update.event_key}",
-                correlation_id=update.order_id or "",
-            )
-        ]
+    assert update.order_id is not None  # ``handle`` ignores events that name no order
+    mismatch = PaymentMismatchData(
+        order_id=update.order_id, provider=update.provider, event=update.event_key, **data
     )
+    publish([PAYMENT_MISMATCH.event(mismatch, correlation_id=update.order_id)])

@@ -27,7 +27,8 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from oshi.draw import engine, fairness, fairness_store
-from oshi.events.bus import Event, publish
+from oshi.events.bus import publish
+from oshi.events.definitions import GACHA_COMPLETED, DrawnPrize, GachaCompletedData
 from oshi.kernel import batch, clock
 from oshi.kernel.errors import RefundFailed
 from oshi.kernel.observability import logger, metrics
@@ -334,19 +335,17 @@ def _publish_completed(order: Order) -> None:
     items = order.drawn_items()
     publish(
         [
-            Event(
-                "GachaCompleted",
-                {
-                    "order_id": order.order_id,
-                    "fan_id": order.fan_id,
-                    "gacha_id": order.gacha_id,
-                    "vtuber_id": order.vtuber_id,
-                    "count": int(order.count),
-                    "results": [
-                        {"prize_id": i["prize_id"], "name": i["name"], "rarity": i["rarity"]} for i in items
+            GACHA_COMPLETED.event(
+                GachaCompletedData(
+                    order_id=order.order_id,
+                    fan_id=order.fan_id,
+                    gacha_id=order.gacha_id,
+                    vtuber_id=order.vtuber_id,
+                    count=int(order.count),
+                    results=[
+                        DrawnPrize(prize_id=i["prize_id"], name=i["name"], rarity=i["rarity"]) for i in items
                     ],
-                },
-                event_id=f"gacha-completed-{order.order_id}",
+                ),
                 correlation_id=order.correlation_id or order.order_id,
             )
         ]

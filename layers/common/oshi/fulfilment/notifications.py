@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
@@ -30,11 +30,13 @@ from oshi.kernel.observability import logger
 from oshi.kernel.settings import get_settings
 from oshi.models.connections import Connection
 
+if TYPE_CHECKING:  # $connect / $disconnect import this module too: they need no pydantic
+    from oshi.events.definitions import GachaCompletedData, OrderRefundedData, Received
+
 # API Gateway closes a WebSocket after 2 h; the TTL only sweeps what a lost $disconnect leaves.
 CONNECTION_TTL_SECONDS = 3 * 3600
 # postToConnection accepts up to 128 KB; results beyond this are left to GET /api/gacha/orders/{id}.
 MAX_MESSAGE_BYTES = 32 * 1024
-NOTIFIED_EVENTS = ("GachaCompleted", "OrderRefunded")
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
 
 
@@ -77,12 +79,13 @@ def connections_of(user_id: str) -> list[str]:
     return [item.connection_id for item in Connection.by_user.query(user_id)]
 
 
-def message_for(detail_type: str, metadata: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
-    """What the browser receives: the event type, its id (for dedupe) and the event's data."""
+def message_for(event: Received[GachaCompletedData | OrderRefundedData]) -> dict[str, Any]:
+    """What the browser receives: the event type, its id (for dedupe) and the event's data (as sent)."""
+    data = event.data.model_dump(mode="json", exclude_unset=True)
     message: dict[str, Any] = {
-        "type": detail_type,
-        "event_id": metadata.get("event_id"),
-        "order_id": data.get("order_id"),
+        "type": event.detail_type,
+        "event_id": event.metadata.event_id,
+        "order_id": event.data.order_id,
         "data": {key: value for key, value in data.items() if key not in ("fan_id", "user_id")},
     }
     if len(json.dumps(message, default=str)) > MAX_MESSAGE_BYTES:
@@ -90,18 +93,14 @@ def message_for(detail_type: str, metadata: Mapping[str, Any], data: Mapping[str
     return message
 
 
-def recipient_of(data: Mapping[str, Any]) -> str | None:
+def recipient_of(data: GachaCompletedData | OrderRefundedData) -> str | None:
     """The fan to tell: ``fan_id`` in the event, else the order's fan (one read)."""
-    fan = data.get("fan_id") or data.get("user_id")
-    if fan:
-        return str(fan)
-    order_id = data.get("order_id")
-    if not order_id:
-        return None
+    if data.fan_id:
+        return data.fan_id
     from oshi.models.orders import Order  # only for events that do not name the fan
 
     try:
-        return str(Order.get(str(order_id)).fan_id)
+        return str(Order.get(data.order_id).fan_id)
     except Order.DoesNotExist:
         return None
 

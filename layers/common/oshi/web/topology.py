@@ -1,12 +1,16 @@
 """Event topology: which bus events reach which SQS queue and which consumer handler reads it.
 
 Read by the CDK stack (rules, queues, DLQs, alarms, event source mappings) and by the local event pump,
-so both wire the same events to the same handlers with the same retry limits.
+so both wire the same events to the same handlers with the same retry limits. Detail types come from the
+declarations in ``oshi.events.definitions`` (never string literals); ``docs/events.md`` is generated from
+both (``make events``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from oshi.events.definitions import GACHA_COMPLETED, ORDER_REFUNDED, PAYMENT_COMPLETED
 
 
 @dataclass(frozen=True)
@@ -38,14 +42,27 @@ CONSUMERS: tuple[Consumer, ...] = (
     # PaymentCompleted -> the draw (issue 6): one transaction per order, redelivery-safe.
     # At most 50 batches at once: bounds the write rate on one gacha's partition (limited prizes, stats)
     # and the provider refund calls of compensations; the queue absorbs a launch spike.
-    Consumer("fulfilment", "gacha.fulfil", ("PaymentCompleted",), max_receive_count=5, max_concurrency=50),
+    Consumer(
+        "fulfilment",
+        "gacha.fulfil",
+        (PAYMENT_COMPLETED.detail_type,),
+        max_receive_count=5,
+        max_concurrency=50,
+    ),
     # GachaCompleted / OrderRefunded -> WebSocket notification of the fan (issue 6).
-    Consumer("notify", "gacha.notify", ("GachaCompleted", "OrderRefunded"), max_receive_count=3),
+    Consumer(
+        "notify",
+        "gacha.notify",
+        (GACHA_COMPLETED.detail_type, ORDER_REFUNDED.detail_type),
+        max_receive_count=3,
+    ),
 )
 
 SCHEDULES: tuple[Schedule, ...] = (
     # Releases stock reserved by orders whose payment can no longer complete (issue 5).
     Schedule("reservation-sweeper", "payment.sweep", every_minutes=5),
+    # Stated rates against observed draws; publishes RateAnomaly (issue 11). Off the public read path.
+    Schedule("rate-anomaly-scan", "gacha.rate_anomaly_scan", every_minutes=15, timeout_seconds=120),
 )
 
 # S3 ObjectCreated under "uploads/" -> this queue (S3 event notification, not a bus rule) -> the upload
