@@ -89,24 +89,24 @@ def test_eventbridge_refusing_the_event_fails_the_webhook_and_redelivery_publish
     api: Api, standins: Standins, bus: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from oshi.commerce import webhooks
-    from oshi.events import bus
+    from oshi.events import bus as event_bus  # not ``bus``: that is the capture fixture
 
     monkeypatch.setattr(webhooks, "LEASE", webhooks.LEASE * 0)  # the redelivery comes after the lease
     sale = gacha_on_sale(api)
     order_id = purchase(api, fan("fan-1"), sale.gacha_id).json()["order_id"]
-    real_put = bus._put
+    real_put = event_bus._put
 
     def refused(entries: list[dict[str, Any]]) -> None:
-        raise bus.EventPublishFailed("1 of 1 entries failed")  # as _put raises on FailedEntryCount > 0
+        raise event_bus.EventPublishFailed("1 of 1 entries failed")  # as _put raises on FailedEntryCount > 0
 
-    monkeypatch.setattr(bus, "_put", refused)
+    monkeypatch.setattr(event_bus, "_put", refused)
     [(event_id, _, status)] = standins.stripe.pay(Order.get(order_id).provider_session_id, "success") or []
     assert status >= 500, "not acknowledged: the provider will redeliver"
     assert Order.get(order_id).status == "PAID" and of_type(bus, "PaymentCompleted") == []
 
-    monkeypatch.setattr(bus, "_put", real_put)
+    monkeypatch.setattr(event_bus, "_put", real_put)
     bus_capture: list[dict[str, Any]] = []
-    monkeypatch.setattr(bus, "_put", lambda entries: (real_put(entries), bus_capture.extend(entries)))
+    monkeypatch.setattr(event_bus, "_put", lambda entries: (real_put(entries), bus_capture.extend(entries)))
     assert standins.stripe.deliver_event(standins.stripe.events[event_id]) == 200
     assert standins.stripe.deliver_event(standins.stripe.events[event_id]) == 200  # a duplicate: no effect
     assert [e["DetailType"] for e in bus_capture] == ["PaymentCompleted"]
