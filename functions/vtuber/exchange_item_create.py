@@ -10,9 +10,9 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
-from exchange.schemas import ItemCreateIn, item_created
 from oshi.rewards import exchange
 from oshi.web.api import Endpoint
+from vtuber.exchange_schemas import ItemCreateIn, item_created
 
 endpoint = Endpoint(__name__)
 

@@ -1,0 +1,48 @@
+"""Request and response shapes of the VTuber's exchange-item creation (apart from ``schemas`` so the other
+VTuber handlers do not import the exchange at cold start)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from oshi.models.exchange import ExchangeItem
+from oshi.rewards import exchange
+from oshi.web.schemas.exchange import ItemOut
+
+ID = r"^[0-9a-z]{26}$"
+
+
+class ItemCreateIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # unknown keys are still screened for complete-gacha terms
+
+    name: str = Field(min_length=1, max_length=80)
+    description: str = Field(default="", max_length=2000)
+    cost: StrictInt = Field(description="Medals per unit")
+    per_user_limit: StrictInt
+    stock: StrictInt | None = None
+    starts_at: datetime
+    ends_at: datetime
+    asset_id: str = Field(pattern=ID)
+
+    def spec(self) -> exchange.ItemSpec:
+        return exchange.ItemSpec(
+            name=self.name,
+            description=self.description,
+            cost=self.cost,
+            per_user_limit=self.per_user_limit,
+            stock=self.stock,
+            starts_at=_aware(self.starts_at),
+            ends_at=_aware(self.ends_at),
+            asset_id=self.asset_id,
+        )
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def item_created(item: ExchangeItem) -> dict[str, Any]:
+    return ItemOut.of(item).model_dump(mode="json") | {"asset_id": item.asset_id, "status": item.status}
