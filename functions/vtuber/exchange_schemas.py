@@ -4,11 +4,10 @@ VTuber handlers do not import the exchange at cold start)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from oshi.models.exchange import ExchangeItem
+from oshi.models.exchange import ExchangeItem, ExchangeItemStatus
 from oshi.rewards import exchange
 from oshi.web.schemas.exchange import ItemOut
 
@@ -44,5 +43,12 @@ def _aware(at: datetime) -> datetime:
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
-def item_created(item: ExchangeItem) -> dict[str, Any]:
-    return ItemOut.of(item).model_dump(mode="json") | {"asset_id": item.asset_id, "status": item.status}
+class ItemCreatedOut(ItemOut):
+    """The new item as its shop will show it, with the granted asset and the item's status."""
+
+    asset_id: str
+    status: ExchangeItemStatus
+
+    @classmethod
+    def created(cls, item: ExchangeItem) -> ItemCreatedOut:
+        return cls(**dict(ItemOut.of(item)), asset_id=item.asset_id, status=ExchangeItemStatus(item.status))

@@ -4,10 +4,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal, cast
 
 from pydantic import BaseModel, Field
 
 from oshi.models.exchange import ExchangeItem
+
+ItemState = Literal[
+    "upcoming", "on_sale", "ended", "sold_out", "suspended"
+]  # oshi.rewards.exchange.item_state
 
 
 class ItemOut(BaseModel):
@@ -22,7 +27,7 @@ class ItemOut(BaseModel):
     remaining: int | None = None
     starts_at: datetime
     ends_at: datetime
-    state: str | None = Field(default=None, description="upcoming | on_sale | sold_out | suspended")
+    state: ItemState | None = Field(default=None, description="The item's sale state; null when created")
     type: str = Field(description="The granted file's MIME type")
     size_bytes: int
 
@@ -40,7 +45,7 @@ class ItemOut(BaseModel):
             remaining=None if item.remaining is None else int(item.remaining),
             starts_at=item.starts_at,
             ends_at=item.ends_at,
-            state=state,
+            state=cast(ItemState | None, state),  # validated against ItemState
             type=item.asset_content_type,
             size_bytes=int(item.asset_size_bytes),
         )
