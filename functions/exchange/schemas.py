@@ -1,15 +1,15 @@
-"""Request and response shapes of the medal and exchange handlers (and the VTuber's item creation)."""
+"""Request and response shapes of the medal and exchange handlers (``ItemOut`` is shared: ``oshi.web.schemas``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from oshi.models.exchange import Exchange, ExchangeItem
+from oshi.models.exchange import Exchange
 from oshi.models.rewards import MedalBalance, MedalLedgerEntry
 from oshi.rewards import exchange
+from oshi.web.schemas.exchange import ItemOut
 
 ID = r"^[0-9a-z]{26}$"
 
@@ -79,42 +79,6 @@ class MedalReportOut(BaseModel):
 
 
 # --- the shop -------------------------------------------------------------------------------------------------
-class ItemOut(BaseModel):
-    item_id: str
-    vtuber_id: str
-    name: str
-    description: str
-    cost: int = Field(description="Medals per unit")
-    per_user_limit: int
-    your_count: int | None = Field(default=None, description="Units the caller has obtained so far")
-    stock: int | None = Field(default=None, description="Units on offer in total; null = unlimited")
-    remaining: int | None = None
-    starts_at: datetime
-    ends_at: datetime
-    state: str | None = Field(default=None, description="upcoming | on_sale | sold_out | suspended")
-    type: str = Field(description="The granted file's MIME type")
-    size_bytes: int
-
-    @classmethod
-    def of(cls, item: ExchangeItem, your_count: int | None = None, state: str | None = None) -> ItemOut:
-        return cls(
-            item_id=item.item_id,
-            vtuber_id=item.vtuber_id,
-            name=item.name,
-            description=item.description or "",
-            cost=int(item.cost),
-            per_user_limit=int(item.per_user_limit),
-            your_count=your_count,
-            stock=None if item.stock is None else int(item.stock),
-            remaining=None if item.remaining is None else int(item.remaining),
-            starts_at=item.starts_at,
-            ends_at=item.ends_at,
-            state=state,
-            type=item.asset_content_type,
-            size_bytes=int(item.asset_size_bytes),
-        )
-
-
 class ItemsOut(BaseModel):
     vtuber_id: str
     items: list[ItemOut]
@@ -148,38 +112,3 @@ class TradeOut(BaseModel):
             created_at=record.created_at,
             replayed=replayed,
         )
-
-
-class ItemCreateIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")  # unknown keys are still screened for complete-gacha terms
-
-    name: str = Field(min_length=1, max_length=80)
-    description: str = Field(default="", max_length=2000)
-    cost: StrictInt = Field(description="Medals per unit")
-    per_user_limit: StrictInt
-    stock: StrictInt | None = None
-    starts_at: datetime
-    ends_at: datetime
-    asset_id: str = Field(pattern=ID)
-
-    def spec(self) -> exchange.ItemSpec:
-        return exchange.ItemSpec(
-            name=self.name,
-            description=self.description,
-            cost=self.cost,
-            per_user_limit=self.per_user_limit,
-            stock=self.stock,
-            starts_at=_aware(self.starts_at),
-            ends_at=_aware(self.ends_at),
-            asset_id=self.asset_id,
-        )
-
-
-def _aware(at: datetime) -> datetime:
-    from datetime import UTC
-
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
-
-
-def item_created(item: ExchangeItem) -> dict[str, Any]:
-    return ItemOut.of(item).model_dump(mode="json") | {"asset_id": item.asset_id, "status": item.status}

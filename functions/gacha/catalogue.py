@@ -11,8 +11,9 @@ from gacha.public import cached_json
 from oshi.catalogue import storefront
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
+from oshi.web.schemas.catalogue import GachaPage, GachaSummary
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model=GachaPage)
 
 
 @endpoint
@@ -27,11 +28,13 @@ def get_gachas(
         vtuber_id=vtuber_id, state=status, limit=limit, cursor=cursor, at=at
     )
     owners = storefront.vtuber_statuses(gachas)
-    items = [storefront.summary(g, owners.get(g.owner_user_id), at) for g in gachas]
+    items = [
+        GachaSummary.model_validate(storefront.summary(g, owners.get(g.owner_user_id), at)) for g in gachas
+    ]
     if status is not None:  # suspended and sold-out are only known after the read
-        items = [item for item in items if item["sale_state"] == status.value]
-    document = {"items": items, "next_cursor": next_cursor}
-    return cached_json(endpoint, document, storefront.max_age(gachas, at, storefront.LINEUP_TTL))
+        items = [item for item in items if item.sale_state is status]
+    page = GachaPage(items=items, next_cursor=next_cursor)
+    return cached_json(endpoint, page, storefront.max_age(gachas, at, storefront.LINEUP_TTL))
 
 
 handler = endpoint.lambda_handler

@@ -8,8 +8,9 @@ from gacha.public import cached_json
 from oshi.catalogue import storefront
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
+from oshi.web.schemas.catalogue import GachaDetail
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model=GachaDetail)
 
 
 @endpoint
@@ -19,7 +20,7 @@ def get_gacha(gacha_id: str) -> Response[str]:
     owner = storefront.vtuber_statuses([gacha]).get(gacha.owner_user_id)
     disclosed = storefront.disclosure(gacha, storefront.prizes_of(gacha_id), owner, at)
     seconds = storefront.max_age([gacha], at, storefront.LINEUP_TTL, live_stock=disclosed.limited)
-    return cached_json(endpoint, disclosed.document, seconds)
+    return cached_json(endpoint, GachaDetail.model_validate(disclosed.document), seconds)
 
 
 handler = endpoint.lambda_handler

@@ -9,8 +9,9 @@ from oshi.catalogue import storefront
 from oshi.kernel import clock
 from oshi.rewards import exchange
 from oshi.web.api import Endpoint
+from oshi.web.schemas.catalogue import GachaSummary, ProfileExchangeItem, VtuberProfile
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model=VtuberProfile)
 
 
 @endpoint
@@ -20,28 +21,17 @@ def get_profile(vtuber_id: str) -> Response[str]:
     gachas, _ = storefront.list_public(vtuber_id=vtuber_id, limit=storefront.PROFILE_GACHAS, at=at)
     current = [g for g in gachas if g.ends_at > at]
     items = exchange.items_on_offer(vtuber.vtuber_id, at)
-    document = {
-        "vtuber_id": vtuber.vtuber_id,
-        "channel_name": vtuber.channel_name,
-        "channel_url": vtuber.channel_url,
-        "description": vtuber.description or "",
-        "status": "active" if vtuber.status == "approved" else "suspended",
-        "gachas": [storefront.summary(g, vtuber.status, at) for g in current],
-        "exchange_items": [
-            {
-                "item_id": item.item_id,
-                "name": item.name,
-                "cost": int(item.cost),
-                "per_user_limit": int(item.per_user_limit),
-                "remaining": None if item.remaining is None else int(item.remaining),
-                "starts_at": item.starts_at.isoformat(),
-                "ends_at": item.ends_at.isoformat(),
-            }
-            for item in items
-        ],
-    }
+    profile = VtuberProfile(
+        vtuber_id=vtuber.vtuber_id,
+        channel_name=vtuber.channel_name,
+        channel_url=vtuber.channel_url,
+        description=vtuber.description or "",
+        status="active" if vtuber.status == "approved" else "suspended",
+        gachas=[GachaSummary.model_validate(storefront.summary(g, vtuber.status, at)) for g in current],
+        exchange_items=[ProfileExchangeItem.of(item) for item in items],
+    )
     max_age = min(storefront.max_age(current, at, storefront.PROFILE_TTL), exchange.max_age(items, at))
-    return cached_json(endpoint, document, max_age)
+    return cached_json(endpoint, profile, max_age)
 
 
 handler = endpoint.lambda_handler

@@ -6,13 +6,14 @@ writes them, so ``tools/verify_audit.py`` can re-check an export offline, trusti
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from oshi import audit
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
+from system.schemas import AuditEntryOut, AuditPage, ChainCheck
 
 endpoint = Endpoint(__name__)
 MAX_PAGE = 500
@@ -23,18 +24,18 @@ def get_audit(
     date: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
     after_seq: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
-) -> dict[str, Any]:
+) -> AuditPage:
     partition = date or clock.utc_now().strftime("%Y-%m-%d")
     entries = audit.partition_entries(partition)
     problems = audit.verify_chain(entries)
-    page = [audit.to_json(e) for e in entries if int(e.seq) > after_seq][:limit]
-    more = bool(page) and int(page[-1]["seq"]) < (int(entries[-1].seq) if entries else 0)
-    return {
-        "partition": partition,
-        "entries": page,
-        "next_after_seq": int(page[-1]["seq"]) if more else None,
-        "chain": {"entries": len(entries), "intact": not problems, "problems": problems},
-    }
+    page = [AuditEntryOut.model_validate(audit.to_json(e)) for e in entries if int(e.seq) > after_seq][:limit]
+    more = bool(page) and page[-1].seq < (int(entries[-1].seq) if entries else 0)
+    return AuditPage(
+        partition=partition,
+        entries=page,
+        next_after_seq=page[-1].seq if more else None,
+        chain=ChainCheck(entries=len(entries), intact=not problems, problems=problems),
+    )
 
 
 handler = endpoint.lambda_handler

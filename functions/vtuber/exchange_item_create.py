@@ -6,26 +6,24 @@ with field errors, and complete-gacha terms are refused as for gachas.
 
 from __future__ import annotations
 
-from typing import Any
-
 from aws_lambda_powertools.event_handler import Response
 
-from exchange.schemas import ItemCreateIn, item_created
 from oshi.rewards import exchange
 from oshi.web.api import Endpoint
+from vtuber.exchange_schemas import ItemCreatedOut, ItemCreateIn
 
 endpoint = Endpoint(__name__)
 
 
 @endpoint
-def post_exchange_item(body: ItemCreateIn) -> Response[dict[str, Any]]:
+def post_exchange_item(body: ItemCreateIn) -> Response[ItemCreatedOut]:
     item = exchange.create_item(
         endpoint.caller().user_id,
         body.spec(),
         raw=endpoint.app.current_event.json_body,
         request_id=endpoint.request_id,
     )
-    return Response(status_code=201, content_type="application/json", body=item_created(item))
+    return Response(status_code=201, content_type="application/json", body=ItemCreatedOut.created(item))
 
 
 handler = endpoint.lambda_handler

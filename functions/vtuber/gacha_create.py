@@ -5,23 +5,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aws_lambda_powertools.event_handler import Response
 
 from oshi.catalogue import lineup
 from oshi.web.api import Endpoint
-from vtuber.schemas import GachaCreateIn, gacha_view
+from vtuber.schemas import GachaCreateIn, OwnGacha
 
 endpoint = Endpoint(__name__)
 
 
 @endpoint
-def post_create(body: GachaCreateIn) -> Response[dict[str, Any]]:
+def post_create(body: GachaCreateIn) -> Response[OwnGacha]:
     gacha, prizes = lineup.create_gacha(
         endpoint.caller().user_id, body.spec(), publish=body.publish, request_id=endpoint.request_id
     )
-    return Response(status_code=201, content_type="application/json", body=gacha_view(gacha, prizes))
+    return Response(status_code=201, content_type="application/json", body=OwnGacha.of(gacha, prizes))
 
 
 handler = endpoint.lambda_handler

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from oshi.catalogue import lineup
 from oshi.web.api import Endpoint
-from vtuber.schemas import gacha_view
+from vtuber.schemas import OwnGacha
 
 endpoint = Endpoint(__name__)
 
 
 @endpoint
-def post_publish(gacha_id: str) -> dict[str, Any]:
+def post_publish(gacha_id: str) -> OwnGacha:
     gacha = lineup.publish_gacha(endpoint.caller().user_id, gacha_id, request_id=endpoint.request_id)
-    return gacha_view(gacha, lineup.prizes_of(gacha_id, consistent=True))
+    return OwnGacha.of(gacha, lineup.prizes_of(gacha_id, consistent=True))
 
 
 handler = endpoint.lambda_handler

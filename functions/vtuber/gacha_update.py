@@ -6,17 +6,15 @@ guards against overwriting a concurrent edit (409 ``GACHA_EDIT_CONFLICT``).
 
 from __future__ import annotations
 
-from typing import Any
-
 from oshi.catalogue import lineup
 from oshi.web.api import Endpoint
-from vtuber.schemas import GachaUpdateIn, gacha_view
+from vtuber.schemas import GachaUpdateIn, OwnGacha
 
 endpoint = Endpoint(__name__)
 
 
 @endpoint
-def put_gacha(gacha_id: str, body: GachaUpdateIn) -> dict[str, Any]:
+def put_gacha(gacha_id: str, body: GachaUpdateIn) -> OwnGacha:
     gacha, prizes = lineup.update_gacha(
         endpoint.caller().user_id,
         gacha_id,
@@ -24,7 +22,7 @@ def put_gacha(gacha_id: str, body: GachaUpdateIn) -> dict[str, Any]:
         expected_version=body.version,
         request_id=endpoint.request_id,
     )
-    return gacha_view(gacha, prizes)
+    return OwnGacha.of(gacha, prizes)
 
 
 handler = endpoint.lambda_handler

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from oshi.catalogue import lineup, storefront
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
+from vtuber.schemas import OwnGachaList, OwnGachaSummary
 
 endpoint = Endpoint(__name__)
 
 
 @endpoint
-def get_own_gachas() -> dict[str, Any]:
+def get_own_gachas() -> OwnGachaList:
     at = clock.utc_now()
     gachas = lineup.list_own(endpoint.caller().user_id)
-    return {
-        "items": [
-            {**storefront.summary(g, None, at), "version": int(g.version), "editable": lineup.editable(g, at)}
+    return OwnGachaList(
+        items=[
+            OwnGachaSummary(
+                **storefront.summary(g, None, at), version=int(g.version), editable=lineup.editable(g, at)
+            )
             for g in gachas
         ]
-    }
+    )
 
 
 handler = endpoint.lambda_handler

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
@@ -11,15 +11,16 @@ from oshi.catalogue import vtubers
 from oshi.commerce import sales
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
+from vtuber.sales_schemas import SalesReport
 
 endpoint = Endpoint(__name__)
 
 
 @endpoint
-def get_sales(days: Annotated[int, Query(ge=1, le=sales.MAX_DAYS)] = 30) -> dict[str, Any]:
+def get_sales(days: Annotated[int, Query(ge=1, le=sales.MAX_DAYS)] = 30) -> SalesReport:
     vtuber = vtubers.require_approved(endpoint.caller().user_id)
     until = clock.utc_now()
-    return sales.report(vtuber.vtuber_id, until - timedelta(days=days), until)
+    return SalesReport.model_validate(sales.report(vtuber.vtuber_id, until - timedelta(days=days), until))
 
 
 handler = endpoint.lambda_handler

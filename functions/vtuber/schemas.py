@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 from pydantic_core import PydanticCustomError
@@ -15,6 +15,8 @@ from oshi.kernel import clock
 from oshi.models.assets import Asset
 from oshi.models.gachas import Gacha, Prize
 from oshi.models.vtubers import Vtuber
+from oshi.web.schemas import Strict
+from oshi.web.schemas.catalogue import DisclosedPrize, GachaDocument, GachaSummary, Rarity
 
 ID = r"^[0-9a-z]{26}$"
 
@@ -203,17 +205,75 @@ class GachaUpdateIn(GachaIn):
     version: StrictInt | None = None  # the version the editor loaded; a stale one is 409
 
 
-def gacha_view(gacha: Gacha, prizes: list[Prize]) -> dict[str, Any]:
+class OwnPrize(DisclosedPrize):
+    asset_ids: list[str] = Field(description="The assets the prize grants")
+
+
+class OwnGacha(GachaDocument):
     """The VTuber's view: exactly what the catalogue will disclose, plus editing state and assets."""
-    at = clock.utc_now()
-    document = storefront.disclosure(gacha, prizes, None, at).document
-    assets = {p.prize_id: list(p.asset_ids) for p in prizes}
-    for row in document["prizes"]:
-        row["asset_ids"] = assets.get(row["prize_id"], [])
-    return {
-        **document,
-        "version": int(gacha.version),
-        "editable": lineup.editable(gacha, at),
-        "medals_per_draw": int(gacha.medals_per_draw),
-        "total_stock": int(gacha.total_stock) if gacha.total_stock is not None else None,
-    }
+
+    prizes: list[OwnPrize] = Field(description="In lineup order")
+    version: int = Field(description="Send it back as ``version`` with an edit (409 when stale)")
+    editable: bool
+    total_stock: int | None = Field(description="Draws that may be sold; null: unlimited")
+
+    @classmethod
+    def of(cls, gacha: Gacha, prizes: list[Prize]) -> OwnGacha:
+        at = clock.utc_now()
+        document = storefront.disclosure(gacha, prizes, None, at).document
+        assets = {p.prize_id: list(p.asset_ids) for p in prizes}
+        return cls.model_validate(
+            {
+                **document,
+                "prizes": [
+                    {**row, "asset_ids": assets.get(row["prize_id"], [])} for row in document["prizes"]
+                ],
+                "version": int(gacha.version),
+                "editable": lineup.editable(gacha, at),
+                "total_stock": int(gacha.total_stock) if gacha.total_stock is not None else None,
+            }
+        )
+
+
+class OwnGachaSummary(GachaSummary):
+    version: int
+    editable: bool
+
+
+class OwnGachaList(Strict):
+    items: list[OwnGachaSummary] = Field(description="Drafts included, latest sale start first")
+
+
+# --- the creation form -----------------------------------------------------------------------------------
+class PriceRange(Strict):
+    min: int
+    max: int
+
+
+class GachaFormLimits(Strict):
+    ppm_total: int
+    min_rate_ppm: int
+    max_prizes: int
+    max_assets_per_prize: int
+    max_linked_assets: int
+    price_single: PriceRange
+    price_ten: PriceRange
+    max_medals_per_draw: int
+    max_sale_days: int
+    guarantee_batch: int
+    currency: Literal["JPY"]
+
+
+class GachaFormDefaults(Strict):
+    medals_per_draw: int
+    guarantee: GuaranteeIn | None
+    publish: bool
+
+
+class GachaForm(Strict):
+    """What the creation form needs: the validated assets, the rarities, defaults and limits."""
+
+    assets: list[AssetOut]
+    rarities: list[Rarity] = Field(description="Lowest first")
+    defaults: GachaFormDefaults
+    limits: GachaFormLimits

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 from support import Api
 from vtuber_support import Vt, admin, apply, approved, gacha_body, iso, validated_asset
 
+from oshi.catalogue import storefront
 from oshi.draw import rates
 from oshi.kernel import clock
 from oshi.models.gachas import Gacha, Prize
@@ -157,3 +159,22 @@ def test_vtuber_profile_and_suspension(api: Api) -> None:
     assert api.get(f"/api/gachas/{gacha_id}").json()["sale_state"] == "suspended"
     assert api.get(f"/api/vtubers/{vt.vtuber_id}").json()["status"] == "suspended"
     assert api.get("/api/gachas").json()["items"][0]["sale_state"] == "suspended"
+
+
+def test_cached_pages_send_the_storefront_documents_unchanged_through_their_models(api: Api) -> None:
+    """The pages are their response model's ``model_dump_json``: the same fields and values the storefront
+    builds (timestamps as ``isoformat()`` writes them), and the ETag is the hash of the bytes sent."""
+    vt = approved(api)
+    gacha_id = publish(api, vt, [validated_asset(api, vt), validated_asset(api, vt)], total_stock=500)
+    at = storefront.now()
+    gacha = storefront.public_gacha(gacha_id)
+    owner = storefront.vtuber_statuses([gacha]).get(gacha.owner_user_id)
+
+    detail = api.get(f"/api/gachas/{gacha_id}")
+    expected = storefront.disclosure(gacha, storefront.prizes_of(gacha_id), owner, at).document
+    assert detail.json() == json.loads(json.dumps(expected))
+    assert detail.json()["starts_at"] == gacha.starts_at.isoformat()
+    assert detail.headers["ETag"] == storefront.etag(detail.body)
+
+    listing = api.get(f"/api/gachas?vtuber_id={vt.vtuber_id}").json()
+    assert listing == {"items": [storefront.summary(gacha, owner, at)], "next_cursor": None}

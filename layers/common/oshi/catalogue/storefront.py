@@ -11,7 +11,6 @@ cap, since they list current gachas. Every response carries a strong ETag (SHA-2
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -85,10 +84,6 @@ def cache_control(seconds: int) -> str:
 
 def etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
-def body_bytes(document: Any) -> bytes:
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 # --- reads ----------------------------------------------------------------------------------------------

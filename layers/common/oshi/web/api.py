@@ -11,6 +11,10 @@ A handler module looks like this::
 
     handler = endpoint.lambda_handler
 
+Powertools documents the 2xx body from the handler's return annotation (a pydantic model, or
+``Response[Model]``). A handler that sends pre-serialised bytes (the cached catalogue pages) declares the
+model instead: ``Endpoint(__name__, response_model=GachaPage)``.
+
 Everything a caller can notice about errors is decided here: domain errors become their status and
 code, invalid JSON is 400 ``INVALID_JSON``, validation failures are 422 ``VALIDATION_FAILED`` with the
 fields, anything unexpected is a logged 500 ``INTERNAL_ERROR`` that leaks nothing.
@@ -21,7 +25,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
@@ -42,6 +46,9 @@ from oshi.kernel.errors import (
 from oshi.kernel.observability import logger, metrics, tracer
 from oshi.web import access
 from oshi.web.routes import Route, route_for_handler
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -97,8 +104,9 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, str]]:
 
 
 class Endpoint:
-    def __init__(self, module_name: str) -> None:
+    def __init__(self, module_name: str, *, response_model: type[BaseModel] | None = None) -> None:
         self.route: Route = route_for_handler(module_name)
+        self.response_model = response_model  # documents the body when the handler returns bytes
         self.app = APIGatewayRestResolver(enable_validation=True)
         self._register_error_handlers()
         self.lambda_handler = self._build_lambda_handler()
@@ -110,6 +118,16 @@ class Endpoint:
             route.method,
             summary=route.summary,
             tags=list(route.tags) or None,
+            responses=(
+                {
+                    200: {
+                        "description": "Success",
+                        "content": {"application/json": {"model": self.response_model}},
+                    }
+                }
+                if self.response_model is not None
+                else None
+            ),
         )(fn)
         return fn
 

@@ -1,0 +1,54 @@
+"""Request and response shapes of the VTuber's exchange-item creation (apart from ``schemas`` so the other
+VTuber handlers do not import the exchange at cold start)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from oshi.models.exchange import ExchangeItem, ExchangeItemStatus
+from oshi.rewards import exchange
+from oshi.web.schemas.exchange import ItemOut
+
+ID = r"^[0-9a-z]{26}$"
+
+
+class ItemCreateIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # unknown keys are still screened for complete-gacha terms
+
+    name: str = Field(min_length=1, max_length=80)
+    description: str = Field(default="", max_length=2000)
+    cost: StrictInt = Field(description="Medals per unit")
+    per_user_limit: StrictInt
+    stock: StrictInt | None = None
+    starts_at: datetime
+    ends_at: datetime
+    asset_id: str = Field(pattern=ID)
+
+    def spec(self) -> exchange.ItemSpec:
+        return exchange.ItemSpec(
+            name=self.name,
+            description=self.description,
+            cost=self.cost,
+            per_user_limit=self.per_user_limit,
+            stock=self.stock,
+            starts_at=_aware(self.starts_at),
+            ends_at=_aware(self.ends_at),
+            asset_id=self.asset_id,
+        )
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+class ItemCreatedOut(ItemOut):
+    """The new item as its shop will show it, with the granted asset and the item's status."""
+
+    asset_id: str
+    status: ExchangeItemStatus
+
+    @classmethod
+    def created(cls, item: ExchangeItem) -> ItemCreatedOut:
+        return cls(**dict(ItemOut.of(item)), asset_id=item.asset_id, status=ExchangeItemStatus(item.status))

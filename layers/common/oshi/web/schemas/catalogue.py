@@ -1,0 +1,184 @@
+"""The public catalogue's documents (``oshi.catalogue.storefront``) as response models.
+
+The storefront builds each document once; the public pages (``gacha.catalogue``, ``gacha.detail``,
+``gacha.vtuber_profile``) send it as cached bytes from ``model_dump_json``, and the VTuber's own views
+(``vtuber.*``) extend it. Validating the storefront's dict against these models (unknown fields refused)
+keeps the documented contract and the bytes sent the same thing.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from oshi.catalogue.storefront import SaleState
+from oshi.draw.rates import RARITY_ORDER
+from oshi.models.exchange import ExchangeItem
+from oshi.models.gachas import GachaStatus
+from oshi.web.schemas import IsoDateTime, Strict
+
+Rarity = Annotated[str, Field(json_schema_extra={"enum": list(RARITY_ORDER)})]
+Ppm = Annotated[int, Field(ge=0, le=1_000_000, description="Parts per million of one draw (integer)")]
+Percent = Annotated[
+    str,
+    Field(pattern=r"^\d+\.\d{4}$", description="The same rate as an exact percentage: 100 ppm is 0.0100"),
+]
+Yen = Annotated[int, Field(description="Integer JPY")]
+
+
+class Stock(Strict):
+    total: int
+    remaining: int
+
+
+class RateTableRef(Strict):
+    version: int = Field(description="Bumped on every lineup edit before the sale")
+    hash: str = Field(description="SHA-256 of the stored rate table (see the fairness document)")
+    ppm_total: int = Field(description="What every prize's rate_ppm adds up to: 1000000")
+
+
+class DisclosedPrize(Strict):
+    prize_id: str
+    name: str
+    rarity: Rarity
+    rate_ppm: Ppm
+    rate_percent: Percent
+    stock: Stock | None = Field(description="null: unlimited")
+
+
+class SlotRate(Strict):
+    prize_id: str
+    name: str
+    rarity: Rarity
+    rate_ppm: Ppm
+    rate_percent: Percent
+
+
+class RarityTotal(Strict):
+    rarity: Rarity
+    rate_ppm: Ppm
+    rate_percent: Percent
+
+
+class Guarantee(Strict):
+    batch_size: int
+    min_rarity: Rarity
+    rule: str
+    slot_rates: list[SlotRate] = Field(description="The guaranteed slot's rates")
+    slot_rarity_totals: list[RarityTotal]
+    rounding: str
+
+
+class ExactValue(Strict):
+    exact: str = Field(description="An integer or a fraction, e.g. 10000 or 7417/10")
+    rounded: str = Field(description="Rounded half up, as text")
+
+
+class SingleDrawCosts(Strict):
+    expected_draws: ExactValue
+    expected_yen: ExactValue
+
+
+class TenDrawCosts(Strict):
+    expected_ten_draws: ExactValue
+    expected_draws: ExactValue
+    expected_yen: ExactValue
+
+
+class RarestPrize(Strict):
+    """Expected draws and yen until the rarest prize first appears (no stock running out meanwhile)."""
+
+    prize_id: str
+    rarity: Rarity
+    rate_ppm: Ppm
+    rate_percent: Percent
+    single_draws: SingleDrawCosts
+    ten_draws: TenDrawCosts
+
+
+class FairnessRef(Strict):
+    commitment: str | None = Field(description="SHA-256 of the server seed, revealed after ends_at")
+    rate_table_hash: str
+    details: str = Field(description="Path of the gacha's fairness document")
+
+
+class GachaDocument(Strict):
+    """What the catalogue discloses about a gacha; the fields its public and VTuber views share."""
+
+    gacha_id: str
+    vtuber_id: str
+    title: str
+    description: str
+    status: GachaStatus
+    sale_state: SaleState
+    starts_at: IsoDateTime
+    ends_at: IsoDateTime
+    currency: Literal["JPY"]
+    price_single: Yen
+    price_ten: Yen
+    medals_per_draw: int
+    stock: Stock | None = Field(description="Draws on sale in total; null: unlimited")
+    rate_table: RateTableRef
+    rarity_totals: list[RarityTotal]
+    guarantee: Guarantee | None
+    rarest_prize: RarestPrize
+    notes: list[str]
+    fairness: FairnessRef
+
+
+class GachaDetail(GachaDocument):
+    """A listed gacha with its full rate disclosure (``GET /api/gachas/{gacha_id}``)."""
+
+    prizes: list[DisclosedPrize] = Field(description="In lineup order")
+
+
+class GachaSummary(Strict):
+    gacha_id: str
+    vtuber_id: str
+    title: str
+    status: GachaStatus
+    sale_state: SaleState
+    starts_at: IsoDateTime
+    ends_at: IsoDateTime
+    price_single: Yen
+    price_ten: Yen
+    guarantee_min_rarity: Rarity | None
+    rate_table_hash: str
+
+
+class GachaPage(Strict):
+    items: list[GachaSummary]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last")
+
+
+class ProfileExchangeItem(Strict):
+    item_id: str
+    name: str
+    cost: int = Field(description="Medals per unit")
+    per_user_limit: int
+    remaining: int | None = Field(description="null: unlimited stock")
+    starts_at: IsoDateTime
+    ends_at: IsoDateTime
+
+    @classmethod
+    def of(cls, item: ExchangeItem) -> ProfileExchangeItem:
+        return cls(
+            item_id=item.item_id,
+            name=item.name,
+            cost=int(item.cost),
+            per_user_limit=int(item.per_user_limit),
+            remaining=None if item.remaining is None else int(item.remaining),
+            starts_at=item.starts_at,
+            ends_at=item.ends_at,
+        )
+
+
+class VtuberProfile(Strict):
+    vtuber_id: str
+    channel_name: str
+    channel_url: str
+    description: str
+    status: Literal["active", "suspended"]
+    gachas: list[GachaSummary] = Field(description="Current (not ended) gachas")
+    exchange_items: list[ProfileExchangeItem]
