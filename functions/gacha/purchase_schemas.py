@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from oshi.draw import fairness
 from oshi.models.orders import Order
+from oshi.web.schemas.fairness import OrderResults
 
 ID = r"^[0-9a-z]{26}$"
 
@@ -48,7 +49,9 @@ class OrderOut(BaseModel):
     failure_reason: str | None = None
     client_seed: str | None = None
     medals_awarded: int | None = None
-    results: Any = None  # the draws, as the draw service wrote them, once FULFILLED
+    results: OrderResults | None = (
+        None  # the draws and their proof (as fulfilment stored them), once FULFILLED
+    )
 
     @classmethod
     def of(cls, order: Order, *, with_results: bool = False) -> OrderOut:
@@ -72,7 +75,11 @@ class OrderOut(BaseModel):
             refunded_at=order.refunded_at,
             failure_reason=order.failure_reason,
             medals_awarded=int(order.medals_awarded) if order.medals_awarded is not None else None,
-            results=order.results if with_results and order.status == "FULFILLED" else None,
+            results=(
+                OrderResults.model_validate(order.results)
+                if with_results and order.status == "FULFILLED" and order.results is not None
+                else None
+            ),
         )
 
 
