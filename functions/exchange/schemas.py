@@ -64,11 +64,25 @@ class HistoryOut(BaseModel):
     next_cursor: str | None = None
 
 
+class StoredTotalsOut(BaseModel):
+    """What the fan's medal balance item says."""
+
+    balance: int
+    earned: int
+    spent: int
+
+
+class LedgerTotalsOut(StoredTotalsOut):
+    """What the fan's ledger entries add up to."""
+
+    entries: int
+
+
 class MismatchOut(BaseModel):
     fan_id: str
     vtuber_id: str
-    balance: dict[str, int] | None
-    ledger: dict[str, int]
+    balance: StoredTotalsOut | None = Field(description="null: the ledger has entries but no balance exists")
+    ledger: LedgerTotalsOut
 
 
 class MedalReportOut(BaseModel):
