@@ -20,6 +20,9 @@ from oshi.web.schemas.catalogue import DisclosedPrize, GachaDocument, GachaSumma
 
 ID = r"^[0-9a-z]{26}$"
 AssetKind = Literal["image", "audio", "video", "archive"]  # FileType.kind
+RejectionCode = Literal[  # oshi.catalogue.uploads.Rejection.code
+    "empty_file", "file_too_large", "unknown_type", "type_mismatch", "replaced_after_validation"
+]
 
 
 # --- screening ----------------------------------------------------------------------------------------
@@ -112,7 +115,7 @@ class AssetOut(BaseModel):
     filename: str
     status: AssetStatus
     reason: str | None = None
-    reason_code: str | None = None
+    reason_code: RejectionCode | None = None
     declared_type: FileType
     detected_type: FileType | None = None
     kind: AssetKind | None = None
@@ -127,7 +130,7 @@ class AssetOut(BaseModel):
             filename=a.filename,
             status=AssetStatus(a.status),
             reason=a.reason,
-            reason_code=a.reason_code,
+            reason_code=cast(RejectionCode | None, a.reason_code),  # validated against RejectionCode
             declared_type=FileType(a.declared_type),
             detected_type=FileType(a.detected_type) if a.detected_type is not None else None,
             kind=cast(AssetKind | None, a.kind),  # validated against AssetKind
