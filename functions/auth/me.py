@@ -11,6 +11,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from oshi.identity import users
+from oshi.identity.principal import Role
 from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
@@ -22,7 +23,7 @@ def _absent(value: object) -> bool:
 
 class MeOut(BaseModel):
     user_id: str
-    roles: list[str]
+    roles: list[Role]
     mfa: bool
     # Absent (not null) for callers without an account record.
     email: str | None = Field(default=None, exclude_if=_absent)
@@ -35,7 +36,9 @@ class MeOut(BaseModel):
 @endpoint
 def get_me() -> MeOut:
     caller = endpoint.caller()
-    out = MeOut(user_id=caller.user_id, roles=sorted(r.value for r in caller.roles), mfa=caller.mfa)
+    out = MeOut(
+        user_id=caller.user_id, roles=[Role(v) for v in sorted(r.value for r in caller.roles)], mfa=caller.mfa
+    )
     profile = users.find_user(caller.user_id)
     if profile is not None:
         out.email = profile.email

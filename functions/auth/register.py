@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from auth.schemas import MAX_PASSWORD_CHARS
 from oshi.identity import users
+from oshi.identity.principal import Role
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
 
@@ -57,7 +58,7 @@ class RegisterOut(BaseModel):
     user_id: str
     email: str
     display_name: str
-    roles: list[str]
+    roles: list[Role]
 
 
 @endpoint
@@ -73,7 +74,7 @@ def post_register(body: RegisterIn) -> Response[RegisterOut]:
         user_id=profile.user_id,
         email=profile.email,
         display_name=profile.display_name,
-        roles=sorted(role.value for role in profile.roles),
+        roles=[Role(v) for v in sorted(role.value for role in profile.roles)],
     )
     return Response(status_code=201, content_type="application/json", body=out)
 

@@ -16,7 +16,7 @@ def get_report() -> MedalReportOut:
         ok=report.ok,
         balances_checked=report.balances_checked,
         ledger_entries=report.ledger_entries,
-        mismatches=[MismatchOut(**m) for m in report.mismatches],
+        mismatches=[MismatchOut.model_validate(m) for m in report.mismatches],
     )
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from oshi.models.exchange import Exchange
-from oshi.models.rewards import MedalBalance, MedalLedgerEntry
+from oshi.models.rewards import LedgerKind, MedalBalance, MedalLedgerEntry
 from oshi.rewards import exchange
 from oshi.web.schemas.exchange import ItemOut
 
@@ -42,7 +42,7 @@ class BalancesOut(BaseModel):
 
 class LedgerEntryOut(BaseModel):
     entry_id: str
-    kind: str = Field(description="earn | spend | clawback")
+    kind: LedgerKind
     delta: int
     source_id: str = Field(description="The order or exchange that caused it")
     created_at: datetime
@@ -51,7 +51,7 @@ class LedgerEntryOut(BaseModel):
     def of(cls, e: MedalLedgerEntry) -> LedgerEntryOut:
         return cls(
             entry_id=e.entry_id,
-            kind=e.kind,
+            kind=LedgerKind(e.kind),
             delta=int(e.delta),
             source_id=e.source_id,
             created_at=e.created_at,
@@ -64,11 +64,25 @@ class HistoryOut(BaseModel):
     next_cursor: str | None = None
 
 
+class StoredTotalsOut(BaseModel):
+    """What the fan's medal balance item says."""
+
+    balance: int
+    earned: int
+    spent: int
+
+
+class LedgerTotalsOut(StoredTotalsOut):
+    """What the fan's ledger entries add up to."""
+
+    entries: int
+
+
 class MismatchOut(BaseModel):
     fan_id: str
     vtuber_id: str
-    balance: dict[str, int] | None
-    ledger: dict[str, int]
+    balance: StoredTotalsOut | None = Field(description="null: the ledger has entries but no balance exists")
+    ledger: LedgerTotalsOut
 
 
 class MedalReportOut(BaseModel):

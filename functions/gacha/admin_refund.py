@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from oshi.commerce import refunds
+from oshi.models.orders import OrderStatus
 from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
@@ -17,7 +18,7 @@ class RefundIn(BaseModel):
 
 class RefundOut(BaseModel):
     order_id: str
-    status: str
+    status: OrderStatus
     provider_refund_id: str | None = None
     refund_reason: str | None = None
     medals_clawed_back: int | None = None
@@ -34,7 +35,7 @@ def post_refund(order_id: str, body: RefundIn) -> RefundOut:
     )
     return RefundOut(
         order_id=order.order_id,
-        status=order.status,
+        status=OrderStatus(order.status),
         provider_refund_id=order.provider_refund_id,
         refund_reason=order.refund_reason,
         medals_clawed_back=int(order.medals_clawed_back) if order.medals_clawed_back is not None else None,

@@ -4,7 +4,6 @@ itself once the sale has ended (docs/fairness.md). Public, like the rate disclos
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -12,6 +11,7 @@ from oshi.catalogue import storefront
 from oshi.draw import fairness_store
 from oshi.kernel.errors import GachaNotFound
 from oshi.web.api import Endpoint
+from oshi.web.schemas.fairness import RateTableDocument
 
 endpoint = Endpoint(__name__)
 
@@ -20,7 +20,7 @@ class RateTableVersion(BaseModel):
     version: int
     hash: str
     effective_from: datetime
-    rate_table: dict[str, Any]
+    rate_table: RateTableDocument
 
 
 class FairnessOut(BaseModel):
@@ -47,7 +47,7 @@ def get_fairness(gacha_id: str) -> FairnessOut:
             version=int(r.rate_table_version or 0),
             hash=r.rate_table_hash or "",
             effective_from=r.effective_from,
-            rate_table=r.rate_table or {},
+            rate_table=RateTableDocument.model_validate(r.rate_table),
         )
         for r in fairness_store.rate_history(gacha_id)
     ]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from oshi.draw import fairness
-from oshi.models.orders import Order
+from oshi.models.orders import Order, OrderStatus, Provider
+from oshi.web.schemas.fairness import OrderResults
 
 ID = r"^[0-9a-z]{26}$"
+PaymentMethod = Literal["card", "konbini", "paypay"]
 
 
 class PurchaseIn(BaseModel):
@@ -19,7 +21,7 @@ class PurchaseIn(BaseModel):
     gacha_id: str = Field(pattern=ID)
     count: Literal[1, 10]
     provider: Literal["stripe", "komoju"]
-    payment_method: Literal["card", "konbini", "paypay"] = "card"
+    payment_method: PaymentMethod = "card"
     # Provably fair draws (docs/fairness.md): the fan's own seed; one is generated when absent.
     client_seed: str | None = Field(default=None, min_length=1, max_length=fairness.CLIENT_SEED_MAX)
 
@@ -31,14 +33,14 @@ class PurchaseIn(BaseModel):
 
 class OrderOut(BaseModel):
     order_id: str
-    status: str
+    status: OrderStatus
     gacha_id: str
     vtuber_id: str
     count: int
     amount: int
-    currency: str
-    provider: str
-    payment_method: str | None = None
+    currency: Literal["JPY"]
+    provider: Provider
+    payment_method: PaymentMethod | None = None
     redirect_url: str | None = None  # where to send the fan to pay (while PENDING_PAYMENT)
     payment_expires_at: datetime | None = None
     created_at: datetime
@@ -48,21 +50,23 @@ class OrderOut(BaseModel):
     failure_reason: str | None = None
     client_seed: str | None = None
     medals_awarded: int | None = None
-    results: Any = None  # the draws, as the draw service wrote them, once FULFILLED
+    results: OrderResults | None = (
+        None  # the draws and their proof (as fulfilment stored them), once FULFILLED
+    )
 
     @classmethod
     def of(cls, order: Order, *, with_results: bool = False) -> OrderOut:
         pending = order.status == "PENDING_PAYMENT"
         return cls(
             order_id=order.order_id,
-            status=order.status,
+            status=OrderStatus(order.status),
             gacha_id=order.gacha_id,
             vtuber_id=order.vtuber_id,
             count=int(order.count),
             amount=int(order.amount),
-            currency=order.currency,
-            provider=order.provider,
-            payment_method=order.payment_method,
+            currency=cast(Literal["JPY"], order.currency),
+            provider=Provider(order.provider),
+            payment_method=cast(PaymentMethod | None, order.payment_method),  # validated
             redirect_url=order.redirect_url if pending else None,
             payment_expires_at=order.payment_expires_at if pending else None,
             created_at=order.created_at,
@@ -72,7 +76,11 @@ class OrderOut(BaseModel):
             refunded_at=order.refunded_at,
             failure_reason=order.failure_reason,
             medals_awarded=int(order.medals_awarded) if order.medals_awarded is not None else None,
-            results=order.results if with_results and order.status == "FULFILLED" else None,
+            results=(
+                OrderResults.model_validate(order.results)
+                if with_results and order.status == "FULFILLED" and order.results is not None
+                else None
+            ),
         )
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from oshi.models.rewards import Reward
+from oshi.models.rewards import Reward, RewardSource
 
 
 class RewardOut(BaseModel):
@@ -17,7 +17,7 @@ class RewardOut(BaseModel):
     size_bytes: int
     acquired_at: datetime
     download_count: int
-    source: str = Field(description="gacha | exchange")
+    source: RewardSource
     vtuber_id: str
     rarity: str | None = None
     gacha_id: str | None = None
@@ -33,7 +33,7 @@ class RewardOut(BaseModel):
             size_bytes=int(r.size_bytes or 0),
             acquired_at=r.acquired_at,
             download_count=int(r.download_count or 0),
-            source=r.source,
+            source=RewardSource(r.source),
             vtuber_id=r.vtuber_id,
             rarity=r.rarity,
             gacha_id=r.gacha_id,

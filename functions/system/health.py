@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel
 
 from oshi.kernel.settings import get_settings
@@ -11,7 +13,7 @@ endpoint = Endpoint(__name__)
 
 
 class HealthOut(BaseModel):
-    status: str
+    status: Literal["ok"]
     stage: str
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from oshi.catalogue import moderation
+from oshi.models.gachas import GachaStatus
 from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
@@ -16,7 +17,7 @@ class SuspendIn(BaseModel):
 
 class SuspendOut(BaseModel):
     gacha_id: str
-    status: str
+    status: GachaStatus
 
 
 @endpoint
@@ -24,7 +25,7 @@ def post_suspend_gacha(gacha_id: str, body: SuspendIn) -> SuspendOut:
     gacha = moderation.suspend_gacha(
         endpoint.caller().user_id, gacha_id, reason=body.reason.strip(), request_id=endpoint.request_id
     )
-    return SuspendOut(gacha_id=gacha.gacha_id, status=gacha.status)
+    return SuspendOut(gacha_id=gacha.gacha_id, status=GachaStatus(gacha.status))
 
 
 handler = endpoint.lambda_handler

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 from pydantic_core import PydanticCustomError
@@ -12,13 +12,17 @@ from oshi.catalogue import lineup, storefront
 from oshi.catalogue.filetypes import FileType
 from oshi.draw.rates import MAX_PRIZES
 from oshi.kernel import clock
-from oshi.models.assets import Asset
+from oshi.models.assets import Asset, AssetStatus
 from oshi.models.gachas import Gacha, Prize
-from oshi.models.vtubers import Vtuber
+from oshi.models.vtubers import Vtuber, VtuberStatus
 from oshi.web.schemas import Strict
 from oshi.web.schemas.catalogue import DisclosedPrize, GachaDocument, GachaSummary, Rarity
 
 ID = r"^[0-9a-z]{26}$"
+AssetKind = Literal["image", "audio", "video", "archive"]  # FileType.kind
+RejectionCode = Literal[  # oshi.catalogue.uploads.Rejection.code
+    "empty_file", "file_too_large", "unknown_type", "type_mismatch", "replaced_after_validation"
+]
 
 
 # --- screening ----------------------------------------------------------------------------------------
@@ -32,7 +36,7 @@ class ApplyIn(BaseModel):
 
 class VtuberOut(BaseModel):
     vtuber_id: str
-    status: str
+    status: VtuberStatus
     channel_name: str
     channel_url: str
     description: str
@@ -44,7 +48,7 @@ class VtuberOut(BaseModel):
     def of(cls, v: Vtuber) -> VtuberOut:
         return cls(
             vtuber_id=v.vtuber_id,
-            status=v.status,
+            status=VtuberStatus(v.status),
             channel_name=v.channel_name,
             channel_url=v.channel_url,
             description=v.description or "",
@@ -100,7 +104,7 @@ class PresignedPost(BaseModel):
 
 class UploadOut(BaseModel):
     asset_id: str
-    status: str
+    status: AssetStatus
     upload: PresignedPost
     expires_in: int
     max_bytes: int
@@ -109,12 +113,12 @@ class UploadOut(BaseModel):
 class AssetOut(BaseModel):
     asset_id: str
     filename: str
-    status: str
+    status: AssetStatus
     reason: str | None = None
-    reason_code: str | None = None
-    declared_type: str
-    detected_type: str | None = None
-    kind: str | None = None
+    reason_code: RejectionCode | None = None
+    declared_type: FileType
+    detected_type: FileType | None = None
+    kind: AssetKind | None = None
     size_bytes: int | None = None
     created_at: datetime
     checked_at: datetime | None = None
@@ -124,12 +128,12 @@ class AssetOut(BaseModel):
         return cls(
             asset_id=a.asset_id,
             filename=a.filename,
-            status=a.status,
+            status=AssetStatus(a.status),
             reason=a.reason,
-            reason_code=a.reason_code,
-            declared_type=a.declared_type,
-            detected_type=a.detected_type,
-            kind=a.kind,
+            reason_code=cast(RejectionCode | None, a.reason_code),  # validated against RejectionCode
+            declared_type=FileType(a.declared_type),
+            detected_type=FileType(a.detected_type) if a.detected_type is not None else None,
+            kind=cast(AssetKind | None, a.kind),  # validated against AssetKind
             size_bytes=int(a.size_bytes) if a.size_bytes is not None else None,
             created_at=a.created_at,
             checked_at=a.checked_at,

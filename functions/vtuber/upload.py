@@ -9,6 +9,7 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import Response
 
 from oshi.catalogue import uploads
+from oshi.models.assets import AssetStatus
 from oshi.web.api import Endpoint
 from vtuber.schemas import PresignedPost, UploadIn, UploadOut
 
@@ -25,7 +26,7 @@ def post_upload(body: UploadIn) -> Response[UploadOut]:
     )
     out = UploadOut(
         asset_id=ticket.asset.asset_id,
-        status=ticket.asset.status,
+        status=AssetStatus(ticket.asset.status),
         upload=PresignedPost(url=ticket.url, fields=ticket.fields),
         expires_in=ticket.expires_in,
         max_bytes=ticket.max_bytes,

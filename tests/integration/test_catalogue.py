@@ -166,7 +166,7 @@ def test_cached_pages_send_the_storefront_documents_unchanged_through_their_mode
     builds (timestamps as ``isoformat()`` writes them), and the ETag is the hash of the bytes sent."""
     vt = approved(api)
     gacha_id = publish(api, vt, [validated_asset(api, vt), validated_asset(api, vt)], total_stock=500)
-    at = storefront.now()
+    at = clock.utc_now()
     gacha = storefront.public_gacha(gacha_id)
     owner = storefront.vtuber_statuses([gacha]).get(gacha.owner_user_id)
 

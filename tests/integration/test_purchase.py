@@ -148,21 +148,55 @@ def test_idempotency_key_returns_the_same_order_and_a_second_pending_purchase_is
     assert int(Gacha.get(sale.gacha_id).sold_draws) == 1
 
 
+def drawn_results(order_id: str, gacha_id: str) -> dict[str, Any]:
+    """One drawn N prize and its proof, key for key as ``oshi.fulfilment.fulfil`` stores them."""
+    table = {"format": "oshi-rate-table/1", "entries": [{"prize_id": "p01", "rarity": "N", "ppm": 1_000_000}]}
+    return {
+        "items": [
+            {"slot": 0, "prize_id": "p01", "name": "N prize", "rarity": "N", "table": "main", "assets": 1}
+        ],
+        "proof": {
+            "format": "oshi-fairness/1",
+            "commitment": "0" * 64,
+            "rate_table": {**table, "guarantee": None},
+            "rate_table_hash": "1" * 64,
+            "fan_id": "fan-1",
+            "client_seed": "seed",
+            "nonce": 0,
+            "draws": [
+                {
+                    "slot": 0,
+                    "table": "main",
+                    "exhausted": [],
+                    "total_weight": 1_000_000,
+                    "r": 12345,
+                    "attempts": 1,
+                    "prize_id": "p01",
+                }
+            ],
+            "gacha_id": gacha_id,
+            "order_id": order_id,
+        },
+    }
+
+
 def test_orders_are_visible_to_their_owner_only(api: Api, standins: Standins) -> None:
     sale = gacha_on_sale(api)
     token = fan()
     order_id = purchase(api, token, sale.gacha_id).json()["order_id"]
+    results = drawn_results(order_id, sale.gacha_id)  # the shape fulfilment stores (OrderResults)
     Order(order_id).update(
         actions=[
             Order.status.set("FULFILLED"),
-            Order.results.set([{"prize_id": "p01"}]),
+            Order.results.set(results),
             Order.medals_awarded.set(1),
         ]
     )
     mine = api.get(f"/api/gacha/orders/{order_id}", token=token).json()
     assert (
         mine["status"] == "FULFILLED"
-        and mine["results"] == [{"prize_id": "p01"}]
+        and mine["results"] == results
+        and mine["results"]["items"][0]["prize_id"] == "p01"
         and mine["medals_awarded"] == 1
     )
     intruder = api.get(f"/api/gacha/orders/{order_id}", token=fan("fan-2"))

@@ -115,6 +115,15 @@ def test_admin_retry_and_reconciliation(api: Api) -> None:
     assert report.status == 200, report.body
     body = report.json()
     assert [a["order_id"] for a in body["needs_attention"]] == [stuck.order_id]
+    assert set(body["needs_attention"][0]) == {
+        "order_id",
+        "provider",
+        "amount",
+        "paid_at",
+        "minutes_waiting",
+        "reason",
+    }
+    assert body["needs_attention"][0]["paid_at"] == Order.get(stuck.order_id).paid_at.isoformat()
     assert sum(r["orders"] for r in body["totals"]) == 2
     assert sum(r["amount"] for r in body["totals"]) == stuck.amount + fresh.amount
 
