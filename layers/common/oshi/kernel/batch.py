@@ -19,7 +19,14 @@ from typing import Any, TypeVar
 
 from pynamodb.models import Model
 
-from oshi.kernel.aws import client
+
+def client(service: str) -> Any:
+    """``oshi.kernel.aws.client``, imported on first use: boto3 (with s3transfer) would cost the read-only
+    handlers that only call ``get_many`` (PynamoDB) about 0.3x ``import boto3`` at cold start."""
+    from oshi.kernel.aws import client as aws_client
+
+    return aws_client(service)
+
 
 MAX_KEYS = 100  # DynamoDB's limit per BatchGetItem request
 ATTEMPTS = 5  # requests per chunk, the first included
