@@ -90,11 +90,14 @@ def admin_token(aws: None) -> str:
 def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
     """DynamoDB applies each write and transaction atomically; in-process moto does not (a thread can
     switch between its condition check and its write, and a failed transaction restores a snapshot of
-    the whole table). Serialise moto's writes so the test exercises our conditions, not moto's races."""
+    the whole table). Serialise moto's writes, and the reads that iterate its tables (a read during a
+    write failed with "dictionary changed size during iteration"), so the test exercises our conditions,
+    not moto's races."""
     from moto.dynamodb.models import DynamoDBBackend
 
     lock = threading.RLock()
-    for name in ("transact_write_items", "put_item", "update_item", "delete_item"):
+    writes = ("transact_write_items", "put_item", "update_item", "delete_item")
+    for name in (*writes, "get_item", "batch_get_item", "query", "scan"):
         original = getattr(DynamoDBBackend, name)
 
         def locked(self: Any, *args: Any, __original: Any = original, **kwargs: Any) -> Any:

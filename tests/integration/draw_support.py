@@ -14,8 +14,8 @@ from support import Api
 
 from local.apigw import FakeLambdaContext
 from local.pump import sqs_event
+from oshi.commerce import orders
 from oshi.commerce.payments.base import RefundOutcome
-from oshi.events.definitions import PAYMENT_COMPLETED, PaymentCompletedData
 from oshi.fulfilment import fulfil
 from oshi.kernel.ids import new_id
 from oshi.models.gachas import Gacha
@@ -63,19 +63,8 @@ def paid_order(
 
 
 def message(order: Order, receives: int = 1, message_id: str | None = None) -> dict[str, Any]:
-    """The SQS message of the order's PaymentCompleted, built as ``oshi.commerce.orders`` builds it."""
-    event = PAYMENT_COMPLETED.event(
-        PaymentCompletedData(
-            order_id=order.order_id,
-            fan_id=order.fan_id,
-            gacha_id=order.gacha_id,
-            vtuber_id=order.vtuber_id,
-            count=int(order.count),
-            amount=int(order.amount),
-            provider=order.provider,
-        ),
-        correlation_id=order.order_id,
-    )
+    """The SQS message of the order's PaymentCompleted, built by ``oshi.commerce.orders`` itself."""
+    event = orders.payment_completed_event(order)
     assert event.event_id == f"payment-completed-{order.order_id}"
     envelope = {
         "version": "0",

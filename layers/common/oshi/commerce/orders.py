@@ -25,7 +25,7 @@ from oshi import audit
 from oshi.catalogue import storefront
 from oshi.commerce import reservations, spending
 from oshi.draw import fairness
-from oshi.events.bus import publish
+from oshi.events.bus import Event, publish
 from oshi.kernel import batch, clock, cursors, idempotency
 from oshi.kernel.errors import (
     GachaNotFound,
@@ -429,24 +429,25 @@ def _release_pending_claim(order: Order) -> None:
 def publish_completed(order: Order) -> None:
     """The one PaymentCompleted per paid order; its event id derives from the order, so a republish
     after a crash carries the same id and the consumer's dedupe sees one event."""
+    publish([payment_completed_event(order)])
+
+
+def payment_completed_event(order: Order) -> Event:
+    """The PaymentCompleted of a paid order (also what tests deliver to the fulfilment consumer)."""
     # Here, not at import: the reservation sweeper imports this module and publishes nothing (no pydantic).
     from oshi.events.definitions import PAYMENT_COMPLETED, PaymentCompletedData
 
-    publish(
-        [
-            PAYMENT_COMPLETED.event(
-                PaymentCompletedData(
-                    order_id=order.order_id,
-                    fan_id=order.fan_id,
-                    gacha_id=order.gacha_id,
-                    vtuber_id=order.vtuber_id,
-                    count=int(order.count),
-                    amount=int(order.amount),
-                    provider=order.provider,
-                ),
-                correlation_id=order.order_id,
-            )
-        ]
+    return PAYMENT_COMPLETED.event(
+        PaymentCompletedData(
+            order_id=order.order_id,
+            fan_id=order.fan_id,
+            gacha_id=order.gacha_id,
+            vtuber_id=order.vtuber_id,
+            count=int(order.count),
+            amount=int(order.amount),
+            provider=order.provider,
+        ),
+        correlation_id=order.order_id,
     )
 
 
