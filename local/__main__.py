@@ -27,6 +27,7 @@ def main() -> int:
     from local.pump import EventPump, start_extras
     from local.seed import DEMO_PASSWORD, seed
     from local.standins import start_standins
+    from local.totp import DEMO_TOTP_SECRET
     from oshi.kernel.settings import get_settings
     from oshi.web import topology
     from oshi.web.routes import ROUTES
@@ -57,6 +58,10 @@ def main() -> int:
     print(f"  demo accounts (password {DEMO_PASSWORD}; bearer tokens valid 12 h):")
     for account in demo.accounts:
         print(f"    {account.label:7} {account.email:20} {account.user_id} {account.token}")
+    print(
+        f"  admin MFA  TOTP secret {DEMO_TOTP_SECRET}; current code: .venv/bin/python -m local.totp"
+        " (admin routes need MFA: sign in, then POST /api/auth/mfa/verify with the challenge and code)"
+    )
     print("Ctrl-C to stop.", flush=True)
 
     stop = threading.Event()

@@ -1,7 +1,7 @@
 """Demo data for the local stack, created through the same domain functions the API uses.
 
 A fan, a minor fan (spending cap), an approved VTuber with two validated assets (real bytes in the moto
-bucket) and a published gacha that is on sale now, and an admin. Each account gets a 12-hour bearer token;
+bucket) and a published gacha that is on sale now, and an admin with MFA enrolled (``local.totp``). Each account gets a 12-hour bearer token;
 the fans can also sign in with their demo passwords. Exchange items are added by ``seed_shop`` once the
 exchange service is loaded (see ``seed``).
 """
@@ -12,13 +12,16 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from local.totp import DEMO_TOTP_SECRET
 from oshi.catalogue import lineup, uploads, vtubers
 from oshi.catalogue.filetypes import FileType
-from oshi.identity import tokens, users
+from oshi.identity import mfa, tokens, users
 from oshi.identity.principal import Caller, Role
+from oshi.kernel import clock
 from oshi.kernel.aws import client
 from oshi.kernel.settings import get_settings
 from oshi.models.gachas import Gacha
+from oshi.models.users import User
 
 DEMO_TOKEN_SECONDS = 12 * 3600
 DEMO_PASSWORD = "demo-Password-1"  # noqa: S105 - local demo accounts only, printed at start
@@ -85,6 +88,14 @@ def _asset(user_id: str, vtuber_id: str, filename: str, kind: FileType, data: by
     return ticket.asset.asset_id
 
 
+def _enrol_demo_mfa(user_id: str, secret: str) -> None:
+    """MFA with a known secret (``python -m local.totp`` prints its codes), through the real enable step.
+    The pending secret is set directly: no API lets a caller choose their secret. Enabled with the previous
+    step's code (within the allowed drift), so the code current at start-up is still accepted once."""
+    User(user_id).update(actions=[User.mfa_pending_secret.set(mfa.seal(secret, user_id))])
+    users.enable_mfa(user_id, mfa.code_at_step(secret, mfa.step_at(clock.now()) - 1))
+
+
 def seed() -> Demo:
     born = {"fan": date(1998, 4, 1), "minor": date.today().replace(year=date.today().year - 15)}
     fan = users.register(
@@ -115,6 +126,7 @@ def seed() -> Demo:
         birth_date=date(1990, 1, 1),
         actor=ACTOR,
     )
+    _enrol_demo_mfa(admin.user_id, DEMO_TOTP_SECRET)
     vtuber = vtubers.apply(
         creator.user_id,
         channel_name="Hoshino Demo",

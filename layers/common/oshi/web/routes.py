@@ -37,6 +37,9 @@ class CallerLimit:
     window_seconds: int = 60
 
 
+ADMIN_PREFIX = "/api/admin/"
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
@@ -52,6 +55,14 @@ class Route:
     tags: tuple[str, ...] = field(default=())
     caller_limit: CallerLimit | None = None  # per-caller rate limit, on top of the stage-wide throttling
     success: tuple[int, ...] = (200,)  # the 2xx/3xx codes the handler answers with (OpenAPI documents them)
+
+    def __post_init__(self) -> None:
+        # Admin reads expose other people's data (screening queue, payments, balances): a stolen admin
+        # password alone must not open any of them. Declared here so a new admin route cannot forget it.
+        if self.path.startswith(ADMIN_PREFIX) and not (self.mfa and self.roles == frozenset({Role.ADMIN})):
+            raise ValueError(
+                f"{self.method} {self.path}: routes under {ADMIN_PREFIX} need roles={{ADMIN}} and mfa=True"
+            )
 
     @property
     def is_public(self) -> bool:
@@ -172,6 +183,7 @@ ROUTES: tuple[Route, ...] = (
         "vtuber.admin_list",
         "VTuber applications by status (screening queue)",
         roles=frozenset({Role.ADMIN}),
+        mfa=True,
         tags=("admin", "vtuber"),
     ),
     Route(
@@ -365,6 +377,7 @@ ROUTES: tuple[Route, ...] = (
         "gacha.admin_reconciliation",
         "Payments against fulfilment: totals per provider and day, and what needs attention",
         roles=frozenset({Role.ADMIN}),
+        mfa=True,
         tags=("admin", "orders"),
     ),
     Route(
@@ -437,6 +450,7 @@ ROUTES: tuple[Route, ...] = (
         "exchange.admin_medal_report",
         "Proof that every medal balance equals its ledger's sum",
         roles=frozenset({Role.ADMIN}),
+        mfa=True,
         tags=("admin", "medals"),
     ),
     Route(
