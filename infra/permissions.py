@@ -7,12 +7,16 @@ has none. Entries name tables by their short name (``oshi.models``), secrets by 
 (issue 10): ``audit=True`` grants PutItem/GetItem/Query on it, and every function's role denies
 UpdateItem/DeleteItem on it explicitly.
 
-Routes with a per-caller limit (``Route.caller_limit``) write the ``rate-limits`` table.
+Routes with a per-caller limit (``Route.caller_limit``) write the ``rate-limits`` table. Every signed-in
+route, the authorizer and the WebSocket ``$connect`` read ``token-revocations`` (``oshi.identity.revocation``:
+tokens issued before a user's marker are refused); that grant is added below, derived from the route table.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from oshi.web.routes import AUTHORIZER_HANDLER, ROUTES
 
 # Secrets by role; the stack maps each to its Secrets Manager secret (names from oshi.kernel.settings).
 SECRETS = ("jwt-private", "jwt-public", "mfa-key", "stripe", "komoju", "cdn-signing-key")
@@ -77,6 +81,7 @@ def needs(
 
 NONE = Needs()
 SESSIONS = "refresh-tokens refresh-families"
+REVOCATIONS = "token-revocations"
 ISSUER = "jwt-private jwt-public"
 VTUBER_READ = "users vtubers assets storage gachas prizes"
 PROVIDERS = "stripe komoju"
@@ -95,11 +100,13 @@ PERMISSIONS: dict[str, Needs] = {
     "auth.me": needs("users"),
     "auth.register": needs(write="users user-emails", audit=True),
     "auth.login": needs("user-emails", f"users {SESSIONS} rate-limits", audit=True, secrets=ISSUER),
-    "auth.refresh": needs("users", SESSIONS, audit=True, secrets=ISSUER),
+    "auth.refresh": needs(f"users {REVOCATIONS}", SESSIONS, audit=True, secrets=ISSUER),
     "auth.logout": needs(write=SESSIONS, audit=True),
     "auth.mfa_verify": needs("user-emails", f"users {SESSIONS}", audit=True, secrets=f"{ISSUER} mfa-key"),
     "auth.mfa_setup": needs(write="users", audit=True, secrets="mfa-key"),
     "auth.mfa_enable": needs(write="users", audit=True, secrets="mfa-key"),
+    "auth.logout_all": needs(write=REVOCATIONS, audit=True),
+    "auth.admin_user_suspend": needs(write=f"users {REVOCATIONS}", audit=True),
     # --- vtuber service and catalogue (issue 4) ---
     "vtuber.apply": needs("users", "vtubers", audit=True),
     "vtuber.admin_list": needs("vtubers users"),
@@ -191,6 +198,16 @@ PERMISSIONS: dict[str, Needs] = {
     ),
     "exchange.admin_medal_report": needs("medal-balances medal-ledger vtubers"),
 }
+
+# Whoever checks a caller's access token also checks it against the revocation markers.
+for _handler in (
+    AUTHORIZER_HANDLER,
+    "gacha.ws_connect",
+    *(route.handler for route in ROUTES if not route.is_public),
+):
+    _entry = PERMISSIONS.get(_handler)  # a missing entry is reported by check()
+    if _entry is not None and REVOCATIONS not in _entry.tables:
+        PERMISSIONS[_handler] = replace(_entry, read=_entry.read | {REVOCATIONS})
 
 
 @dataclass(frozen=True)

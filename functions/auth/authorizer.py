@@ -4,6 +4,9 @@ Verifies the bearer token with the public key only, then returns one policy that
 caller's roles allow. The policy is cached per token, so it must not depend on which route triggered
 it: it lists all allowed routes, computed from the route table by ``oshi.web.access.decide``. Routes that
 need MFA are allowed here and refused by the handler with the precise ``MFA_REQUIRED`` code.
+
+A token issued before the user's revocation marker (signed out everywhere, suspended) is refused like an
+invalid one (401); ``oshi.identity.revocation`` says what that costs and how fast it takes effect.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 from aws_lambda_powertools.logging import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from oshi.identity import revocation
 from oshi.identity.principal import Caller
 from oshi.identity.tokens import InvalidToken, bearer_token, verify_access_token
 from oshi.web.access import Decision, decide
@@ -63,6 +67,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         logger.info("token refused", extra={"reason": str(exc)})
         # This exact message makes API Gateway answer 401 (our UNAUTHORIZED gateway response).
         raise Exception("Unauthorized") from None
+    if revocation.is_revoked(caller):
+        logger.info("token refused", extra={"reason": "revoked", "user_id": caller.user_id})
+        raise Exception("Unauthorized")
     resources = allowed_resources(event["methodArn"], caller)
     if not resources:
         return policy(caller.user_id, "Deny", [event["methodArn"]], caller.to_context())

@@ -20,8 +20,9 @@ class EchoIn(BaseModel):
 
 
 @pytest.fixture
-def echo(monkeypatch: pytest.MonkeyPatch) -> Endpoint:
-    """A throwaway POST route built exactly like the real ones, to exercise body handling."""
+def echo(aws: None, monkeypatch: pytest.MonkeyPatch) -> Endpoint:
+    """A throwaway POST route built exactly like the real ones, to exercise body handling (on moto: a
+    signed-in handler reads the caller's revocation marker)."""
     route = Route("POST", "/api/echo", "tests.echo", "echo")
     monkeypatch.setattr("oshi.web.api.route_for_handler", lambda _: route)
     endpoint = Endpoint("tests.echo")
@@ -73,7 +74,7 @@ def test_oversized_body_is_413(echo: Endpoint) -> None:
     assert (status, body["error"]["code"]) == (413, "PAYLOAD_TOO_LARGE")
 
 
-def test_unexpected_error_is_a_500_that_leaks_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unexpected_error_is_a_500_that_leaks_nothing(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
     route = Route("GET", "/api/boom", "tests.boom", "boom")
     monkeypatch.setattr("oshi.web.api.route_for_handler", lambda _: route)
     endpoint = Endpoint("tests.boom")

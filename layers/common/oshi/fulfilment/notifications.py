@@ -50,15 +50,15 @@ def connect(connection_id: str, token: str | None, *, now: float | None = None) 
     """Store an authenticated connection; raises ``Unauthorized`` (-> the handshake is refused)."""
     if not token:
         raise Unauthorized("Pass the access token as ?token=")
-    from oshi.identity.tokens import (  # only $connect verifies: notify stays light
-        InvalidToken,
-        verify_access_token,
-    )
+    from oshi.identity import revocation  # only $connect verifies: notify stays light
+    from oshi.identity.tokens import InvalidToken, verify_access_token
 
     try:
         caller = verify_access_token(token)
     except InvalidToken:
         raise Unauthorized("Invalid or expired access token") from None
+    if revocation.is_revoked(caller):
+        raise Unauthorized("Invalid or expired access token")
     issued = int(now if now is not None else clock.now())
     connection = Connection(
         connection_id=connection_id,

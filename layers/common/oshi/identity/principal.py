@@ -22,6 +22,7 @@ class Caller:
     user_id: str
     roles: frozenset[Role]
     mfa: bool = False
+    issued_at: int = 0  # the access token's iat: revocation voids tokens issued before a marker
 
     def to_context(self) -> dict[str, str]:
         """The authorizer context API Gateway passes to the handler (values must be strings)."""
@@ -29,6 +30,7 @@ class Caller:
             "user_id": self.user_id,
             "roles": ",".join(sorted(role.value for role in self.roles)),
             "mfa": "true" if self.mfa else "false",
+            "iat": str(self.issued_at),
         }
 
     @classmethod
@@ -38,6 +40,13 @@ class Caller:
         roles = frozenset(
             Role(r) for r in str(context.get("roles", "")).split(",") if r in Role._value2member_map_
         )
+        try:
+            issued_at = int(str(context.get("iat", "0")))
+        except ValueError:
+            issued_at = 0  # unknown age: any revocation marker voids it
         return cls(
-            user_id=str(context["user_id"]), roles=roles, mfa=str(context.get("mfa")).lower() == "true"
+            user_id=str(context["user_id"]),
+            roles=roles,
+            mfa=str(context.get("mfa")).lower() == "true",
+            issued_at=issued_at,
         )

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from oshi import audit
+from oshi.identity import revocation
 from oshi.kernel import clock
 from oshi.kernel.errors import InvalidRefreshToken, RefreshTokenReused
 from oshi.kernel.txn import ConditionsFailed, Txn
@@ -100,6 +101,10 @@ def rotate(token: str, *, now: float | None = None) -> Issued:
         raise InvalidRefreshToken()
     item, family = found
     if family.revoked or item.expires_at <= datetime.fromtimestamp(at, UTC):
+        raise InvalidRefreshToken()
+    if int(family.created_at) < revocation.read_not_before(family.user_id, consistent=True):
+        # Signed out everywhere (or suspended) since this login: the family is void, mark it so.
+        revoke_family(family.family_id, reason="revoked")
         raise InvalidRefreshToken()
     if item.status == ACTIVE:
         return _rotate(item, family, at)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from oshi.identity import refresh_tokens, tokens, users
+from oshi import audit
+from oshi.identity import refresh_tokens, revocation, tokens, users
 from oshi.identity.principal import Caller
 from oshi.kernel import clock
 from oshi.kernel.errors import InvalidMfaChallenge, InvalidRefreshToken
@@ -66,7 +67,7 @@ def refresh(refresh_token: str) -> TokenPair:
     """Rotate, and re-read the roles from the user item: role changes reach tokens here."""
     issued = refresh_tokens.rotate(refresh_token, now=clock.now())
     profile = users.find_user(issued.user_id)
-    if profile is None:
+    if profile is None or profile.suspended:
         refresh_tokens.revoke_family(issued.family_id, reason="user")
         raise InvalidRefreshToken()
     return _pair(profile, issued)
@@ -75,3 +76,10 @@ def refresh(refresh_token: str) -> TokenPair:
 def logout(refresh_token: str) -> None:
     """Revoke the token's family. Unknown tokens are ignored: logout always succeeds."""
     refresh_tokens.revoke(refresh_token)
+
+
+def sign_out_everywhere(user_id: str) -> None:
+    """Every session of the user ends: refresh families and access tokens issued until now are void
+    (``oshi.identity.revocation``), this request's token included."""
+    revocation.revoke_all(user_id, reason=revocation.SIGN_OUT_EVERYWHERE)
+    audit.record(f"user:{user_id}", "auth.signed_out_everywhere", f"user/{user_id}")

@@ -145,7 +145,12 @@ def _decode(token: str, *, typ: str, audience: str) -> dict[str, Any]:
 def verify_access_token(token: str) -> Caller:
     claims = _decode(token, typ="access", audience=get_settings().jwt_audience)
     roles = frozenset(Role(r) for r in claims.get("roles", []) if r in Role._value2member_map_)
-    return Caller(user_id=str(claims["sub"]), roles=roles, mfa="mfa" in (claims.get("amr") or []))
+    return Caller(
+        user_id=str(claims["sub"]),
+        roles=roles,
+        mfa="mfa" in (claims.get("amr") or []),
+        issued_at=int(claims["iat"]),
+    )
 
 
 def _challenge_audience() -> str:

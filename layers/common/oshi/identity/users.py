@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from oshi import audit
-from oshi.identity import mfa, passwords
+from oshi.identity import mfa, passwords, revocation
 from oshi.identity.principal import Role
 from oshi.kernel import clock
 from oshi.kernel.errors import (
@@ -47,6 +47,7 @@ class UserProfile:
     mfa_enabled: bool
     terms_version: str
     created_at: datetime
+    suspended: bool = False
 
     @classmethod
     def of(cls, user: User) -> UserProfile:
@@ -59,6 +60,7 @@ class UserProfile:
             mfa_enabled=bool(user.mfa_enabled),
             terms_version=user.terms_version,
             created_at=user.created_at,
+            suspended=bool(user.suspended),
         )
 
 
@@ -198,6 +200,22 @@ def _change_role(user_id: str, role: Role, *, add: bool, actor: str) -> UserProf
     return get_user(user_id)
 
 
+# --- suspension --------------------------------------------------------------------------------------
+def suspend(user_id: str, *, actor: str, reason: str) -> UserProfile:
+    """An admin stops an account: no more sign-ins or refreshes, and every token it holds is revoked
+    (``oshi.identity.revocation``). Idempotent."""
+    user = User(user_id)
+    try:
+        user.update(actions=[User.suspended.set(True)], condition=User.user_id.exists())
+    except UpdateError as exc:
+        if exc.cause_response_code == CONDITION_FAILED:
+            raise UserNotFound() from None
+        raise
+    revocation.revoke_all(user_id, reason=revocation.SUSPENDED)
+    audit.record(actor, "auth.user_suspended", f"user/{user_id}", after={"suspended": True, "reason": reason})
+    return get_user(user_id)
+
+
 # --- password sign-in and lockout ------------------------------------------------------------------------
 def _locked(user: User, now: float) -> bool:
     return user.locked_until is not None and float(user.locked_until) > now
@@ -219,6 +237,8 @@ def authenticate(email: str, password: str, *, now: float | None = None) -> User
     if not passwords.verify_password(password, user.password_hash):
         record_failure(user.user_id, now=at)
         raise InvalidCredentials()
+    if user.suspended:
+        raise InvalidCredentials()  # the same answer as any refusal: nothing about the account leaks
     if user.failed_logins or user.locked_until is not None:
         user.update(actions=[User.failed_logins.set(0), User.locked_until.remove()])
     return user
@@ -318,7 +338,7 @@ def check_mfa_code(user_id: str, code: str, *, now: float | None = None) -> User
     Wrong codes count towards the same lockout as wrong passwords."""
     at = now if now is not None else clock.now()
     user = _load(user_id)
-    if _locked(user, at) or not user.mfa_enabled or not user.mfa_secret:
+    if _locked(user, at) or user.suspended or not user.mfa_enabled or not user.mfa_secret:
         raise InvalidCredentials()
     step = mfa.matching_step(mfa.unseal(user.mfa_secret, user_id), code, at)
     if step is None or (user.mfa_last_step is not None and step <= int(user.mfa_last_step)):

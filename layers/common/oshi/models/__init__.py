@@ -15,7 +15,7 @@ from oshi.models.orders import Order, ProviderEvent
 from oshi.models.payments import PurchaseClaim, Spending
 from oshi.models.ratelimit import RateLimitCounter
 from oshi.models.rewards import MedalBalance, MedalLedgerEntry, Reward
-from oshi.models.sessions import RefreshFamily, RefreshToken
+from oshi.models.sessions import RefreshFamily, RefreshToken, TokenRevocation
 from oshi.models.users import EmailClaim, User
 from oshi.models.vtubers import Vtuber
 
@@ -27,6 +27,7 @@ def all_models() -> tuple[type[Model], ...]:
         EmailClaim,
         RefreshToken,
         RefreshFamily,
+        TokenRevocation,
         Vtuber,
         Asset,
         Gacha,

@@ -44,3 +44,16 @@ class RefreshFamily(Model):
     revoked_reason = UnicodeAttribute(null=True)  # "logout" | "reuse" | "user"
     created_at = NumberAttribute()
     expires_at = TTLAttribute()
+
+
+class TokenRevocation(Model):
+    """Per user: every access token issued (``iat``) and every refresh family created before ``not_before``
+    is void. Written by sign-out-everywhere, account suspension (and a password reset); read by the
+    authorizer, the handlers and refresh rotation (``oshi.identity.revocation``, with the low-level client:
+    the authorizer does not import PynamoDB). Only ever moves forward."""
+
+    Meta = table_meta("token-revocations")
+
+    user_id = UnicodeAttribute(hash_key=True)
+    not_before = NumberAttribute()  # epoch seconds
+    reason = UnicodeAttribute()  # "sign_out_everywhere" | "suspended" | "password_reset"

@@ -40,6 +40,8 @@ class User(Model):
     mfa_secret = UnicodeAttribute(null=True)
     mfa_pending_secret = UnicodeAttribute(null=True)
     mfa_last_step = NumberAttribute(null=True)  # last accepted TOTP time step: replay protection
+    # An admin suspended the account: no sign-in, no refresh; its tokens were revoked at the same time.
+    suspended = BooleanAttribute(null=True)
 
 
 class EmailClaim(Model):

@@ -32,6 +32,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from oshi.identity import revocation
 from oshi.identity.principal import Caller
 from oshi.kernel.errors import (
     DomainError,
@@ -155,6 +156,9 @@ class Endpoint:
         request_context = event.get("requestContext") or {}
         caller = Caller.from_context(request_context.get("authorizer"))
         access.require(self.route, caller)
+        if caller is not None and revocation.is_revoked(caller):
+            # A policy API Gateway cached before the revocation still reaches us: refuse it here.
+            raise Unauthorized()
         if self.route.caller_limit is not None:
             subject = caller.user_id if caller else (request_context.get("identity") or {}).get("sourceIp")
             _rate_limit(self.route, subject or "unknown")

@@ -160,6 +160,22 @@ ROUTES: tuple[Route, ...] = (
         throttle=AUTH_THROTTLE,
         tags=("auth",),
     ),
+    Route(
+        "POST",
+        "/api/auth/logout-all",
+        "auth.logout_all",
+        "Sign out everywhere: every session and access token of the caller stops working",
+        tags=("auth",),
+    ),
+    Route(
+        "POST",
+        "/api/admin/users/{user_id}/suspend",
+        "auth.admin_user_suspend",
+        "Suspend an account: no sign-in, and its sessions and access tokens are revoked",
+        roles=frozenset({Role.ADMIN}),
+        mfa=True,
+        tags=("admin", "auth"),
+    ),
     Route("POST", "/api/auth/mfa/setup", "auth.mfa_setup", "Start TOTP enrolment", tags=("auth",)),
     Route(
         "POST",

@@ -1,0 +1,111 @@
+"""Revoking a user's tokens before they expire: one "issued before T are void" marker per user.
+
+Access tokens are stateless (15 minutes) and API Gateway caches the authorizer's policy per token
+(5 minutes), so signing out everywhere, suspending an account or resetting a password needs a
+check that reaches tokens already handed out. The marker (``token-revocations``: ``user_id`` →
+``not_before``) voids every access token whose ``iat`` and every refresh family whose ``created_at`` is
+earlier. It only moves forward.
+
+Who reads it, and what it costs:
+- the authorizer, on each of its invocations (API Gateway's policy cache already amortises those);
+- every signed-in handler (``oshi.web.api``), so a policy cached before the revocation stops working too;
+- refresh rotation (``oshi.identity.refresh_tokens``), with a consistent read and no cache.
+The first two share a per-container cache of ``CACHE_SECONDS``: a revocation takes effect everywhere within
+that time (immediately in the container that wrote it), at one GetItem per user per container per
+``CACHE_SECONDS``. A token issued in the same second as the revocation is void too (``iat`` has
+one-second resolution; erring on the side of revoking).
+
+Import-light (boto3's low-level client, no PynamoDB): the authorizer imports it on its cold start.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from oshi.identity.principal import Caller
+from oshi.kernel import clock
+from oshi.kernel.aws import client
+from oshi.kernel.settings import get_settings
+
+TABLE = "token-revocations"
+CACHE_SECONDS = 30
+_CACHE_MAX_USERS = 10_000  # a container's memory bound; past it the cache starts over
+
+SIGN_OUT_EVERYWHERE = "sign_out_everywhere"
+SUSPENDED = "suspended"
+PASSWORD_RESET = "password_reset"  # noqa: S105 - a reason label, not a secret
+
+
+@dataclass(frozen=True)
+class _Cached:
+    not_before: int
+    loaded_at: float
+
+
+_cache: dict[str, _Cached] = {}
+_age_clock: Callable[[], float] = time.monotonic  # cache ages (durations, not "now"); tests move it
+
+
+def forget() -> None:
+    """Drop the per-container cache (tests; a new container starts empty)."""
+    _cache.clear()
+
+
+def _table_name() -> str:
+    return get_settings().table_name(TABLE)
+
+
+def read_not_before(user_id: str, *, consistent: bool = False) -> int:
+    """The user's marker straight from the table (0 when there is none)."""
+    item = (
+        client("dynamodb")
+        .get_item(
+            TableName=_table_name(),
+            Key={"user_id": {"S": user_id}},
+            ProjectionExpression="not_before",
+            ConsistentRead=consistent,
+        )
+        .get("Item")
+    )
+    return int(item["not_before"]["N"]) if item else 0
+
+
+def not_before(user_id: str) -> int:
+    """The marker, from the per-container cache when it is younger than ``CACHE_SECONDS``."""
+    cached = _cache.get(user_id)
+    now = _age_clock()
+    if cached is not None and now - cached.loaded_at < CACHE_SECONDS:
+        return cached.not_before
+    value = read_not_before(user_id)
+    if len(_cache) >= _CACHE_MAX_USERS:
+        _cache.clear()
+    _cache[user_id] = _Cached(value, now)
+    return value
+
+
+def is_revoked(caller: Caller) -> bool:
+    """True when the caller's access token was issued before their marker."""
+    return caller.issued_at < not_before(caller.user_id)
+
+
+def revoke_all(user_id: str, *, reason: str, now: float | None = None) -> int:
+    """Void every token and refresh family the user holds now. Returns the marker (epoch seconds)."""
+    at = now if now is not None else clock.now()
+    marker = math.floor(at) + 1  # void everything issued up to and including this second
+    try:
+        client("dynamodb").update_item(
+            TableName=_table_name(),
+            Key={"user_id": {"S": user_id}},
+            UpdateExpression="SET not_before = :t, #reason = :r",
+            ExpressionAttributeNames={"#reason": "reason"},
+            # Only forward: a slower, earlier revocation never shortens a later one.
+            ConditionExpression="attribute_not_exists(not_before) OR not_before < :t",
+            ExpressionAttributeValues={":t": {"N": str(marker)}, ":r": {"S": reason}},
+        )
+    except client("dynamodb").exceptions.ConditionalCheckFailedException:
+        marker = read_not_before(user_id, consistent=True)
+    _cache[user_id] = _Cached(marker, _age_clock())  # this container sees it at once
+    return marker
