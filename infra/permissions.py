@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from oshi.web.routes import AUTHORIZER_HANDLER, ROUTES
 
 # Secrets by role; the stack maps each to its Secrets Manager secret (names from oshi.kernel.settings).
-SECRETS = ("jwt-private", "jwt-public", "mfa-key", "stripe", "komoju", "cdn-signing-key")
+SECRETS = ("jwt-private", "jwt-public", "mfa-key", "refresh-key", "stripe", "komoju", "cdn-signing-key")
 UPLOADS = "uploads/"
 OBJECT_READ = ("s3:GetObject",)
 OBJECT_PUT = ("s3:PutObject",)
@@ -100,7 +100,7 @@ PERMISSIONS: dict[str, Needs] = {
     "auth.me": needs("users"),
     "auth.register": needs(write="users user-emails", audit=True),
     "auth.login": needs("user-emails", f"users {SESSIONS} rate-limits", audit=True, secrets=ISSUER),
-    "auth.refresh": needs(f"users {REVOCATIONS}", SESSIONS, audit=True, secrets=ISSUER),
+    "auth.refresh": needs(f"users {REVOCATIONS}", SESSIONS, audit=True, secrets=f"{ISSUER} refresh-key"),
     "auth.logout": needs(write=SESSIONS, audit=True),
     "auth.mfa_verify": needs("user-emails", f"users {SESSIONS}", audit=True, secrets=f"{ISSUER} mfa-key"),
     "auth.mfa_setup": needs(write="users", audit=True, secrets="mfa-key"),

@@ -92,6 +92,7 @@ class OshiStack(Stack):
             "jwt-private": auth_secrets.jwt_private_keys,
             "jwt-public": auth_secrets.jwt_public_keys,
             "mfa-key": auth_secrets.mfa_key,
+            "refresh-key": auth_secrets.refresh_key,
             "stripe": platform_secrets.stripe,
             "komoju": platform_secrets.komoju,
             "cdn-signing-key": platform_secrets.cdn_signing_key,

@@ -11,6 +11,7 @@ from typing import Any
 
 from oshi.identity.mfa import key_secret_name as mfa_key_secret_name
 from oshi.identity.mfa import new_key_secret_value as new_mfa_key_secret_value
+from oshi.identity.refresh_tokens import key_secret_name as refresh_key_secret_name
 from oshi.identity.tokens import generate_key_pair, key_secrets
 from oshi.kernel.aws import client
 from oshi.kernel.settings import Settings
@@ -120,6 +121,10 @@ def create_secrets(settings: Settings) -> None:
     existing = {s["Name"] for s in secrets.list_secrets().get("SecretList", [])}
     if mfa_key_secret_name(settings) not in existing:  # the TOTP secrets' data key (oshi.identity.mfa)
         secrets.create_secret(Name=mfa_key_secret_name(settings), SecretString=new_mfa_key_secret_value())
+    if refresh_key_secret_name(settings) not in existing:  # derives refresh-token successors
+        secrets.create_secret(
+            Name=refresh_key_secret_name(settings), SecretString=new_mfa_key_secret_value("refresh-1")
+        )
     if settings.jwt_private_keys_secret in existing:
         return
     private_value, public_value = key_secrets(LOCAL_KID, *generate_key_pair())

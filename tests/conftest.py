@@ -37,7 +37,7 @@ from moto import mock_aws
 from support import Api, token_for
 
 from local.provision import provision
-from oshi.identity import mfa, tokens
+from oshi.identity import mfa, refresh_tokens, revocation, tokens
 from oshi.identity.principal import Role
 from oshi.kernel.aws import reset_clients
 from oshi.kernel.settings import get_settings, reset_settings
@@ -51,11 +51,15 @@ def emulated_aws() -> Iterator[None]:
         reset_clients()
         tokens.forget_keys()
         mfa.forget_keys()
+        refresh_tokens.forget_key()
+        revocation.forget()
         provision(get_settings())
         yield
     reset_clients()
     tokens.forget_keys()
     mfa.forget_keys()
+    refresh_tokens.forget_key()
+    revocation.forget()
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Secrets of the auth service (JWT key sets, the TOTP data key) and who may read which."""
+"""Secrets of the auth service (JWT key sets, the TOTP data key, the refresh-successor key) and who may
+read which."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from constructs import Construct
 
 from infra.constructs.nag import acknowledge
 from oshi.identity.mfa import key_secret_name as mfa_key_secret_name
+from oshi.identity.refresh_tokens import key_secret_name as refresh_key_secret_name
 from oshi.kernel.settings import Settings
 
 # Placeholders (no key material): the deployer writes the real values after the first deploy
@@ -41,6 +43,14 @@ class AuthSecrets(Construct):
             "MfaDataKey",
             mfa_key_secret_name(settings),
             "Data key that encrypts the fans' TOTP secrets (oshi.identity.mfa): auth service only",
+            _EMPTY_PRIVATE,
+            removal,
+        )
+
+        self.refresh_key = self._secret(
+            "RefreshKey",
+            refresh_key_secret_name(settings),
+            "HMAC key deriving each refresh token's successor (oshi.identity.refresh_tokens): token refresh only",
             _EMPTY_PRIVATE,
             removal,
         )

@@ -244,7 +244,7 @@ def test_concurrent_rotations_of_one_refresh_token_exactly_one_wins(
     def attempt(_: int) -> str:
         start.wait()
         try:
-            return refresh_tokens._rotate(*_found(issued.token), now=T0).token
+            return refresh_tokens._rotate(issued.token, *_found(issued.token), now=T0).token
         except InvalidRefreshToken:
             return "refused"
 
@@ -275,17 +275,53 @@ def test_reusing_a_rotated_refresh_token_revokes_the_whole_family(api: Api, cloc
     assert family is not None and family.revoked and family.revoked_reason == "reuse"
 
 
-def test_grace_window_lets_a_client_that_lost_the_response_retry_once(api: Api, clock: Clock) -> None:
+def test_grace_window_retry_gets_the_same_successor_not_a_second_branch(api: Api, clock: Clock) -> None:
     _, pair = _signed_up(api)
     lost = _refresh(api, pair["refresh_token"]).json()["refresh_token"]  # the client never saw this
     clock.advance(refresh_tokens.GRACE_SECONDS - 1)
     retry = _refresh(api, pair["refresh_token"])
     assert retry.status == 200
-    current = retry.json()["refresh_token"]
+    assert retry.json()["refresh_token"] == lost  # the identical token: one branch, not two
+    again = _refresh(api, pair["refresh_token"])  # a second retry: still the same one
+    assert again.status == 200 and again.json()["refresh_token"] == lost
+    family = refresh_tokens.family_of(lost)
+    assert family is not None and not family.revoked and family.head == refresh_tokens.token_hash(lost)
+    # The successor is used: from now on the old token is a reuse, even inside the window.
+    newest = _refresh(api, lost).json()["refresh_token"]
+    reuse = _refresh(api, pair["refresh_token"])
+    assert (reuse.status, _code(reuse)) == (401, "REFRESH_TOKEN_REUSED")
+    assert _code(_refresh(api, newest)) == "INVALID_REFRESH_TOKEN"  # the family died with it
+    family = refresh_tokens.family_of(newest)
+    assert family is not None and family.revoked and family.revoked_reason == "reuse"
+
+
+def test_a_token_stolen_and_replayed_in_the_grace_window_cannot_fork_the_session(
+    api: Api, clock: Clock
+) -> None:
+    """The thief replays the victim's previous token right after the victim's rotation: they get the
+    victim's current token (no second live branch), and once the victim moves on, the thief's next
+    use is a reuse that kills the family."""
+    _, pair = _signed_up(api)
+    stolen = pair["refresh_token"]
+    victims = _refresh(api, stolen).json()["refresh_token"]
+    clock.advance(2)
+    thiefs = _refresh(api, stolen).json()["refresh_token"]
+    assert thiefs == victims
     clock.advance(60)
-    # Still exactly one live token: the lost one is dead, and presenting it now is a reuse.
-    assert _code(_refresh(api, lost)) == "REFRESH_TOKEN_REUSED"
-    assert _refresh(api, current).status == 401
+    victim_next = _refresh(api, victims)  # the victim's next refresh, as usual
+    assert victim_next.status == 200
+    clock.advance(60)
+    thief_next = _refresh(api, thiefs)  # already rotated, outside the window: a reuse
+    assert (thief_next.status, _code(thief_next)) == (401, "REFRESH_TOKEN_REUSED")
+    assert _refresh(api, victim_next.json()["refresh_token"]).status == 401  # revoked for both
+
+
+def test_after_the_grace_window_the_old_token_is_a_reuse(api: Api, clock: Clock) -> None:
+    _, pair = _signed_up(api)
+    successor = _refresh(api, pair["refresh_token"]).json()["refresh_token"]
+    clock.advance(refresh_tokens.GRACE_SECONDS + 1)
+    assert _code(_refresh(api, pair["refresh_token"])) == "REFRESH_TOKEN_REUSED"
+    assert _refresh(api, successor).status == 401
 
 
 def test_refresh_token_expires_after_30_days(api: Api, clock: Clock) -> None:

@@ -1,22 +1,31 @@
 """Opaque, rotating refresh tokens with reuse detection.
 
-A refresh token is 256 random bits (URL-safe base64); only its SHA-256 is stored. Each login starts a
-*family*; each use rotates: the presented token becomes ``rotated`` and a new one is issued, in one
-transaction conditioned on the old one still being active and the family not revoked (so two concurrent
-uses of one token cannot both rotate it).
+A refresh token is 256 bits (URL-safe base64); only its SHA-256 is stored. Each login starts a *family*
+with a random token; each use rotates: the presented token becomes ``rotated`` and its successor is
+issued, in one transaction conditioned on the old one still being active and the family not revoked (so
+two concurrent uses of one token cannot both rotate it).
+
+Successors are derived, not drawn: ``successor_of(token) = HMAC(refresh key, token)``, the key in Secrets
+Manager (``{prefix}/auth/refresh-key``). Only someone holding the token *and* the key can compute it, and
+the server can hand out the same successor again without storing it.
 
 Reuse: a rotated token presented again revokes its whole family (the newest token stops working too),
-is audited, and answers ``REFRESH_TOKEN_REUSED``. One exception, the grace window: if the response of a
-rotation was lost (the client retries with the token it still has), the retry within
-``GRACE_SECONDS`` of the rotation, while the successor is still the family's unused newest token, rotates
-that successor instead. The family still has exactly one live token (the lost one dies), and any later
-use of a dead token revokes everything.
+is audited, and answers ``REFRESH_TOKEN_REUSED``. One exception, the grace window: a client whose
+refresh response was lost retries with the token it still has; within ``GRACE_SECONDS`` of the
+rotation, while the successor is still the family's unused newest token, the retry gets that SAME
+successor again (nothing is written). A thief replaying a stolen token in that window gets the victim's
+token, not a second branch: the family still has exactly one live token, and whichever of them uses it
+second is a reuse that revokes everything. Anything else presented after rotation is a reuse.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
+import json
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,13 +35,16 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from oshi import audit
 from oshi.identity import revocation
 from oshi.kernel import clock
+from oshi.kernel.aws import client
 from oshi.kernel.errors import InvalidRefreshToken, RefreshTokenReused
+from oshi.kernel.settings import Settings, get_settings
 from oshi.kernel.txn import ConditionsFailed, Txn
 from oshi.models.sessions import RefreshFamily, RefreshToken
 
 REFRESH_TOKEN_SECONDS = 30 * 24 * 3600
 GRACE_SECONDS = 10
 ACTIVE, ROTATED = "active", "rotated"
+KEY_CACHE_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -47,12 +59,39 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def key_secret_name(settings: Settings) -> str:
+    return f"{settings.prefix}/auth/refresh-key"
+
+
+_key: tuple[float, bytes] | None = None
+
+
+def forget_key() -> None:
+    global _key
+    _key = None
+
+
+def _successor_key() -> bytes:
+    """The active key of ``{"active_kid", "keys": {kid: base64}}`` (the MFA key set's format)."""
+    global _key
+    if _key is None or time.monotonic() - _key[0] > KEY_CACHE_SECONDS:
+        secret_id = key_secret_name(get_settings())
+        raw = json.loads(client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"])
+        _key = (time.monotonic(), base64.b64decode(raw["keys"][raw["active_kid"]]))
+    return _key[1]
+
+
+def successor_of(token: str) -> str:
+    """The token that replaces ``token`` at its rotation: always the same one, for that token."""
+    digest = hmac.new(_successor_key(), b"oshi-refresh-successor:" + token.encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
+
+
 def _expiry(now: float) -> datetime:
     return datetime.fromtimestamp(int(now) + REFRESH_TOKEN_SECONDS, UTC)
 
 
-def _new_token(family_id: str, user_id: str, now: float) -> tuple[str, RefreshToken]:
-    raw = secrets.token_urlsafe(32)
+def _new_token(family_id: str, user_id: str, now: float, raw: str) -> tuple[str, RefreshToken]:
     item = RefreshToken(
         token_hash(raw),
         family_id=family_id,
@@ -67,7 +106,7 @@ def _new_token(family_id: str, user_id: str, now: float) -> tuple[str, RefreshTo
 def start_family(user_id: str, amr: list[str], *, now: float | None = None) -> Issued:
     at = now if now is not None else clock.now()
     family_id = uuid.uuid4().hex
-    raw, item = _new_token(family_id, user_id, at)
+    raw, item = _new_token(family_id, user_id, at, secrets.token_urlsafe(32))
     family = RefreshFamily(
         family_id,
         user_id=user_id,
@@ -107,18 +146,16 @@ def rotate(token: str, *, now: float | None = None) -> Issued:
         revoke_family(family.family_id, reason="revoked")
         raise InvalidRefreshToken()
     if item.status == ACTIVE:
-        return _rotate(item, family, at)
-    if (
-        item.rotated_at is not None
-        and at - float(item.rotated_at) <= GRACE_SECONDS
-        and item.replaced_by == family.head
-    ):
         try:
-            successor = RefreshToken.get(family.head, consistent_read=True)
-        except DoesNotExist:
-            successor = None
-        if successor is not None and successor.status == ACTIVE:
-            return _rotate(successor, family, at)
+            return _rotate(token, item, family, at)
+        except InvalidRefreshToken:
+            # A concurrent use of the same token rotated it first: its successor is this request's too.
+            found = _find(token)
+            if found is None or (same := _same_successor(token, *found, at)) is None:
+                raise
+            return same
+    if (same := _same_successor(token, item, family, at)) is not None:
+        return same
     revoke_family(family.family_id, reason="reuse")
     audit.record(
         "system",
@@ -129,8 +166,30 @@ def rotate(token: str, *, now: float | None = None) -> Issued:
     raise RefreshTokenReused()
 
 
-def _rotate(old: RefreshToken, family: RefreshFamily, now: float) -> Issued:
-    raw, new = _new_token(family.family_id, family.user_id, now)
+def _same_successor(token: str, item: RefreshToken, family: RefreshFamily, at: float) -> Issued | None:
+    """Within the grace window, the rotated token's successor again, if nobody has used it yet."""
+    if (
+        family.revoked
+        or item.status != ROTATED
+        or item.rotated_at is None
+        or at - float(item.rotated_at) > GRACE_SECONDS
+        or item.replaced_by != family.head
+    ):
+        return None
+    successor = successor_of(token)
+    if token_hash(successor) != item.replaced_by:
+        return None  # rotated under another key (a key rotation): cannot be handed out again
+    try:
+        current = RefreshToken.get(item.replaced_by, consistent_read=True)
+    except DoesNotExist:
+        return None
+    if current.status != ACTIVE:
+        return None
+    return Issued(successor, family.family_id, family.user_id, tuple(str(method) for method in family.amr))
+
+
+def _rotate(token: str, old: RefreshToken, family: RefreshFamily, now: float) -> Issued:
+    raw, new = _new_token(family.family_id, family.user_id, now, successor_of(token))
     txn = Txn()
     txn.update(
         "old",
