@@ -17,6 +17,7 @@ IN_PROCESS = (
     ("bench.cold_start", []),  # 1. cold start of every handler, against import boto3
     ("bench.auth_cold_start", []),
     ("bench.authorizer_revocation", []),  # 7. the revocation check's cost
+    ("bench.moto_memory", ["--orders", "500"]),  # 8. local stack memory (N=5000 by hand: ~15 min)
     ("bench.roundtrips_payment", []),  # 2. DynamoDB round trips per operation
     ("bench.roundtrips_fulfilment", []),
     ("bench.roundtrips_exchange", []),

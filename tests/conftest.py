@@ -27,10 +27,8 @@ os.environ.update(
     }
 )
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import pytest
 from moto import mock_aws
@@ -91,21 +89,12 @@ def admin_token(aws: None) -> str:
 
 
 @pytest.fixture
-def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
+def atomic_moto() -> Iterator[None]:
     """DynamoDB applies each write and transaction atomically; in-process moto does not (a thread can
-    switch between its condition check and its write, and a failed transaction restores a snapshot of
-    the whole table). Serialise moto's writes, and the reads that iterate its tables (a read during a
-    write failed with "dictionary changed size during iteration"), so the test exercises our conditions,
-    not moto's races."""
-    from moto.dynamodb.models import DynamoDBBackend
+    switch between its condition check and its write, a read can iterate a table another thread is
+    changing, and a cancelled transaction restored a deep copy of whole tables). The same patch the local
+    stack runs on (``local.moto_dynamodb``), so the test exercises our conditions, not moto's races."""
+    from local.moto_dynamodb import installed
 
-    lock = threading.RLock()
-    writes = ("transact_write_items", "put_item", "update_item", "delete_item")
-    for name in (*writes, "get_item", "batch_get_item", "query", "scan"):
-        original = getattr(DynamoDBBackend, name)
-
-        def locked(self: Any, *args: Any, __original: Any = original, **kwargs: Any) -> Any:
-            with lock:
-                return __original(self, *args, **kwargs)
-
-        monkeypatch.setattr(DynamoDBBackend, name, locked)
+    with installed():
+        yield

@@ -17,6 +17,7 @@ from local.runner import ROOT
         ["bench.draw_engine", "--draws", "2000", "--orders", "20"],
         ["bench.cold_start", "--runs", "1", "--only", "auth.authorizer", "gacha.detail"],
         ["bench.authorizer_revocation", "--calls", "20", "--users", "5"],
+        ["bench.moto_memory", "--orders", "10", "--workers", "2"],
     ],
     ids=lambda a: a[0],
 )
