@@ -113,10 +113,11 @@ class EventPump:
                 logger.exception("event pump error", extra={"consumer": consumer.queue})
                 time.sleep(1)
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 3.0) -> None:
         self._stop.set()
+        deadline = time.monotonic() + timeout  # one deadline for all, not 3 s per thread in turn
         for thread in self._threads:
-            thread.join(timeout=3)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 # --- S3 upload notifications (issue 4) ---
@@ -218,10 +219,11 @@ class SchedulePump:
             except Exception:  # noqa: BLE001 - a failed run is logged; the next tick tries again
                 logger.exception("schedule failed", extra={"schedule": schedule.name})
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 3.0) -> None:
         self._stop.set()
+        deadline = time.monotonic() + timeout  # one deadline for all, not 3 s per thread in turn
         for thread in self._threads:
-            thread.join(timeout=3)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 # --- what local/__main__.py starts besides the bus consumers ---

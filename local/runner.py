@@ -27,6 +27,8 @@ class LocalStack:
     api_url: str
     moto_url: str
     output: list[str]
+    process: subprocess.Popen[str] | None = None
+    ports: tuple[int, ...] = ()  # every port it listens on (API, moto, WebSocket, stand-ins)
 
     def _demo_account(self, label: str) -> list[str]:
         for line in self.output:  # "    <label> <email> <user id> <token>" in the ready summary
@@ -53,15 +55,15 @@ class LocalStack:
 @contextmanager
 def running_local_stack() -> Iterator[LocalStack]:
     """``python -m local`` in a subprocess on free ports, exactly as `make run` starts it."""
-    port, moto_port = free_port(), free_port()
+    port, moto_port, ws_port, stripe_port, komoju_port = (free_port() for _ in range(5))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OSHI_"))}
     env.update(
         {
             "PORT": str(port),
             "MOTO_PORT": str(moto_port),
-            "WS_PORT": str(free_port()),  # its default (PORT + 1) may be another stack's free port
-            "STRIPE_STANDIN_PORT": str(free_port()),
-            "KOMOJU_STANDIN_PORT": str(free_port()),
+            "WS_PORT": str(ws_port),  # its default (PORT + 1) may be another stack's free port
+            "STRIPE_STANDIN_PORT": str(stripe_port),
+            "KOMOJU_STANDIN_PORT": str(komoju_port),
             "PYTHONUNBUFFERED": "1",
         }
     )
@@ -87,7 +89,13 @@ def running_local_stack() -> Iterator[LocalStack]:
         process.kill()
         raise RuntimeError("local stack did not start:\n" + "\n".join(output[-40:]))
     try:
-        yield LocalStack(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}", output)
+        yield LocalStack(
+            f"http://127.0.0.1:{port}",
+            f"http://127.0.0.1:{moto_port}",
+            output,
+            process,
+            (port, moto_port, ws_port, stripe_port, komoju_port),
+        )
     finally:
         process.terminate()
         try:

@@ -220,6 +220,7 @@ class LocalWebSocketApi:
     def stop(self) -> None:
         if self._http is not None:
             self._http.shutdown()
+            self._http.server_close()
         if self._server is not None:
             server = self._server
             asyncio.run_coroutine_threadsafe(_close(server), self._loop).result(timeout=5)

@@ -131,7 +131,9 @@ class StandinServer:
 
     def later(self, fn: Callable[[], Any]) -> None:
         """Run after the current reply is sent (providers send refund webhooks asynchronously)."""
-        threading.Timer(0.05, fn).start()
+        timer = threading.Timer(0.05, fn)
+        timer.daemon = True  # a webhook still pending must not keep the process alive at exit
+        timer.start()
 
 
 def nested(form: dict[str, str]) -> dict[str, Any]:
