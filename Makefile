@@ -24,7 +24,7 @@ $(NODE_STAMP): package.json
 	npm install --no-audit --no-fund --silent
 	touch $(NODE_STAMP)
 
-## run: the local stack (moto server, HTTP gateway on :8000, event pump, stand-ins, demo data). Ctrl-C stops it.
+## run: the local stack (moto server, HTTP gateway on :8000, event pump, stand-ins, demo data). Ctrl-C or SIGTERM stops it.
 run: venv
 	$(PY) -m local
 
