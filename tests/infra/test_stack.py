@@ -571,7 +571,19 @@ def test_authorizer_reads_only_the_public_keys_secret(synth: Synth) -> None:
     private = next(k for k, name in secrets.items() if name == settings.jwt_private_keys_secret)
     statements = _role_statements(synth, "dev", _function_by_handler(synth, "dev", routes.AUTHORIZER_HANDLER))
     actions = {a.split(":")[0] for s in statements if s["Effect"] == "Allow" for a in _as_list(s["Action"])}
-    assert actions == {"logs", "xray", "secretsmanager"}
+    # dynamodb (+ kms for the table's key): it reads the revocation markers (oshi.identity.revocation).
+    assert actions == {"logs", "xray", "secretsmanager", "dynamodb", "kms"}
+    table_ids = _table_ids(synth, "dev")
+    for statement in statements:
+        if statement["Effect"] == "Allow" and any(
+            a.startswith("dynamodb:") for a in _as_list(statement["Action"])
+        ):
+            assert _tables_in(statement["Resource"], table_ids) == {"token-revocations"}, statement
+            assert not {
+                a
+                for a in _as_list(statement["Action"])
+                if a.endswith(("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"))
+            }
     secret_resources = [
         s["Resource"] for s in statements if "secretsmanager:GetSecretValue" in _as_list(s["Action"])
     ]

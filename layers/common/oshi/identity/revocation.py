@@ -32,6 +32,7 @@ from oshi.kernel.settings import get_settings
 
 TABLE = "token-revocations"
 CACHE_SECONDS = 30
+KEEP_SECONDS = 31 * 24 * 3600  # the marker outlives every token it voids (refresh families: 30 days)
 _CACHE_MAX_USERS = 10_000  # a container's memory bound; past it the cache starts over
 
 SIGN_OUT_EVERYWHERE = "sign_out_everywhere"
@@ -99,11 +100,15 @@ def revoke_all(user_id: str, *, reason: str, now: float | None = None) -> int:
         client("dynamodb").update_item(
             TableName=_table_name(),
             Key={"user_id": {"S": user_id}},
-            UpdateExpression="SET not_before = :t, #reason = :r",
+            UpdateExpression="SET not_before = :t, #reason = :r, expires_at = :e",
             ExpressionAttributeNames={"#reason": "reason"},
             # Only forward: a slower, earlier revocation never shortens a later one.
             ConditionExpression="attribute_not_exists(not_before) OR not_before < :t",
-            ExpressionAttributeValues={":t": {"N": str(marker)}, ":r": {"S": reason}},
+            ExpressionAttributeValues={
+                ":t": {"N": str(marker)},
+                ":r": {"S": reason},
+                ":e": {"N": str(marker + KEEP_SECONDS)},
+            },
         )
     except client("dynamodb").exceptions.ConditionalCheckFailedException:
         marker = read_not_before(user_id, consistent=True)

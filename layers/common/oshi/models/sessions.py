@@ -41,7 +41,9 @@ class RefreshFamily(Model):
     amr = ListAttribute(of=UnicodeAttribute)  # how the login was authenticated: ["pwd"] or ["pwd", "mfa"]
     head = UnicodeAttribute()  # hash of the newest token
     revoked = BooleanAttribute(default=False)
-    revoked_reason = UnicodeAttribute(null=True)  # "logout" | "reuse" | "user"
+    revoked_reason = UnicodeAttribute(
+        null=True
+    )  # "logout" | "reuse" | "user" | "revoked" (token-revocations)
     created_at = NumberAttribute()
     expires_at = TTLAttribute()
 
@@ -57,3 +59,5 @@ class TokenRevocation(Model):
     user_id = UnicodeAttribute(hash_key=True)
     not_before = NumberAttribute()  # epoch seconds
     reason = UnicodeAttribute()  # "sign_out_everywhere" | "suspended" | "password_reset"
+    # Past the longest life of anything it voids (a refresh family last rotated just before it: 30 days).
+    expires_at = TTLAttribute()
