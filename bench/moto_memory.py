@@ -3,8 +3,12 @@ to 17.7 GB after ~1,000 orders).
 
     .venv/bin/python -m bench.moto_memory --orders 5000             # with local.moto_dynamodb (make run's)
     .venv/bin/python -m bench.moto_memory --orders 300 --unpatched  # moto as shipped, for the "before"
+    .venv/bin/python -m bench.moto_memory --orders 1000 --server    # through a moto server, as make run
 
-In-process moto with every table provisioned, a gacha on sale (created through the API), then N PAID
+In-process moto by default; ``--server`` starts moto's threaded server in this process (as ``make run``
+does) and points every client at it over HTTP, so internal errors become 500s the SDK retries.
+
+Every table provisioned, a gacha on sale (created through the API), then N PAID
 orders (4 in 5 single draws, 1 in 5 ten-draws: ~2.8 draws per order) fulfilled by the real
 ``gacha.fulfil`` consumer from ``--workers`` threads, as the local pump's consumers run concurrently.
 Prints the process RSS before and after (and at every 10%), the orders and draws done, and the internal
@@ -15,6 +19,7 @@ server answers with a 500 and the SDK retries), and SQS records the consumer fai
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import threading
 import time
@@ -68,8 +73,22 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--unpatched", action="store_true", help="moto as shipped (the 'before')")
+    parser.add_argument("--server", action="store_true", help="through a moto server over HTTP")
     args = parser.parse_args()
     use_in_process_moto()
+    server = None
+    if args.server:
+        import logging
+        import os
+
+        from moto.server import ThreadedMotoServer
+
+        from local.runner import free_port
+
+        port = free_port()
+        os.environ["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{port}"
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     for path in ("layers/common", "functions", ".", "tests", "tests/integration"):
         sys.path.insert(0, str(ROOT / path))
 
@@ -83,7 +102,9 @@ def main() -> None:
     errors = InternalErrors()
     errors.wrap(DynamoDBBackend, ("transact_write_items", *moto_dynamodb.LOCKED_METHODS))
 
-    with mock_aws():
+    if server is not None:
+        server.start()
+    with contextlib.nullcontext() if server is not None else mock_aws():
         from draw_support import deliver, on_sale, paid_order
         from support import Api
 
@@ -114,7 +135,9 @@ def main() -> None:
                 failed += len(lost)
                 draws += count
 
-        mode = "unpatched moto" if args.unpatched else "local.moto_dynamodb"
+        mode = ("unpatched moto" if args.unpatched else "local.moto_dynamodb") + (
+            " (moto server)" if server is not None else " (in-process)"
+        )
         print(f"{mode}: {args.orders} paid orders, {args.workers} workers; RSS before {before:.0f} MB")
         step = max(1, args.orders // 10)
         with ThreadPoolExecutor(max_workers=args.workers) as pool:

@@ -131,3 +131,9 @@ def test_an_admin_suspension_refuses_the_accounts_tokens_sign_in_and_refresh(api
 def test_only_an_admin_with_mfa_suspends(api: Api) -> None:
     fan = token_for("fan-1", Role.FAN, mfa=True)
     assert api.post("/api/admin/users/fan-2/suspend", token=fan, json_body={"reason": "x"}).status == 403
+
+
+def test_the_marker_only_moves_forward(aws: None) -> None:
+    later = revocation.revoke_all("u-1", reason=revocation.SUSPENDED, now=T0 + 100)
+    assert revocation.revoke_all("u-1", reason=revocation.SIGN_OUT_EVERYWHERE, now=T0) == later
+    assert revocation.read_not_before("u-1", consistent=True) == later == int(T0) + 101
