@@ -256,6 +256,24 @@ def test_concurrent_rotations_of_one_refresh_token_exactly_one_wins(
     assert family is not None and family.head == refresh_tokens.token_hash(winners[0])
 
 
+def test_concurrent_refreshes_of_one_token_all_get_the_same_successor(
+    module_aws: None, atomic_moto: None
+) -> None:
+    """Two tabs refreshing at once: one rotation, and every request gets its successor (no 401, no fork)."""
+    issued = refresh_tokens.start_family("two-tabs", ["pwd"], now=T0)
+    start = threading.Barrier(4)
+
+    def attempt(_: int) -> str:
+        start.wait()
+        return refresh_tokens.rotate(issued.token, now=T0).token
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = set(pool.map(attempt, range(4)))
+    assert outcomes == {refresh_tokens.successor_of(issued.token)}
+    family = refresh_tokens.family_of(issued.token)
+    assert family is not None and not family.revoked
+
+
 def _found(token: str) -> tuple[Any, Any]:
     found = refresh_tokens._find(token)
     assert found is not None
