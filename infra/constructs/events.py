@@ -12,6 +12,7 @@ from constructs import Construct
 
 from infra.constructs.functions import FunctionFactory, function_id
 from infra.constructs.monitoring import Monitoring
+from infra.constructs.nag import acknowledge
 from oshi.kernel.settings import Settings
 from oshi.web import topology
 
@@ -147,6 +148,11 @@ class Events(Construct):
                 f"{cid}ScheduleDlqAlarm",
                 metric=schedule_dlq.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
                 description=f"{schedule.name}: schedule ticks EventBridge could not deliver (DLQ)",
+            )
+            acknowledge(
+                schedule_dlq,
+                "AwsSolutions-SQS3",
+                "This queue is a dead-letter queue (the schedule rule target's); nothing consumes it.",
             )
             self.schedule_dead_letter_queues[schedule.name] = schedule_dlq
             monitoring.alarm(
