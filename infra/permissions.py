@@ -148,6 +148,10 @@ PERMISSIONS: dict[str, Needs] = {
     "payment.webhook_stripe": needs(write=REFUND_TABLES, audit=True, secrets=PROVIDERS, events=True),
     "payment.webhook_komoju": needs(write=REFUND_TABLES, audit=True, secrets=PROVIDERS, events=True),
     "payment.sweep": needs(write=ORDER_TABLES, audit=True),
+    # RefundDue: the provider refund of money received for an order that will not be fulfilled, then
+    # mark_refunded (medals, rewards, stock). Its queue's consume grant covers the backoff (visibility).
+    "payment.refund": needs(write=REFUND_TABLES, audit=True, secrets=PROVIDERS, events=True),
+    "payment.admin_refunds_pending": needs("orders"),
     # --- the draw, compensation, fairness (issues 6, 11) ---
     "gacha.fulfil": needs(
         "assets vtubers users",

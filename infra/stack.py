@@ -46,6 +46,14 @@ BUSINESS_ALARMS = (
         "A payment did not match its order (unknown order, amount mismatch or late payment): check the audit log",
     ),
     (
+        "RefundEscalatedAlarm",
+        "RefundsEscalated",
+        "payment",
+        "Sum",
+        1,
+        "An automatic refund was refused past its retries: refund it by hand (GET /api/admin/refunds/pending)",
+    ),
+    (
         "PlatformStorageNearLimitAlarm",
         "PlatformStorageNearLimit",
         "vtuber",

@@ -7,7 +7,12 @@ After any sequence of retries, crashes and races has settled:
 - every gacha's reserved/sold draws equal the draws of the orders still holding a reservation, within its
   stock; every limited prize's stock minus what is left equals the times it was drawn;
 - every exchange item's sold units equal its trades and the fans' counters, within stock and limits;
-- (when ``settled``) no order is left PAID: each paid order was fulfilled or refunded.
+- (when ``settled``) no order is left PAID: each paid order was fulfilled, refunded or owes its refund;
+- no order holds money it received without being fulfilled, refunded, or on the pending-refund list
+  (``oshi.commerce.refunds.pending``): money for a closed order, a mismatched payment, a paid order that
+  could not be drawn. "Received" is read from the order (``received_amount``, or PAID/FULFILLED) and from
+  the provider events applied to it (a late or mismatched payment), so an order that forgot the money it
+  got is still found.
 
 The checks scan whole tables: right for tests and for an admin report on a modest table; at scale the same
 rules run as an offline job over a DynamoDB export.
@@ -19,9 +24,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from oshi.commerce import refunds
 from oshi.models.exchange import Exchange, ExchangeCount, ExchangeItem
 from oshi.models.gachas import Gacha, Prize
-from oshi.models.orders import Order, OrderStatus
+from oshi.models.orders import Order, OrderStatus, ProviderEvent
 from oshi.models.rewards import LedgerKind, MedalBalance, MedalLedgerEntry, Reward, RewardSource, fan_vtuber
 from oshi.rewards import queries
 
@@ -67,7 +73,7 @@ def check_orders(
             draws_rewarded[r.source_id].add(r.reward_id.split("#")[1])
     for order in orders:
         subject = f"order/{order.order_id}"
-        if order.status == OrderStatus.PAID and settled:
+        if order.status == OrderStatus.PAID and settled and order.refund_due is None:
             found.append(Violation("orders.unsettled", subject, "paid but neither fulfilled nor refunded"))
         if order.status != OrderStatus.FULFILLED:
             continue
@@ -89,6 +95,53 @@ def check_orders(
                 )
             )
     return found
+
+
+# Provider event outcomes (oshi.commerce.webhooks) that mean money arrived for an order not paid by it.
+_MONEY_ARRIVED = ("late_payment", "mismatch")
+
+
+def check_money(
+    orders: list[Order], events: list[ProviderEvent], pending_ids: set[str], *, settled: bool
+) -> list[Violation]:
+    """Money received is fulfilled, refunded, or owed on the pending-refund list; never just held."""
+    arrived = {e.order_id for e in events if e.order_id and (e.outcome or "").startswith(_MONEY_ARRIVED)}
+    found = []
+    for order in orders:
+        subject = f"order/{order.order_id}"
+        holds = (
+            order.status in (OrderStatus.PAID, OrderStatus.FULFILLED)
+            or order.received_amount is not None
+            or order.order_id in arrived
+        )
+        if order.status == OrderStatus.REFUNDED and order.refund_due is not None:
+            found.append(Violation("money.refund_due", subject, "refunded but still on the pending list"))
+        if order.refund_due is not None and order.order_id not in pending_ids:
+            found.append(Violation("money.pending_index", subject, "owes a refund but is not listed"))
+        if not holds or order.status in (OrderStatus.FULFILLED, OrderStatus.REFUNDED):
+            continue
+        if order.status == OrderStatus.PAID and not settled:
+            continue  # in flight: fulfilment has not run yet
+        if order.order_id not in pending_ids:
+            found.append(
+                Violation(
+                    "money.stuck",
+                    subject,
+                    f"{order.status} holds money received but is neither fulfilled, refunded nor pending refund",
+                )
+            )
+    return found
+
+
+def pending_refund_ids() -> set[str]:
+    """Every order on the admins' pending-refund list (all pages)."""
+    ids: set[str] = set()
+    cursor = None
+    while True:
+        page, cursor = refunds.pending(limit=refunds.MAX_PAGE, cursor=cursor)
+        ids.update(o.order_id for o in page)
+        if cursor is None:
+            return ids
 
 
 def check_rewards(rewards: list[Reward], orders: list[Order], exchanges: list[Exchange]) -> list[Violation]:
@@ -198,6 +251,7 @@ def check_all(*, settled: bool = True) -> list[Violation]:
     return [
         *check_medals(),
         *check_orders(orders, rewards, ledger, settled=settled),
+        *check_money(orders, _scan(ProviderEvent), pending_refund_ids(), settled=settled),
         *check_rewards(rewards, orders, exchanges),
         *check_stock(_scan(Gacha), _scan(Prize), orders),
         *check_exchange(_scan(ExchangeItem), _scan(ExchangeCount), exchanges),

@@ -13,7 +13,9 @@ from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 
-Outcome = Literal["fulfilled", "done", "not_paid", "missing", "refunded"]  # fulfil.Outcome.status
+Outcome = Literal[
+    "fulfilled", "done", "not_paid", "missing", "refunded", "refund_due"
+]  # fulfil.Outcome.status
 
 
 class RetryOut(BaseModel):

@@ -12,6 +12,7 @@ from constructs import Construct
 
 from infra.constructs.functions import FunctionFactory, function_id
 from infra.constructs.monitoring import Monitoring
+from infra.constructs.nag import acknowledge
 from oshi.kernel.settings import Settings
 from oshi.web import topology
 
@@ -109,12 +110,24 @@ class Events(Construct):
             self.dead_letter_queues[consumer.queue] = dlq
             self.consumers[consumer.handler] = function
         self.schedules: dict[str, lambda_.Function] = {}
-        # oshi.web.topology.SCHEDULES: a rate rule on the default bus invokes the function. No DLQ: the next
-        # tick does the same work again (the handlers are idempotent sweeps), and errors alarm below.
+        self.schedule_dead_letter_queues: dict[str, sqs.Queue] = {}
+        # oshi.web.topology.SCHEDULES: a rate rule on the default bus invokes the function. The next tick
+        # does the same work again (the handlers are idempotent sweeps), but a tick EventBridge could not
+        # deliver after its retries lands in the schedule's DLQ (alarmed) rather than vanishing: a sweeper
+        # that silently stops running leaves stock reserved. Failed runs alarm below.
         for schedule in topology.SCHEDULES:
             cid = function_id(schedule.name)
             function = factory.build(
                 self, schedule.handler, memory_mb=schedule.memory_mb, timeout_seconds=schedule.timeout_seconds
+            )
+            schedule_dlq = sqs.Queue(
+                self,
+                f"{cid}ScheduleDlq",
+                queue_name=settings.queue_name(f"{schedule.name}-schedule-dlq"),
+                encryption=sqs.QueueEncryption.SQS_MANAGED,
+                enforce_ssl=True,
+                retention_period=DLQ_RETENTION,
+                removal_policy=RemovalPolicy.RETAIN if prod else RemovalPolicy.DESTROY,
             )
             events.Rule(
                 self,
@@ -124,11 +137,24 @@ class Events(Construct):
                 targets=[
                     targets.LambdaFunction(
                         function,
+                        dead_letter_queue=schedule_dlq,
                         retry_attempts=2,
                         max_event_age=Duration.minutes(max(schedule.every_minutes, 1)),
                     )
                 ],
             )
+            monitoring.alarm(
+                self,
+                f"{cid}ScheduleDlqAlarm",
+                metric=schedule_dlq.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
+                description=f"{schedule.name}: schedule ticks EventBridge could not deliver (DLQ)",
+            )
+            acknowledge(
+                schedule_dlq,
+                "AwsSolutions-SQS3",
+                "This queue is a dead-letter queue (the schedule rule target's); nothing consumes it.",
+            )
+            self.schedule_dead_letter_queues[schedule.name] = schedule_dlq
             monitoring.alarm(
                 self,
                 f"{cid}ErrorsAlarm",

@@ -529,6 +529,13 @@ def test_every_queue_has_a_dlq_and_every_dlq_an_alarm(synth: Synth) -> None:
             for q in queues.values()
             if "RedrivePolicy" in q["Properties"]
         }
+        # A rule target's dead-letter queue (the schedules') is a DLQ too.
+        dlqs |= {
+            target["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0]
+            for rule in synth.resources(stack, "AWS::Events::Rule").values()
+            for target in rule["Properties"].get("Targets", [])
+            if "DeadLetterConfig" in target
+        }
         main = {k for k, q in queues.items() if "RedrivePolicy" in q["Properties"]}
         assert set(queues) == main | dlqs, f"{stack}: a queue is neither a DLQ nor has one"
         alarmed = {
@@ -540,8 +547,8 @@ def test_every_queue_has_a_dlq_and_every_dlq_an_alarm(synth: Synth) -> None:
         assert dlqs <= alarmed, f"{stack}: DLQ without alarm"
         for alarm in synth.resources(stack, "AWS::CloudWatch::Alarm").values():
             assert alarm["Properties"]["AlarmActions"], "alarm notifies nobody"
-    # The fake consumer's queue + DLQ, and the upload validation queue + DLQ.
-    assert len(synth.resources("with_consumer", "AWS::SQS::Queue")) == 4
+    # The fake consumer's queue + DLQ, the upload validation queue + DLQ, one DLQ per schedule.
+    assert len(synth.resources("with_consumer", "AWS::SQS::Queue")) == 4 + len(topology.SCHEDULES)
 
 
 def test_api_5xx_alarm_notifies_the_admin_topic(synth: Synth) -> None:
@@ -917,6 +924,29 @@ def test_schedules_run_their_handlers_on_a_rate(synth: Synth) -> None:
         assert rule["Properties"]["Targets"][0]["RetryPolicy"]["MaximumRetryAttempts"] >= 1
 
 
+def test_every_schedule_target_has_an_alarmed_dead_letter_queue(synth: Synth) -> None:
+    settings = Settings(stage="dev")
+    queues = {r["Properties"]["QueueName"]: k for k, r in synth.resources("dev", "AWS::SQS::Queue").items()}
+    alarmed = {
+        dim["Value"]["Fn::GetAtt"][0]
+        for alarm in synth.resources("dev", "AWS::CloudWatch::Alarm").values()
+        for dim in alarm["Properties"].get("Dimensions", [])
+        if dim["Name"] == "QueueName"
+    }
+    for schedule in topology.SCHEDULES:
+        function_id = _function_by_handler(synth, "dev", schedule.handler)
+        (target,) = [
+            t
+            for r in synth.resources("dev", "AWS::Events::Rule").values()
+            if "ScheduleExpression" in r["Properties"]
+            for t in r["Properties"]["Targets"]
+            if t["Arn"] == {"Fn::GetAtt": [function_id, "Arn"]}
+        ]
+        dlq_id = queues[settings.queue_name(f"{schedule.name}-schedule-dlq")]
+        assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [dlq_id, "Arn"]}}, schedule.name
+        assert dlq_id in alarmed, f"{schedule.name}: schedule DLQ without alarm"
+
+
 def test_uploads_reach_the_validator_through_s3_notifications_and_a_queue(synth: Synth) -> None:
     settings = Settings(stage="dev")
     _, content = _content_bucket(synth, "dev")
@@ -953,6 +983,7 @@ def test_business_metric_alarms_notify_the_admins(synth: Synth) -> None:
     for name, service in (
         ("FulfilmentLatencyMs", "gacha"),
         ("PaymentMismatches", "payment"),
+        ("RefundsEscalated", "payment"),
         ("PlatformStorageNearLimit", "vtuber"),
     ):
         alarm = alarms[name]

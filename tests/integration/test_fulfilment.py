@@ -8,9 +8,10 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import invariants
 import pytest
 from draw_support import FakeRefunds, deliver, on_sale, paid_order, provider_fixture  # noqa: F401
-from payment_support import OnSale, bus_fixture, of_type  # noqa: F401
+from payment_support import OnSale, bus_fixture, of_type, run_refunds  # noqa: F401
 from support import Api
 from vtuber_support import gacha_body
 
@@ -170,22 +171,38 @@ def test_a_suspended_gacha_is_a_refund_with_the_reservation_released(
     ]
     assert rewards_of("fan-1") and all(r.source_id == warm.order_id for r in rewards_of("fan-1"))
     entries = [e for e in AuditEntry.scan() if e.target == f"order:{order.order_id}"]
-    assert [e.action for e in entries] == ["order.refunded"]
+    assert sorted(e.action for e in entries) == ["order.refund_due", "order.refunded"]
     assert [e["data"]["order_id"] for e in of_type(bus, "OrderRefunded")] == [order.order_id]
     assert deliver(order, receives=2) == set()  # a redelivery changes nothing
     assert len(provider.calls) == 1
 
 
-def test_a_refused_compensation_is_retried_by_the_queue(api: Api, provider: FakeRefunds) -> None:
+def test_a_refused_compensation_is_retried_by_the_refund_queue(
+    api: Api, provider: FakeRefunds, bus: list[dict[str, Any]]
+) -> None:
+    """The one rule for money that will not be fulfilled (oshi.commerce.refunds): the compensation owes
+    the refund and the refund consumer retries it; the fulfilment message is done."""
     sale = on_sale(api)
     order = paid_order(sale, count=1)
     Gacha(sale.gacha_id).update(actions=[Gacha.status.set("suspended")])
     provider.status = "failed"
-    assert len(deliver(order)) == 1
-    assert Order.get(order.order_id).status == "PAID"
+    assert deliver(order) == set()
+    owing = Order.get(order.order_id)
+    assert owing.status == "PAID" and owing.refund_due == "1" and int(owing.refund_attempts) == 1
+    assert owing.refund_due_reason == "fulfilment_failed: gacha_suspended"
+    assert [e["data"]["order_id"] for e in of_type(bus, "RefundDue")] == [order.order_id]
+    assert invariants.check_all() == []  # PAID, but on the pending-refund list
+    assert deliver(order, receives=2) == set()  # a redelivery neither draws it nor refunds twice
+    assert Order.get(order.order_id).status == "PAID" and len(provider.calls) == 1
+
+    assert run_refunds(bus, receives=1) == {order.order_id}
     provider.status = "refunded"
-    assert deliver(order, receives=2) == set()
-    assert Order.get(order.order_id).status == "REFUNDED"
+    assert run_refunds(bus, receives=2) == set()
+    refunded = Order.get(order.order_id)
+    assert refunded.status == "REFUNDED" and refunded.refund_due is None
+    assert [c[2] for c in provider.calls] == [f"refund-{order.order_id}"] * 3  # one key per order
+    assert rewards_of("fan-1") == []
+    assert invariants.check_all() == []
 
 
 def limited_lineup(asset: str) -> list[dict[str, Any]]:

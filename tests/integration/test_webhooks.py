@@ -11,6 +11,7 @@ import types
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import invariants
 import pytest
 from payment_support import (
     bus_fixture,  # noqa: F401
@@ -18,6 +19,7 @@ from payment_support import (
     gacha_on_sale,
     of_type,
     purchase,
+    run_refunds,
     standins_fixture,  # noqa: F401
 )
 from support import Api
@@ -176,6 +178,9 @@ def test_amount_mismatch_is_not_fulfilled_is_audited_and_alerts(
     assert len(alert) == 1 and alert[0]["data"]["order_id"] == order.order_id
     assert alert[0]["data"]["expected"]["amount"] == 300 and alert[0]["data"]["received"]["amount"] == 1
     assert "payment.amount_mismatch" in audit_actions()
+    assert (
+        invariants.check_all() == []
+    )  # the money received is owed back (tests/.../test_automatic_refunds.py)
 
 
 def test_a_crash_between_paid_and_publish_is_repaired_by_redelivery(
@@ -211,10 +216,14 @@ def test_a_payment_after_the_order_expired_is_refunded_not_fulfilled(
     delivered = standins.stripe.pay(str(order.provider_session_id), "success") or []
     assert [s for _, _, s in delivered] == [200]
     after = Order.get(order.order_id)
-    assert after.status == "EXPIRED"
-    assert ProviderEvent.get(f"stripe:{delivered[0][0]}").outcome == "late_payment_refunded"
-    assert len(standins.stripe.refunds) == 1 and of_type(bus, "PaymentCompleted") == []
+    assert after.status == "EXPIRED" and after.refund_due == "1"
+    assert ProviderEvent.get(f"stripe:{delivered[0][0]}").outcome == "late_payment_refund_due"
+    assert of_type(bus, "PaymentCompleted") == []
     assert [a["data"]["reason"] for a in of_type(bus, "PaymentMismatch")] == ["late_payment"]
+    assert invariants.check_all() == []  # owed, on the pending-refund list
+    assert run_refunds(bus) == set()  # the refund consumer, not the webhook, refunds it
+    assert len(standins.stripe.refunds) == 1 and Order.get(order.order_id).status == "REFUNDED"
+    assert invariants.check_all() == []
 
 
 def test_sweeper_handler_expires_only_orders_past_their_payment_window(api: Api, standins: Standins) -> None:

@@ -373,9 +373,11 @@ def close_unpaid(
     actor: str,
     request_id: str | None = None,
     order: Order | None = None,
+    extra_actions: list[Any] | None = None,
 ) -> bool:
     """PENDING_PAYMENT -> FAILED | EXPIRED, giving back the stock and the spending exactly once.
-    False when the order had already left PENDING_PAYMENT (a late or repeated event)."""
+    False when the order had already left PENDING_PAYMENT (a late or repeated event). ``extra_actions``
+    join the order's update (a mismatched payment records the refund it is owed in the same write)."""
     assert status in (OrderStatus.FAILED, OrderStatus.EXPIRED)
     if order is None:
         try:
@@ -395,6 +397,7 @@ def close_unpaid(
             Order.failure_reason.set(reason),
             Order.updated_at.set(at),
             Order.version.add(1),
+            *(extra_actions or []),
         ],
         condition=Order.status == OrderStatus.PENDING_PAYMENT,
     )

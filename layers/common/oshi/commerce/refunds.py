@@ -7,19 +7,33 @@ reservation and the month's spending given back if not yet (``oshi.commerce.rese
 returned unchanged. Limited prize stock is not given back (the prize was drawn; see docs/draw.md).
 
 ``refund_order`` asks the provider first (idempotency key derived from the order), then marks it.
+
+**Money received for an order that will not be fulfilled is refunded automatically** (the one rule, here):
+a payment that arrives after its order closed, a payment whose amount or currency is not the order's, and
+a paid order that fulfilment cannot draw. Whoever finds it records it on the order in its own transaction
+(``due_actions``: the money received and ``refund_due``, a sparse index) and then publishes ``RefundDue``
+(``announce``). The refund consumer (``payment.refund``, queue ``refunds``) calls ``settle_due``: the
+provider refund with the order's Idempotency-Key (``refund-<order id>``, the same as the admin's refund,
+so the provider refunds once however often it is asked), then ``mark_refunded``, which clears
+``refund_due``. A refused refund is retried by the queue with backoff; when the last receive fails too
+the order is marked escalated, the message goes to the DLQ (alarm), and the order stays in
+``pending`` (``GET /api/admin/refunds/pending``) until a refund clears it. The webhook never waits for
+the provider's refund call.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from oshi import audit
 from oshi.commerce import reservations
 from oshi.events.bus import publish
-from oshi.events.definitions import ORDER_REFUNDED, OrderRefundedData
-from oshi.kernel import clock
+from oshi.events.definitions import ORDER_REFUNDED, OrderRefundedData, RefundDueData
+from oshi.events.definitions import REFUND_DUE as REFUND_DUE_EVENT
+from oshi.kernel import clock, cursors
 from oshi.kernel.errors import OrderNotFound, OrderNotRefundable, RefundFailed
 from oshi.kernel.observability import logger, metrics
 from oshi.kernel.txn import ConditionsFailed, Txn
@@ -28,7 +42,16 @@ from oshi.models.rewards import LedgerKind, MedalBalance, Reward, reward_id
 from oshi.rewards import medals
 
 REFUNDABLE = (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.PENDING_PAYMENT)
+# A closed order is refundable only while it owes money it received (late or mismatched payment).
+CLOSED = (OrderStatus.FAILED, OrderStatus.EXPIRED)
 MAX_ATTEMPTS = 5
+REFUND_DUE = "1"  # the sparse index's one hash key
+MAX_PAGE = 100
+
+
+def idempotency_key(order_id: str) -> str:
+    """One refund per order at the provider, whoever asks (automatic, compensation, admin)."""
+    return f"refund-{order_id}"
 
 
 def _load(order_id: str) -> Order:
@@ -45,6 +68,10 @@ def _reward_ids(order: Order) -> list[str]:
     ]
 
 
+def _refundable(order: Order) -> bool:
+    return order.status in REFUNDABLE or (order.status in CLOSED and order.refund_due is not None)
+
+
 def mark_refunded(
     order_id: str,
     *,
@@ -57,7 +84,7 @@ def mark_refunded(
         order = _load(order_id)
         if order.status == OrderStatus.REFUNDED:
             return order
-        if order.status not in REFUNDABLE:
+        if not _refundable(order):
             raise OrderNotRefundable(details={"status": order.status})
         try:
             return _apply(order, reason, actor, request_id, provider_refund_id)
@@ -72,6 +99,12 @@ def _apply(
     order: Order, reason: str, actor: str, request_id: str | None, provider_refund_id: str | None
 ) -> Order:
     at = clock.utc_now()
+    if (
+        order.refund_due is not None
+        and order.refund_due_reason
+        and not reason.startswith(order.refund_due_reason)
+    ):
+        reason = f"{order.refund_due_reason}: {reason}"  # why the money was owed, then who refunded it
     before = {"status": order.status, "medals_awarded": int(order.medals_awarded or 0)}
     awarded = int(order.medals_awarded or 0) if order.status == OrderStatus.FULFILLED else 0
     balance = 0
@@ -90,6 +123,7 @@ def _apply(
         Order.medals_clawed_back.set(clawed),
         Order.medals_unrecovered.set(unrecovered),
         Order.awaiting.remove(),
+        Order.refund_due.remove(),  # leaves the pending-refund list
         Order.updated_at.set(at),
         Order.version.add(1),
     ]
@@ -141,7 +175,7 @@ def _apply(
                     fan_id=order.fan_id,
                     gacha_id=order.gacha_id,
                     vtuber_id=order.vtuber_id,
-                    amount=int(order.amount),
+                    amount=int(order.received_amount if order.received_amount is not None else order.amount),
                     provider=order.provider,
                     reason=reason,
                     medals_clawed_back=clawed,
@@ -163,22 +197,27 @@ def refund_order(
     only_if: OrderStatus | None = None,
 ) -> Order:
     """Refund through the provider, then record it. A refused refund changes nothing (``RefundFailed``).
-    ``only_if``: refund only an order still in that status (the compensation refunds only a PAID order:
-    if another delivery fulfilled it meanwhile, there is nothing to compensate)."""
-    from oshi.commerce.payments import adapter_for  # the provider libraries load only on this path
-
+    ``only_if``: refund only an order still in that status."""
     order = _load(order_id)
     if order.status == OrderStatus.REFUNDED or (only_if is not None and order.status != only_if):
         return order
-    if order.status not in REFUNDABLE or (order.status == OrderStatus.PENDING_PAYMENT):
+    if not _refundable(order) or order.status == OrderStatus.PENDING_PAYMENT:
         raise OrderNotRefundable(details={"status": order.status})
-    outcome = adapter_for(order.provider).refund(order, reason=reason, idempotency_key=f"refund-{order_id}")
+    return _refund_at_provider(order, reason=reason, actor=actor, request_id=request_id)
+
+
+def _refund_at_provider(order: Order, *, reason: str, actor: str, request_id: str | None) -> Order:
+    from oshi.commerce.payments import adapter_for  # the provider libraries load only on this path
+
+    outcome = adapter_for(order.provider).refund(
+        order, reason=reason, idempotency_key=idempotency_key(order.order_id)
+    )
     status = str(outcome.status)
     if status == "failed":
         audit.record(
             actor,
             "order.refund_failed",
-            f"order:{order_id}",
+            f"order:{order.order_id}",
             before={"status": order.status},
             after={"reason": reason, "provider_message": outcome.message},
             request_id=request_id,
@@ -186,9 +225,148 @@ def refund_order(
         raise RefundFailed(details={"provider_message": outcome.message})
     note = reason if status == "refunded" else f"{reason} (refund requested: {outcome.message})"
     return mark_refunded(
-        order_id,
+        order.order_id,
         reason=note,
         actor=actor,
         request_id=request_id,
         provider_refund_id=outcome.provider_refund_id,
     )
+
+
+# --- money owed back: recorded by whoever finds it, refunded by the refund consumer -----------------------
+
+
+def due_actions(
+    reason: str, *, amount: int, currency: str, payment_id: str | None, at: datetime
+) -> list[Any]:
+    """The order update that records money received for an order that will not be fulfilled, and the
+    refund owed for it. Part of the caller's transaction (the order's own change); ``announce`` after."""
+    actions: list[Any] = [
+        Order.received_amount.set(amount),
+        Order.received_currency.set(currency),
+        Order.refund_due.set(REFUND_DUE),
+        Order.refund_due_since.set(at),
+        Order.refund_due_reason.set(reason),
+    ]
+    if payment_id:
+        actions.append(Order.provider_payment_id.set(payment_id))
+    return actions
+
+
+def owe(
+    order: Order,
+    *,
+    reason: str,
+    amount: int,
+    currency: str,
+    payment_id: str | None,
+    actor: str,
+    request_id: str | None,
+) -> Order:
+    """Record that ``order`` (closed, or paid and impossible to fulfil) holds money it will not be
+    fulfilled for, then announce the refund. Idempotent: an order already owing, or refunded, is
+    announced again (the same event id) or left alone. Only a paid order or a closed one can owe: an
+    order fulfilled or refunded meanwhile owes nothing."""
+    if order.status not in (OrderStatus.PAID, *CLOSED):
+        return order
+    if order.refund_due is None:
+        at = clock.utc_now()
+        try:
+            order.update(
+                actions=[
+                    *due_actions(reason, amount=amount, currency=currency, payment_id=payment_id, at=at),
+                    Order.updated_at.set(at),
+                    Order.version.add(1),
+                ],
+                condition=(Order.status == order.status)
+                & (Order.version == int(order.version))
+                & Order.refund_due.does_not_exist(),
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            return owe(
+                _load(order.order_id),
+                reason=reason,
+                amount=amount,
+                currency=currency,
+                payment_id=payment_id,
+                actor=actor,
+                request_id=request_id,
+            )
+        audit.record(
+            actor,
+            "order.refund_due",
+            f"order:{order.order_id}",
+            before={"status": order.status},
+            after={"reason": reason, "received": {"amount": amount, "currency": currency}},
+            request_id=request_id,
+        )
+    announce(order)
+    return order
+
+
+def announce(order: Order) -> None:
+    """Publish ``RefundDue`` for an order that owes a refund (after the state that says so committed)."""
+    metrics.add_metric(name="RefundsDue", unit="Count", value=1)
+    publish(
+        [
+            REFUND_DUE_EVENT.event(
+                RefundDueData(
+                    order_id=order.order_id,
+                    provider=order.provider,
+                    amount=int(order.received_amount if order.received_amount is not None else order.amount),
+                    currency=str(order.received_currency or order.currency),
+                    reason=str(order.refund_due_reason or "refund_due"),
+                ),
+                correlation_id=order.correlation_id or order.order_id,
+            )
+        ]
+    )
+
+
+def settle_due(order_id: str, *, actor: str, last_attempt: bool) -> Order:
+    """Refund an order that owes one (the refund consumer). Nothing owed (already refunded, or never
+    owed): unchanged. A refusal counts the attempt and raises ``RefundFailed`` for the queue to retry;
+    on the ``last_attempt`` the order is marked escalated (it stays in the pending list)."""
+    order = _load(order_id)
+    if order.refund_due is None or order.status == OrderStatus.REFUNDED:
+        return order
+    reason = str(order.refund_due_reason or "refund_due")
+    try:
+        return _refund_at_provider(order, reason=reason, actor=actor, request_id=None)
+    except RefundFailed as failed:
+        message = str((failed.details or {}).get("provider_message") or failed)
+        at = clock.utc_now()
+        actions: list[Any] = [
+            Order.refund_attempts.add(1),
+            Order.refund_last_error.set(message[:500]),
+        ]
+        if last_attempt:
+            actions.append(Order.refund_escalated_at.set(at))
+        Order(order_id).update(actions=actions, condition=Order.refund_due.exists())
+        if last_attempt:
+            metrics.add_metric(name="RefundsEscalated", unit="Count", value=1)
+            logger.error("automatic refund gave up: a person must refund", extra={"order_id": order_id})
+            audit.record(
+                actor,
+                "order.refund_escalated",
+                f"order:{order_id}",
+                before={"status": order.status},
+                after={"reason": reason, "provider_message": message},
+            )
+        raise
+
+
+def pending(*, limit: int = 50, cursor: str | None = None) -> tuple[list[Order], str | None]:
+    """Orders owing a refund, oldest first (the admins' list): being retried, or escalated."""
+    results = Order.owing_refund.query(
+        REFUND_DUE,
+        limit=max(1, min(limit, MAX_PAGE)),
+        last_evaluated_key=cursors.decode(cursor, _OWING_KEYS),
+    )
+    found = list(results)
+    return found, cursors.encode(results.last_evaluated_key)
+
+
+_OWING_KEYS = ("order_id", "refund_due", "refund_due_since")

@@ -11,6 +11,12 @@ redelivery:
 4. publish ``PaymentCompleted`` (its event id derives from the order). If the order is found already
    PAID (a crash after step 3), publish again: the consumer dedupes;
 5. only then write the ``outcome``.
+
+Money that will not be fulfilled (a payment after the order closed, an amount or currency that is not
+the order's) is recorded on the order as owed and announced (``RefundDue``, ``oshi.commerce.refunds``);
+the refund itself is the refund consumer's, so the answer never depends on the provider's refund call.
+An event from one provider about an order placed with the other changes nothing (audited
+``payment.provider_mismatch``, answered 200 ``ignored``).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import DoesNotExist, PutError
 
 from oshi import audit
 from oshi.commerce import orders
@@ -30,9 +36,10 @@ from oshi.events.definitions import PAYMENT_MISMATCH, PaymentMismatchData
 from oshi.kernel import clock
 from oshi.kernel.errors import WebhookInProgress, WebhookSignatureInvalid
 from oshi.kernel.observability import logger, metrics
-from oshi.models.orders import OrderStatus, ProviderEvent
+from oshi.models.orders import Order, OrderStatus, ProviderEvent
 
 LEASE = timedelta(seconds=60)
+PROVIDER_MISMATCH = "provider_mismatch"
 KEEP_EVENTS = timedelta(days=30)  # providers redeliver for up to 3 days
 
 
@@ -59,6 +66,8 @@ def handle(
         return {"received": True, "outcome": "duplicate"}
     outcome = _apply(update, request_id)
     ProviderEvent(update.event_key).update(actions=[ProviderEvent.outcome.set(outcome)])
+    if outcome == PROVIDER_MISMATCH:
+        return {"received": True, "outcome": "ignored", "reason": PROVIDER_MISMATCH}
     return {"received": True, "outcome": outcome}
 
 
@@ -93,10 +102,15 @@ def _apply(update: ProviderUpdate, request_id: str | None) -> str:
     actor = f"provider:{update.provider}"
     if update.kind is UpdateKind.PAID:
         return _paid(update, actor, request_id)
+    order = None
+    if update.kind in (UpdateKind.FAILED, UpdateKind.EXPIRED, UpdateKind.REFUNDED):
+        order = _order(update.order_id)
+        if order is not None and order.provider != update.provider:
+            return _provider_mismatch(update, order, actor, request_id)
     if update.kind in (UpdateKind.FAILED, UpdateKind.EXPIRED):
         status = OrderStatus.FAILED if update.kind is UpdateKind.FAILED else OrderStatus.EXPIRED
-        changed = orders.close_unpaid(
-            update.order_id, status, update.event_type, actor=actor, request_id=request_id
+        changed = order is not None and orders.close_unpaid(
+            update.order_id, status, update.event_type, actor=actor, request_id=request_id, order=order
         )
         return "applied" if changed else "stale"  # never moves a paid order backwards
     if update.kind is UpdateKind.REFUNDED:
@@ -113,6 +127,13 @@ def _apply(update: ProviderUpdate, request_id: str | None) -> str:
         )
         return "refunded"
     return "awaiting"  # AWAITING: a konbini slip was issued; the money has not arrived yet
+
+
+def _order(order_id: str) -> Order | None:
+    try:
+        return Order.get(order_id, consistent_read=True)
+    except DoesNotExist:
+        return None
 
 
 def _paid(update: ProviderUpdate, actor: str, request_id: str | None) -> str:
@@ -136,12 +157,13 @@ def _paid(update: ProviderUpdate, actor: str, request_id: str | None) -> str:
             request_id=request_id,
         )
         return "applied"
+    if order is not None and order.provider != update.provider:
+        return _provider_mismatch(update, order, actor, request_id)  # mark_paid refused it: unchanged
     if result.outcome == "already_paid" and order is not None:
         orders.publish_completed(order)  # repair: a crash may have come between PAID and the publish
         return "republished"
     if result.outcome == "mismatch" and order is not None:
-        _mismatch(update, order, actor, request_id)
-        return "mismatch"
+        return _mismatch(update, order, actor, request_id)
     if result.outcome == "closed" and order is not None:
         return _late_payment(update, order, actor, request_id)
     if result.outcome == "missing":
@@ -153,40 +175,91 @@ def _paid(update: ProviderUpdate, actor: str, request_id: str | None) -> str:
     return "done"
 
 
-def _mismatch(update: ProviderUpdate, order: Any, actor: str, request_id: str | None) -> None:
+def _provider_mismatch(update: ProviderUpdate, order: Order, actor: str, request_id: str | None) -> str:
+    """An authentic event from one provider about an order placed with the other: not ours to act on.
+    Nothing changes (the order stays payable through its own provider); acknowledged so the sender stops
+    redelivering, audited and counted so that a misrouted integration is seen."""
+    audit.record(
+        actor,
+        "payment.provider_mismatch",
+        f"order:{order.order_id}",
+        before={"provider": order.provider, "status": order.status},
+        after={"provider": update.provider, "kind": str(update.kind), "event": update.event_key},
+        request_id=request_id,
+    )
+    metrics.add_metric(name="WebhookProviderMismatches", unit="Count", value=1)
+    logger.warning(
+        "webhook names an order of another provider: ignored",
+        extra={"event": update.event_key, "order_id": order.order_id, "order_provider": order.provider},
+    )
+    return PROVIDER_MISMATCH
+
+
+def _received(update: ProviderUpdate, order: Order) -> tuple[int, str]:
+    """The money the provider says arrived (its own figures, falling back to the order's)."""
+    amount = update.amount if update.amount is not None else int(order.amount)
+    return amount, (update.currency or order.currency)
+
+
+def _mismatch(update: ProviderUpdate, order: Order, actor: str, request_id: str | None) -> str:
+    """Paid, but not what the order asked: never fulfilled; the order fails (its reservation given back)
+    and the money received is owed back, in the same write; the refund consumer refunds it."""
     expected = {"amount": int(order.amount), "currency": order.currency, "provider": order.provider}
     received = {"amount": update.amount, "currency": update.currency, "provider": update.provider}
+    from oshi.commerce import refunds  # the refund paths load only here (not on the paying path)
+
+    reason = "currency_mismatch" if (update.currency or "") != order.currency else "amount_mismatch"
+    amount, currency = _received(update, order)
+    due = refunds.due_actions(
+        reason, amount=amount, currency=currency, payment_id=update.payment_id, at=clock.utc_now()
+    )
+    if not orders.close_unpaid(
+        order.order_id, OrderStatus.FAILED, reason, actor=actor, request_id=request_id, extra_actions=due
+    ):
+        # The order closed meanwhile (an expiry raced this payment): the money is a late payment.
+        closed = _order(order.order_id)
+        if closed is not None and closed.status in refunds.CLOSED:
+            return _late_payment(update, closed, actor, request_id)
+        return "stale"
     audit.record(
         actor,
-        "payment.amount_mismatch",
+        f"payment.{reason}",
         f"order:{order.order_id}",
         before=expected,
-        after={**received, "event": update.event_key},
+        after={**received, "event": update.event_key, "refund": "due"},
         request_id=request_id,
     )
-    _alert(update, reason="amount_mismatch", expected=expected, received=received)
-    # Not fulfilled: the order fails and its reservation is given back; the money received is for an
-    # admin to refund (the audit entry and the alert name the order).
-    orders.close_unpaid(
-        order.order_id, OrderStatus.FAILED, "amount_mismatch", actor=actor, request_id=request_id
-    )
+    owing = Order.get(order.order_id, consistent_read=True)
+    refunds.announce(owing)
+    _alert(update, reason=reason, expected=expected, received=received, refund="due")
+    return "mismatch_refund_due"
 
 
-def _late_payment(update: ProviderUpdate, order: Any, actor: str, request_id: str | None) -> str:
-    """Money for an order that had already failed or expired: never fulfilled, refunded at once."""
-    outcome = adapter_for(order.provider).refund(
-        order, reason="payment arrived after the order closed", idempotency_key=f"oshi-late-{order.order_id}"
+def _late_payment(update: ProviderUpdate, order: Order, actor: str, request_id: str | None) -> str:
+    """Money for an order that had already failed or expired: never fulfilled, owed back. The refund is
+    the refund consumer's (retried until the provider confirms): this answer never waits for it."""
+    from oshi.commerce import refunds
+
+    amount, currency = _received(update, order)
+    refunds.owe(
+        order,
+        reason=order.refund_due_reason or "late_payment",
+        amount=amount,
+        currency=currency,
+        payment_id=update.payment_id,
+        actor=actor,
+        request_id=request_id,
     )
     audit.record(
         actor,
-        "payment.late_refund",
+        "payment.late_payment",
         f"order:{order.order_id}",
         before={"status": order.status},
-        after={"event": update.event_key, "refund": outcome.status, "message": outcome.message},
+        after={"event": update.event_key, "amount": amount, "currency": currency, "refund": "due"},
         request_id=request_id,
     )
-    _alert(update, reason="late_payment", refund=outcome.status)
-    return f"late_payment_{outcome.status}"
+    _alert(update, reason="late_payment", refund="due")
+    return "late_payment_refund_due"
 
 
 def _alert(update: ProviderUpdate, **data: Any) -> None:

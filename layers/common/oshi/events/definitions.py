@@ -96,6 +96,17 @@ class OrderRefundedData(EventData):
     medals_unrecovered: int = Field(description="Medals already spent that could not be taken back.")
 
 
+class RefundDueData(EventData):
+    order_id: str = Field(description="The order holding money it will not be fulfilled for.")
+    provider: str = Field(description="Payment provider that holds the money (the order's).")
+    amount: int = Field(description="Amount received, in the currency's minor unit (JPY: yen).")
+    currency: str = Field(description="ISO 4217 code of the money received, upper case.")
+    reason: str = Field(
+        description="Why it is owed: late_payment, amount_mismatch, currency_mismatch, or "
+        "`fulfilment_failed: <why>`."
+    )
+
+
 class PaymentTerms(EventData):
     amount: int | None = Field(description="Integer amount in the currency's minor unit (JPY: yen).")
     currency: str | None = Field(description="ISO 4217 code, upper case.")
@@ -106,15 +117,18 @@ class PaymentMismatchData(EventData):
     order_id: str = Field(description="The order the provider's event names.")
     provider: str = Field(description="Payment provider that sent the webhook.")
     event: str = Field(description="The provider event, `<provider>:<event id>`.")
-    reason: Literal["unknown_order", "amount_mismatch", "late_payment"] = Field(
-        description="unknown_order: no such order; amount_mismatch: paid terms differ from the order's; "
-        "late_payment: money arrived after the order closed (refunded at once)."
+    reason: Literal["unknown_order", "amount_mismatch", "currency_mismatch", "late_payment"] = Field(
+        description="unknown_order: no such order; amount_mismatch / currency_mismatch: paid terms differ "
+        "from the order's; late_payment: money arrived after the order closed. The last three are refunded "
+        "automatically (RefundDue)."
     )
     expected: PaymentTerms | None = Field(None, description="amount_mismatch: the order's terms.")
     received: PaymentTerms | None = Field(
         None, description="amount_mismatch: the terms the provider reported."
     )
-    refund: str | None = Field(None, description="late_payment: the outcome of the automatic refund.")
+    refund: str | None = Field(
+        None, description="Money received and not fulfilled: `due` (the refund consumer refunds it)."
+    )
 
 
 class GachaChangedData(EventData):
@@ -232,6 +246,14 @@ ORDER_REFUNDED = declare(
     producer="oshi.commerce.refunds",
     description="An order was refunded (admin, failed fulfilment, or at the provider); tell the fan.",
     event_id="order-refunded-{order_id}",
+)
+REFUND_DUE = declare(
+    "RefundDue",
+    RefundDueData,
+    producer="oshi.commerce.refunds",
+    description="Money was received for an order that will not be fulfilled: refund it at the provider "
+    "(retried with backoff, then the DLQ alarm and the admins' pending-refund list).",
+    event_id="refund-due-{order_id}",
 )
 PAYMENT_MISMATCH = declare(
     "PaymentMismatch",

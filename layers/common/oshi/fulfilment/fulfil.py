@@ -158,7 +158,7 @@ def _refresh_stock(config: GachaConfig, prize_ids: set[str]) -> None:
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # fulfilled | done | not_paid | missing | refunded
+    status: str  # fulfilled | done | not_paid | missing | refunded | refund_due
     order: Order | None = None
 
 
@@ -217,7 +217,7 @@ def _build(order: Order, config: GachaConfig, nonce: int, at: datetime) -> tuple
             Order.updated_at.set(at),
             Order.version.add(1),
         ],
-        condition=Order.status == OrderStatus.PAID,
+        condition=(Order.status == OrderStatus.PAID) & Order.refund_due.does_not_exist(),
     )
     txn.check(
         "gacha",
@@ -285,6 +285,8 @@ def fulfil(
         if order.status != OrderStatus.PAID:
             logger.info("order not fulfillable", extra={"order_id": order_id, "status": order.status})
             return Outcome("not_paid" if order.status != OrderStatus.REFUNDED else "done", order)
+        if order.refund_due is not None:  # already being refunded (a compensation): never drawn now
+            return Outcome("refund_due", order)
         try:
             if order.fan_id != fan_id or order.gacha_id != gacha_id:
                 raise PermanentFailure("event_does_not_match_order")
@@ -353,20 +355,27 @@ def _publish_completed(order: Order) -> None:
 
 
 def _compensate(order: Order, reason: str) -> Outcome:
-    """A paid order that can never be fulfilled: refund it, release its stock, tell the fan and admins."""
+    """A paid order that can never be fulfilled: the money it holds is owed back (``oshi.commerce.refunds``,
+    the one rule for money that will not be fulfilled). One refund attempt here; a refusal is left to the
+    refund consumer's retries (then its DLQ alarm and the admins' pending-refund list), not to this queue."""
     from oshi.commerce import refunds
 
     logger.warning("fulfilment impossible: refunding", extra={"order_id": order.order_id, "reason": reason})
     metrics.add_metric(name="FulfilmentCompensated", unit="Count", value=1)
+    owing = refunds.owe(
+        order,
+        reason=f"fulfilment_failed: {reason}",
+        amount=int(order.amount),
+        currency=order.currency,
+        payment_id=None,
+        actor=ACTOR,
+        request_id=None,
+    )
+    if owing.refund_due is None:  # fulfilled or refunded meanwhile: nothing to compensate
+        return Outcome("done", owing)
     try:
-        refunded = refunds.refund_order(
-            order.order_id,
-            reason=f"fulfilment_failed: {reason}",
-            actor=ACTOR,
-            request_id=None,
-            only_if=OrderStatus.PAID,
-        )
+        refunded = refunds.settle_due(order.order_id, actor=ACTOR, last_attempt=False)
     except RefundFailed:
         metrics.add_metric(name="CompensationRefundFailed", unit="Count", value=1)
-        raise  # transient for the queue: retried, then the DLQ alarm asks a human
+        return Outcome("refund_due", owing)  # RefundDue was published: the refund consumer retries
     return Outcome("refunded" if refunded.status == OrderStatus.REFUNDED else "done", refunded)

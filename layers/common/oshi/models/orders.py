@@ -71,6 +71,18 @@ class OrdersAwaitingPayment(GlobalSecondaryIndex["Order"]):
     payment_expires_at = UTCDateTimeAttribute(range_key=True)
 
 
+class OrdersOwingRefund(GlobalSecondaryIndex["Order"]):
+    """Sparse: only orders holding money they will not be fulfilled for carry ``refund_due`` (the refund
+    consumer's work and the admins' pending-refund list, ``oshi.commerce.refunds``)."""
+
+    class Meta:
+        index_name = "refund-due"
+        projection = AllProjection()
+
+    refund_due = UnicodeAttribute(hash_key=True)  # constant "1" while a refund is owed, removed once refunded
+    refund_due_since = UTCDateTimeAttribute(range_key=True)
+
+
 class Order(Model):
     Meta = table_meta("orders")
 
@@ -112,6 +124,17 @@ class Order(Model):
     refund_reason = UnicodeAttribute(null=True)
     medals_clawed_back = NumberAttribute(null=True)  # taken back from the balance at refund
     medals_unrecovered = NumberAttribute(null=True)  # already spent when the order was refunded
+    # --- money received for an order that will not be fulfilled: refunded automatically ---
+    received_amount = NumberAttribute(null=True)  # what the provider reported (may differ from ``amount``)
+    received_currency = UnicodeAttribute(null=True)
+    refund_due = UnicodeAttribute(null=True)  # "1" while a refund is owed (sparse index ``refund-due``)
+    refund_due_since = UTCDateTimeAttribute(null=True)
+    refund_due_reason = UnicodeAttribute(
+        null=True
+    )  # late_payment | amount_mismatch | currency_mismatch | ...
+    refund_attempts = NumberAttribute(null=True)  # provider refund calls that failed so far
+    refund_last_error = UnicodeAttribute(null=True)  # the provider's last refusal
+    refund_escalated_at = UTCDateTimeAttribute(null=True)  # the retries were spent: a person must act
 
     def drawn_items(self) -> list[dict[str, Any]]:
         """One entry per draw (prize_id, name, rarity, ...), or [] before the draw."""
@@ -120,6 +143,7 @@ class Order(Model):
     by_fan = OrdersByFan()
     by_vtuber = OrdersByVtuber()
     awaiting_payment = OrdersAwaitingPayment()
+    owing_refund = OrdersOwingRefund()
 
 
 class ProviderEvent(Model):

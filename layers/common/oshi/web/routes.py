@@ -398,6 +398,15 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(
         "GET",
+        "/api/admin/refunds/pending",
+        "payment.admin_refunds_pending",
+        "Orders holding money they will not be fulfilled for: refunds being retried, and escalated ones",
+        roles=frozenset({Role.ADMIN}),
+        mfa=True,
+        tags=("admin", "orders"),
+    ),
+    Route(
+        "GET",
         "/api/gachas/{gacha_id}/fairness",
         "gacha.fairness",
         "The server-seed commitment, rate-table history, and the seed once revealed",

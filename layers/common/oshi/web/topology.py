@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from oshi.events.definitions import GACHA_COMPLETED, ORDER_REFUNDED, PAYMENT_COMPLETED
+from oshi.events.definitions import GACHA_COMPLETED, ORDER_REFUNDED, PAYMENT_COMPLETED, REFUND_DUE
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,18 @@ CONSUMERS: tuple[Consumer, ...] = (
         (PAYMENT_COMPLETED.detail_type,),
         max_receive_count=5,
         max_concurrency=50,
+    ),
+    # RefundDue -> the provider refund of money received for an order that will not be fulfilled
+    # (oshi.commerce.refunds). A refusal is retried with exponential backoff (the consumer stretches the
+    # message's visibility: 2, 4, 8 ... 128 min, about 4 h over 8 receives), then the DLQ alarm; the order
+    # stays on the admins' pending-refund list. At most 5 batches at once: the provider's rate limits.
+    Consumer(
+        "refunds",
+        "payment.refund",
+        (REFUND_DUE.detail_type,),
+        batch_size=5,
+        max_receive_count=8,
+        max_concurrency=5,
     ),
     # GachaCompleted / OrderRefunded -> WebSocket notification of the fan (issue 6).
     Consumer(

@@ -134,7 +134,8 @@ class KomojuAdapter:
             payment = self._request(
                 "POST",
                 f"/payments/{payment_id}/refund",
-                {"amount": int(order.amount), "description": reason[:255]},
+                # What arrived (an over-payment is refunded in full), else the order's amount.
+                {"amount": int(_received(order)), "description": reason[:255]},
                 idempotency_key,
             )
         except (KomojuError, urllib.error.URLError, TimeoutError) as exc:
@@ -157,6 +158,10 @@ class KomojuAdapter:
                 details={"provider": "komoju", "reason": "body is not JSON"}
             ) from exc
         return parse_event(event, delivery_id=headers.get("x-komoju-id"))
+
+
+def _received(order: Order) -> int:
+    return int(order.received_amount if order.received_amount is not None else order.amount)
 
 
 def _parse_time(value: Any) -> datetime | None:
