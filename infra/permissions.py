@@ -133,6 +133,8 @@ PERMISSIONS: dict[str, Needs] = {
     "gacha.catalogue": needs("gachas prizes vtubers"),
     "gacha.detail": needs("gachas prizes vtubers fairness"),
     "gacha.vtuber_profile": needs("gachas prizes vtubers exchange-items"),
+    "gacha.vtubers": needs("vtubers"),
+    "gacha.spending": needs("users spending"),
     # --- payments (issue 5) ---
     "gacha.purchase": needs("users vtubers", f"{ORDER_TABLES} rate-limits", audit=True, secrets=PROVIDERS),
     "gacha.orders": needs("orders"),

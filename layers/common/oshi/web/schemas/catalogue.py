@@ -182,3 +182,17 @@ class VtuberProfile(Strict):
     status: Literal["active", "suspended"]
     gachas: list[GachaSummary] = Field(description="Current (not ended) gachas")
     exchange_items: list[ProfileExchangeItem]
+
+
+class PublicVtuber(Strict):
+    vtuber_id: str
+    channel_name: str
+    channel_url: str
+    description: str
+
+
+class PublicVtuberPage(Strict):
+    """Approved VTubers (``GET /api/vtubers``), the most recently applied first."""
+
+    items: list[PublicVtuber]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last")
