@@ -66,7 +66,7 @@ def lineup(api: Api) -> dict[str, str]:
             api,
             hoshi,
             h_assets,
-            title="Winter ＳＯＮＧＳ",  # full width: found by "songs"
+            title="Winter \uff33\uff2f\uff2e\uff27\uff33",  # full-width SONGS: found by "songs"
             price_single=100,
             price_ten=1000,
             starts_at=iso(now + timedelta(hours=3)),
