@@ -45,7 +45,12 @@ def test_no_route_reveals_or_changes_another_users_objects(api: Api) -> None:
 
     other_vtuber = approved(api, "vt-2")
     intruders = {"fan B": token_for("fan-b", Role.FAN), "VTuber B": other_vtuber.token}
-    ids = {"order_id": order.order_id, "gacha_id": draft_id, "vtuber_id": sale.vt.vtuber_id}
+    ids = {
+        "order_id": order.order_id,
+        "gacha_id": draft_id,
+        "vtuber_id": sale.vt.vtuber_id,
+        "prize_id": "p01",
+    }
     swept = 0
     for route in (r for r in ROUTES if "{" in r.path):
         for who, token in intruders.items():

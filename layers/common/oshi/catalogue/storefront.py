@@ -20,9 +20,10 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
+from oshi.catalogue import previews
 from oshi.draw import rates
 from oshi.kernel import batch, clock, cursors
-from oshi.kernel.errors import GachaNotFound, VtuberNotFound
+from oshi.kernel.errors import GachaNotFound, PreviewNotFound, VtuberNotFound
 from oshi.models.gachas import PUBLIC_LISTING, Gacha, GachaStatus, Prize
 from oshi.models.vtubers import Vtuber, VtuberStatus
 
@@ -351,6 +352,15 @@ def disclosure(
                     if prize is not None and prize.stock is not None
                     else None
                 ),
+                "preview": (
+                    {
+                        "kind": prize.preview_kind,
+                        "url": previews.page_url(gacha.gacha_id, prize.prize_id),
+                        "content_type": prize.preview_type,
+                    }
+                    if prize is not None and prize.preview_key
+                    else None
+                ),
             }
         )
     guarantee = None
@@ -429,3 +439,15 @@ def summary(gacha: Gacha, vtuber_status: str | None, at: datetime) -> dict[str, 
         "guarantee_min_rarity": gacha.guarantee_min_rarity,
         "rate_table_hash": gacha.rate_table_hash,
     }
+
+
+def prize_preview(gacha_id: str, prize_id: str) -> previews.Preview:
+    """A listed gacha's prize preview (the same visibility as the gacha's page)."""
+    public_gacha(gacha_id)
+    try:
+        prize = Prize.get(gacha_id, prize_id)
+    except DoesNotExist:
+        raise PreviewNotFound() from None
+    if not prize.preview_key:
+        raise PreviewNotFound()
+    return previews.Preview(str(prize.preview_kind), str(prize.preview_type), prize.preview_key)

@@ -202,6 +202,11 @@ class VtuberNotApproved(Forbidden):
     default_message = "Only VTubers approved by screening can do this."
 
 
+class PreviewNotFound(NotFound):
+    code = "PREVIEW_NOT_FOUND"
+    default_message = "This prize has no preview."
+
+
 class VtuberNotFound(NotFound):
     code = "VTUBER_NOT_FOUND"
     default_message = "No such VTuber."

@@ -288,6 +288,15 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(
         "GET",
+        "/api/gachas/{gacha_id}/prizes/{prize_id}/preview",
+        "gacha.preview",
+        "A prize's public preview (redirects to the preview object)",
+        access=Access.PUBLIC,
+        tags=("catalogue",),
+        success=(302,),
+    ),
+    Route(
+        "GET",
         "/api/vtubers",
         "gacha.vtubers",
         "Approved VTubers, paginated",
