@@ -4,7 +4,8 @@ Context (``-c key=value`` or cdk.json): ``stage`` (dev|prod, default dev), ``lay
 build/layer, built by ``make layer``), ``frontend_origins`` (CORS; a list or comma-separated),
 ``alert_emails``, ``cdn_public_key`` (PEM, or ``cdn_public_key_file``), ``cdn_domain_name`` and
 ``cdn_certificate_arn`` (us-east-1 ACM), ``cdn_web_acl_arn`` (the ``WebAclArn`` output of the
-``Oshi-<stage>-edge`` stack in us-east-1), ``region``.
+``Oshi-<stage>-edge`` stack in us-east-1), ``frontend_url`` (the fan app's origin, e.g. the ``FanSiteUrl``
+output), ``region``.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ def config_from_context(app: App) -> StackConfig:
         cdn_domain_name=_optional(app.node.try_get_context("cdn_domain_name")),
         cdn_certificate_arn=_optional(app.node.try_get_context("cdn_certificate_arn")),
         cdn_web_acl_arn=_optional(app.node.try_get_context("cdn_web_acl_arn")),
+        frontend_url=_optional(app.node.try_get_context("frontend_url")),
     )
 
 

@@ -21,6 +21,7 @@ from oshi.web.routes import AUTHORIZER_HANDLER, ROUTES
 # Secrets by role; the stack maps each to its Secrets Manager secret (names from oshi.kernel.settings).
 SECRETS = ("jwt-private", "jwt-public", "mfa-key", "refresh-key", "stripe", "komoju", "cdn-signing-key")
 UPLOADS = "uploads/"
+PREVIEWS = "previews/"  # public prize previews (oshi.catalogue.previews), copied from uploads/
 OBJECT_READ = ("s3:GetObject",)
 OBJECT_PUT = ("s3:PutObject",)
 OBJECT_VALIDATE = ("s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion")
@@ -30,6 +31,10 @@ OBJECT_VALIDATE = ("s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion")
 class ObjectAccess:
     prefix: str  # key prefix in the content bucket, e.g. "uploads/"
     actions: tuple[str, ...]
+
+
+# Gacha create/edit copy a prize's preview from uploads/ to its public key under previews/.
+PREVIEW_COPY = (ObjectAccess(UPLOADS, ("s3:GetObject",)), ObjectAccess(PREVIEWS, ("s3:PutObject",)))
 
 
 @dataclass(frozen=True)
@@ -122,11 +127,21 @@ PERMISSIONS: dict[str, Needs] = {
     "vtuber.assets": needs("vtubers assets"),
     "vtuber.gacha_new": needs("vtubers assets storage"),
     "vtuber.gacha_create": needs(
-        VTUBER_READ, "gachas prizes assets fairness", audit=True, events=True, seed_key="encrypt"
+        VTUBER_READ,
+        "gachas prizes assets fairness",
+        audit=True,
+        events=True,
+        seed_key="encrypt",
+        objects=PREVIEW_COPY,
     ),
     "vtuber.gachas_mine": needs("vtubers gachas prizes"),
     "vtuber.gacha_update": needs(
-        VTUBER_READ, "gachas prizes assets fairness", audit=True, events=True, seed_key="encrypt"
+        VTUBER_READ,
+        "gachas prizes assets fairness",
+        audit=True,
+        events=True,
+        seed_key="encrypt",
+        objects=PREVIEW_COPY,
     ),
     "vtuber.gacha_publish": needs(
         VTUBER_READ, "gachas prizes fairness", audit=True, events=True, seed_key="encrypt"
@@ -140,6 +155,10 @@ PERMISSIONS: dict[str, Needs] = {
     "gacha.catalogue": needs("gachas prizes vtubers"),
     "gacha.detail": needs("gachas prizes vtubers fairness"),
     "gacha.vtuber_profile": needs("gachas prizes vtubers exchange-items"),
+    "gacha.vtubers": needs("vtubers"),
+    # Locally (and without a CDN key group) it presigns a GET on previews/; with one it names the CDN path.
+    "gacha.preview": needs("gachas prizes", objects=(ObjectAccess(PREVIEWS, OBJECT_READ),), cdn=True),
+    "gacha.spending": needs("users spending"),
     # --- payments (issue 5) ---
     "gacha.purchase": needs("users vtubers", f"{ORDER_TABLES} rate-limits", audit=True, secrets=PROVIDERS),
     "gacha.orders": needs("orders"),

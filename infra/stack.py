@@ -16,6 +16,7 @@ from infra.constructs.auth import AuthSecrets, PlatformSecrets
 from infra.constructs.data import Data
 from infra.constructs.events import Events
 from infra.constructs.functions import METRICS_NAMESPACE, FunctionFactory
+from infra.constructs.hosting import FanSite
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.storage import Storage
 from infra.constructs.waf import ApiWaf
@@ -75,12 +76,20 @@ class StackConfig:
     cdn_domain_name: str | None = None
     cdn_certificate_arn: str | None = None
     cdn_web_acl_arn: str | None = None  # from the us-east-1 edge stack (infra/constructs/waf.py)
+    # The fan app's static export (uploaded only if present at synth) and its public origin: providers
+    # return fans there and the refresh-cookie routes accept it as Origin (OSHI_FRONTEND_URL).
+    site_dir: Path = ROOT / "web" / "fan" / "out"
+    frontend_url: str | None = None
 
 
 class OshiStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, config: StackConfig, **kwargs: object) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
-        settings = Settings(stage=config.stage)
+        settings = (
+            Settings(stage=config.stage, frontend_url=config.frontend_url)
+            if config.frontend_url
+            else Settings(stage=config.stage)
+        )
         Tags.of(self).add("app", settings.app_name)
         Tags.of(self).add("stage", settings.stage)
 
@@ -142,6 +151,15 @@ class OshiStack(Stack):
             frontend_origins=config.frontend_origins,
         )
         ApiWaf(api_stack, "Waf", settings=settings, stage=api.rest_api.deployment_stage)
+        fan_site = FanSite(
+            self,
+            "FanSite",
+            settings=settings,
+            rest_api=api.rest_api,
+            logs=storage.logs,
+            site_dir=config.site_dir,
+            web_acl_arn=config.cdn_web_acl_arn,
+        )
 
         ws_functions = {
             handler: factory.build(self, handler, memory_mb=WS_MEMORY_MB, timeout_seconds=WS_TIMEOUT_SECONDS)
@@ -204,6 +222,13 @@ class OshiStack(Stack):
             value=storage.distribution.distribution_domain_name,
             description="CloudFront domain for reward downloads",
         )
+        CfnOutput(
+            self,
+            "FanSiteUrl",
+            value=fan_site.url,
+            description="The fan app and /api on one origin (set context frontend_url to it, or to its custom domain)",
+        )
+        CfnOutput(self, "FanSiteBucket", value=fan_site.bucket.bucket_name)
         CfnOutput(self, "ContentBucket", value=storage.bucket.bucket_name)
         CfnOutput(self, "EventBus", value=events.bus.event_bus_name)
         CfnOutput(self, "AlertTopic", value=monitoring.topic.topic_arn)

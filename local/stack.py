@@ -46,4 +46,7 @@ def prepare_environment(config: LocalConfig) -> None:
             "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
         }
     )
+    # The fan app is served by the gateway at the API's own origin; "localhost" (not 127.0.0.1) because
+    # that is the name a person types, and the session cookie belongs to the name it was set on.
+    os.environ.setdefault("OSHI_FRONTEND_URL", f"http://localhost:{config.port}")
     os.environ.pop("AWS_PROFILE", None)

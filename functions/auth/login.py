@@ -1,11 +1,16 @@
-"""POST /api/auth/login: tokens, or an MFA challenge when the account has MFA on."""
+"""POST /api/auth/login: tokens, or an MFA challenge when the account has MFA on.
+
+With ``X-Oshi-Client: web`` the refresh token goes into the HttpOnly cookie, not the body (web_session)."""
 
 from __future__ import annotations
 
+from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from auth import web_session
 from auth.schemas import MAX_PASSWORD_CHARS, LoginOut
 from oshi.identity import sessions
+from oshi.identity.sessions import TokenPair
 from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
@@ -18,8 +23,13 @@ class LoginIn(BaseModel):
 
 
 @endpoint
-def post_login(body: LoginIn) -> LoginOut:
-    return LoginOut.of(sessions.login(body.email, body.password))
+def post_login(body: LoginIn) -> Response[LoginOut]:
+    web = web_session.web_client(endpoint)  # before the password check: a refused Origin learns nothing
+    result = sessions.login(body.email, body.password)
+    cookie = (
+        web_session.refresh_cookie(result.refresh_token) if web and isinstance(result, TokenPair) else None
+    )
+    return web_session.json_response(LoginOut.of(result, in_cookie=web is not None), cookie)
 
 
 handler = endpoint.lambda_handler

@@ -1,11 +1,17 @@
-"""POST /api/auth/logout: revoke the session (the refresh token's whole family). Always succeeds."""
+"""POST /api/auth/logout: revoke the session (the refresh token's whole family). Always succeeds.
+
+With ``X-Oshi-Client: web`` and ``{}`` the token comes from the ``oshi_refresh`` cookie, which the answer
+clears (web_session)."""
 
 from __future__ import annotations
 
+from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel
 
+from auth import web_session
 from auth.schemas import RefreshTokenIn
 from oshi.identity import sessions
+from oshi.kernel.errors import ValidationFailed
 from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
@@ -16,9 +22,14 @@ class LogoutOut(BaseModel):
 
 
 @endpoint
-def post_logout(body: RefreshTokenIn) -> LogoutOut:
-    sessions.logout(body.refresh_token)
-    return LogoutOut()
+def post_logout(body: RefreshTokenIn) -> Response[LogoutOut]:
+    web = web_session.web_client(endpoint)
+    token = body.refresh_token or (web.cookie_token if web else None)
+    if token is None and web is None:
+        raise ValidationFailed(details=[web_session.MISSING_TOKEN])
+    if token is not None:
+        sessions.logout(token)
+    return web_session.json_response(LogoutOut(), web_session.cleared_cookie() if web else None)
 
 
 handler = endpoint.lambda_handler

@@ -1,9 +1,13 @@
-"""POST /api/auth/mfa/verify: exchange the login's MFA challenge and a TOTP code for tokens (amr pwd+mfa)."""
+"""POST /api/auth/mfa/verify: exchange the login's MFA challenge and a TOTP code for tokens (amr pwd+mfa).
+
+With ``X-Oshi-Client: web`` the refresh token goes into the HttpOnly cookie, not the body (web_session)."""
 
 from __future__ import annotations
 
+from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from auth import web_session
 from auth.schemas import TokensOut
 from oshi.identity import sessions
 from oshi.web.api import Endpoint
@@ -18,8 +22,11 @@ class MfaVerifyIn(BaseModel):
 
 
 @endpoint
-def post_mfa_verify(body: MfaVerifyIn) -> TokensOut:
-    return TokensOut.of(sessions.verify_mfa(body.challenge, body.code))
+def post_mfa_verify(body: MfaVerifyIn) -> Response[TokensOut]:
+    web = web_session.web_client(endpoint)
+    pair = sessions.verify_mfa(body.challenge, body.code)
+    cookie = web_session.refresh_cookie(pair.refresh_token) if web else None
+    return web_session.json_response(TokensOut.of(pair, in_cookie=web is not None), cookie)
 
 
 handler = endpoint.lambda_handler

@@ -1,17 +1,32 @@
-"""POST /api/auth/refresh: rotate the refresh token; roles are re-read from the account."""
+"""POST /api/auth/refresh: rotate the refresh token; roles are re-read from the account.
+
+The token comes from the body (API clients) or, with ``X-Oshi-Client: web`` and ``{}``, from the
+``oshi_refresh`` cookie; in the web flow the rotated token goes back into the cookie (web_session)."""
 
 from __future__ import annotations
 
+from aws_lambda_powertools.event_handler import Response
+
+from auth import web_session
 from auth.schemas import RefreshTokenIn, TokensOut
 from oshi.identity import sessions
+from oshi.kernel.errors import InvalidRefreshToken, ValidationFailed
 from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
 
 
 @endpoint
-def post_refresh(body: RefreshTokenIn) -> TokensOut:
-    return TokensOut.of(sessions.refresh(body.refresh_token))
+def post_refresh(body: RefreshTokenIn) -> Response[TokensOut]:
+    web = web_session.web_client(endpoint)
+    token = body.refresh_token or (web.cookie_token if web else None)
+    if token is None:
+        if web is None:  # an API client that sent no token: the body is wrong, as before the cookie existed
+            raise ValidationFailed(details=[web_session.MISSING_TOKEN])
+        raise InvalidRefreshToken()  # the fan app without a cookie: no session to continue
+    pair = sessions.refresh(token)
+    cookie = web_session.refresh_cookie(pair.refresh_token) if web else None
+    return web_session.json_response(TokensOut.of(pair, in_cookie=web is not None), cookie)
 
 
 handler = endpoint.lambda_handler

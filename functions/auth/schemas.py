@@ -10,28 +10,33 @@ MAX_PASSWORD_CHARS = 256  # > 72 bytes is refused by the policy with PASSWORD_TO
 
 
 class TokensOut(BaseModel):
-    """A signed-in session: a 15-minute access token and a 30-day rotating refresh token."""
+    """A signed-in session: a 15-minute access token and a 30-day rotating refresh token.
+
+    ``refresh_token`` is null for the fan app (``X-Oshi-Client: web``): it is in the HttpOnly
+    ``oshi_refresh`` cookie instead, out of reach of scripts (docs/auth.md)."""
 
     token_type: str = "Bearer"  # noqa: S105 - the OAuth token type, not a secret
     access_token: str
     expires_in: int
-    refresh_token: str
+    refresh_token: str | None
     amr: list[str]
 
     @classmethod
-    def of(cls, pair: TokenPair) -> TokensOut:
+    def of(cls, pair: TokenPair, *, in_cookie: bool = False) -> TokensOut:
         return cls(
             token_type=pair.token_type,
             access_token=pair.access_token,
             expires_in=pair.expires_in,
-            refresh_token=pair.refresh_token,
+            refresh_token=None if in_cookie else pair.refresh_token,
             amr=list(pair.amr),
         )
 
 
 class RefreshTokenIn(BaseModel):
+    """The refresh token in the body (API clients), or ``{}`` with the ``oshi_refresh`` cookie (fan app)."""
+
     model_config = ConfigDict(extra="ignore")
-    refresh_token: str = Field(min_length=16, max_length=256)
+    refresh_token: str | None = Field(default=None, min_length=16, max_length=256)
 
 
 class LoginOut(BaseModel):
@@ -43,7 +48,7 @@ class LoginOut(BaseModel):
     challenge_expires_in: int | None = None
 
     @classmethod
-    def of(cls, result: TokenPair | MfaChallenge) -> LoginOut:
+    def of(cls, result: TokenPair | MfaChallenge, *, in_cookie: bool = False) -> LoginOut:
         if isinstance(result, MfaChallenge):
             return cls(mfa_required=True, challenge=result.challenge, challenge_expires_in=result.expires_in)
-        return cls(mfa_required=False, tokens=TokensOut.of(result))
+        return cls(mfa_required=False, tokens=TokensOut.of(result, in_cookie=in_cookie))

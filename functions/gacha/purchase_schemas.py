@@ -31,6 +31,36 @@ class PurchaseIn(BaseModel):
         return None if value is None else fairness.check_client_seed(value)
 
 
+class KonbiniPayment(BaseModel):
+    """A konbini order awaiting payment. Only what the order records: the store and the instructions
+    page are the provider's, not stored today, so they are null."""
+
+    store: str | None = None
+    deadline: datetime = Field(description="After this the order can no longer be paid and is released")
+    instructions_url: str | None = None
+
+
+class OrderPayment(BaseModel):
+    """How the order is paid, from what the provider gave at checkout (null before any checkout)."""
+
+    method: PaymentMethod
+    checkout_url: str | None = Field(description="The provider's page, while the order awaits payment")
+    konbini: KonbiniPayment | None = None
+
+    @classmethod
+    def of(cls, order: Order) -> OrderPayment | None:
+        if not order.provider_session_id:
+            return None  # no checkout was created (the provider was unavailable)
+        method = cast(PaymentMethod, order.payment_method or "card")
+        pending = order.status == "PENDING_PAYMENT"
+        konbini = (
+            KonbiniPayment(deadline=order.payment_expires_at)
+            if method == "konbini" and pending and order.payment_expires_at is not None
+            else None
+        )
+        return cls(method=method, checkout_url=order.redirect_url if pending else None, konbini=konbini)
+
+
 class OrderOut(BaseModel):
     order_id: str
     status: OrderStatus
@@ -50,6 +80,7 @@ class OrderOut(BaseModel):
     failure_reason: str | None = None
     client_seed: str | None = None
     medals_awarded: int | None = None
+    payment: OrderPayment | None = None
     results: OrderResults | None = (
         None  # the draws and their proof (as fulfilment stored them), once FULFILLED
     )
@@ -75,6 +106,7 @@ class OrderOut(BaseModel):
             fulfilled_at=order.fulfilled_at,
             refunded_at=order.refunded_at,
             failure_reason=order.failure_reason,
+            payment=OrderPayment.of(order),
             medals_awarded=int(order.medals_awarded) if order.medals_awarded is not None else None,
             results=(
                 OrderResults.model_validate(order.results)

@@ -148,6 +148,11 @@ class PrizeIn(BaseModel):
     rate_ppm: StrictInt
     asset_ids: list[str] = Field(min_length=1, max_length=lineup.MAX_ASSETS_PER_PRIZE)
     stock: StrictInt | None = None
+    preview_asset_id: str | None = Field(
+        default=None,
+        pattern=ID,
+        description="A separate small image/audio/video asset shown publicly; never one of the reward files",
+    )
 
 
 class GuaranteeIn(BaseModel):
@@ -195,7 +200,9 @@ class GachaIn(BaseModel):
             total_stock=self.total_stock,
             guarantee_min_rarity=self.guarantee.min_rarity if self.guarantee else None,
             prizes=tuple(
-                lineup.PrizeSpec(p.name, p.rarity, p.rate_ppm, tuple(p.asset_ids), p.stock)
+                lineup.PrizeSpec(
+                    p.name, p.rarity, p.rate_ppm, tuple(p.asset_ids), p.stock, p.preview_asset_id
+                )
                 for p in self.prizes
             ),
         )

@@ -112,18 +112,30 @@ class Storage(Construct):
                 ),
             ),
         )
+        origin = origins.S3BucketOrigin.with_origin_access_control(self.bucket)
         self.distribution = cloudfront.Distribution(
             self,
             "Cdn",
             comment=f"oshi {settings.stage}: reward downloads (signed URLs)",
             default_behavior=cloudfront.BehaviorOptions(
-                origin=origins.S3BucketOrigin.with_origin_access_control(self.bucket),
+                origin=origin,
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
                 allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
                 response_headers_policy=headers,
                 trusted_key_groups=trusted_key_groups or None,
             ),
+            # Prize previews (oshi.catalogue.previews) are public: unsigned and cached. Only previews/ is;
+            # reward files elsewhere in the bucket still need a signed URL.
+            additional_behaviors={
+                "previews/*": cloudfront.BehaviorOptions(
+                    origin=origin,
+                    viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+                    allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+                    cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+                    response_headers_policy=headers,
+                )
+            },
             **_custom_domain(self, cdn_domain_name, cdn_certificate_arn),
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             # A CloudFront web ACL lives in us-east-1 (the Oshi-<stage>-edge stack); its ARN comes in

@@ -2,9 +2,11 @@
 
 API (HTTP Basic, secret key as user name; ``X-KOMOJU-IDEMPOTENCY`` honoured): ``POST /api/v1/sessions``,
 ``GET /api/v1/sessions/{id}``, ``POST /api/v1/payments/{id}/refund``. Demo: ``GET /sessions/{id}/pay``
-and ``POST /_demo/pay/{session id}`` with ``outcome`` = success | async_success | async_fail | expire
-(konbini: ``payment.authorized`` when the slip is issued, then ``payment.captured`` or
-``payment.expired``). Deliveries carry ``X-Komoju-Signature`` (hex HMAC-SHA256 of the raw body),
+(the hosted page a person uses: its buttons post to ``/sessions/{id}/complete``, which pays and
+303-redirects to ``return_url?session_id=...``, or issues a konbini slip and shows its deadline) and
+``POST /_demo/pay/{session id}`` with ``outcome`` = success | async_success | async_fail | expire |
+pending (konbini: ``payment.authorized`` when the slip is issued, then ``payment.captured`` or
+``payment.expired``; ``pending`` stops after the slip, a later async_* settles it). Deliveries carry ``X-Komoju-Signature`` (hex HMAC-SHA256 of the raw body),
 ``X-Komoju-ID`` (per delivery) and ``X-Komoju-Event``.
 """
 
@@ -22,9 +24,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from local.standins import defaults
-from local.standins.server import Deliver, Reply, Request, Route, StandinServer
+from local.standins.server import Deliver, Reply, Request, Route, StandinServer, page, with_query
 
-OUTCOMES = ("success", "async_success", "async_fail", "expire")
+# "pending": a konbini slip is issued (payment.authorized, with its deadline) and nothing else happens yet;
+# a later async_success / async_fail settles it.
+OUTCOMES = ("success", "async_success", "async_fail", "expire", "pending")
+KONBINI_DAYS = 3
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -33,6 +38,17 @@ def sign(body: bytes, secret: str) -> str:
 
 def _error(status: int, code: str, message: str) -> Reply:
     return Reply.of(status, {"error": {"code": code, "message": message}})
+
+
+def _payment_details(method: str) -> dict[str, Any]:
+    if method != "konbini":
+        return {"type": method}
+    return {  # the shape KOMOJU returns for a konbini slip (store, receipt, instructions)
+        "type": "konbini",
+        "store": "lawson",
+        "receipt": secrets.token_hex(4).upper(),
+        "instructions_url": "https://komoju.example/instructions/lawson",
+    }
 
 
 def _now() -> str:
@@ -65,6 +81,7 @@ class KomojuStandin(StandinServer):
             ("GET", re.compile(r"/api/v1/sessions/([\w-]+)"), self.get_session),
             ("POST", re.compile(r"/api/v1/payments/([\w-]+)/refund"), self.refund),
             ("GET", re.compile(r"/sessions/([\w-]+)/pay"), self.checkout_page),
+            ("POST", re.compile(r"/sessions/([\w-]+)/complete"), self.complete_checkout),
             ("POST", re.compile(r"/_demo/pay/([\w-]+)"), self.demo_pay),
         ]
 
@@ -137,20 +154,62 @@ class KomojuStandin(StandinServer):
         return self._idempotently(request, make)
 
     def checkout_page(self, request: Request, session_id: str) -> Reply:
+        """The hosted page a person sees: pay now, or (konbini) take a slip and pay later."""
         session = self.sessions.get(session_id)
         if session is None:
-            return Reply.html(404, "<h1>No such session</h1>")
-        buttons = "".join(
-            f'<form method="post" action="/_demo/pay/{session_id}"><input type="hidden" name="outcome" '
-            f'value="{o}"><button>{o}</button></form>'
-            for o in OUTCOMES
+            return Reply.html(404, page("Not found", "<h1>No such session</h1>", lang="en"))
+        amount = f"¥{int(session['amount']):,}"
+        konbini = "konbini" in session["payment_types"]
+        buttons = [("success", f"今すぐ {amount} を支払う (Pay {amount} now)")]
+        if konbini:
+            buttons = [
+                ("async_success", f"コンビニで今すぐ {amount} を支払う (Pay {amount} at the konbini now)"),
+                ("pending", f"払込票を発行して後で支払う (Get a slip, pay within {KONBINI_DAYS} days)"),
+            ]
+        form = "".join(
+            f'<p><button type="submit" name="outcome" value="{value}"'
+            f"{' class=secondary' if index else ''}>{html.escape(label)}</button></p>"
+            for index, (value, label) in enumerate(buttons)
         )
-        return Reply.html(
-            200,
-            f"<h1>KOMOJU stand-in</h1><p>{html.escape(str(session['external_order_num']))}: "
-            f"{session['amount']} {session['currency']} by {html.escape(','.join(session['payment_types']))}"
-            f"</p>{buttons}",
+        body = (
+            "<h1>KOMOJU stand-in: お支払い</h1>"
+            "<p>A local stand-in for KOMOJU's hosted page. No money moves.</p>"
+            f"<dl><dt>Order</dt><dd>{html.escape(str(session['external_order_num']))}</dd>"
+            f"<dt>Amount</dt><dd>{amount}</dd>"
+            f"<dt>Method</dt><dd>{html.escape(', '.join(session['payment_types']))}</dd></dl>"
+            f'<form method="post" action="/sessions/{session_id}/complete">{form}</form>'
         )
+        return_url = session.get("return_url")
+        if return_url:
+            back = with_query(str(return_url), session_id=session_id)
+            body += f'<p><a class="button secondary" href="{html.escape(back)}">キャンセルして戻る (Cancel)</a></p>'
+        return Reply.html(200, page(f"KOMOJU: {amount}", body))
+
+    def complete_checkout(self, request: Request, session_id: str) -> Reply:
+        """The hosted page's buttons: pay through the demo path, then return the browser (303), as KOMOJU
+        does, to ``return_url`` with ``session_id`` appended; a konbini slip shows its deadline first."""
+        session = self.sessions.get(session_id)
+        if session is None:
+            return Reply.html(404, page("Not found", "<h1>No such session</h1>", lang="en"))
+        outcome = request.form().get("outcome", "success")
+        if outcome not in ("success", "async_success", "pending"):
+            return _error(400, "bad_request", "outcome must be success, async_success or pending")
+        self.pay(session_id, outcome)
+        back = with_query(str(session.get("return_url") or ""), session_id=session_id)
+        if outcome != "pending":
+            return Reply.see_other(back)
+        payment = session["payment"] or {}
+        details = payment.get("payment_details") or {}
+        body = (
+            "<h1>払込票を発行しました (Konbini slip issued)</h1>"
+            f"<dl><dt>お支払い期限 (deadline)</dt><dd><strong>{html.escape(str(payment.get('payment_deadline')))}</strong></dd>"
+            f"<dt>Store</dt><dd>{html.escape(str(details.get('store')))}</dd>"
+            f"<dt>Receipt number</dt><dd>{html.escape(str(details.get('receipt')))}</dd></dl>"
+            "<p>The order stays pending until it is paid; the demo settles it with "
+            f"<code>POST /_demo/pay/{session_id}</code> and <code>outcome=async_success</code>.</p>"
+            f'<p><a class="button" href="{html.escape(back)}">ショップに戻る (Back to the shop)</a></p>'
+        )
+        return Reply.html(200, page("Konbini slip issued", body))
 
     def demo_pay(self, request: Request, session_id: str) -> Reply:
         params = dict(request.query)
@@ -185,6 +244,7 @@ class KomojuStandin(StandinServer):
             if session is None:
                 return None
             method = session["payment_types"][0]
+            slip_issued = bool(session["payment"]) and session["payment"]["status"] == "authorized"
             payment = session["payment"] or {
                 "id": secrets.token_hex(13),
                 "resource": "payment",
@@ -194,7 +254,12 @@ class KomojuStandin(StandinServer):
                 "currency": session["currency"],
                 "external_order_num": session["external_order_num"],
                 "metadata": session["metadata"],
-                "payment_details": {"type": method},
+                "payment_details": _payment_details(method),
+                "payment_deadline": (
+                    (datetime.now(UTC) + timedelta(days=KONBINI_DAYS)).isoformat().replace("+00:00", "Z")
+                    if method == "konbini"
+                    else None
+                ),
                 "refunds": [],
                 "session": session_id,
                 "created_at": _now(),
@@ -209,9 +274,12 @@ class KomojuStandin(StandinServer):
                 payment["status"] = "expired"
                 plan.append(("payment.expired", dict(payment)))
             else:
-                payment["status"] = "authorized"  # konbini: slip issued, money not yet paid
-                session["status"] = "completed"
-                plan.append(("payment.authorized", dict(payment)))
+                if not slip_issued:  # after "pending" the slip exists: only the settlement follows
+                    payment["status"] = "authorized"  # konbini: slip issued, money not yet paid
+                    session["status"] = "completed"
+                    plan.append(("payment.authorized", dict(payment)))
+                if outcome == "pending":
+                    return [self._send(event_type, obj) for event_type, obj in plan]
                 payment["status"] = "captured" if outcome == "async_success" else "expired"
                 plan.append(
                     ("payment.captured" if outcome == "async_success" else "payment.expired", dict(payment))

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import re
 import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # (status, headers, body) of a delivered webhook; tests plug in an in-process deliverer.
 Deliver = Callable[[str, bytes, dict[str, str]], int]
@@ -38,6 +39,7 @@ class Reply:
     status: int
     body: bytes
     content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, status: int, document: Any) -> Reply:
@@ -46,6 +48,38 @@ class Reply:
     @classmethod
     def html(cls, status: int, text: str) -> Reply:
         return cls(status, text.encode(), "text/html; charset=utf-8")
+
+    @classmethod
+    def see_other(cls, location: str) -> Reply:
+        """303: the browser follows with a GET (after a form POST), as a provider returns the payer."""
+        return cls(303, b"", "text/plain", {"Location": location})
+
+
+PAGE_STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem;line-height:1.6}"
+    "button,.button{display:inline-block;min-height:44px;min-width:44px;padding:.6rem 1.2rem;font-size:1rem;"
+    "border-radius:.4rem;border:2px solid #1a1a6e;cursor:pointer;margin:.4rem 0;text-decoration:none}"
+    "button{background:#1a1a6e;color:#fff}.secondary{background:#fff;color:#1a1a6e}"
+    "button:focus-visible,a:focus-visible{outline:3px solid #c60;outline-offset:2px}"
+    "dl{display:grid;grid-template-columns:auto 1fr;gap:.2rem 1rem}dt{font-weight:bold}"
+)
+
+
+def page(title: str, body: str, *, lang: str = "ja") -> str:
+    """A whole, accessible HTML document (a language, a title, a main landmark) for the demo pages."""
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title><style>{PAGE_STYLE}</style></head>"
+        f"<body><main>{body}</main></body></html>"
+    )
+
+
+def with_query(url: str, **params: str) -> str:
+    """``url`` with ``params`` appended to its query string (keeps what is already there)."""
+    parts = urlsplit(url)
+    query = "&".join(filter(None, [parts.query, urlencode(params)]))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
 Route = tuple[str, re.Pattern[str], Callable[..., Reply]]
@@ -100,6 +134,8 @@ class StandinServer:
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
                 self.send_header("Content-Length", str(len(reply.body)))
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(reply.body)
 

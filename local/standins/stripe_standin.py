@@ -1,9 +1,11 @@
 """A Stripe stand-in: enough of the API for the ``stripe`` library, and signed webhooks to the gateway.
 
 API: ``POST /v1/checkout/sessions``, ``GET /v1/checkout/sessions/{id}``, ``POST /v1/refunds`` (Bearer
-key, ``Idempotency-Key`` honoured). Demo: ``GET /checkout/{id}`` (a checkout page) and
-``POST /_demo/pay/{id}`` with ``outcome`` = success | async_success | async_fail | expire (query or
-form; ``amount`` overrides the paid amount, to demonstrate a mismatch). Each delivery carries
+key, ``Idempotency-Key`` honoured). Demo: ``GET /checkout/{id}`` (the checkout page a person uses: its
+button posts to ``/checkout/{id}/complete``, which pays and 303-redirects to the session's success URL,
+or issues a konbini slip and shows its deadline) and ``POST /_demo/pay/{id}`` with ``outcome`` =
+success | async_success | async_fail | expire | pending (query or form; ``amount`` overrides the paid
+amount, to demonstrate a mismatch; ``pending`` issues a konbini slip that a later async_* settles). Each delivery carries
 ``Stripe-Signature: t=<unix>,v1=<HMAC-SHA256 of "t.body">``.
 """
 
@@ -19,9 +21,12 @@ import time
 from typing import Any
 
 from local.standins import defaults
-from local.standins.server import Deliver, Reply, Request, Route, StandinServer, nested
+from local.standins.server import Deliver, Reply, Request, Route, StandinServer, nested, page
 
-OUTCOMES = ("success", "async_success", "async_fail", "expire")
+# "pending": a konbini slip is issued (checkout.session.completed, unpaid) and nothing else happens yet;
+# a later async_success / async_fail settles it.
+OUTCOMES = ("success", "async_success", "async_fail", "expire", "pending")
+KONBINI_SLIP_DAYS = 3
 
 
 def sign(body: bytes, secret: str, timestamp: int | None = None) -> str:
@@ -60,6 +65,7 @@ class StripeStandin(StandinServer):
             ("GET", re.compile(r"/v1/checkout/sessions/([\w-]+)"), self.get_session),
             ("POST", re.compile(r"/v1/refunds"), self.create_refund),
             ("GET", re.compile(r"/checkout/([\w-]+)"), self.checkout_page),
+            ("POST", re.compile(r"/checkout/([\w-]+)/complete"), self.complete_checkout),
             ("POST", re.compile(r"/_demo/pay/([\w-]+)"), self.demo_pay),
         ]
 
@@ -148,20 +154,61 @@ class StripeStandin(StandinServer):
 
     # --- demo -----------------------------------------------------------------------------------------
     def checkout_page(self, request: Request, session_id: str) -> Reply:
+        """The page a person sees after "buy": one button that pays (card) or issues a konbini slip."""
         session = self.sessions.get(session_id)
         if session is None:
-            return Reply.html(404, "<h1>No such checkout session</h1>")
-        buttons = "".join(
-            f'<form method="post" action="/_demo/pay/{session_id}"><input type="hidden" name="outcome" '
-            f'value="{o}"><button>{o}</button></form>'
-            for o in OUTCOMES
+            return Reply.html(404, page("Not found", "<h1>No such checkout session</h1>", lang="en"))
+        amount = f"¥{int(session['amount_total']):,}"
+        konbini = "konbini" in session["payment_method_types"]
+        action = (
+            ("pending", f"コンビニ払いの番号を発行 (Get a konbini slip for {amount})")
+            if konbini
+            else ("success", f"カードで {amount} を支払う (Pay {amount} by card)")
         )
-        return Reply.html(
-            200,
-            f"<h1>Stripe stand-in checkout</h1><p>{html.escape(str(session['client_reference_id']))}: "
-            f"{session['amount_total']} {session['currency'].upper()} by "
-            f"{html.escape(','.join(session['payment_method_types']))}</p>{buttons}",
+        cancel = session.get("cancel_url")
+        body = (
+            "<h1>Stripe stand-in: checkout</h1>"
+            "<p>A local stand-in for Stripe Checkout. No card is charged.</p>"
+            f"<dl><dt>Order</dt><dd>{html.escape(str(session['client_reference_id']))}</dd>"
+            f"<dt>Amount</dt><dd>{amount}</dd>"
+            f"<dt>Method</dt><dd>{html.escape(', '.join(session['payment_method_types']))}</dd></dl>"
+            f'<form method="post" action="/checkout/{session_id}/complete">'
+            f'<button type="submit" name="outcome" value="{action[0]}">{html.escape(action[1])}</button></form>'
+            + (
+                f'<p><a class="button secondary" href="{html.escape(cancel)}">キャンセルして戻る (Cancel)</a></p>'
+                if cancel
+                else ""
+            )
         )
+        return Reply.html(200, page(f"Stripe checkout: {amount}", body))
+
+    def complete_checkout(self, request: Request, session_id: str) -> Reply:
+        """The checkout page's button: pay through the demo path, then send the browser back (303)."""
+        session = self.sessions.get(session_id)
+        if session is None:
+            return Reply.html(404, page("Not found", "<h1>No such checkout session</h1>", lang="en"))
+        outcome = request.form().get("outcome", "success")
+        if outcome not in ("success", "pending"):
+            return _error(400, "outcome must be success or pending")
+        self.pay(session_id, outcome)
+        success = str(session.get("success_url") or "")
+        if outcome == "success":
+            return Reply.see_other(success) if success else Reply.html(200, page("Paid", "<h1>Paid</h1>"))
+        deadline = time.strftime(
+            "%Y-%m-%d 23:59 JST", time.gmtime(time.time() + 9 * 3600 + KONBINI_SLIP_DAYS * 86400)
+        )
+        body = (
+            "<h1>コンビニ払いの番号を発行しました</h1>"
+            f"<p>お支払い期限 (deadline): <strong>{deadline}</strong>. "
+            "Until it is paid the order stays pending; the demo settles it with "
+            f"<code>POST /_demo/pay/{session_id}</code> and <code>outcome=async_success</code>.</p>"
+            + (
+                f'<p><a class="button" href="{html.escape(success)}">ショップに戻る (Back to the shop)</a></p>'
+                if success
+                else ""
+            )
+        )
+        return Reply.html(200, page("Konbini slip issued", body))
 
     def demo_pay(self, request: Request, session_id: str) -> Reply:
         params = {**request.query, **(request.form() if request.body else {})}
@@ -193,6 +240,7 @@ class StripeStandin(StandinServer):
             session = self.sessions.get(session_id)
             if session is None:
                 return None
+            slip_issued = session["status"] == "complete" and session["payment_status"] == "unpaid"
             if outcome == "expire":
                 session.update(status="expired")
                 plan.append(("checkout.session.expired", self._public(session)))
@@ -212,11 +260,12 @@ class StripeStandin(StandinServer):
                     session["payment_status"] = "paid"
                     plan.append(("checkout.session.completed", paid))
                 else:
-                    plan.append(("checkout.session.completed", unpaid))
+                    if not slip_issued:  # after "pending" the slip exists: only the settlement follows
+                        plan.append(("checkout.session.completed", unpaid))
                     if outcome == "async_success":
                         session["payment_status"] = "paid"
                         plan.append(("checkout.session.async_payment_succeeded", paid))
-                    else:
+                    elif outcome == "async_fail":
                         plan.append(("checkout.session.async_payment_failed", unpaid))
         return [self._send(event_type, obj) for event_type, obj in plan]
 

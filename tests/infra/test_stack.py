@@ -71,6 +71,17 @@ def _rsa_public_pem() -> str:
     )
 
 
+def _fake_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny static export: pages, a 404 page and a hashed asset, as `next build` writes them."""
+    out = tmp_path_factory.mktemp("export") / "out"
+    for page in ("index.html", "gacha/index.html", "orders/index.html", "404.html"):
+        (out / page).parent.mkdir(parents=True, exist_ok=True)
+        (out / page).write_text("<!doctype html><html lang='ja'><head></head><body></body></html>")
+    (out / "_next" / "static" / "chunks").mkdir(parents=True)
+    (out / "_next" / "static" / "chunks" / "main-abc123.js").write_text("console.log(1)")
+    return out
+
+
 @pytest.fixture(scope="module")
 def stub_layer(tmp_path_factory: pytest.TempPathFactory) -> Path:
     layer = tmp_path_factory.mktemp("layer")
@@ -115,19 +126,34 @@ def synth(cli_synth: CliSynth, stub_layer: Path, tmp_path_factory: pytest.TempPa
     app = App(outdir=str(outdir))
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     env = Environment(region="ap-northeast-1")
+    no_export = tmp_path_factory.mktemp("no-export") / "out"  # absent: nothing to upload
     common: dict[str, Any] = {"layer_dir": stub_layer, "cdn_public_key_pem": _rsa_public_pem()}
     OshiStack(
         app,
         "Dev",
-        config=StackConfig(stage="dev", frontend_origins=["https://fans.example"], **common),
+        config=StackConfig(
+            stage="dev", frontend_origins=["https://fans.example"], site_dir=no_export, **common
+        ),
         env=env,
     )
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(topology, "CONSUMERS", (FAKE_CONSUMER,))
         patch.setitem(PERMISSIONS, FAKE_CONSUMER.handler, PERMISSIONS["gacha.fulfil"])
-        OshiStack(app, "WithConsumer", config=StackConfig(stage="dev", **common), env=env)
+        OshiStack(
+            app,
+            "WithConsumer",
+            config=StackConfig(
+                stage="dev", site_dir=no_export, frontend_url="https://fans.example", **common
+            ),
+            env=env,
+        )
     OshiStack(
-        app, "Prod", config=StackConfig(stage="prod", cdn_web_acl_arn=CDN_WEB_ACL_ARN, **common), env=env
+        app,
+        "Prod",
+        config=StackConfig(
+            stage="prod", cdn_web_acl_arn=CDN_WEB_ACL_ARN, site_dir=_fake_export(tmp_path_factory), **common
+        ),
+        env=env,
     )
     started = time.monotonic()
     try:
@@ -565,7 +591,11 @@ def test_no_identity_policy_uses_resource_star_except_where_aws_requires_it(synt
     for stack in synth.templates:
         for logical_id, statement in _statements(synth, stack):
             if "*" in _as_list(statement["Resource"]):
-                assert set(_as_list(statement["Action"])) <= ACTIONS_REQUIRING_STAR, (stack, logical_id)
+                allowed = ACTIONS_REQUIRING_STAR
+                if logical_id.startswith("CustomCDKBucketDeployment"):
+                    # The CDK library's upload provider (fan app, prod fixture) invalidates the distribution.
+                    allowed = allowed | {"cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"}
+                assert set(_as_list(statement["Action"])) <= allowed, (stack, logical_id)
 
 
 def test_authorizer_reads_only_the_public_keys_secret(synth: Synth) -> None:
@@ -636,7 +666,7 @@ def test_content_bucket_is_private_encrypted_and_served_through_cloudfront(synth
     assert any(s["Effect"] == "Deny" and "aws:SecureTransport" in json.dumps(s) for s in statements)
     allowed = [s["Principal"] for s in statements if s["Effect"] == "Allow"]
     assert allowed == [{"Service": "cloudfront.amazonaws.com"}]
-    (distribution,) = synth.resources("dev", "AWS::CloudFront::Distribution").values()
+    distribution = _content_distribution(synth, "dev")[1]
     config = distribution["Properties"]["DistributionConfig"]
     assert "OriginAccessControlId" in config["Origins"][0]
     behavior = config["DefaultCacheBehavior"]
@@ -1000,12 +1030,12 @@ def test_templates_stay_under_the_cloudformation_resource_limit(synth: Synth) ->
 
 
 def test_cdn_web_acl_from_context_is_attached_to_the_distribution(synth: Synth) -> None:
-    (distribution,) = synth.resources("prod", "AWS::CloudFront::Distribution").values()
+    distribution = _content_distribution(synth, "prod")[1]
     assert distribution["Properties"]["DistributionConfig"]["WebACLId"] == CDN_WEB_ACL_ARN
 
 
 def test_the_download_function_signs_for_this_distribution_and_key(synth: Synth) -> None:
-    (distribution_id,) = synth.resources("dev", "AWS::CloudFront::Distribution")
+    distribution_id = _content_distribution(synth, "dev")[0]
     (public_key_id,) = synth.resources("dev", "AWS::CloudFront::PublicKey")
     for function_id, handler in _handler_of(synth, "dev").items():
         variables = synth.templates["dev"]["Resources"][function_id]["Properties"]["Environment"]["Variables"]
@@ -1021,3 +1051,103 @@ def test_consumers_with_a_concurrency_cap_get_it_on_their_event_source(synth: Sy
     mappings = synth.resources("dev", "AWS::Lambda::EventSourceMapping").values()
     found = {m["Properties"].get("ScalingConfig", {}).get("MaximumConcurrency") for m in mappings}
     assert capped and capped <= found
+
+
+# --- the fan app's hosting (infra/constructs/hosting.py) -----------------------------------------------
+
+
+def _content_distribution(synth: Synth, stack: str) -> tuple[str, dict[str, Any]]:
+    """The reward-download distribution (the stack also has the fan app's)."""
+    (found,) = [
+        (logical_id, r)
+        for logical_id, r in synth.resources(stack, "AWS::CloudFront::Distribution").items()
+        if "reward downloads" in r["Properties"]["DistributionConfig"].get("Comment", "")
+    ]
+    return found
+
+
+def _fan_distribution(synth: Synth, stack: str) -> dict[str, Any]:
+    found = [
+        r["Properties"]["DistributionConfig"]
+        for r in synth.resources(stack, "AWS::CloudFront::Distribution").values()
+        if "fan app" in r["Properties"]["DistributionConfig"].get("Comment", "")
+    ]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_fan_site_serves_pages_from_a_private_bucket_and_api_from_the_same_origin(synth: Synth) -> None:
+    config = _fan_distribution(synth, "dev")
+    assert config["DefaultRootObject"] == "index.html"
+    default = config["DefaultCacheBehavior"]
+    assert default["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert [f["EventType"] for f in default["FunctionAssociations"]] == ["viewer-request"]
+    behaviours = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
+    assert set(behaviours) == {"_next/static/*", "api/*"}
+    api = behaviours["api/*"]
+    assert set(api["AllowedMethods"]) == {"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
+    # All viewer headers but Host (API Gateway needs its own), and Authorization through the cache key.
+    assert api["OriginRequestPolicyId"] == "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+    policies = synth.resources("dev", "AWS::CloudFront::CachePolicy")
+    api_policy = next(
+        p for p in policies.values() if "API" in p["Properties"]["CachePolicyConfig"]["Comment"]
+    )
+    key = api_policy["Properties"]["CachePolicyConfig"]
+    assert key["DefaultTTL"] == 0 and key["MinTTL"] == 0
+    params = key["ParametersInCacheKeyAndForwardedToOrigin"]
+    assert params["HeadersConfig"] == {"HeaderBehavior": "whitelist", "Headers": ["Authorization"]}
+    assert params["QueryStringsConfig"]["QueryStringBehavior"] == "all"
+    origins = {o["Id"]: o for o in config["Origins"]}
+    assert any("S3OriginConfig" in o and o.get("OriginAccessControlId") for o in origins.values())
+    assert any("CustomOriginConfig" in o for o in origins.values())  # the REST API
+    buckets = synth.resources("dev", "AWS::S3::Bucket")
+    site = next(b for k, b in buckets.items() if k.startswith("FanSiteSiteBucket"))
+    assert site["Properties"]["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+
+
+def test_fan_site_security_headers(synth: Synth) -> None:
+    policies = synth.resources("dev", "AWS::CloudFront::ResponseHeadersPolicy")
+    fan = next(
+        p["Properties"]["ResponseHeadersPolicyConfig"]
+        for p in policies.values()
+        if "fan app" in p["Properties"]["ResponseHeadersPolicyConfig"].get("Comment", "")
+    )
+    security = fan["SecurityHeadersConfig"]
+    assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
+    assert security["ContentTypeOptions"]["Override"] is True
+    assert "frame-ancestors 'none'" in security["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    assert security["ReferrerPolicy"]["ReferrerPolicy"] == "strict-origin-when-cross-origin"
+    custom = {h["Header"]: h["Value"] for h in fan["CustomHeadersConfig"]["Items"]}
+    assert "camera=()" in custom["Permissions-Policy"]
+
+
+def test_the_export_is_uploaded_only_when_it_exists_with_immutable_assets_and_an_invalidation(
+    synth: Synth,
+) -> None:
+    assert synth.resources("dev", "Custom::CDKBucketDeployment") == {}
+    deployments = synth.resources("prod", "Custom::CDKBucketDeployment")
+    assert len(deployments) == 2
+    by_cache = {
+        tuple(d["Properties"].get("SystemMetadata", {}).get("cache-control", "").split(", ")): d["Properties"]
+        for d in deployments.values()
+    }
+    immutable = by_cache[("public", "max-age=31536000", "immutable")]
+    pages = by_cache[("public", "max-age=0", "must-revalidate")]
+    assert "DistributionId" not in immutable and pages["DistributionPaths"] == ["/*"]
+    # The prod function lists the exported pages; the dev one (no export) rewrites nothing to 404.html.
+    prod_code = next(iter(synth.resources("prod", "AWS::CloudFront::Function").values()))["Properties"]
+    assert '["/", "/gacha/", "/orders/"]' in prod_code["FunctionCode"]
+    dev_code = next(iter(synth.resources("dev", "AWS::CloudFront::Function").values()))["Properties"]
+    assert "var PAGES = null;" in dev_code["FunctionCode"]
+
+
+def test_fan_site_url_is_an_output_and_frontend_url_reaches_the_functions(synth: Synth) -> None:
+    assert "FanSiteUrl" in synth.templates["dev"]["Outputs"]
+    functions = synth.resources("with_consumer", "AWS::Lambda::Function")
+    envs = [f["Properties"].get("Environment", {}).get("Variables", {}) for f in functions.values()]
+    assert any(env.get("OSHI_FRONTEND_URL") == "https://fans.example" for env in envs)

@@ -50,6 +50,7 @@ def test_no_route_reveals_or_changes_another_users_objects(api: Api) -> None:
         "gacha_id": draft_id,
         "vtuber_id": sale.vt.vtuber_id,
         "user_id": "fan-a",
+        "prize_id": "p01",
     }
     swept = 0
     for route in (r for r in ROUTES if "{" in r.path):

@@ -27,7 +27,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from oshi import audit
-from oshi.catalogue import vtubers
+from oshi.catalogue import previews, vtubers
 from oshi.catalogue.uploads import owned_assets
 from oshi.draw import fairness_store, rates
 from oshi.events import bus
@@ -71,6 +71,7 @@ class PrizeSpec:
     rate_ppm: int
     asset_ids: tuple[str, ...]
     stock: int | None = None
+    preview_asset_id: str | None = None  # a public preview (oshi.catalogue.previews), never a reward
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,10 @@ class GachaSpec:
     @property
     def asset_ids(self) -> set[str]:
         return {asset_id for p in self.prizes for asset_id in p.asset_ids}
+
+    @property
+    def preview_ids(self) -> set[str]:
+        return {p.preview_asset_id for p in self.prizes if p.preview_asset_id}
 
 
 def _problem(field: str, message: str, kind: str) -> dict[str, str]:
@@ -176,7 +181,15 @@ def check_spec(spec: GachaSpec, now: datetime) -> list[dict[str, str]]:
             )
         if len(set(prize.asset_ids)) != len(prize.asset_ids):
             problems.append(_problem(f"prizes.{i}.asset_ids", "an asset is listed twice", "duplicate_asset"))
-    if len(spec.asset_ids) > MAX_LINKED_ASSETS:
+        if prize.preview_asset_id and prize.preview_asset_id in spec.asset_ids:
+            problems.append(
+                _problem(
+                    f"prizes.{i}.preview_asset_id",
+                    "a preview must be a separate asset, never a prize's reward file",
+                    "preview_is_a_reward",
+                )
+            )
+    if len(spec.asset_ids | spec.preview_ids) > MAX_LINKED_ASSETS:
         problems.append(
             _problem(
                 "prizes", f"a gacha grants at most {MAX_LINKED_ASSETS} distinct assets", "too_many_assets"
@@ -201,19 +214,51 @@ def check_assets(spec: GachaSpec, assets: Mapping[str, Asset]) -> list[dict[str,
                 problems.append(
                     _problem(field, f"{asset_id} is {asset.status}, not validated", "asset_not_validated")
                 )
+        preview_id = prize.preview_asset_id
+        if preview_id:
+            preview = assets.get(preview_id)
+            field = f"prizes.{i}.preview_asset_id"
+            if preview is None:
+                problems.append(_problem(field, f"{preview_id} is not one of your assets", "asset_not_found"))
+            elif preview.status != AssetStatus.VALIDATED:
+                problems.append(
+                    _problem(field, f"{preview_id} is {preview.status}, not validated", "asset_not_validated")
+                )
+            elif preview.kind not in previews.KINDS:
+                problems.append(_problem(field, "a preview is an image, audio or video file", "preview_kind"))
+            elif int(preview.size_bytes or 0) > previews.MAX_PREVIEW_BYTES:
+                problems.append(
+                    _problem(
+                        field, f"a preview is at most {previews.MAX_PREVIEW_BYTES} bytes", "preview_too_large"
+                    )
+                )
+            elif preview.linked_gachas:
+                problems.append(
+                    _problem(field, f"{preview_id} is a reward file of a gacha", "preview_is_a_reward")
+                )
     return problems
 
 
-def _validate(vtuber: Vtuber, spec: GachaSpec, now: datetime) -> None:
+def _validate(vtuber: Vtuber, spec: GachaSpec, now: datetime) -> dict[str, Asset]:
     problems = check_spec(spec, now)
-    problems += check_assets(spec, owned_assets(vtuber.vtuber_id, spec.asset_ids))
+    assets = owned_assets(vtuber.vtuber_id, spec.asset_ids | spec.preview_ids)
+    problems += check_assets(spec, assets)
+    for asset_id in sorted(spec.asset_ids):
+        if asset_id in assets and assets[asset_id].preview_for:
+            problems.append(
+                _problem(
+                    "prizes", f"{asset_id} is a public preview, not a reward file", "reward_is_a_preview"
+                )
+            )
     if problems:
         raise GachaInvalid(details=problems)
+    return assets
 
 
-def _prizes(gacha_id: str, spec: GachaSpec) -> list[Prize]:
-    return [
-        Prize(
+def _prizes(gacha_id: str, spec: GachaSpec, assets: Mapping[str, Asset]) -> list[Prize]:
+    rows = []
+    for i, (prize, entry) in enumerate(zip(spec.prizes, spec.rate_entries, strict=True)):
+        row = Prize(
             gacha_id,
             entry.prize_id,
             position=i,
@@ -224,8 +269,24 @@ def _prizes(gacha_id: str, spec: GachaSpec) -> list[Prize]:
             stock=prize.stock,
             remaining=prize.stock,
         )
-        for i, (prize, entry) in enumerate(zip(spec.prizes, spec.rate_entries, strict=True))
-    ]
+        if prize.preview_asset_id:
+            preview = assets[prize.preview_asset_id]
+            row.preview_asset_id = preview.asset_id
+            row.preview_key = previews.object_key(gacha_id, entry.prize_id, preview.asset_id)
+            row.preview_type = preview.detected_type or preview.declared_type
+            row.preview_kind = preview.kind
+        rows.append(row)
+    return rows
+
+
+def _copy_previews(prizes: list[Prize], assets: Mapping[str, Asset]) -> None:
+    """Before the transaction: a stored preview key always has its object (orphans, if it fails, are harmless)."""
+    for prize in prizes:
+        if prize.preview_asset_id and prize.preview_key:
+            source = assets[prize.preview_asset_id]
+            previews.copy_to_public(
+                source.object_key, prize.preview_key, prize.preview_type or "application/octet-stream"
+            )
 
 
 def _apply_spec(gacha: Gacha, spec: GachaSpec) -> None:
@@ -247,13 +308,21 @@ def _apply_spec(gacha: Gacha, spec: GachaSpec) -> None:
     gacha.prize_count = len(spec.prizes)
 
 
-def _link(txn: Txn, vtuber_id: str, gacha_id: str, asset_ids: set[str]) -> None:
-    for asset_id in sorted(asset_ids):
+def _link(txn: Txn, vtuber_id: str, gacha_id: str, spec: GachaSpec) -> None:
+    # A reward is never a public preview and a preview never a reward: checked here, at commit time.
+    for asset_id in sorted(spec.asset_ids):
         txn.update(
             f"asset:{asset_id}",
             Asset(vtuber_id, asset_id),
             actions=[Asset.linked_gachas.add({gacha_id})],
-            condition=Asset.status == AssetStatus.VALIDATED.value,
+            condition=(Asset.status == AssetStatus.VALIDATED.value) & Asset.preview_for.does_not_exist(),
+        )
+    for asset_id in sorted(spec.preview_ids):
+        txn.update(
+            f"asset:{asset_id}",
+            Asset(vtuber_id, asset_id),
+            actions=[Asset.preview_for.add({gacha_id})],
+            condition=(Asset.status == AssetStatus.VALIDATED.value) & Asset.linked_gachas.does_not_exist(),
         )
 
 
@@ -264,7 +333,11 @@ def _raise_for(failed: ConditionsFailed) -> None:
     if assets:
         raise GachaInvalid(
             details=[
-                _problem("prizes", f"{asset_id} is no longer a validated asset", "asset_not_validated")
+                _problem(
+                    "prizes",
+                    f"{asset_id} is no longer a validated asset, or became a reward or a preview elsewhere",
+                    "asset_not_validated",
+                )
                 for asset_id in assets
             ]
         )
@@ -312,7 +385,7 @@ def create_gacha(
 ) -> tuple[Gacha, list[Prize]]:
     vtuber = vtubers.require_approved(user_id)
     now = clock.utc_now()
-    _validate(vtuber, spec, now)
+    assets = _validate(vtuber, spec, now)
     gacha_id = new_id()
     gacha = Gacha(
         gacha_id,
@@ -327,7 +400,8 @@ def create_gacha(
         published_at=now if publish else None,
     )
     _apply_spec(gacha, spec)
-    prizes = _prizes(gacha_id, spec)
+    prizes = _prizes(gacha_id, spec, assets)
+    _copy_previews(prizes, assets)
     txn = Txn()
     txn.check(
         "vtuber", Vtuber, user_id, None, Vtuber.status == VtuberStatus.APPROVED.value
@@ -335,7 +409,7 @@ def create_gacha(
     txn.put("gacha", gacha, condition=Gacha.gacha_id.does_not_exist())
     for prize in prizes:
         txn.put(f"prize:{prize.prize_id}", prize, condition=Prize.prize_id.does_not_exist())
-    _link(txn, vtuber.vtuber_id, gacha_id, spec.asset_ids)
+    _link(txn, vtuber.vtuber_id, gacha_id, spec)
     try:
         txn.commit()
     except ConditionsFailed as failed:
@@ -398,14 +472,16 @@ def update_gacha(
     gacha = own_gacha(vtuber, gacha_id)
     version = int(gacha.version) if expected_version is None else expected_version
     _refuse_edit(gacha_id, version, now)  # clear answer before validating: frozen wins over field errors
-    _validate(vtuber, spec, now)
+    assets = _validate(vtuber, spec, now)
     before = _audit_view(gacha)
     old_prizes = prizes_of(gacha_id, consistent=True)
     old_assets = {asset_id for prize in old_prizes for asset_id in prize.asset_ids}
+    old_previews = {str(prize.preview_asset_id) for prize in old_prizes if prize.preview_asset_id}
     _apply_spec(gacha, spec)
     gacha.version = version + 1
     gacha.updated_at = now
-    prizes = _prizes(gacha_id, spec)
+    prizes = _prizes(gacha_id, spec, assets)
+    _copy_previews(prizes, assets)
     txn = Txn()
     txn.check("vtuber", Vtuber, user_id, None, Vtuber.status == VtuberStatus.APPROVED.value)
     txn.put("gacha", gacha, condition=_editable_condition(version, now))
@@ -415,12 +491,18 @@ def update_gacha(
     for old in old_prizes:
         if old.prize_id not in kept:
             txn.delete(f"prize:{old.prize_id}", old)
-    _link(txn, vtuber.vtuber_id, gacha_id, spec.asset_ids)
+    _link(txn, vtuber.vtuber_id, gacha_id, spec)
     for asset_id in sorted(old_assets - spec.asset_ids):
         txn.update(
             f"unlink:{asset_id}",
             Asset(vtuber.vtuber_id, asset_id),
             actions=[Asset.linked_gachas.delete({gacha_id})],
+        )
+    for preview_id in sorted(old_previews - spec.preview_ids):
+        txn.update(
+            f"unpreview:{preview_id}",
+            Asset(vtuber.vtuber_id, preview_id),
+            actions=[Asset.preview_for.delete({gacha_id})],
         )
     try:
         txn.commit()

@@ -11,6 +11,7 @@ cap, since they list current gachas. Every response carries a strong ETag (SHA-2
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,9 +20,10 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
+from oshi.catalogue import previews
 from oshi.draw import rates
 from oshi.kernel import batch, clock, cursors
-from oshi.kernel.errors import GachaNotFound, VtuberNotFound
+from oshi.kernel.errors import GachaNotFound, PreviewNotFound, VtuberNotFound
 from oshi.models.gachas import PUBLIC_LISTING, Gacha, GachaStatus, Prize
 from oshi.models.vtubers import Vtuber, VtuberStatus
 
@@ -31,11 +33,24 @@ STOCK_TTL = 60
 MAX_PAGE = 50
 DEFAULT_PAGE = 20
 PROFILE_GACHAS = 50
+VTUBER_LIST_TTL = 300  # a newly approved VTuber appears within 5 minutes
+# A search or a sort reads the whole listed catalogue (one GSI partition) and pages in memory: exact
+# results and exact cache lifetimes, at one query's cost while the catalogue is this small.
+SEARCH_LIMIT = 1000
+MAX_QUERY_CHARS = 100
 
 STOCK_NOTE = (
     "When a limited prize runs out it is no longer drawn: its rate is removed and the rates of the "
     "remaining prizes grow in proportion (each prize's rate divided by the sum of the rates left)."
 )
+
+
+class CatalogueSort(StrEnum):
+    ENDING_SOON = "ending_soon"  # open sales by end first, then upcoming by start, then ended
+    STARTS_SOON = "starts_soon"  # upcoming by start first, then the rest, latest start first
+    NEWEST = "newest"  # latest sale start first (the listing's own order)
+    PRICE_ASC = "price_asc"  # single-draw price
+    PRICE_DESC = "price_desc"
 
 
 class SaleState(StrEnum):
@@ -151,6 +166,105 @@ def list_public(
     return gachas, cursors.encode(results.last_evaluated_key)
 
 
+def normalised(text: str) -> str:
+    """What a search compares: NFKC (full-width Latin letters and half-width kana fold) and case-folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _sort_key(sort: CatalogueSort, at: datetime) -> Any:
+    def newest(g: Gacha) -> tuple[float, str]:
+        return (-g.starts_at.timestamp(), g.gacha_id)
+
+    if sort is CatalogueSort.ENDING_SOON:
+        return lambda g: (
+            (0, g.ends_at.timestamp(), g.gacha_id)
+            if g.starts_at <= at < g.ends_at
+            else (1, g.starts_at.timestamp(), g.gacha_id)
+            if at < g.starts_at
+            else (2, -g.ends_at.timestamp(), g.gacha_id)
+        )
+    if sort is CatalogueSort.STARTS_SOON:
+        return lambda g: (0, g.starts_at.timestamp(), g.gacha_id) if at < g.starts_at else (1, *newest(g))
+    if sort is CatalogueSort.PRICE_ASC:
+        return lambda g: (int(g.price_single), *newest(g))
+    if sort is CatalogueSort.PRICE_DESC:
+        return lambda g: (-int(g.price_single), *newest(g))
+    return newest
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    gachas: list[Gacha]  # this page, in order
+    owners: dict[str, Vtuber]  # owner user id -> VTuber, for the page's sale states
+    next_cursor: str | None
+    considered: list[Gacha]  # every gacha whose state can change the answer (for its cache lifetime)
+
+
+def search_public(
+    *,
+    q: str | None = None,
+    sort: CatalogueSort = CatalogueSort.NEWEST,
+    vtuber_id: str | None = None,
+    state: SaleState | None = None,
+    limit: int = DEFAULT_PAGE,
+    cursor: str | None = None,
+    at: datetime | None = None,
+) -> SearchPage:
+    """A page of listed gachas matching ``q`` (a case-insensitive substring of the title or the VTuber's
+    channel name) in the order ``sort`` asks, filtered by sale state. Reads the listing and pages in
+    memory (``SEARCH_LIMIT``); the cursor is the offset of the next item."""
+    at = at or clock.utc_now()
+    limit = max(1, min(limit, MAX_PAGE))
+    offset = cursors.decode_offset(cursor, SEARCH_LIMIT)
+    if vtuber_id is not None:
+        listed: Iterable[Gacha] = Gacha.by_vtuber.query(
+            vtuber_id, filter_condition=Gacha.listing == PUBLIC_LISTING, scan_index_forward=False
+        )
+    else:
+        listed = Gacha.in_catalogue.query(PUBLIC_LISTING, scan_index_forward=False)
+    gachas = [g for _, g in zip(range(SEARCH_LIMIT), listed, strict=False)]
+    owners = (
+        {v.user_id: v for v in batch.get_many(Vtuber, {g.owner_user_id for g in gachas})} if gachas else {}
+    )
+    if q:
+        needle = normalised(q)
+        gachas = [
+            g
+            for g in gachas
+            if needle in normalised(g.title)
+            or (g.owner_user_id in owners and needle in normalised(owners[g.owner_user_id].channel_name))
+        ]
+    considered = (
+        gachas  # the time-dependent filter and order below can change as any of these crosses a boundary
+    )
+    if state is not None:
+        gachas = [
+            g
+            for g in gachas
+            if sale_state(g, owners[g.owner_user_id].status if g.owner_user_id in owners else None, at)
+            is state
+        ]
+    ordered = sorted(gachas, key=_sort_key(sort, at))
+    page = ordered[offset : offset + limit]
+    more = offset + limit < len(ordered)
+    return SearchPage(page, owners, cursors.encode_offset(offset + limit) if more else None, considered)
+
+
+_VTUBER_LIST_KEYS = ("user_id", "status", "applied_at")
+
+
+def list_vtubers(*, limit: int = DEFAULT_PAGE, cursor: str | None = None) -> tuple[list[Vtuber], str | None]:
+    """Approved VTubers, the most recently applied first."""
+    limit = max(1, min(limit, MAX_PAGE))
+    results = Vtuber.by_status.query(
+        VtuberStatus.APPROVED.value,
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=cursors.decode(cursor, _VTUBER_LIST_KEYS),
+    )
+    return list(results), cursors.encode(results.last_evaluated_key)
+
+
 def prizes_of(gacha_id: str) -> list[Prize]:
     return sorted(Prize.query(gacha_id), key=lambda p: int(p.position))
 
@@ -238,6 +352,15 @@ def disclosure(
                     if prize is not None and prize.stock is not None
                     else None
                 ),
+                "preview": (
+                    {
+                        "kind": prize.preview_kind,
+                        "url": previews.page_url(gacha.gacha_id, prize.prize_id),
+                        "content_type": prize.preview_type,
+                    }
+                    if prize is not None and prize.preview_key
+                    else None
+                ),
             }
         )
     guarantee = None
@@ -316,3 +439,15 @@ def summary(gacha: Gacha, vtuber_status: str | None, at: datetime) -> dict[str, 
         "guarantee_min_rarity": gacha.guarantee_min_rarity,
         "rate_table_hash": gacha.rate_table_hash,
     }
+
+
+def prize_preview(gacha_id: str, prize_id: str) -> previews.Preview:
+    """A listed gacha's prize preview (the same visibility as the gacha's page)."""
+    public_gacha(gacha_id)
+    try:
+        prize = Prize.get(gacha_id, prize_id)
+    except DoesNotExist:
+        raise PreviewNotFound() from None
+    if not prize.preview_key:
+        raise PreviewNotFound()
+    return previews.Preview(str(prize.preview_kind), str(prize.preview_type), prize.preview_key)

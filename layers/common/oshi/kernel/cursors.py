@@ -41,3 +41,24 @@ def decode(cursor: str | None, key_names: Iterable[str]) -> dict[str, Any] | Non
         ):
             raise InvalidCursor()
     return value
+
+
+OFFSET_KEY = "offset"
+
+
+def encode_offset(offset: int | None) -> str | None:
+    """A cursor for a page computed in memory (a search or a sort): the position of the next item."""
+    return encode({OFFSET_KEY: {"N": str(offset)}}) if offset else None
+
+
+def decode_offset(cursor: str | None, maximum: int) -> int:
+    value = decode(cursor, (OFFSET_KEY,))
+    if value is None:
+        return 0
+    try:
+        offset = int(value[OFFSET_KEY]["N"])
+    except (KeyError, ValueError):
+        raise InvalidCursor() from None
+    if not 0 < offset <= maximum:
+        raise InvalidCursor()
+    return offset

@@ -62,6 +62,11 @@ class Forbidden(DomainError):
     default_message = "You are not allowed to do this."
 
 
+class CsrfRejected(Forbidden):
+    code = "CSRF_REJECTED"
+    default_message = "A request that uses the session cookie must come from this site (X-Oshi-Client: web and a matching Origin)."
+
+
 class MfaRequired(Forbidden):
     code = "MFA_REQUIRED"
     default_message = "This action needs a session signed in with multi-factor authentication."
@@ -195,6 +200,11 @@ GATEWAY_RESPONSES: dict[str, type[DomainError]] = {
 class VtuberNotApproved(Forbidden):
     code = "VTUBER_NOT_APPROVED"
     default_message = "Only VTubers approved by screening can do this."
+
+
+class PreviewNotFound(NotFound):
+    code = "PREVIEW_NOT_FOUND"
+    default_message = "This prize has no preview."
 
 
 class VtuberNotFound(NotFound):

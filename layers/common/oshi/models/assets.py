@@ -38,6 +38,9 @@ class Asset(Model):
     created_at = UTCDateTimeAttribute()
     checked_at = UTCDateTimeAttribute(null=True)
     linked_gachas = UnicodeSetAttribute(null=True)  # gachas whose prizes grant this asset (reward links)
+    preview_for = UnicodeSetAttribute(
+        null=True
+    )  # gachas showing it as a public preview (never also a reward)
 
 
 class StorageUsage(Model):

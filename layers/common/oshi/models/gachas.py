@@ -96,3 +96,8 @@ class Prize(Model):
     asset_ids = ListAttribute(of=UnicodeAttribute)  # what the prize grants (validated, owned assets)
     stock = NumberAttribute(null=True)  # None = unlimited
     remaining = NumberAttribute(null=True)
+    # A public preview (oshi.catalogue.previews): a separate asset, copied to previews/, never a reward.
+    preview_asset_id = UnicodeAttribute(null=True)
+    preview_key = UnicodeAttribute(null=True)
+    preview_type = UnicodeAttribute(null=True)
+    preview_kind = UnicodeAttribute(null=True)

@@ -112,6 +112,13 @@ ROUTES: tuple[Route, ...] = (
         tags=("system",),
     ),
     Route("GET", "/api/me", "auth.me", "The caller's profile and roles", tags=("auth",)),
+    Route(
+        "GET",
+        "/api/me/spending",
+        "gacha.spending",
+        "This month's spending, the monthly cap and what is left of it",
+        tags=("purchase",),
+    ),
     # --- auth (issue 3): sign-up and sign-in are public, throttled below the stage default ---
     Route(
         "POST",
@@ -303,6 +310,24 @@ ROUTES: tuple[Route, ...] = (
         "/api/gachas/{gacha_id}",
         "gacha.detail",
         "A gacha with its full rate disclosure",
+        access=Access.PUBLIC,
+        tags=("catalogue",),
+        success=(200, 304),  # 304 when If-None-Match matches the ETag
+    ),
+    Route(
+        "GET",
+        "/api/gachas/{gacha_id}/prizes/{prize_id}/preview",
+        "gacha.preview",
+        "A prize's public preview (redirects to the preview object)",
+        access=Access.PUBLIC,
+        tags=("catalogue",),
+        success=(302,),
+    ),
+    Route(
+        "GET",
+        "/api/vtubers",
+        "gacha.vtubers",
+        "Approved VTubers, paginated",
         access=Access.PUBLIC,
         tags=("catalogue",),
         success=(200, 304),  # 304 when If-None-Match matches the ETag

@@ -12,11 +12,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Literal, Protocol
+from urllib.parse import urlencode
+
+from oshi.kernel.settings import get_settings
 
 if TYPE_CHECKING:
     from oshi.models.orders import Order
 
 RefundStatus = Literal["refunded", "requested", "failed"]
+CheckoutResult = Literal["done", "cancelled"]
+
+
+def order_page_url(order_id: str, checkout: CheckoutResult) -> str:
+    """Where a provider sends the fan back: the fan app's order page. It is a static export, so the id is
+    a query parameter (``/orders/?id=``), and ``checkout`` says how the provider's page was left."""
+    query = urlencode({"id": order_id, "checkout": checkout})
+    return f"{get_settings().frontend_url.rstrip('/')}/orders/?{query}"
 
 
 @dataclass(frozen=True)

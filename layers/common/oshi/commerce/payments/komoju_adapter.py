@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from oshi.commerce.payments import credentials
-from oshi.commerce.payments.base import Checkout, ProviderUpdate, RefundOutcome, UpdateKind
+from oshi.commerce.payments.base import Checkout, ProviderUpdate, RefundOutcome, UpdateKind, order_page_url
 from oshi.kernel import clock
 from oshi.kernel.errors import PaymentProviderUnavailable, WebhookSignatureInvalid
 from oshi.kernel.settings import get_settings
@@ -95,13 +95,12 @@ class KomojuAdapter:
         raise last
 
     def create_checkout(self, order: Order, *, title: str, idempotency_key: str) -> Checkout:
-        settings = get_settings()
         method = order.payment_method or "card"
         body = {
             "amount": int(order.amount),
             "currency": "JPY",
             "payment_data": {"external_order_num": order.order_id},  # copied onto the payment
-            "return_url": f"{settings.frontend_url}/orders/{order.order_id}?checkout=done",
+            "return_url": order_page_url(order.order_id, "done"),
             "payment_types": [PAYMENT_TYPES[method]],
             "default_locale": "ja",
             "expires_in_seconds": CHECKOUT_SECONDS,

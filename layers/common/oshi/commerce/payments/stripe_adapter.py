@@ -16,7 +16,7 @@ from typing import Any
 import stripe
 
 from oshi.commerce.payments import credentials
-from oshi.commerce.payments.base import Checkout, ProviderUpdate, RefundOutcome, UpdateKind
+from oshi.commerce.payments.base import Checkout, ProviderUpdate, RefundOutcome, UpdateKind, order_page_url
 from oshi.kernel import clock
 from oshi.kernel.errors import PaymentProviderUnavailable, WebhookSignatureInvalid
 from oshi.kernel.settings import get_settings
@@ -51,7 +51,6 @@ class StripeAdapter:
         return _client(self._credentials().api_key, get_settings().stripe_api_base)
 
     def create_checkout(self, order: Order, *, title: str, idempotency_key: str) -> Checkout:
-        settings = get_settings()
         now = clock.utc_now()
         expires_at = now + timedelta(minutes=CHECKOUT_MINUTES)
         method = order.payment_method or "card"
@@ -72,8 +71,8 @@ class StripeAdapter:
                     },
                 }
             ],
-            "success_url": f"{settings.frontend_url}/orders/{order.order_id}?checkout=done",
-            "cancel_url": f"{settings.frontend_url}/orders/{order.order_id}?checkout=cancelled",
+            "success_url": order_page_url(order.order_id, "done"),
+            "cancel_url": order_page_url(order.order_id, "cancelled"),
             "expires_at": int(expires_at.timestamp()),
         }
         payment_expires_at = expires_at + SETTLE_GRACE

@@ -38,6 +38,14 @@ class RateTableRef(Strict):
     ppm_total: int = Field(description="What every prize's rate_ppm adds up to: 1000000")
 
 
+class PrizePreview(Strict):
+    """A public preview rendition (a separate small asset), never the reward file itself."""
+
+    kind: Literal["image", "audio", "video"]
+    url: str = Field(description="Same-origin path; redirects to the preview object (CDN or presigned)")
+    content_type: str
+
+
 class DisclosedPrize(Strict):
     prize_id: str
     name: str
@@ -45,6 +53,7 @@ class DisclosedPrize(Strict):
     rate_ppm: Ppm
     rate_percent: Percent
     stock: Stock | None = Field(description="null: unlimited")
+    preview: PrizePreview | None = Field(default=None, description="null: the VTuber attached no preview")
 
 
 class SlotRate(Strict):
@@ -182,3 +191,17 @@ class VtuberProfile(Strict):
     status: Literal["active", "suspended"]
     gachas: list[GachaSummary] = Field(description="Current (not ended) gachas")
     exchange_items: list[ProfileExchangeItem]
+
+
+class PublicVtuber(Strict):
+    vtuber_id: str
+    channel_name: str
+    channel_url: str
+    description: str
+
+
+class PublicVtuberPage(Strict):
+    """Approved VTubers (``GET /api/vtubers``), the most recently applied first."""
+
+    items: list[PublicVtuber]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last")

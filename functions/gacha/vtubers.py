@@ -1,0 +1,39 @@
+"""GET /api/vtubers: approved VTubers (no sign-in), paginated by cursor, cached with an ETag."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from gacha.public import cached_json
+from oshi.catalogue import storefront
+from oshi.web.api import Endpoint
+from oshi.web.schemas.catalogue import PublicVtuber, PublicVtuberPage
+
+endpoint = Endpoint(__name__, response_model=PublicVtuberPage)
+
+
+@endpoint
+def get_vtubers(
+    limit: Annotated[int, Query(ge=1, le=storefront.MAX_PAGE)] = storefront.DEFAULT_PAGE,
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+) -> Response[str]:
+    vtubers, next_cursor = storefront.list_vtubers(limit=limit, cursor=cursor)
+    page = PublicVtuberPage(
+        items=[
+            PublicVtuber(
+                vtuber_id=v.vtuber_id,
+                channel_name=v.channel_name,
+                channel_url=v.channel_url,
+                description=v.description or "",
+            )
+            for v in vtubers
+        ],
+        next_cursor=next_cursor,
+    )
+    return cached_json(endpoint, page, storefront.VTUBER_LIST_TTL)
+
+
+handler = endpoint.lambda_handler
