@@ -27,6 +27,7 @@ def main() -> int:
     from local.pump import EventPump, start_extras
     from local.seed import DEMO_PASSWORD, seed
     from local.standins import start_standins
+    from local.static_site import site_built
     from oshi.kernel.settings import get_settings
     from oshi.web import topology
     from oshi.web.routes import ROUTES
@@ -47,6 +48,7 @@ def main() -> int:
     gateway = serve(config.host, config.port)
 
     print(f"\noshi gacha local stack ready in {time.perf_counter() - started:.1f}s", flush=True)
+    print(f"  App        {config.app_url}/  (the fan web app{'' if site_built() else '; not built: run `make web`'})")
     print(f"  API        {config.api_url}  (try {config.api_url}/api/health)")
     print(f"  OpenAPI    {config.api_url}/api/openapi.json")
     print(f"  moto (AWS) {config.moto_url}  stage={settings.stage}")
