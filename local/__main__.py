@@ -48,7 +48,9 @@ def main() -> int:
     gateway = serve(config.host, config.port)
 
     print(f"\noshi gacha local stack ready in {time.perf_counter() - started:.1f}s", flush=True)
-    print(f"  App        {config.app_url}/  (the fan web app{'' if site_built() else '; not built: run `make web`'})")
+    print(
+        f"  App        {config.app_url}/  (the fan web app{'' if site_built() else '; not built: run `make web`'})"
+    )
     print(f"  API        {config.api_url}  (try {config.api_url}/api/health)")
     print(f"  OpenAPI    {config.api_url}/api/openapi.json")
     print(f"  moto (AWS) {config.moto_url}  stage={settings.stage}")
@@ -56,6 +58,7 @@ def main() -> int:
     print(extras.summary())
     print(f"  routes     {len(ROUTES)}; consumers pumped: {', '.join(queue_urls) or 'none yet'}")
     print(f"  demo gacha {demo.gacha_id} (on sale) by VTuber {demo.vtuber_id}")
+    print(f"  sold out   {demo.sold_out_gacha_id} (a limited sale with no draws left)")
     print(f"  demo accounts (password {DEMO_PASSWORD}; bearer tokens valid 12 h):")
     for account in demo.accounts:
         print(f"    {account.label:7} {account.email:20} {account.user_id} {account.token}")

@@ -40,6 +40,7 @@ class Demo:
     accounts: list[DemoAccount]
     vtuber_id: str = ""
     gacha_id: str = ""
+    sold_out_gacha_id: str = ""
     asset_ids: list[str] = field(default_factory=list)
 
 
@@ -147,10 +148,30 @@ def seed() -> Demo:
     # Demo only: open the sale now (published with its commitment first, as a real sale would be).
     Gacha.get(gacha.gacha_id).update(actions=[Gacha.starts_at.set(now - timedelta(minutes=1))])
 
+    # A second, limited sale whose every draw is already sold: the storefront's "sold out" state.
+    sold_out_spec = lineup.GachaSpec(
+        title="Demo: first-day limited",
+        description="A limited sale that has sold out (local demo).",
+        price_single=500,
+        price_ten=5000,
+        starts_at=now + timedelta(minutes=5),
+        ends_at=now + timedelta(days=7),
+        total_stock=20,
+        guarantee_min_rarity=None,
+        prizes=(
+            lineup.PrizeSpec("Thank-you voice", "R", 900_000, (voice,)),
+            lineup.PrizeSpec("Limited wallpaper", "SR", 100_000, (wallpaper,)),
+        ),
+    )
+    sold_out, _ = lineup.create_gacha(creator.user_id, sold_out_spec, publish=True)
+    Gacha.get(sold_out.gacha_id).update(
+        actions=[Gacha.starts_at.set(now - timedelta(minutes=1)), Gacha.sold_draws.set(20)]
+    )
+
     accounts = [
         _account("fan", fan),
         _account("minor", minor),
         _account("vtuber", creator, mfa=True),
         _account("admin", admin, mfa=True),
     ]
-    return Demo(accounts, vtuber.vtuber_id, gacha.gacha_id, [wallpaper, voice])
+    return Demo(accounts, vtuber.vtuber_id, gacha.gacha_id, sold_out.gacha_id, [wallpaper, voice])

@@ -66,7 +66,9 @@ def _content_type(file: Path) -> str:
 
 def serve_static(method: str, target: str, root: Path = SITE_DIR) -> StaticResponse:
     if method not in ("GET", "HEAD"):
-        return StaticResponse(405, {"Allow": "GET, HEAD", "Content-Type": "text/plain"}, b"Method Not Allowed")
+        return StaticResponse(
+            405, {"Allow": "GET, HEAD", "Content-Type": "text/plain"}, b"Method Not Allowed"
+        )
     root = root.resolve()
     if not root.is_dir():
         message = b"The fan app is not built: run `make web` (or `make run`, which builds it first)."

@@ -12,22 +12,23 @@ export type ApiClient = ReturnType<typeof createApi>;
  * request triggers one refresh and one retry (the token may have expired while the tab slept).
  */
 export function createApi(session: Session, baseUrl = "") {
-  const authorised = async (request: Request, token: string | null): Promise<Response> => {
-    const headers = new Headers(request.headers);
-    headers.set(CLIENT_HEADER, CLIENT_NAME);
-    if (token) headers.set("Authorization", `Bearer ${token}`);
-    return fetch(new Request(request, { headers }));
-  };
   return createClient<paths>({
     baseUrl,
     credentials: "same-origin",
     fetch: async (request: Request) => {
-      const retry = request.clone();
+      // The body is read once, so a retry after a refresh sends the very same bytes.
+      const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.text();
+      const send = (token: string | null): Promise<Response> => {
+        const headers = new Headers(request.headers);
+        headers.set(CLIENT_HEADER, CLIENT_NAME);
+        if (token) headers.set("Authorization", `Bearer ${token}`);
+        return fetch(request.url, { method: request.method, headers, body, credentials: "same-origin", signal: request.signal });
+      };
       const token = await session.ensureToken();
-      const response = await authorised(request, token);
+      const response = await send(token);
       if (response.status !== 401 || !token) return response;
       const fresh = await session.refresh();
-      return fresh ? authorised(retry, fresh) : response;
+      return fresh ? send(fresh) : response;
     },
   });
 }

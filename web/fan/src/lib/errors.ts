@@ -2,6 +2,10 @@
 import type { Lang } from "./i18n";
 
 const MESSAGES: Record<string, [string, string]> = {
+  ORDER_PENDING: [
+    "このガチャにはお支払い待ちのご注文があります。先にお支払いを完了するか、期限切れをお待ちください。",
+    "You already have an order of this gacha awaiting payment; finish it first.",
+  ],
   SOLD_OUT: ["売り切れのため購入・交換できません。", "Sold out."],
   GACHA_NOT_ON_SALE: ["このガチャは現在販売していません。", "This gacha is not on sale right now."],
   SPENDING_CAP_EXCEEDED: [

@@ -12,6 +12,27 @@ import { verify, type Verdict } from "@/lib/verifier";
 
 type Order = Schemas["OrderOut"];
 
+/** The list omits results (it stays small): a settled order's results come from its own endpoint. */
+function OrderResults({ orderId }: { orderId: string }) {
+  const [order, setOrder] = useState<Order | null>(null);
+  useEffect(() => {
+    api.GET("/api/gacha/orders/{order_id}", { params: { path: { order_id: orderId } } }).then(({ data }) => setOrder(data ?? null));
+  }, [orderId]);
+  if (!order?.results) return null;
+  return (
+    <>
+      <ul>
+        {order.results.items.map((item) => (
+          <li key={item.slot}>
+            <span className={`rarity rarity-${item.rarity.toLowerCase()}`}>{item.rarity}</span> {item.name}
+          </li>
+        ))}
+      </ul>
+      <VerifyButton order={order} />
+    </>
+  );
+}
+
 function VerifyButton({ order }: { order: Order }) {
   const { t, lang } = useI18n();
   const [verdict, setVerdict] = useState<Verdict | null>(null);
@@ -80,18 +101,7 @@ function History() {
             <p>
               {formatYen(order.amount)} · <strong>{tDynamic(t, `status_${order.status}`, order.status)}</strong>
             </p>
-            {order.results && (
-              <>
-                <ul>
-                  {order.results.items.map((item) => (
-                    <li key={item.slot}>
-                      <span className={`rarity rarity-${item.rarity.toLowerCase()}`}>{item.rarity}</span> {item.name}
-                    </li>
-                  ))}
-                </ul>
-                <VerifyButton order={order} />
-              </>
-            )}
+            {order.status === "FULFILLED" && <OrderResults orderId={order.order_id} />}
           </li>
         ))}
       </ul>

@@ -26,16 +26,18 @@ type Order = Schemas["OrderOut"] & {
 const SETTLED = new Set(["FULFILLED", "FAILED", "EXPIRED", "REFUNDED"]);
 const POLL_MS = 2000;
 
-/** Prizes this fan had not won before this order (from their earlier orders of the same gacha). */
+/**
+ * Prizes this fan had not won before this order: their reward box lists what each earlier order of this
+ * gacha granted (by prize name, before this order was paid). One page of the newest rewards is enough for
+ * a badge; an older duplicate beyond it only shows NEW once more.
+ */
 async function firstTimePrizes(order: Order): Promise<Set<string>> {
-  const { data } = await api.GET("/api/gacha/orders", { params: { query: { limit: 100 } } });
-  const seen = new Set<string>();
-  for (const other of data?.items ?? []) {
-    if (other.order_id === order.order_id || other.gacha_id !== order.gacha_id) continue;
-    if (other.created_at >= order.created_at) continue;
-    other.results?.items.forEach((item) => seen.add(item.prize_id));
-  }
-  return new Set((order.results?.items ?? []).map((i) => i.prize_id).filter((id) => !seen.has(id)));
+  const { data } = await api.GET("/api/rewards/list", { params: { query: { source: "gacha", limit: 50 } } });
+  const before = order.paid_at ?? order.created_at;
+  const seen = new Set(
+    (data?.items ?? []).filter((r) => r.gacha_id === order.gacha_id && r.acquired_at < before).map((r) => r.name),
+  );
+  return new Set((order.results?.items ?? []).filter((i) => !seen.has(i.name)).map((i) => i.prize_id));
 }
 
 function OrderView() {

@@ -34,6 +34,7 @@ function Confirm() {
   const [seed, setSeed] = useState("");
   const [submitting, setSubmitting] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const [pendingOrder, setPendingOrder] = useState<string | null>(null);
   const attemptKey = useRef<string | null>(null);
 
   useEffect(() => {
@@ -60,7 +61,7 @@ function Confirm() {
     setSubmitting(true);
     setProblem(null);
     try {
-      const { data, error } = await api.POST("/api/gacha/purchase", {
+      const { data, error, response } = await api.POST("/api/gacha/purchase", {
         body: {
           gacha_id: gacha.gacha_id,
           count,
@@ -71,7 +72,13 @@ function Confirm() {
         headers: { "Idempotency-Key": attemptKey.current },
       });
       if (!data) {
-        setProblem(errorMessage(errorCode(error), lang));
+        const code = errorCode(error);
+        setProblem(errorMessage(code, lang));
+        const details = (error as { error?: { details?: { order_id?: string } } } | undefined)?.error?.details;
+        setPendingOrder(code === "ORDER_PENDING" ? (details?.order_id ?? null) : null);
+        // A refusal (4xx) settles the attempt: the next click is a new one. After a 5xx or 429 the server may
+        // have done the work, so a retry keeps the key and gets the same order back.
+        if (response.status < 500 && response.status !== 429) attemptKey.current = null;
         setSubmitting(false);
         return;
       }
@@ -147,6 +154,12 @@ function Confirm() {
       {problem && (
         <p className="error" role="alert">
           {problem}
+          {pendingOrder && (
+            <>
+              {" "}
+              <Link href={`/orders/?id=${pendingOrder}`}>{t("orderTitle")}</Link>
+            </>
+          )}
         </p>
       )}
       <div className="actions">
