@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatYen, ppmToPercent } from "./format";
+import { formatYen, groupDigits, ppmToPercent } from "./format";
 
 describe("ppmToPercent", () => {
   it("writes the API's exact 4-place percentage", () => {
@@ -21,5 +21,14 @@ describe("formatYen", () => {
   it("formats whole yen with separators", () => {
     expect(formatYen(3000)).toMatch(/3,000/);
     expect(() => formatYen(0.1 + 0.2)).toThrow(RangeError);
+  });
+});
+
+describe("groupDigits", () => {
+  it("groups the API's decimal text without turning it into a float", () => {
+    expect(groupDigits("2225142")).toBe("2,225,142");
+    expect(groupDigits("7417.14")).toBe("7,417.14");
+    expect(groupDigits("123456789012345678901234567890")).toBe("123,456,789,012,345,678,901,234,567,890");
+    expect(groupDigits("10/3")).toBe("10/3");
   });
 });

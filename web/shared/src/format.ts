@@ -27,3 +27,10 @@ export function ppmToPercent(ppm: number): string {
 export function sumPpm(values: readonly number[]): number {
   return values.reduce((total, value) => total + value, 0);
 }
+
+/** Thousands separators on the API's decimal text ("2225142" → "2,225,142", "7417.14" → "7,417.14"), exactly. */
+export function groupDigits(decimal: string): string {
+  const match = /^(-?)(\d+)(\.\d+)?$/.exec(decimal);
+  if (!match) return decimal;
+  return `${match[1]}${match[2].replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${match[3] ?? ""}`;
+}

@@ -19,6 +19,10 @@ function tier(rarity: string): string {
 
 export function Reveal({ items, newPrizes }: { items: Item[]; newPrizes: Set<string> }) {
   const { t, lang } = useI18n();
+  // NEW marks a first-time prize once: on its first slot in this order, not on every copy.
+  const firstSlot = new Map<string, number>();
+  for (const item of items) if (!firstSlot.has(item.prize_id)) firstSlot.set(item.prize_id, item.slot);
+  const isNew = (item: Item) => newPrizes.has(item.prize_id) && firstSlot.get(item.prize_id) === item.slot;
   const [step, setStep] = useState(0);
   const [done, setDone] = useState(false);
 
@@ -33,7 +37,7 @@ export function Reveal({ items, newPrizes }: { items: Item[]; newPrizes: Set<str
   }, [step, done, items.length]);
 
   const announcement = done
-    ? `${t("drawResults")}: ${items.map((i) => `${i.rarity} ${i.name}${newPrizes.has(i.prize_id) ? ` (${t("newBadge")})` : ""}`).join(lang === "ja" ? "、" : ", ")}`
+    ? `${t("drawResults")}: ${items.map((i) => `${i.rarity} ${i.name}${isNew(i) ? ` (${t("newBadge")})` : ""}`).join(lang === "ja" ? "、" : ", ")}`
     : "";
   const current = items[step];
   return (
@@ -69,7 +73,7 @@ export function Reveal({ items, newPrizes }: { items: Item[]; newPrizes: Set<str
           {items.map((item) => (
             <li key={item.slot} className={tier(item.rarity)} data-prize-id={item.prize_id}>
               <span className={`rarity rarity-${item.rarity.toLowerCase()}`}>{item.rarity}</span>{" "}
-              {newPrizes.has(item.prize_id) && <span className="new-badge">{t("newBadge")}</span>}
+              {isNew(item) && <span className="new-badge">{t("newBadge")}</span>}
               <br />
               {item.name}
             </li>

@@ -7,7 +7,7 @@
 import type { ReactNode } from "react";
 
 import type { Schemas } from "../client";
-import { formatCount } from "../format";
+import { formatCount, groupDigits } from "../format";
 
 type Lang = "ja" | "en";
 type Preview = { kind: "image" | "audio" | "video"; url: string; content_type: string };
@@ -28,6 +28,8 @@ const TEXT = {
       `${g.batch_size}連で最初の${g.batch_size - 1}回に${g.min_rarity}以上が出なかった場合、最後の1回は下の「保証枠の提供割合」で抽選します。`,
     slotRates: "保証枠の提供割合",
     rounding: "端数処理",
+    roundingText: (_g: Schemas["Guarantee"]) =>
+      "最大剰余方式（各景品の比率に応じたppmの端数を切り捨て、余ったppmを端数の大きい景品から順に1ずつ配分）",
     rarest: (p: Schemas["RarestPrize"]) => `最もレアな景品（${p.rarity}・${p.rate_percent}%）を引くまでの期待値`,
     singles: "単発のみ",
     tens: "10連のみ",
@@ -56,6 +58,7 @@ const TEXT = {
     guaranteeRule: (g: Schemas["Guarantee"]) => g.rule,
     slotRates: "Guaranteed slot rates",
     rounding: "Rounding",
+    roundingText: (g: Schemas["Guarantee"]) => g.rounding,
     rarest: (p: Schemas["RarestPrize"]) => `Expected cost to the rarest prize (${p.rarity}, ${p.rate_percent}%)`,
     singles: "Single draws only",
     tens: "10-draws only",
@@ -162,7 +165,7 @@ export function RateDisclosure({ gacha, lang, readAt, fairnessHref, renderPrevie
             </table>
           </div>
           <p className="small-print">
-            {t.rounding}: {guarantee.rounding}
+            {t.rounding}: {t.roundingText(guarantee)}
           </p>
         </>
       )}
@@ -171,11 +174,11 @@ export function RateDisclosure({ gacha, lang, readAt, fairnessHref, renderPrevie
       <dl className="facts" data-testid="rarest">
         <dt>{t.singles}</dt>
         <dd>
-          {rarest.single_draws.expected_draws.rounded} {t.draws}（{rarest.single_draws.expected_yen.rounded} {t.yen}）
+          {rarest.single_draws.expected_draws.rounded} {t.draws}（{groupDigits(rarest.single_draws.expected_yen.rounded)} {t.yen}）
         </dd>
         <dt>{t.tens}</dt>
         <dd>
-          {rarest.ten_draws.expected_ten_draws.rounded} {t.tenDraws}（{rarest.ten_draws.expected_yen.rounded} {t.yen}）
+          {rarest.ten_draws.expected_ten_draws.rounded} {t.tenDraws}（{groupDigits(rarest.ten_draws.expected_yen.rounded)} {t.yen}）
         </dd>
       </dl>
 

@@ -8,12 +8,8 @@ import { WithParams } from "@/components/Suspended";
 import { api, session } from "@/lib/api";
 import { errorMessage } from "@/lib/errors";
 import { useI18n } from "@/lib/i18n";
+import { safeNext } from "@/lib/navigation";
 import { useQueryParam } from "@/lib/useQueryParam";
-
-/** Only same-site paths: `?next=` must not send a fan to another origin. */
-function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
-}
 
 function SignIn() {
   const { t, lang } = useI18n();
