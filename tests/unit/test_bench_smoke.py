@@ -16,6 +16,7 @@ from local.runner import ROOT
         ["bench.cost_model"],
         ["bench.draw_engine", "--draws", "2000", "--orders", "20"],
         ["bench.cold_start", "--runs", "1", "--only", "auth.authorizer", "gacha.detail"],
+        ["bench.web_bundle"],  # prints a hint when the app is not built
     ],
     ids=lambda a: a[0],
 )
