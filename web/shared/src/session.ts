@@ -32,7 +32,8 @@ export type SessionListener = (token: string | null) => void;
 export class Session {
   private access: string | null = null;
   private expiresAt = 0;
-  private receivedAt = 0;
+  /** Bumped on every token adopted (here or from another tab): tells a queued refresh it is no longer needed. */
+  private generation = 0;
   private inTab: Promise<string | null> | null = null;
   private readonly listeners = new Set<SessionListener>();
   private readonly channel: BroadcastChannel | null;
@@ -80,8 +81,8 @@ export class Session {
   /** Single-flight refresh: one per tab at a time, and one per browser at a time via Web Locks. */
   refresh(): Promise<string | null> {
     if (!this.inTab) {
-      const askedAt = Date.now();
-      const run = () => this.refreshLocked(askedAt);
+      const asked = this.generation;
+      const run = () => this.refreshLocked(asked);
       const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
       const flight: Promise<string | null> = locks ? (locks.request(LOCK_NAME, run) as unknown as Promise<string | null>) : run();
       this.inTab = flight.finally(() => {
@@ -92,9 +93,9 @@ export class Session {
     return this.inTab;
   }
 
-  private async refreshLocked(askedAt: number): Promise<string | null> {
+  private async refreshLocked(asked: number): Promise<string | null> {
     // Another tab refreshed while we waited for the lock: use the token it published.
-    if (this.access && this.receivedAt >= askedAt && Date.now() < this.expiresAt - EARLY_MS) return this.access;
+    if (this.access && this.generation !== asked && Date.now() < this.expiresAt - EARLY_MS) return this.access;
     let response: Response;
     try {
       response = await this.fetcher(`${this.baseUrl}/api/auth/refresh`, {
@@ -137,7 +138,7 @@ export class Session {
   private adopt(token: string, expiresAt: number): void {
     this.access = token;
     this.expiresAt = expiresAt;
-    this.receivedAt = Date.now();
+    this.generation += 1;
     this.listeners.forEach((listener) => listener(token));
   }
 
