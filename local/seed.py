@@ -2,8 +2,8 @@
 
 A fan, a minor fan (spending cap), an approved VTuber with two validated assets (real bytes in the moto
 bucket) and a published gacha that is on sale now, and an admin. Each account gets a 12-hour bearer token;
-the fans can also sign in with their demo passwords. Exchange items are added by ``seed_shop`` once the
-exchange service is loaded (see ``seed``).
+the fans can also sign in with their demo passwords. The VTuber's exchange shop has two items: a cheap one
+(limit one per fan) and one that costs more medals than a 10-draw earns.
 """
 
 from __future__ import annotations
@@ -167,6 +167,23 @@ def seed() -> Demo:
     Gacha.get(sold_out.gacha_id).update(
         actions=[Gacha.starts_at.set(now - timedelta(minutes=1)), Gacha.sold_draws.set(20)]
     )
+
+    from oshi.rewards import exchange  # here, not at import: the exchange service binds its tables on load
+
+    for name, cost in (("Thank-you message", 5), ("Special voice pack", 1000)):
+        exchange.create_item(
+            creator.user_id,
+            exchange.ItemSpec(
+                name=name,
+                description=f"{name} (local demo exchange item).",
+                cost=cost,
+                per_user_limit=1,
+                stock=100,
+                starts_at=now - timedelta(minutes=1),
+                ends_at=now + timedelta(days=30),
+                asset_id=voice,
+            ),
+        )
 
     accounts = [
         _account("fan", fan),
