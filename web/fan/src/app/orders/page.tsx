@@ -13,6 +13,7 @@ import { ErrorBox, Loading, SignedIn } from "@/components/Status";
 import { WithParams } from "@/components/Suspended";
 import { api } from "@/lib/api";
 import { tDynamic, useI18n } from "@/lib/i18n";
+import { watchOrder } from "@/lib/orderEvents";
 import { formatDateTime } from "@/lib/time";
 import { useQueryParam } from "@/lib/useQueryParam";
 
@@ -53,7 +54,20 @@ function OrderView() {
     if (!id) return;
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let busy = false; // one read at a time: a nudge during a read waits for the next poll
     const poll = async () => {
+      if (busy || !live) return;
+      busy = true;
+      clearTimeout(timer);
+      try {
+        await readOnce();
+      } catch {
+        if (live) timer = setTimeout(poll, POLL_MS * 2); // offline for a moment: keep polling
+      } finally {
+        busy = false;
+      }
+    };
+    const readOnce = async () => {
       const { data, response } = await api.GET("/api/gacha/orders/{order_id}", { params: { path: { order_id: id } } });
       if (!live) return;
       if (!data) {
@@ -66,10 +80,15 @@ function OrderView() {
       setOrder(current);
       if (!SETTLED.has(current.status)) timer = setTimeout(poll, POLL_MS);
     };
-    poll().catch(() => setFailed(true));
+    poll();
+    // A WebSocket nudge (when configured) reads the order at once instead of at the next poll.
+    const unwatch = watchOrder(id, () => {
+      poll();
+    });
     return () => {
       live = false;
       clearTimeout(timer);
+      unwatch();
     };
   }, [id]);
 
