@@ -41,6 +41,8 @@ web: $(WEB_OUT)
 
 $(WEB_OUT): $(NODE_STAMP) $(WEB_SOURCES)
 	cd web/fan && $(NPM_ENV) npx next build
+	# Per-page CSP <meta> with the SHA-256 of each inline script (the browser tests then prove hydration).
+	if [ -f tools/csp_hashes.py ]; then $(PY) tools/csp_hashes.py web/fan/out; fi
 	touch $(WEB_OUT)
 
 ## web-client: regenerate the typed API client (web/shared/src/api.d.ts) from docs/openapi.json.

@@ -77,4 +77,12 @@ test("a minor sees the monthly cap and a purchase over it is refused in Japanese
   if (await button.isEnabled()) await button.click();
   await expect(page.getByText("今月の利用上限を超えるため購入できません。").first()).toBeVisible();
   await expect(page).toHaveURL(/\/purchase\//);
+
+});
+
+test("a stale link to a sold-out gacha's confirmation offers nothing to submit", async ({ page, request }) => {
+  const email = await registerFan(request);
+  await signIn(page, email, `/purchase/?id=${stack.soldOutGachaId}&count=1`);
+  await expect(page.locator("main").getByRole("alert")).toHaveText("完売");
+  await expect(page.getByRole("button", { name: /支払いに進む/ })).toHaveCount(0);
 });

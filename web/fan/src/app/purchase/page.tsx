@@ -13,7 +13,7 @@ import { ErrorBox, Loading, SignedIn } from "@/components/Status";
 import { WithParams } from "@/components/Suspended";
 import { api } from "@/lib/api";
 import { errorMessage } from "@/lib/errors";
-import { useI18n, type Key } from "@/lib/i18n";
+import { tDynamic, useI18n, type Key } from "@/lib/i18n";
 import { fetchSpending, type Spending } from "@/lib/spending";
 import { useQueryParam } from "@/lib/useQueryParam";
 
@@ -50,6 +50,15 @@ function Confirm() {
 
   if (!id) return <ErrorBox>{t("notFound")}</ErrorBox>;
   if (!gacha) return <Loading />;
+  if (gacha.sale_state !== "on_sale") {
+    return (
+      <>
+        <h1>{t("confirmTitle")}</h1>
+        <p role="alert">{tDynamic(t, `saleState_${gacha.sale_state}`, gacha.sale_state)}</p>
+        <Link href={`/gacha/?id=${gacha.gacha_id}`}>{gacha.title}</Link>
+      </>
+    );
+  }
   const total = count === 10 ? gacha.price_ten : gacha.price_single;
   const overCap = spending?.remaining_jpy != null && spending.remaining_jpy < total;
   const chosen = METHODS.find((m) => m.value === method) ?? METHODS[0];
