@@ -73,6 +73,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.OSHI_E2E = JSON.stringify({
     appUrl: `http://localhost:${port}`,
     stripeUrl: `http://127.0.0.1:${stripe}`,
+    komojuUrl: `http://127.0.0.1:${komoju}`,
     gachaId: field("demo gacha")[2],
     soldOutGachaId: field("sold out")[2],
     accounts,

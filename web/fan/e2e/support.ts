@@ -4,6 +4,7 @@ import { expect, type APIRequestContext, type Page } from "@playwright/test";
 export interface Stack {
   appUrl: string;
   stripeUrl: string;
+  komojuUrl: string;
   gachaId: string;
   soldOutGachaId: string;
   accounts: Record<string, { email: string; userId: string; token: string }>;
