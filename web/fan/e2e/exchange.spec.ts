@@ -1,8 +1,8 @@
 import { expect, test } from "@playwright/test";
 
-import { buyAndPay, expectNoAxeViolations, freshFan, signIn } from "./support";
+import { buyAndPay, expectNoAxeViolations, freshFan, shot, signIn } from "./support";
 
-test("medals from a 10-draw buy an exchange item through a focus-trapped dialog; refusals are sentences", async ({ page, request }) => {
+test("medals from a 10-draw buy an exchange item through a focus-trapped dialog; refusals are sentences", async ({ page, request }, info) => {
   test.setTimeout(90_000);
   const fan = await freshFan(request);
   const orderId = await buyAndPay(request, fan.token, 10);
@@ -17,6 +17,7 @@ test("medals from a 10-draw buy an exchange item through a focus-trapped dialog;
   const dialog = page.getByRole("dialog", { name: "交換の確認" });
   await expect(dialog).toBeVisible();
   await expectNoAxeViolations(page);
+  await shot(page, "exchange-dialog", info.project.name);
   for (let i = 0; i < 4; i++) {
     await page.keyboard.press("Tab");
     expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);

@@ -1,8 +1,8 @@
 import { expect, test } from "@playwright/test";
 
-import { registerFan, signIn, stack } from "./support";
+import { registerFan, shot, signIn, stack } from "./support";
 
-test("konbini: the order waits for payment with its deadline, then completes when the store payment lands", async ({ page, request }) => {
+test("konbini: the order waits for payment with its deadline, then completes when the store payment lands", async ({ page, request }, info) => {
   test.setTimeout(90_000);
   const email = await registerFan(request);
   await signIn(page, email, `/purchase/?id=${stack.gachaId}&count=1`);
@@ -24,6 +24,7 @@ test("konbini: the order waits for payment with its deadline, then completes whe
   await expect(page.getByRole("heading", { name: "お支払いをお待ちしています" })).toBeVisible();
   await expect(page.getByText(/お支払い期限: \d{4}\/\d{2}\/\d{2}/)).toBeVisible();
   await expect(page.getByRole("link", { name: "決済画面に戻る" })).toHaveAttribute("href", order!.redirect_url);
+  await shot(page, "konbini-waiting", info.project.name);
 
   const sessionId = new URL(order!.redirect_url).pathname.split("/").filter(Boolean)[1];
   const paid = await request.post(`${stack.komojuUrl}/_demo/pay/${sessionId}?outcome=success`);

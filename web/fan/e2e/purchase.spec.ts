@@ -58,6 +58,7 @@ test("buy a 10-draw by card, pay on the Stripe stand-in, come back, see the reve
   await expect(card.locator("ul li")).toHaveCount(10);
   await card.getByRole("button", { name: "抽選を検証" }).click();
   await expect(card.getByTestId("seed-not-revealed")).toContainText("サーバーシードはまだ公開されていません");
+  await shot(page, "history", info.project.name);
   await expectNoAxeViolations(page);
 });
 
