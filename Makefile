@@ -6,7 +6,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test lint typecheck pytest synth layer deploy bench openapi events docs clean venv
+.PHONY: run test lint typecheck pytest synth layer deploy bench openapi events docs clean venv web web-test web-client chromium
+CHROMIUM_PATH ?= /usr/bin/chromium
+NPM_ENV := NEXT_TELEMETRY_DISABLED=1
+WEB_OUT := web/fan/out/index.html
+# The fan app is rebuilt when any of its sources, the shared package, the API types or the lock change.
+WEB_SOURCES := $(shell find web/fan/src web/shared/src -type f 2>/dev/null) web/fan/next.config.ts web/fan/package.json web/shared/package.json package-lock.json
 
 venv: $(STAMP) $(NODE_STAMP)
 
@@ -20,16 +25,47 @@ $(STAMP): pyproject.toml
 		"$(CURDIR)/layers/common" "$(CURDIR)/functions" "$(CURDIR)"
 	touch $(STAMP)
 
-$(NODE_STAMP): package.json
-	npm install --no-audit --no-fund --silent
+# npm ci: exactly the versions pinned in package-lock.json (the CDK CLI and the web workspaces).
+$(NODE_STAMP): package.json package-lock.json web/shared/package.json web/fan/package.json
+	npm ci --no-audit --no-fund --silent
 	touch $(NODE_STAMP)
 
-## run: the local stack (moto server, HTTP gateway on :8000, event pump, stand-ins, demo data). Ctrl-C or SIGTERM stops it.
-run: venv
+## run: the fan app (built first if stale) and the local stack (moto server, HTTP gateway + app on :8000,
+## event pump, stand-ins, demo data). Open http://localhost:8000/. Ctrl-C or SIGTERM stops it.
+run: venv web
+	@echo "App: http://localhost:$${PORT:-8000}/  (starting the local stack...)"
 	$(PY) -m local
 
-## test: lint, type check, unit + integration (moto in-process) + end-to-end (local gateway) + CDK synth tests.
-test: venv lint typecheck pytest
+## web: the fan app's static export in web/fan/out (skipped when up to date).
+web: $(WEB_OUT)
+
+$(WEB_OUT): $(NODE_STAMP) $(WEB_SOURCES)
+	cd web/fan && $(NPM_ENV) npx next build
+	# Per-page CSP <meta> with the SHA-256 of each inline script (the browser tests then prove hydration).
+	if [ -f tools/csp_hashes.py ]; then $(PY) tools/csp_hashes.py web/fan/out; fi
+	touch $(WEB_OUT)
+
+## web-client: regenerate the typed API client (web/shared/src/api.d.ts) from docs/openapi.json.
+web-client: $(NODE_STAMP)
+	npm run generate -w web/shared
+
+## chromium: the system browser Playwright drives (CI is root on a clean Debian machine).
+chromium:
+	@test -x $(CHROMIUM_PATH) || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk)
+
+## web-test: type check, lint, unit tests, build, then Playwright against the real local stack.
+web-test: venv chromium
+	npx tsc --noEmit -p web/shared
+	cd web/fan && npx tsc --noEmit -p .
+	cd web/fan && npx eslint --max-warnings 0 .
+	npx vitest run --root web/shared
+	npx vitest run --root web/fan --passWithNoTests
+	$(MAKE) web
+	cd web/fan && CHROMIUM_PATH=$(CHROMIUM_PATH) $(NPM_ENV) npx playwright test
+
+## test: lint, type check, unit + integration (moto in-process) + end-to-end (local gateway) + CDK synth
+## tests, then the web app's checks and browser tests.
+test: venv lint typecheck pytest web-test
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -67,4 +103,4 @@ events: $(STAMP)
 docs: openapi events
 
 clean:
-	rm -rf $(VENV) node_modules build cdk.out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules build cdk.out .pytest_cache .mypy_cache .ruff_cache web/fan/out web/fan/.next

@@ -81,6 +81,7 @@ def main() -> int:
     from local.seed import DEMO_PASSWORD, seed
     from local.standins import start_standins
     from local.totp import DEMO_TOTP_SECRET
+    from local.static_site import site_built
     from oshi.kernel.settings import get_settings
     from oshi.web import topology
     from oshi.web.routes import ROUTES
@@ -102,6 +103,9 @@ def main() -> int:
     gateway = serve(config.host, config.port)
 
     print(f"\noshi gacha local stack ready in {time.perf_counter() - started:.1f}s", flush=True)
+    print(
+        f"  App        {config.app_url}/  (the fan web app{'' if site_built() else '; not built: run `make web`'})"
+    )
     print(f"  API        {config.api_url}  (try {config.api_url}/api/health)")
     print(f"  OpenAPI    {config.api_url}/api/openapi.json")
     print(f"  moto (AWS) {config.moto_url}  stage={settings.stage}")
@@ -109,6 +113,7 @@ def main() -> int:
     print(extras.summary())
     print(f"  routes     {len(ROUTES)}; consumers pumped: {', '.join(queue_urls) or 'none yet'}")
     print(f"  demo gacha {demo.gacha_id} (on sale) by VTuber {demo.vtuber_id}")
+    print(f"  sold out   {demo.sold_out_gacha_id} (a limited sale with no draws left)")
     print(f"  demo accounts (password {DEMO_PASSWORD}; bearer tokens valid 12 h):")
     for account in demo.accounts:
         print(f"    {account.label:7} {account.email:20} {account.user_id} {account.token}")

@@ -1,4 +1,6 @@
-"""The local API gateway: an HTTP server on 127.0.0.1 that hands each request to ``local.dispatch``.
+"""The local API gateway: an HTTP server on 127.0.0.1 that hands each ``/api`` request to ``local.dispatch``
+and serves the fan web app's static export for every other path (``local.static_site``), one origin as
+behind CloudFront.
 
 Each function is one Lambda instance here: requests to the same route are served one at a time (a
 handler module holds per-invocation state, as it may on Lambda), requests to different routes run in
@@ -14,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from local.dispatch import HttpResponse, dispatch
+from local.static_site import is_site_path, serve_static
 from oshi.kernel.errors import error_body
 from oshi.kernel.observability import logger
 from oshi.web.routes import match
@@ -38,6 +41,10 @@ class _Handler(BaseHTTPRequestHandler):
             )
             return
         body = self.rfile.read(length) if length else None
+        if is_site_path(self.path):
+            site = serve_static(self.command, self.path)
+            self._send(HttpResponse(site.status, site.headers, site.body))
+            return
         route, _, _ = match(self.command, urlsplit(self.path).path.rstrip("/") or "/")
         lock = _instance_locks[route.handler if route else ""]
         try:

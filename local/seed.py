@@ -1,9 +1,10 @@
 """Demo data for the local stack, created through the same domain functions the API uses.
 
 A fan, a minor fan (spending cap), an approved VTuber with two validated assets (real bytes in the moto
-bucket) and a published gacha that is on sale now, and an admin with MFA enrolled (``local.totp``). Each account gets a 12-hour bearer token;
-the fans can also sign in with their demo passwords. Exchange items are added by ``seed_shop`` once the
-exchange service is loaded (see ``seed``).
+bucket) and a published gacha that is on sale now (plus a sold-out one), and an admin with MFA enrolled
+(``local.totp``). Each account gets a 12-hour bearer token; the fans can also sign in with their demo
+passwords. The VTuber's exchange shop has two items: a cheap one (limit one per fan) and one that costs
+more medals than a 10-draw earns.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Demo:
     accounts: list[DemoAccount]
     vtuber_id: str = ""
     gacha_id: str = ""
+    sold_out_gacha_id: str = ""
     asset_ids: list[str] = field(default_factory=list)
 
 
@@ -159,10 +161,47 @@ def seed() -> Demo:
     # Demo only: open the sale now (published with its commitment first, as a real sale would be).
     Gacha.get(gacha.gacha_id).update(actions=[Gacha.starts_at.set(now - timedelta(minutes=1))])
 
+    # A second, limited sale whose every draw is already sold: the storefront's "sold out" state.
+    sold_out_spec = lineup.GachaSpec(
+        title="Demo: first-day limited",
+        description="A limited sale that has sold out (local demo).",
+        price_single=500,
+        price_ten=5000,
+        starts_at=now + timedelta(minutes=5),
+        ends_at=now + timedelta(days=7),
+        total_stock=20,
+        guarantee_min_rarity=None,
+        prizes=(
+            lineup.PrizeSpec("Thank-you voice", "R", 900_000, (voice,)),
+            lineup.PrizeSpec("Limited wallpaper", "SR", 100_000, (wallpaper,)),
+        ),
+    )
+    sold_out, _ = lineup.create_gacha(creator.user_id, sold_out_spec, publish=True)
+    Gacha.get(sold_out.gacha_id).update(
+        actions=[Gacha.starts_at.set(now - timedelta(minutes=1)), Gacha.sold_draws.set(20)]
+    )
+
+    from oshi.rewards import exchange  # here, not at import: the exchange service binds its tables on load
+
+    for name, cost in (("Thank-you message", 5), ("Special voice pack", 1000)):
+        exchange.create_item(
+            creator.user_id,
+            exchange.ItemSpec(
+                name=name,
+                description=f"{name} (local demo exchange item).",
+                cost=cost,
+                per_user_limit=1,
+                stock=100,
+                starts_at=now - timedelta(minutes=1),
+                ends_at=now + timedelta(days=30),
+                asset_id=voice,
+            ),
+        )
+
     accounts = [
         _account("fan", fan),
         _account("minor", minor),
         _account("vtuber", creator, mfa=True),
         _account("admin", admin, mfa=True),
     ]
-    return Demo(accounts, vtuber.vtuber_id, gacha.gacha_id, [wallpaper, voice])
+    return Demo(accounts, vtuber.vtuber_id, gacha.gacha_id, sold_out.gacha_id, [wallpaper, voice])

@@ -30,6 +30,12 @@ class LocalConfig:
     def api_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
+    @property
+    def app_url(self) -> str:
+        """The fan app, on the gateway's port (same origin as /api). ``localhost``, not 127.0.0.1: it is the
+        origin the payment providers send the fan back to, and the session cookie belongs to one host name."""
+        return f"http://localhost:{self.port}"
+
 
 def prepare_environment(config: LocalConfig) -> None:
     """Point every AWS client at the moto server. Must run before project modules bind settings or models."""
@@ -41,6 +47,7 @@ def prepare_environment(config: LocalConfig) -> None:
             "AWS_DEFAULT_REGION": "ap-northeast-1",
             "AWS_REGION": "ap-northeast-1",
             "OSHI_STAGE": "local",
+            "OSHI_FRONTEND_URL": config.app_url,  # checkout success/cancel URLs come back to the local app
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_METRICS_DISABLED": "true",
             "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
