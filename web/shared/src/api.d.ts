@@ -106,6 +106,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/refunds/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Orders holding money they will not be fulfilled for: refunds being retried, and escalated ones */
+        get: operations["get_pending_refunds_api_admin_refunds_pending_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{user_id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend an account: no sign-in, and its sessions and access tokens are revoked */
+        post: operations["post_admin_user_suspend_api_admin_users__user_id__suspend_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/vtubers": {
         parameters: {
             query?: never;
@@ -202,6 +236,23 @@ export interface paths {
         put?: never;
         /** Revoke a refresh token's session */
         post: operations["post_logout_api_auth_logout_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out everywhere: every session and access token of the caller stops working */
+        post: operations["post_logout_all_api_auth_logout_all_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -429,6 +480,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/gachas/{gacha_id}/prizes/{prize_id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A prize's public preview (redirects to the preview object) */
+        get: operations["get_preview_api_gachas__gacha_id__prizes__prize_id__preview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/gachas/{gacha_id}/stats": {
         parameters: {
             query?: never;
@@ -472,6 +540,23 @@ export interface paths {
         };
         /** The caller's profile and roles */
         get: operations["get_me_api_me_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/spending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This month's spending, the monthly cap and what is left of it */
+        get: operations["get_spending_api_me_spending_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -769,6 +854,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/vtubers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Approved VTubers, paginated */
+        get: operations["get_vtubers_api_vtubers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/vtubers/{vtuber_id}": {
         parameters: {
             query?: never;
@@ -989,6 +1091,11 @@ export interface components {
             /** Total Spent */
             total_spent: number;
         };
+        /**
+         * CatalogueSort
+         * @enum {string}
+         */
+        CatalogueSort: "ending_soon" | "starts_soon" | "newest" | "price_asc" | "price_desc";
         /** ChainCheck */
         ChainCheck: {
             /**
@@ -1046,6 +1153,8 @@ export interface components {
         DisclosedPrize: {
             /** Name */
             name: string;
+            /** @description null: the VTuber attached no preview */
+            preview?: components["schemas"]["PrizePreview"] | null;
             /** Prize Id */
             prize_id: string;
             /**
@@ -1670,6 +1779,23 @@ export interface components {
             /** Vtuber Id */
             vtuber_id: string;
         };
+        /**
+         * KonbiniPayment
+         * @description A konbini order awaiting payment. Only what the order records: the store and the instructions
+         *     page are the provider's, not stored today, so they are null.
+         */
+        KonbiniPayment: {
+            /**
+             * Deadline
+             * Format: date-time
+             * @description After this the order can no longer be paid and is released
+             */
+            deadline: string;
+            /** Instructions Url */
+            instructions_url?: string | null;
+            /** Store */
+            store?: string | null;
+        };
         /** LedgerEntryOut */
         LedgerEntryOut: {
             /**
@@ -1829,6 +1955,7 @@ export interface components {
             order_id: string;
             /** Paid At */
             paid_at?: string | null;
+            payment?: components["schemas"]["OrderPayment"] | null;
             /** Payment Expires At */
             payment_expires_at?: string | null;
             /** Payment Method */
@@ -1849,6 +1976,23 @@ export interface components {
             items: components["schemas"]["OrderOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
+        };
+        /**
+         * OrderPayment
+         * @description How the order is paid, from what the provider gave at checkout (null before any checkout).
+         */
+        OrderPayment: {
+            /**
+             * Checkout Url
+             * @description The provider's page, while the order awaits payment
+             */
+            checkout_url: string | null;
+            konbini?: components["schemas"]["KonbiniPayment"] | null;
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "card" | "konbini" | "paypay";
         };
         /**
          * OrderProof
@@ -2021,6 +2165,8 @@ export interface components {
             asset_ids: string[];
             /** Name */
             name: string;
+            /** @description null: the VTuber attached no preview */
+            preview?: components["schemas"]["PrizePreview"] | null;
             /** Prize Id */
             prize_id: string;
             /**
@@ -2040,6 +2186,58 @@ export interface components {
             rate_ppm: number;
             /** @description null: unlimited */
             stock: components["schemas"]["Stock"] | null;
+        };
+        /** PendingRefundOut */
+        PendingRefundOut: {
+            /**
+             * Amount
+             * @description Money received, in the currency's minor unit
+             */
+            amount: number;
+            /**
+             * Attempts
+             * @description Provider refund calls refused so far
+             */
+            attempts: number;
+            /** Currency */
+            currency: string;
+            /**
+             * Due Since
+             * Format: date-time
+             */
+            due_since: string;
+            /**
+             * Escalated
+             * @description The automatic retries are spent: a person must refund it
+             */
+            escalated: boolean;
+            /** Fan Id */
+            fan_id: string;
+            /**
+             * Last Error
+             * @description The provider's last refusal
+             */
+            last_error: string | null;
+            /** Order Id */
+            order_id: string;
+            provider: components["schemas"]["Provider"];
+            /**
+             * Reason
+             * @description Why the money is owed: late_payment, amount_mismatch, ...
+             */
+            reason: string;
+            /**
+             * Status
+             * @description The order's status (FAILED / EXPIRED for a late or mismatched payment, PAID for a fulfilment that could not draw)
+             */
+            status: string;
+        };
+        /** PendingRefundPage */
+        PendingRefundPage: {
+            /** Items */
+            items: components["schemas"]["PendingRefundOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /** PresignedPost */
         PresignedPost: {
@@ -2068,12 +2266,35 @@ export interface components {
             asset_ids: string[];
             /** Name */
             name: string;
+            /**
+             * Preview Asset Id
+             * @description A separate small image/audio/video asset shown publicly; never one of the reward files
+             */
+            preview_asset_id?: string | null;
             /** Rarity */
             rarity: string;
             /** Rate Ppm */
             rate_ppm: number;
             /** Stock */
             stock?: number | null;
+        };
+        /**
+         * PrizePreview
+         * @description A public preview rendition (a separate small asset), never the reward file itself.
+         */
+        PrizePreview: {
+            /** Content Type */
+            content_type: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "image" | "audio" | "video";
+            /**
+             * Url
+             * @description Same-origin path; redirects to the preview object (CDN or presigned)
+             */
+            url: string;
         };
         /** PrizeStatsOut */
         PrizeStatsOut: {
@@ -2132,6 +2353,30 @@ export interface components {
          * @enum {string}
          */
         Provider: "stripe" | "komoju";
+        /** PublicVtuber */
+        PublicVtuber: {
+            /** Channel Name */
+            channel_name: string;
+            /** Channel Url */
+            channel_url: string;
+            /** Description */
+            description: string;
+            /** Vtuber Id */
+            vtuber_id: string;
+        };
+        /**
+         * PublicVtuberPage
+         * @description Approved VTubers (``GET /api/vtubers``), the most recently applied first.
+         */
+        PublicVtuberPage: {
+            /** Items */
+            items: components["schemas"]["PublicVtuber"][];
+            /**
+             * Next Cursor
+             * @description Pass as ?cursor= for the next page; null on the last
+             */
+            next_cursor: string | null;
+        };
         /** PurchaseIn */
         PurchaseIn: {
             /** Client Seed */
@@ -2274,10 +2519,13 @@ export interface components {
             /** Totals */
             totals: components["schemas"]["DayTotalsOut"][];
         };
-        /** RefreshTokenIn */
+        /**
+         * RefreshTokenIn
+         * @description The refresh token in the body (API clients), or ``{}`` with the ``oshi_refresh`` cookie (fan app).
+         */
         RefreshTokenIn: {
             /** Refresh Token */
-            refresh_token: string;
+            refresh_token?: string | null;
         };
         /** RefundIn */
         RefundIn: {
@@ -2350,7 +2598,7 @@ export interface components {
              * Outcome
              * @enum {string}
              */
-            outcome: "fulfilled" | "done" | "not_paid" | "missing" | "refunded";
+            outcome: "fulfilled" | "done" | "not_paid" | "missing" | "refunded" | "refund_due";
             status: components["schemas"]["OrderStatus"];
         };
         /** RewardOut */
@@ -2473,6 +2721,14 @@ export interface components {
             /** Vtuber Id */
             vtuber_id: string;
         };
+        /** SignedOutEverywhereOut */
+        SignedOutEverywhereOut: {
+            /**
+             * Signed Out Everywhere
+             * @default true
+             */
+            signed_out_everywhere: boolean;
+        };
         /** SingleDrawCosts */
         SingleDrawCosts: {
             expected_draws: components["schemas"]["ExactValue"];
@@ -2499,6 +2755,29 @@ export interface components {
              * @description Parts per million of one draw (integer)
              */
             rate_ppm: number;
+        };
+        /** SpendingOut */
+        SpendingOut: {
+            /**
+             * Month
+             * @description The spending month, Japan time (YYYY-MM)
+             */
+            month: string;
+            /**
+             * Monthly Cap Jpy
+             * @description null: no cap (an adult who set none)
+             */
+            monthly_cap_jpy: number | null;
+            /**
+             * Remaining Jpy
+             * @description null: no cap
+             */
+            remaining_jpy: number | null;
+            /**
+             * Spent Jpy
+             * @description Paid this month plus what pending orders reserve
+             */
+            spent_jpy: number;
         };
         /** StatsOut */
         StatsOut: {
@@ -2545,6 +2824,11 @@ export interface components {
             gacha_id: string;
             status: components["schemas"]["GachaStatus"];
         };
+        /** SuspendUserIn */
+        SuspendUserIn: {
+            /** Reason */
+            reason: string;
+        };
         /**
          * TableKind
          * @enum {string}
@@ -2559,6 +2843,9 @@ export interface components {
         /**
          * TokensOut
          * @description A signed-in session: a 15-minute access token and a 30-day rotating refresh token.
+         *
+         *     ``refresh_token`` is null for the fan app (``X-Oshi-Client: web``): it is in the HttpOnly
+         *     ``oshi_refresh`` cookie instead, out of reach of scripts (docs/auth.md).
          */
         TokensOut: {
             /** Access Token */
@@ -2568,7 +2855,7 @@ export interface components {
             /** Expires In */
             expires_in: number;
             /** Refresh Token */
-            refresh_token: string;
+            refresh_token: string | null;
             /**
              * Token Type
              * @default Bearer
@@ -2639,6 +2926,13 @@ export interface components {
             max_bytes: number;
             status: components["schemas"]["AssetStatus"];
             upload: components["schemas"]["PresignedPost"];
+        };
+        /** UserSuspendedOut */
+        UserSuspendedOut: {
+            /** Suspended */
+            suspended: boolean;
+            /** User Id */
+            user_id: string;
         };
         /** VtuberOut */
         VtuberOut: {
@@ -3061,6 +3355,127 @@ export interface operations {
             };
         };
     };
+    get_pending_refunds_api_admin_refunds_pending_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingRefundPage"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_admin_user_suspend_api_admin_users__user_id__suspend_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SuspendUserIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserSuspendedOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     get_vtubers_api_admin_vtubers_get: {
         parameters: {
             query?: {
@@ -3369,6 +3784,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LogoutOut"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_logout_all_api_auth_logout_all_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedOutEverywhereOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Validation failed */
@@ -3954,6 +4425,8 @@ export interface operations {
             query?: {
                 vtuber_id?: string | null;
                 status?: components["schemas"]["SaleState"] | null;
+                q?: string | null;
+                sort?: components["schemas"]["CatalogueSort"] | null;
                 limit?: number;
                 cursor?: string | null;
             };
@@ -4102,6 +4575,47 @@ export interface operations {
             };
         };
     };
+    get_preview_api_gachas__gacha_id__prizes__prize_id__preview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                gacha_id: string;
+                prize_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     get_stats_api_gachas__gacha_id__stats_get: {
         parameters: {
             query?: never;
@@ -4196,6 +4710,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_spending_api_me_spending_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpendingOut"];
                 };
             };
             /** @description Missing or invalid token */
@@ -5161,6 +5731,62 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_vtubers_api_vtubers_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description public, max-age=... */
+                    "Cache-Control"?: string;
+                    /** @description Strong; send it back in If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicVtuberPage"];
+                };
+            };
+            /** @description Not modified: the ETag in If-None-Match still matches */
+            304: {
+                headers: {
+                    /** @description public, max-age=... */
+                    "Cache-Control"?: string;
+                    /** @description Strong; send it back in If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation failed */
             422: {

@@ -1,9 +1,9 @@
 /**
  * The draw verifier behind one small adapter, so the history page does not depend on its shape.
  *
- * The real verifier is `web/shared/src/verify.ts` (WebCrypto, re-derives each draw exactly as
- * tools/verify_draws.py does). Until it is merged this adapter says "unavailable"; point `load` at it:
- *   const mod = await import("@oshi/shared/verify"); return (order, seed) => mod.verifyOrder(...)
+ * The verifier is `web/shared/src/verify.ts` (WebCrypto, re-derives each draw exactly as
+ * tools/verify_draws.py does; tests/vectors/draws.json proves the two agree). It is loaded on the first
+ * press of Verify, so it costs the history page nothing until then.
  */
 import type { Schemas } from "@oshi/shared";
 
@@ -29,5 +29,20 @@ export async function verify({ order, fairness }: VerifyInput): Promise<Verdict>
 type Verifier = (proof: Schemas["OrderProof"], serverSeed: string) => Promise<Verdict>;
 
 async function load(): Promise<Verifier | null> {
-  return null;
+  const { findOrders, verifyOrder } = await import("@oshi/shared/verify");
+  return async (proof, serverSeed) => {
+    const documents = findOrders(proof);
+    if (documents.length === 0) return { kind: "mismatch", detail: "no draw record in the order" };
+    let draws = 0;
+    for (const document of documents) {
+      try {
+        const check = await verifyOrder(document, serverSeed);
+        if (!check.verified) return { kind: "mismatch", detail: check.problems.join(" / ") };
+        draws += check.draws.length;
+      } catch (error) {
+        return { kind: "mismatch", detail: error instanceof Error ? error.message : String(error) };
+      }
+    }
+    return { kind: "ok", draws };
+  };
 }
