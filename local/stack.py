@@ -47,13 +47,13 @@ def prepare_environment(config: LocalConfig) -> None:
             "AWS_DEFAULT_REGION": "ap-northeast-1",
             "AWS_REGION": "ap-northeast-1",
             "OSHI_STAGE": "local",
-            "OSHI_FRONTEND_URL": config.app_url,  # checkout success/cancel URLs come back to the local app
+            # The fan app is served by the gateway at the API's own origin, so checkout success/cancel URLs
+            # come back to it; "localhost" (not 127.0.0.1) because that is the name a person types, and the
+            # session cookie belongs to the name it was set on.
+            "OSHI_FRONTEND_URL": config.app_url,
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_METRICS_DISABLED": "true",
             "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
         }
     )
-    # The fan app is served by the gateway at the API's own origin; "localhost" (not 127.0.0.1) because
-    # that is the name a person types, and the session cookie belongs to the name it was set on.
-    os.environ.setdefault("OSHI_FRONTEND_URL", f"http://localhost:{config.port}")
     os.environ.pop("AWS_PROFILE", None)
