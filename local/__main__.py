@@ -80,8 +80,8 @@ def main() -> int:
     from local.pump import EventPump, start_extras
     from local.seed import DEMO_PASSWORD, seed
     from local.standins import start_standins
-    from local.totp import DEMO_TOTP_SECRET
     from local.static_site import site_built
+    from local.totp import DEMO_TOTP_SECRET
     from oshi.kernel.settings import get_settings
     from oshi.web import topology
     from oshi.web.routes import ROUTES
