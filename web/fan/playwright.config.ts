@@ -29,7 +29,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: Number(process.env.PW_WORKERS ?? 2),
   retries: 0,
-  timeout: 45_000,
+  // Sign-in is limited to 20 a minute per source IP and every test signs in from 127.0.0.1: a test may
+  // wait out up to one fixed window (60 s) before its sign-in is accepted (support.ts), so allow for it.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   reporter: [["list"]],
   use: {

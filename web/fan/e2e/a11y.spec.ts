@@ -19,7 +19,6 @@ const PUBLIC_PAGES = [
 ];
 
 test("public pages have no axe violations", async ({ page }) => {
-  test.setTimeout(90_000);
   for (const path of PUBLIC_PAGES) {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
@@ -33,7 +32,6 @@ test("public pages have no axe violations", async ({ page }) => {
 });
 
 test("signed-in pages have no axe violations; the viewer dialog traps focus and gives it back", async ({ page, request }) => {
-  test.setTimeout(90_000);
   const fan = await freshFan(request);
   const orderId = await buyAndPay(request, fan.token, 1);
   await signIn(page, fan.email, `/orders/?id=${orderId}`);

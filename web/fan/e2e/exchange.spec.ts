@@ -3,7 +3,6 @@ import { expect, test } from "@playwright/test";
 import { buyAndPay, expectNoAxeViolations, freshFan, shot, signIn } from "./support";
 
 test("medals from a 10-draw buy an exchange item through a focus-trapped dialog; refusals are sentences", async ({ page, request }, info) => {
-  test.setTimeout(90_000);
   const fan = await freshFan(request);
   const orderId = await buyAndPay(request, fan.token, 10);
   await signIn(page, fan.email, `/orders/?id=${orderId}`);

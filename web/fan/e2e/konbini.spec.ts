@@ -3,7 +3,6 @@ import { expect, test } from "@playwright/test";
 import { registerFan, shot, signIn, stack } from "./support";
 
 test("konbini: the order waits for payment with its deadline, then completes when the store payment lands", async ({ page, request }, info) => {
-  test.setTimeout(90_000);
   const email = await registerFan(request);
   await signIn(page, email, `/purchase/?id=${stack.gachaId}&count=1`);
   await page.getByLabel("コンビニ払い（KOMOJU）").check();

@@ -17,7 +17,6 @@ function uploadedDigests(): Record<string, string> {
 }
 
 test("a reward downloads through its signed URL with exactly the bytes the VTuber uploaded", async ({ page, request }) => {
-  test.setTimeout(60_000);
   const fan = await freshFan(request);
   await buyAndPay(request, fan.token, 1);
   await signIn(page, fan.email, "/rewards/");
