@@ -74,7 +74,8 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy layers/common/oshi functions infra local
 
-pytest: venv
+# The fan app's export first: the bench smoke test measures it and the gateway tests serve it.
+pytest: venv web
 	PATH="$(CURDIR)/node_modules/.bin:$$PATH" $(VENV)/bin/pytest -n 2 --dist loadgroup --cov=oshi --cov-report=term:skip-covered -q
 
 ## synth: `cdk synth` offline (no credentials, no Docker); builds the layer for Lambda first.
