@@ -18,7 +18,8 @@ test("konbini: the order waits for payment with its deadline, then completes whe
   await expect(page.getByText("KOMOJU stand-in")).toBeVisible();
   expect(order?.order_id).toBeTruthy();
 
-  await signIn(page, email, `/orders/?id=${order!.order_id}&checkout=done`);
+  // Back to the app (KOMOJU's return URL): the refresh cookie keeps the session across the page load.
+  await page.goto(`/orders/?id=${order!.order_id}&checkout=done`);
   await expect(page.getByTestId("order-status")).toHaveText("支払い待ち");
   await expect(page.getByRole("heading", { name: "お支払いをお待ちしています" })).toBeVisible();
   await expect(page.getByText(/お支払い期限: \d{4}\/\d{2}\/\d{2}/)).toBeVisible();

@@ -24,16 +24,18 @@ export async function signIn(page: Page, email: string, next = "/"): Promise<voi
   await page.getByLabel("パスワード", { exact: true }).fill(DEMO_PASSWORD);
   for (let attempt = 0; ; attempt++) {
     await page.getByRole("button", { name: "ログインする" }).click();
+    // Done when the app has left the sign-in page for `next` (the nav's account link can show earlier).
     const outcome = await Promise.race([
-      page.getByRole("link", { name: "アカウント" }).waitFor().then(() => "ok"),
-      page.getByText("操作が多すぎます").waitFor().then(() => "limited"),
+      page
+        .waitForURL((url) => !url.pathname.startsWith("/account/signin"), { timeout: 30_000 })
+        .then(() => "ok", () => "stuck"),
+      page
+        .getByText("操作が多すぎます")
+        .waitFor({ timeout: 30_000 })
+        .then(() => "limited", () => "stuck"),
     ]);
-    if (outcome === "ok") {
-      // The nav shows the account link before the app has left the sign-in page: wait for `next`, or a
-      // reload right after this would reload the sign-in page.
-      await page.waitForURL((url) => !url.pathname.startsWith("/account/signin"));
-      return;
-    }
+    if (outcome === "ok") return;
+    if (outcome === "stuck") throw new Error("sign-in neither left the sign-in page nor said it was rate limited");
     if (attempt >= 6) throw new Error("sign-in stayed rate limited");
     await page.waitForTimeout(10_000);
   }
