@@ -37,6 +37,7 @@ from moto.dynamodb.exceptions import (
     TransactWriteSingleOpException,
 )
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.responses import DynamoHandler
 
 LOCK = threading.RLock()
 # Every DynamoDBBackend method that reads or writes items: one request at a time, as DynamoDB is atomic
@@ -49,6 +50,9 @@ LOCKED_METHODS = (
     "query",
     "scan",
 )  # BatchGetItem, BatchWriteItem and TransactGetItems are built from these in moto's responses.py
+# The backend hands its live items to the response layer, which serialises them after the backend call
+# returned: a GetItem could iterate an item that a concurrent UpdateItem was changing in place. So the
+# whole request, from parsing to the serialised answer, holds the lock too.
 _ORIGINALS: dict[str, Any] = {}
 
 
@@ -148,11 +152,16 @@ def install() -> None:
     for name in LOCKED_METHODS:
         _ORIGINALS[name] = getattr(DynamoDBBackend, name)
         setattr(DynamoDBBackend, name, _locked(_ORIGINALS[name]))
+    _ORIGINALS["handler.call_action"] = DynamoHandler.call_action
+    DynamoHandler.call_action = _locked(DynamoHandler.call_action)  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
     for name, original in _ORIGINALS.items():
-        setattr(DynamoDBBackend, name, original)
+        if name.startswith("handler."):
+            setattr(DynamoHandler, name.removeprefix("handler."), original)
+        else:
+            setattr(DynamoDBBackend, name, original)
     _ORIGINALS.clear()
 
 

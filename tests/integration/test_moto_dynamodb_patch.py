@@ -158,3 +158,38 @@ def test_concurrent_transactions_and_scans_are_atomic_and_raise_no_internal_erro
     assert _n(ddb, "counter") == len(applied) > 0
     logs = [i for i in ddb.scan(TableName=TABLE)["Items"] if i["pk"]["S"].startswith("log-")]
     assert len(logs) == len(applied)  # no transaction half-applied
+
+
+def test_reads_never_serialise_an_item_that_a_concurrent_update_is_changing(ddb: Any) -> None:
+    """moto's GetItem returns the live item and the response layer serialises it after the backend call:
+    an UpdateItem adding attributes in place meanwhile raised "dictionary changed size during iteration"
+    (seen in CI on concurrent refresh-token rotations). The patch holds the lock for the whole request."""
+    _put(ddb, "wide", 0)
+    failures: list[str] = []
+    stop = threading.Event()
+
+    def widen() -> None:
+        for i in range(400):
+            ddb.update_item(
+                TableName=TABLE,
+                Key={"pk": {"S": "wide"}},
+                UpdateExpression="SET #a = :v REMOVE #old",
+                ExpressionAttributeNames={"#a": f"a{i}", "#old": f"a{i - 1}"},
+                ExpressionAttributeValues={":v": {"M": {f"k{j}": {"N": str(j)} for j in range(20)}}},
+            )
+        stop.set()
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                ddb.get_item(TableName=TABLE, Key={"pk": {"S": "wide"}}, ConsistentRead=True)
+            except Exception as exc:  # noqa: BLE001 - an internal error of moto surfaces in-process
+                failures.append(f"{type(exc).__name__}: {exc}")
+                return
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        readers = [pool.submit(read) for _ in range(3)]
+        pool.submit(widen).result()
+        for reader in readers:
+            reader.result()
+    assert failures == []
