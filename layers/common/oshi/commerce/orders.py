@@ -31,6 +31,7 @@ from oshi.kernel.errors import (
     GachaNotFound,
     GachaNotOnSale,
     IdempotencyKeyReused,
+    NotEnoughTickets,
     OrderNotFound,
     OrderPending,
     PaymentMethodUnsupported,
@@ -40,7 +41,7 @@ from oshi.kernel.errors import (
 )
 from oshi.kernel.observability import logger
 from oshi.kernel.txn import ConditionsFailed, Txn
-from oshi.models.gachas import PUBLIC_LISTING, Gacha, GachaStatus
+from oshi.models.gachas import PUBLIC_LISTING, Gacha, GachaKind, GachaStatus
 from oshi.models.orders import Order, OrderStatus
 from oshi.models.payments import CAP_PERIOD, PurchaseClaim, Spending
 from oshi.models.users import User
@@ -135,7 +136,12 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
         raise GachaNotOnSale(details={"state": state.value})
     total = int(gacha.total_stock) if gacha.total_stock is not None else None
     sold = int(gacha.sold_draws or 0)
+    is_box = gacha.kind == GachaKind.BOX.value
     if total is not None and sold + req.count > total:
+        if is_box and sold < total:
+            # A 10-draw on a box with fewer tickets left is refused, never shrunk: the fan sees the price
+            # of what they buy before paying (docs/draw.md, "Box gacha").
+            raise NotEnoughTickets(details={"remaining": total - sold, "count": req.count})
         raise SoldOut(details={"remaining": max(total - sold, 0)})
 
     user = next(iter(found[User]), None)
@@ -174,6 +180,7 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
         spend_period=period,
         pending_claim=pending_key,
         version=0,
+        gacha_kind=GachaKind.BOX.value if is_box else None,
     )
     stale_pending: str | None = None
     for _ in range(2):
@@ -188,6 +195,11 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
                 stale_pending = _pending_order_or_stale(pending_key, at)
                 continue
             if "stock" in failed.labels:
+                if is_box:  # the tickets went meanwhile: say how many are left
+                    left = max(int(total or 0) - int(Gacha.get(gacha.gacha_id, consistent_read=True).sold_draws or 0), 0)
+                    if 0 < left < req.count:
+                        raise NotEnoughTickets(details={"remaining": left, "count": req.count}) from None
+                    raise SoldOut(details={"remaining": left}) from None
                 raise (SoldOut() if total is not None else GachaNotOnSale()) from None
             if "vtuber" in failed.labels:
                 raise GachaNotOnSale(details={"state": "suspended"}) from None

@@ -19,7 +19,7 @@ from typing import Any
 
 from oshi.kernel.txn import Txn
 from oshi.models.gachas import Gacha
-from oshi.models.orders import Order
+from oshi.models.orders import Order, OrderStatus
 from oshi.models.payments import Spending
 
 ORDER, STOCK, SPENDING = "order", "stock", "spending"  # the Txn labels
@@ -43,7 +43,10 @@ def release(txn: Txn, order: Order, *, actions: list[Any], condition: Any) -> bo
         [*actions, Order.reservation_released.set(True)],
         condition=condition & NOT_RELEASED,
     )
-    txn.update(STOCK, Gacha(order.gacha_id), [Gacha.sold_draws.add(-int(order.count))])
+    if not (order.gacha_kind == "box" and order.status == OrderStatus.FULFILLED):
+        # A box's drawn tickets left the box for good (shown to the fan, maybe the last-one prize with
+        # them): a refund after the draw gives the money back, never the tickets.
+        txn.update(STOCK, Gacha(order.gacha_id), [Gacha.sold_draws.add(-int(order.count))])
     if order.spend_period:
         txn.update(
             SPENDING, Spending(order.fan_id, order.spend_period), [Spending.spent.add(-int(order.amount))]

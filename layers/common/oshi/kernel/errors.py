@@ -269,6 +269,14 @@ class SoldOut(Conflict):
     default_message = "Sold out: not enough draws are left. Nothing was charged."
 
 
+class NotEnoughTickets(Conflict):
+    code = "NOT_ENOUGH_TICKETS"
+    default_message = (
+        "Fewer tickets are left in this box than this purchase draws; buy single draws instead "
+        "(details.remaining). Nothing was charged."
+    )
+
+
 class SpendingCapExceeded(DomainError):
     status = 403
     code = "SPENDING_CAP_EXCEEDED"

@@ -135,6 +135,8 @@ class Order(Model):
     refund_attempts = NumberAttribute(null=True)  # provider refund calls that failed so far
     refund_last_error = UnicodeAttribute(null=True)  # the provider's last refusal
     refund_escalated_at = UTCDateTimeAttribute(null=True)  # the retries were spent: a person must act
+    # --- draw formats and campaigns (issue 20) ---
+    gacha_kind = UnicodeAttribute(null=True)  # "box": a fulfilled order's tickets are never given back
 
     def drawn_items(self) -> list[dict[str, Any]]:
         """One entry per draw (prize_id, name, rarity, ...), or [] before the draw."""
