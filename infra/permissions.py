@@ -195,6 +195,11 @@ PERMISSIONS: dict[str, Needs] = {
     # Reveals the server seed once the sale has ended (a write on the fairness table, issue 11).
     "gacha.fairness": needs("gachas prizes vtubers", "fairness", seed_key="decrypt"),
     "gacha.stats": needs("gachas prizes vtubers fairness"),  # read-only: the alert is the scan's
+    # Draw formats (issue 20): the box's live state; its log (reveals the seed once the box is empty);
+    # the caller's ceiling counter (the nonce item).
+    "gacha.box": needs("gachas prizes vtubers fairness"),
+    "gacha.box_draws": needs("gachas prizes vtubers", "fairness", seed_key="decrypt"),
+    "gacha.ceiling": needs("gachas fairness"),
     # Scheduled: stated against observed rates of listed gachas; publishes RateAnomaly.
     "gacha.rate_anomaly_scan": needs("gachas prizes fairness", events=True),
     # --- notifications (issue 6) ---

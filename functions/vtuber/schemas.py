@@ -184,7 +184,8 @@ class GachaIn(BaseModel):
         description="Rate gachas: 天井. A fan's N-th consecutive draw without the top rarity is top rarity",
     )
     last_one: PrizeIn | None = Field(
-        default=None, description="Box gachas: the last-one prize (ラストワン賞), to whoever draws the last ticket"
+        default=None,
+        description="Box gachas: the last-one prize (ラストワン賞), to whoever draws the last ticket",
     )
 
     @model_validator(mode="before")

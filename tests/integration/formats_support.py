@@ -13,7 +13,9 @@ from oshi.fulfilment import fulfil
 from oshi.models.gachas import Gacha
 
 
-def box_body(asset: str, counts: tuple[int, ...] = (2, 5, 13), *, last_one: bool = True, **overrides: Any) -> dict[str, Any]:
+def box_body(
+    asset: str, counts: tuple[int, ...] = (2, 5, 13), *, last_one: bool = True, **overrides: Any
+) -> dict[str, Any]:
     rarities = ["UR", "SR", "R", "N", "N", "N"]
     body = gacha_body(
         [asset],
@@ -34,11 +36,15 @@ def open_sale(gacha_id: str) -> None:
     Gacha(gacha_id).update(actions=[Gacha.starts_at.set(datetime.now(UTC) - timedelta(hours=1))])
 
 
-def box_on_sale(api: Api, counts: tuple[int, ...] = (2, 5, 13), *, last_one: bool = True, user_id: str = "vt-1") -> OnSale:
+def box_on_sale(
+    api: Api, counts: tuple[int, ...] = (2, 5, 13), *, last_one: bool = True, user_id: str = "vt-1"
+) -> OnSale:
     fulfil.forget_configs()
     vt = approved(api, user_id)
     asset = validated_asset(api, vt)
-    response = api.post("/api/vtuber/gacha/create", token=vt.token, json_body=box_body(asset, counts, last_one=last_one))
+    response = api.post(
+        "/api/vtuber/gacha/create", token=vt.token, json_body=box_body(asset, counts, last_one=last_one)
+    )
     assert response.status == 201, response.body
     gacha_id = str(response.json()["gacha_id"])
     open_sale(gacha_id)

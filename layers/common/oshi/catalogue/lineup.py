@@ -116,7 +116,10 @@ class GachaSpec:
     def box(self) -> boxes.Box:
         entries = self.rate_entries
         return boxes.Box(
-            tuple(boxes.BoxPrize(e.prize_id, p.rarity, int(p.tickets or 0)) for e, p in zip(entries, self.prizes, strict=True)),
+            tuple(
+                boxes.BoxPrize(e.prize_id, p.rarity, int(p.tickets or 0))
+                for e, p in zip(entries, self.prizes, strict=True)
+            ),
             (boxes.LAST_ONE_ID, self.last_one.rarity) if self.last_one is not None else None,
         )
 
@@ -195,7 +198,9 @@ def check_spec(spec: GachaSpec, now: datetime) -> list[dict[str, str]]:
             problems.append(_problem(f"{where}.name", "a prize needs a name", "blank"))
         if not 1 <= len(prize.asset_ids) <= MAX_ASSETS_PER_PRIZE:
             problems.append(
-                _problem(f"{where}.asset_ids", f"a prize grants 1 to {MAX_ASSETS_PER_PRIZE} assets", "asset_count")
+                _problem(
+                    f"{where}.asset_ids", f"a prize grants 1 to {MAX_ASSETS_PER_PRIZE} assets", "asset_count"
+                )
             )
     problems += _format_problems(spec)
     for i, prize in enumerate(spec.prizes):
@@ -238,11 +243,17 @@ def _format_problems(spec: GachaSpec) -> list[dict[str, str]]:
         if spec.ceiling is not None and not problems:
             top = rates.top_rarity(spec.rate_entries)
             if not 1 <= spec.ceiling <= MAX_CEILING:
-                problems.append(_problem("ceiling", f"a ceiling is 1 to {MAX_CEILING} draws", "out_of_bounds"))
+                problems.append(
+                    _problem("ceiling", f"a ceiling is 1 to {MAX_CEILING} draws", "out_of_bounds")
+                )
             if any(p.rarity == top and p.stock is not None for p in spec.prizes):
                 # the ceiling slot draws only the top rarity: it must never run out
                 problems.append(
-                    _problem("ceiling", f"with a ceiling, the {top} prizes cannot have limited stock", "ceiling_stock")
+                    _problem(
+                        "ceiling",
+                        f"with a ceiling, the {top} prizes cannot have limited stock",
+                        "ceiling_stock",
+                    )
                 )
         return problems
     # a box: no rates are typed; the chance of a prize is its tickets left over all tickets left
@@ -252,23 +263,33 @@ def _format_problems(spec: GachaSpec) -> list[dict[str, str]]:
         ("ceiling", spec.ceiling),
     ):
         if value is not None:
-            problems.append(_problem(field, f"a box gacha has no {field} (the box is its stock)", "not_for_box"))
+            problems.append(
+                _problem(field, f"a box gacha has no {field} (the box is its stock)", "not_for_box")
+            )
     if len(spec.prizes) > rates.MAX_PRIZES:
         problems.append(_problem("prizes", f"at most {rates.MAX_PRIZES} prizes", "too_many_prizes"))
     for i, prize in enumerate(spec.all_prizes):
         where = f"prizes.{i}" if i < len(spec.prizes) else "last_one"
         if prize.rarity not in rates.RARITY_ORDER:
             problems.append(
-                _problem(f"{where}.rarity", f"rarity must be one of {', '.join(rates.RARITY_ORDER)}", "unknown_rarity")
+                _problem(
+                    f"{where}.rarity",
+                    f"rarity must be one of {', '.join(rates.RARITY_ORDER)}",
+                    "unknown_rarity",
+                )
             )
         if prize.stock is not None:
             problems.append(_problem(f"{where}.stock", "a box prize's stock is its tickets", "not_for_box"))
     for i, prize in enumerate(spec.prizes):
         if type(prize.tickets) is not int or prize.tickets < 1:
-            problems.append(_problem(f"prizes.{i}.tickets", "a box prize has 1 or more tickets", "out_of_bounds"))
+            problems.append(
+                _problem(f"prizes.{i}.tickets", "a box prize has 1 or more tickets", "out_of_bounds")
+            )
     total = sum(p.tickets for p in spec.prizes if type(p.tickets) is int and p.tickets > 0)
     if total > boxes.MAX_TICKETS:
-        problems.append(_problem("prizes", f"a box holds at most {boxes.MAX_TICKETS} tickets", "box_too_large"))
+        problems.append(
+            _problem("prizes", f"a box holds at most {boxes.MAX_TICKETS} tickets", "box_too_large")
+        )
     return problems
 
 

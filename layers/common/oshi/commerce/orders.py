@@ -196,7 +196,11 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
                 continue
             if "stock" in failed.labels:
                 if is_box:  # the tickets went meanwhile: say how many are left
-                    left = max(int(total or 0) - int(Gacha.get(gacha.gacha_id, consistent_read=True).sold_draws or 0), 0)
+                    left = max(
+                        int(total or 0)
+                        - int(Gacha.get(gacha.gacha_id, consistent_read=True).sold_draws or 0),
+                        0,
+                    )
                     if 0 < left < req.count:
                         raise NotEnoughTickets(details={"remaining": left, "count": req.count}) from None
                     raise SoldOut(details={"remaining": left}) from None

@@ -201,11 +201,14 @@ def order_document(
         "nonce": nonce,
         "start_position": draws[0].position,
         "remaining_before": [
-            {"prize_id": p.prize_id, "remaining": int(remaining_before.get(p.prize_id, 0))} for p in box.prizes
+            {"prize_id": p.prize_id, "remaining": int(remaining_before.get(p.prize_id, 0))}
+            for p in box.prizes
         ],
         "draws": [d.to_json() for d in draws],
         "last_one": (
-            {"prize_id": box.last_one[0], "position": box.total - 1} if box.last_one and takes_last(box, draws) else None
+            {"prize_id": box.last_one[0], "position": box.total - 1}
+            if box.last_one and takes_last(box, draws)
+            else None
         ),
         "gacha_id": gacha_id,
         "order_id": order_id,

@@ -56,7 +56,9 @@ class TableKind(StrEnum):
     MAIN = "main"
     GUARANTEED = "guaranteed"
     CEILING = "ceiling"  # the ceiling (天井) slot: only the top rarity's prizes, at their main weights
-    BOX = "box"  # a ticket drawn from a box gacha (oshi.draw.box); only in drawn items, never in an engine draw
+    BOX = (
+        "box"  # a ticket drawn from a box gacha (oshi.draw.box); only in drawn items, never in an engine draw
+    )
     LAST_ONE = "last_one"  # a box's last-one prize (ラストワン賞), granted with the last ticket
 
 

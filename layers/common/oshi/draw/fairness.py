@@ -98,7 +98,9 @@ def rate_table_document(
     return document
 
 
-def rate_table_hash(table: RateTable, guarantee: Guarantee | None = None, ceiling: Ceiling | None = None) -> str:
+def rate_table_hash(
+    table: RateTable, guarantee: Guarantee | None = None, ceiling: Ceiling | None = None
+) -> str:
     return hashlib.sha256(canonical_json(rate_table_document(table, guarantee, ceiling))).hexdigest()
 
 

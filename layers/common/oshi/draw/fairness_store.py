@@ -82,9 +82,9 @@ def reset_box(gacha_id: str, box_document: dict[str, Any], at: datetime) -> None
     from oshi.draw import box as boxes
 
     full = boxes.from_document(box_document).full()
-    FairnessRecord(
-        *box_key(gacha_id), box_drawn=0, box_remaining=full, created_at=at, updated_at=at
-    ).save(condition=FairnessRecord.pk.does_not_exist() | (FairnessRecord.box_drawn == 0))
+    FairnessRecord(*box_key(gacha_id), box_drawn=0, box_remaining=full, created_at=at, updated_at=at).save(
+        condition=FairnessRecord.pk.does_not_exist() | (FairnessRecord.box_drawn == 0)
+    )
 
 
 def box_state(gacha_id: str, *, consistent: bool = True) -> FairnessRecord | None:
@@ -114,7 +114,10 @@ def box_update(
     condition = FairnessRecord.box_drawn == drawn
     if last_one is not None:
         order_id, fan_id = last_one
-        actions += [FairnessRecord.last_one_order_id.set(order_id), FairnessRecord.last_one_fan_id.set(fan_id)]
+        actions += [
+            FairnessRecord.last_one_order_id.set(order_id),
+            FairnessRecord.last_one_fan_id.set(fan_id),
+        ]
         condition &= FairnessRecord.last_one_order_id.does_not_exist()
     txn.update(BOX_LABEL, FairnessRecord(*box_key(gacha_id)), actions=actions, condition=condition)
 
@@ -126,7 +129,12 @@ def box_log_put(
     txn.put(
         BOX_LOG_LABEL,
         FairnessRecord(
-            gacha_pk(gacha_id), box_log_sk(position), order_id=order_id, fan_id=fan_id, proof=proof, created_at=at
+            gacha_pk(gacha_id),
+            box_log_sk(position),
+            order_id=order_id,
+            fan_id=fan_id,
+            proof=proof,
+            created_at=at,
         ),
         condition=FairnessRecord.sk.does_not_exist(),
     )
@@ -232,7 +240,9 @@ def nonce_update(
     actions = [FairnessRecord.next_nonce.set(nonce + 1), FairnessRecord.updated_at.set(at)]
     if since_top is not None:
         actions.append(FairnessRecord.since_top.set(since_top))
-    txn.update(NONCE_LABEL, FairnessRecord(*nonce_key(fan_id, gacha_id)), actions=actions, condition=condition)
+    txn.update(
+        NONCE_LABEL, FairnessRecord(*nonce_key(fan_id, gacha_id)), actions=actions, condition=condition
+    )
 
 
 def ceiling_counter(fan_id: str, gacha_id: str) -> tuple[int, int]:

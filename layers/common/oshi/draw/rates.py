@@ -171,7 +171,10 @@ def box_entries(document: dict[str, Any], remaining: dict[str, int] | None = Non
     """A box's chances as rate entries: each prize's tickets (left) over all tickets (left), in ppm
     rounded by the largest remainder (the exact chance is the fraction; the ppm are for display)."""
     tickets = document["tickets"]
-    counts = [int((remaining or {}).get(t["prize_id"], t["count"])) if remaining is not None else int(t["count"]) for t in tickets]
+    counts = [
+        int((remaining or {}).get(t["prize_id"], t["count"])) if remaining is not None else int(t["count"])
+        for t in tickets
+    ]
     ppm = proportional_ppm(counts) if sum(counts) else [0] * len(counts)
     return tuple(PrizeRate(t["prize_id"], t["rarity"], p) for t, p in zip(tickets, ppm, strict=True))
 
@@ -205,7 +208,9 @@ def rate_table_document(
         "entries": [e.to_json() for e in entries],
         "guarantee": guarantee,
     }
-    if ceiling is not None:  # oshi-rate-table/2 (docs/fairness.md section 11): the /1 hashes stay as they were
+    if (
+        ceiling is not None
+    ):  # oshi-rate-table/2 (docs/fairness.md section 11): the /1 hashes stay as they were
         document["format"] = TABLE_FORMAT_CEILING
         document["ceiling"] = {"draws": ceiling, "rarity": top_rarity(entries)}
     return document

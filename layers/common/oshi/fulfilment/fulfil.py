@@ -341,7 +341,9 @@ def _draw_box(
     return {"items": items, "proof": proof}, granted, take
 
 
-def _build(order: Order, config: GachaConfig, state: FanState, at: datetime) -> tuple[Txn, dict[str, Any], int]:
+def _build(
+    order: Order, config: GachaConfig, state: FanState, at: datetime
+) -> tuple[Txn, dict[str, Any], int]:
     client_seed = order.client_seed or fairness.new_client_seed()
     count = int(order.count)
     draws: tuple[engine.Draw, ...] = ()

@@ -277,6 +277,11 @@ class NotEnoughTickets(Conflict):
     )
 
 
+class BoxNotRevealed(Conflict):
+    code = "BOX_NOT_REVEALED"
+    default_message = "The box's seed is revealed once every ticket is drawn or the sale has ended."
+
+
 class SpendingCapExceeded(DomainError):
     status = 403
     code = "SPENDING_CAP_EXCEEDED"

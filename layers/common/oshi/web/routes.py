@@ -446,6 +446,31 @@ ROUTES: tuple[Route, ...] = (
         access=Access.PUBLIC,
         tags=("fairness",),
     ),
+    # --- draw formats (issue 20): the box's live tickets and its log, the fan's ceiling counter ---
+    Route(
+        "GET",
+        "/api/gachas/{gacha_id}/box",
+        "gacha.box",
+        "A box gacha's tickets left, per prize and in total (cached seconds)",
+        access=Access.PUBLIC,
+        tags=("catalogue",),
+        success=(200, 304),  # 304 when If-None-Match matches the ETag
+    ),
+    Route(
+        "GET",
+        "/api/gachas/{gacha_id}/box/draws",
+        "gacha.box_draws",
+        "A box's whole draw log and revealed seed, once sold out or ended",
+        access=Access.PUBLIC,
+        tags=("fairness",),
+    ),
+    Route(
+        "GET",
+        "/api/gachas/{gacha_id}/ceiling",
+        "gacha.ceiling",
+        "The caller's ceiling (天井) counter on a gacha",
+        tags=("purchase",),
+    ),
     # --- reward box, medals, exchange (issue 7) ---
     Route(
         "GET", "/api/rewards/list", "reward.list", "The caller's reward box, newest first", tags=("rewards",)
