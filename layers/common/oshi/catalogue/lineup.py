@@ -366,7 +366,7 @@ def _prizes(gacha_id: str, spec: GachaSpec, assets: Mapping[str, Asset]) -> list
         if prize.preview_asset_id:
             preview = assets[prize.preview_asset_id]
             row.preview_asset_id = preview.asset_id
-            row.preview_key = previews.object_key(gacha_id, entry.prize_id, preview.asset_id)
+            row.preview_key = previews.object_key(gacha_id, prize_id, preview.asset_id)
             row.preview_type = preview.detected_type or preview.declared_type
             row.preview_kind = preview.kind
         rows.append(row)
