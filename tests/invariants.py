@@ -7,6 +7,8 @@ After any sequence of retries, crashes and races has settled:
 - every gacha's reserved/sold draws equal the draws of the orders still holding a reservation, within its
   stock; every limited prize's stock minus what is left equals the times it was drawn;
 - every exchange item's sold units equal its trades and the fans' counters, within stock and limits;
+- campaigns (issue 20): medals = draws x medals per draw x the multiplier the order records, the same as
+  its ledger entry; a fan's first 10-draw discount on a gacha is used by at most one paid order;
 - draw formats (issue 20): a box's tickets drawn equal the tickets of its drawn orders, per prize and in
   total, every ticket once, its log holds every drawn order, and it has exactly one last-one prize once
   empty (none before); a fan's ceiling counter equals the replay of their draw history on the gacha;
@@ -72,6 +74,11 @@ def check_orders(
 ) -> list[Violation]:
     found = []
     earned = {e.source_id: int(e.delta) for e in ledger if e.kind == LedgerKind.EARN.value}
+    multipliers = {
+        e.source_id: int(e.multiplier) if e.multiplier is not None else None
+        for e in ledger
+        if e.kind == LedgerKind.EARN.value
+    }
     draws_rewarded: dict[str, set[str]] = defaultdict(set)
     for r in rewards:
         if r.source == RewardSource.GACHA.value:
@@ -87,7 +94,18 @@ def check_orders(
         last_ones = len(order.drawn_items()) - len(results)
         if len(results) != count:
             found.append(Violation("orders.results", subject, f"{len(results)} results for {count} draws"))
-        medals = count * int(order.medals_per_draw)
+        # medals = draws x medals per draw x the campaign multiplier in force when it was paid (issue 20)
+        medals = count * int(order.medals_per_draw) * int(order.medal_multiplier or 1)
+        if int(order.medals_awarded or 0) != medals:
+            found.append(Violation("orders.medals", subject, f"awarded {order.medals_awarded} != {medals}"))
+        if medals and multipliers.get(order.order_id) != (
+            int(order.medal_multiplier) if order.medal_campaign_id else None
+        ):
+            found.append(
+                Violation(
+                    "orders.multiplier", subject, "the ledger entry's multiplier differs from the order's"
+                )
+            )
         if medals and earned.get(order.order_id) != medals:
             found.append(
                 Violation("orders.medals", subject, f"ledger earned {earned.get(order.order_id)} != {medals}")
@@ -351,6 +369,17 @@ def _top_rarity(gachas: list[Gacha], gacha_id: str) -> str:
     return str(gacha.rate_table["ceiling"]["rarity"])
 
 
+def check_first_ten(orders: list[Order]) -> list[Violation]:
+    used = Counter(
+        o.first_ten_claim
+        for o in orders
+        if o.first_ten_claim and o.status in (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.REFUNDED)
+    )
+    return [
+        Violation("campaign.first_ten", str(k), f"used by {n} paid orders") for k, n in used.items() if n > 1
+    ]
+
+
 def check_all(*, settled: bool = True) -> list[Violation]:
     orders, rewards = _scan(Order), _scan(Reward)
     ledger, exchanges = _scan(MedalLedgerEntry), _scan(Exchange)
@@ -364,4 +393,5 @@ def check_all(*, settled: bool = True) -> list[Violation]:
         *check_exchange(_scan(ExchangeItem), _scan(ExchangeCount), exchanges),
         *check_boxes(gachas, orders, fairness_records),
         *check_ceilings(gachas, orders, fairness_records),
+        *check_first_ten(orders),
     ]

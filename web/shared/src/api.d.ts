@@ -497,23 +497,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/gachas/{gacha_id}/ceiling": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The caller's ceiling (天井) counter on a gacha */
-        get: operations["get_ceiling_api_gachas__gacha_id__ceiling_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/gachas/{gacha_id}/fairness": {
         parameters: {
             query?: never;
@@ -523,6 +506,23 @@ export interface paths {
         };
         /** The server-seed commitment, rate-table history, and the seed once revealed */
         get: operations["get_fairness_api_gachas__gacha_id__fairness_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/gachas/{gacha_id}/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's state on a gacha: ceiling (天井) counter, first 10-draw discount, prices */
+        get: operations["get_gacha_me_api_gachas__gacha_id__me_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -763,6 +763,24 @@ export interface paths {
         get: operations["get_assets_api_vtuber_assets_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vtuber/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The VTuber's campaigns */
+        get: operations["get_campaigns_api_vtuber_campaigns_get"];
+        put?: never;
+        /** Create a campaign: a medal multiplier or a first 10-draw discount (frozen before it starts) */
+        post: operations["post_campaign_api_vtuber_campaigns_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1377,11 +1395,133 @@ export interface components {
              */
             rarity: "N" | "R" | "SR" | "SSR" | "UR";
         };
+        /** CampaignApplied */
+        CampaignApplied: {
+            /** Campaign Id */
+            campaign_id: string;
+            /**
+             * Medal Multiplier
+             * @description The medals of this order were multiplied by this
+             */
+            medal_multiplier: number;
+        };
+        /**
+         * CampaignIn
+         * @description Unknown fields are refused, and a campaign can never reward collecting a set (complete gacha).
+         */
+        CampaignIn: {
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /**
+             * Gacha Id
+             * @description null: every gacha of the VTuber (multipliers only)
+             */
+            gacha_id?: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "medal_multiplier" | "first_ten_discount";
+            /**
+             * Multiplier
+             * @description medal_multiplier: 2 to 5
+             */
+            multiplier?: number | null;
+            /**
+             * Price Ten
+             * @description first_ten_discount: the first 10-draw's price (JPY)
+             */
+            price_ten?: number | null;
+            /**
+             * Starts At
+             * Format: date-time
+             * @description At least 10 minutes from now: a campaign is frozen before it starts
+             */
+            starts_at: string;
+            /** Title */
+            title: string;
+        };
+        /** CampaignList */
+        CampaignList: {
+            /**
+             * Items
+             * @description Earliest start first
+             */
+            items: components["schemas"]["CampaignOut"][];
+        };
+        /**
+         * CampaignOut
+         * @description A campaign (``oshi.catalogue.campaigns``): a medal multiplier or a first 10-draw discount.
+         */
+        CampaignOut: {
+            /** Active */
+            active: boolean;
+            /** Campaign Id */
+            campaign_id: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /**
+             * Gacha Id
+             * @description null: every gacha of the VTuber
+             */
+            gacha_id: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "medal_multiplier" | "first_ten_discount";
+            /**
+             * Multiplier
+             * @description medal_multiplier: medals x this for orders paid in the window
+             */
+            multiplier: number | null;
+            /**
+             * Price Ten
+             * @description first_ten_discount: each fan's first 10-draw price (JPY)
+             */
+            price_ten: number | null;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /** Title */
+            title: string;
+        };
         /**
          * CatalogueSort
          * @enum {string}
          */
         CatalogueSort: "ending_soon" | "starts_soon" | "newest" | "price_asc" | "price_desc";
+        /** CeilingCounter */
+        CeilingCounter: {
+            /**
+             * Ceiling
+             * @description The N-th consecutive draw without the top rarity is top rarity
+             */
+            ceiling: number;
+            /**
+             * Draws Left
+             * @description あと N 回で天井: the draw this many from now is top rarity at the latest
+             */
+            draws_left: number;
+            /**
+             * Rarity
+             * @description The top rarity the ceiling guarantees
+             */
+            rarity: string;
+            /**
+             * Since Top
+             * @description Your paid draws on this gacha since your last top-rarity prize
+             */
+            since_top: number;
+        };
         /** CeilingDocRule */
         CeilingDocRule: {
             /**
@@ -1425,36 +1565,6 @@ export interface components {
             rate_table: components["schemas"]["CeilingRateTableDocument"];
             /** Rate Table Hash */
             rate_table_hash: string;
-        };
-        /** CeilingOut */
-        CeilingOut: {
-            /**
-             * Ceiling
-             * @description The N-th consecutive draw without the top rarity is top rarity
-             */
-            ceiling: number;
-            /**
-             * Draws Left
-             * @description あと N 回で天井: the draw that many from now is guaranteed at the latest
-             */
-            draws_left: number;
-            /** Gacha Id */
-            gacha_id: string;
-            /**
-             * Orders Drawn
-             * @description Your fulfilled orders on this gacha
-             */
-            orders_drawn: number;
-            /**
-             * Rarity
-             * @description The top rarity the ceiling guarantees
-             */
-            rarity: string;
-            /**
-             * Since Top
-             * @description Your paid draws on this gacha since your last top-rarity prize
-             */
-            since_top: number;
         };
         /** CeilingProgress */
         CeilingProgress: {
@@ -1756,6 +1866,23 @@ export interface components {
          * @enum {string}
          */
         FileType: "image/png" | "image/jpeg" | "image/webp" | "audio/mpeg" | "video/mp4" | "application/zip";
+        /** FirstTenOffer */
+        FirstTenOffer: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Ends At */
+            ends_at: string;
+            /**
+             * List Price
+             * @description The usual 10-draw price (JPY)
+             */
+            list_price: number;
+            /**
+             * Price Ten
+             * @description Your first 10-draw's price (JPY)
+             */
+            price_ten: number;
+        };
         /** GachaCreateIn */
         GachaCreateIn: {
             /**
@@ -1816,6 +1943,11 @@ export interface components {
         GachaDetail: {
             /** @description Box gachas: the tickets left */
             box?: components["schemas"]["BoxState"] | null;
+            /**
+             * Campaigns
+             * @description Current and upcoming campaigns (the public page; the rates never change)
+             */
+            campaigns?: components["schemas"]["CampaignOut"][];
             /** @description Rate gachas with a ceiling (天井) */
             ceiling?: components["schemas"]["CeilingRule"] | null;
             /**
@@ -1927,6 +2059,27 @@ export interface components {
             ppm_total: number;
             price_single: components["schemas"]["PriceRange"];
             price_ten: components["schemas"]["PriceRange"];
+        };
+        /** GachaMe */
+        GachaMe: {
+            /** @description null: this gacha has no ceiling */
+            ceiling: components["schemas"]["CeilingCounter"] | null;
+            /** @description 初回限定: your first 10-draw discount, if unused */
+            first_ten: components["schemas"]["FirstTenOffer"] | null;
+            /** Gacha Id */
+            gacha_id: string;
+            /**
+             * Orders Drawn
+             * @description Your fulfilled orders on this gacha
+             */
+            orders_drawn: number;
+            /** Price Single */
+            price_single: number;
+            /**
+             * Price Ten
+             * @description What your next 10-draw costs (the discount applied if it is yours)
+             */
+            price_ten: number;
         };
         /** GachaPage */
         GachaPage: {
@@ -2460,6 +2613,16 @@ export interface components {
             fulfilled_at?: string | null;
             /** Gacha Id */
             gacha_id: string;
+            /**
+             * List Price
+             * @description The usual price, when a first 10-draw discount applied
+             */
+            list_price?: number | null;
+            /**
+             * Medal Multiplier
+             * @description The campaign multiplier the medals got (1: none)
+             */
+            medal_multiplier?: number | null;
             /** Medals Awarded */
             medals_awarded?: number | null;
             /** Order Id */
@@ -2541,6 +2704,7 @@ export interface components {
          * @description What a fulfilled order drew: one item per draw (and a box's last-one prize), and the proof.
          */
         OrderResults: {
+            campaign?: components["schemas"]["CampaignApplied"] | null;
             ceiling?: components["schemas"]["CeilingProgress"] | null;
             /** Items */
             items: components["schemas"]["DrawnItem"][];
@@ -2559,6 +2723,11 @@ export interface components {
         OwnGacha: {
             /** @description Box gachas: the tickets left */
             box?: components["schemas"]["BoxState"] | null;
+            /**
+             * Campaigns
+             * @description Current and upcoming campaigns (the public page; the rates never change)
+             */
+            campaigns?: components["schemas"]["CampaignOut"][];
             /** @description Rate gachas with a ceiling (天井) */
             ceiling?: components["schemas"]["CeilingRule"] | null;
             /**
@@ -5176,7 +5345,7 @@ export interface operations {
             };
         };
     };
-    get_ceiling_api_gachas__gacha_id__ceiling_get: {
+    get_fairness_api_gachas__gacha_id__fairness_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -5193,25 +5362,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CeilingOut"];
-                };
-            };
-            /** @description Missing or invalid token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not allowed for the caller's roles */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["FairnessOut"];
                 };
             };
             /** @description Validation failed */
@@ -5234,7 +5385,7 @@ export interface operations {
             };
         };
     };
-    get_fairness_api_gachas__gacha_id__fairness_get: {
+    get_gacha_me_api_gachas__gacha_id__me_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -5251,7 +5402,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FairnessOut"];
+                    "application/json": components["schemas"]["GachaMe"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Validation failed */
@@ -5941,6 +6110,122 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssetList"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_campaigns_api_vtuber_campaigns_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignList"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_campaign_api_vtuber_campaigns_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
                 };
             };
             /** @description Missing or invalid token */

@@ -455,9 +455,9 @@ def ceiling_disclosure(gacha: Gacha) -> dict[str, Any] | None:
         "rule": (
             f"天井: if a fan's {draws - 1} draws in a row on this gacha bring no {rarity} prize, their "
             f"{draws}th is drawn among the {rarity} prizes only (each in proportion to its rate). The count "
-            f"restarts after every {rarity} prize; GET /api/gachas/{gacha.gacha_id}/ceiling shows yours."
+            f"restarts after every {rarity} prize; GET /api/gachas/{gacha.gacha_id}/me shows yours."
         ),
-        "counter": f"/api/gachas/{gacha.gacha_id}/ceiling",
+        "counter": f"/api/gachas/{gacha.gacha_id}/me",
     }
 
 

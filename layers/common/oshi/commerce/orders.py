@@ -22,12 +22,13 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
 from oshi import audit
-from oshi.catalogue import storefront
+from oshi.catalogue import campaigns, storefront
 from oshi.commerce import reservations, spending
 from oshi.draw import fairness
 from oshi.events.bus import Event, publish
 from oshi.kernel import batch, clock, cursors, idempotency
 from oshi.kernel.errors import (
+    FirstTenUsed,
     GachaNotFound,
     GachaNotOnSale,
     IdempotencyKeyReused,
@@ -118,15 +119,17 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
     at = clock.utc_now()
     period = spending.period_of(at)
     pending_key, idem_key = _claim_keys(req)
+    first_ten_key = campaigns.first_ten_key(req.fan_id, req.gacha_id) if req.count == 10 else None
     keys: dict[type[Any], list[Any]] = {
         Gacha: [req.gacha_id],
         User: [req.fan_id],
         Spending: [(req.fan_id, CAP_PERIOD), (req.fan_id, period)],
-        PurchaseClaim: [idem_key] if idem_key else [],
+        PurchaseClaim: [k for k in (idem_key, first_ten_key) if k],
     }
     found = batch.get(keys, consistent_read=True)  # one round trip across the four tables
-    if found[PurchaseClaim]:
-        return _replay(found[PurchaseClaim][0].order_id, req), False
+    claims = {c.claim_key: c for c in found[PurchaseClaim]}
+    if idem_key and idem_key in claims:
+        return _replay(claims[idem_key].order_id, req), False
 
     gacha = next(iter(found[Gacha]), None)
     if gacha is None or gacha.listing != PUBLIC_LISTING or gacha.status == GachaStatus.DRAFT:
@@ -153,7 +156,13 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
         int(items[period].spent or 0) if period in items else 0,
         period,
     )
-    amount = _price(gacha, req.count)
+    amount = list_price = _price(gacha, req.count)
+    # 初回限定: the fan's first 10-draw on the gacha at the campaign's price, once (claim in the transaction)
+    offer = campaigns.first_ten_offer(gacha, at) if first_ten_key else None
+    if offer is not None and first_ten_key not in claims:
+        amount = int(offer["price_ten"])
+    else:
+        offer = None
     if allowance.remaining is not None and amount > allowance.remaining:
         raise SpendingCapExceeded(details={**allowance.as_details(), "amount": amount})
 
@@ -181,6 +190,9 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
         pending_claim=pending_key,
         version=0,
         gacha_kind=GachaKind.BOX.value if is_box else None,
+        list_price=list_price if offer is not None else None,
+        discount_campaign_id=offer["campaign_id"] if offer is not None else None,
+        first_ten_claim=first_ten_key if offer is not None else None,
     )
     stale_pending: str | None = None
     for _ in range(2):
@@ -188,6 +200,8 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
             _reserve(order, gacha, allowance, idem_key, stale_pending, at)
             break
         except ConditionsFailed as failed:
+            if "first10" in failed.labels:  # used by another purchase meanwhile: never sold twice
+                raise FirstTenUsed(details={"price_ten": list_price}) from None
             if "idem" in failed.labels and idem_key:
                 claim = PurchaseClaim.get(idem_key, consistent_read=True)
                 return _replay(claim.order_id, req), False
@@ -259,6 +273,17 @@ def _reserve(
         PurchaseClaim(order.pending_claim, order_id=order.order_id, created_at=at, expires_at=claim_expiry),
         condition=pending_condition,
     )
+    if order.first_ten_claim:
+        txn.put(
+            "first10",
+            PurchaseClaim(
+                order.first_ten_claim,
+                order_id=order.order_id,
+                created_at=at,
+                expires_at=gacha.ends_at + CLAIM_TTL,
+            ),
+            condition=PurchaseClaim.claim_key.does_not_exist(),
+        )
     if idem_key:
         txn.put(
             "idem",

@@ -28,6 +28,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
+from oshi.catalogue import campaigns
 from oshi.draw import box as boxes
 from oshi.draw import engine, fairness, fairness_store
 from oshi.events.bus import publish
@@ -103,6 +104,7 @@ _configs: dict[str, GachaConfig] = {}
 
 def forget_configs() -> None:
     _configs.clear()
+    campaigns.forget()
 
 
 # --- reads --------------------------------------------------------------------------------------------------
@@ -154,7 +156,7 @@ def _load_config(gacha_id: str) -> GachaConfig:
         missing = wanted - set(infos)
     else:
         assert table is not None
-        missing = table.prize_ids - set(infos)
+        missing = set(table.prize_ids - set(infos))
     if guarantee is not None:
         missing |= guarantee.table.prize_ids - set(infos)
     if missing:
@@ -353,7 +355,11 @@ def _build(
         results, granted, take = _draw_box(order, config, state, client_seed)
     else:
         results, granted, draws, since_top = _draw_rate(order, config, state, client_seed)
-    medals_awarded = count * int(order.medals_per_draw or 0)
+    # A campaign's multiplier in force when the order was paid (cached: campaigns freeze before they start)
+    multiplier, campaign_id = campaigns.multiplier_at(order.vtuber_id, order.gacha_id, order.paid_at)
+    medals_awarded = count * int(order.medals_per_draw or 0) * multiplier
+    if campaign_id is not None:
+        results["campaign"] = {"campaign_id": campaign_id, "medal_multiplier": multiplier}
 
     txn = Txn()
     txn.update(
@@ -363,6 +369,8 @@ def _build(
             Order.status.set(OrderStatus.FULFILLED),
             Order.results.set(results),
             Order.medals_awarded.set(medals_awarded),
+            Order.medal_multiplier.set(multiplier),
+            *([Order.medal_campaign_id.set(campaign_id)] if campaign_id else []),
             Order.client_seed.set(client_seed),
             Order.nonce.set(state.nonce),
             Order.fulfilled_at.set(at),
@@ -379,7 +387,16 @@ def _build(
         (Gacha.status == GachaStatus.PUBLISHED) & (Gacha.rate_table_version == config.rate_table_version),
     )
     if medals_awarded > 0:
-        medals.credit(txn, order.fan_id, order.vtuber_id, medals_awarded, order.order_id, at)
+        medals.credit(
+            txn,
+            order.fan_id,
+            order.vtuber_id,
+            medals_awarded,
+            order.order_id,
+            at,
+            multiplier=multiplier if campaign_id else None,
+            campaign_id=campaign_id,
+        )
     for g in granted:
         prize = config.prizes[g.prize_id]
         for asset_index, asset_id in enumerate(prize.asset_ids):

@@ -277,6 +277,18 @@ class NotEnoughTickets(Conflict):
     )
 
 
+class CampaignOverlap(Conflict):
+    code = "CAMPAIGN_OVERLAP"
+    default_message = "This campaign overlaps another of the same kind on the same gacha (details.overlaps)."
+
+
+class FirstTenUsed(Conflict):
+    code = "FIRST_TEN_USED"
+    default_message = (
+        "Your first 10-draw discount on this gacha was already used; the price is the usual one."
+    )
+
+
 class BoxNotRevealed(Conflict):
     code = "BOX_NOT_REVEALED"
     default_message = "The box's seed is revealed once every ticket is drawn or the sale has ended."

@@ -91,6 +91,9 @@ class Gacha(Model):
     # --- draw formats (issue 20, docs/draw.md) ---
     kind = UnicodeAttribute(null=True)  # GachaKind; absent = "rate"
     ceiling = NumberAttribute(null=True)  # 天井: the N-th draw without the top rarity is top rarity
+    first_ten = JSONAttribute(
+        null=True
+    )  # first 10-draw discounts (oshi.catalogue.campaigns), read by purchases
 
     by_vtuber = GachasByVtuber()
     in_catalogue = GachasInCatalogue()

@@ -466,10 +466,27 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(
         "GET",
-        "/api/gachas/{gacha_id}/ceiling",
-        "gacha.ceiling",
-        "The caller's ceiling (天井) counter on a gacha",
+        "/api/gachas/{gacha_id}/me",
+        "gacha.gacha_me",
+        "The caller's state on a gacha: ceiling (天井) counter, first 10-draw discount, prices",
         tags=("purchase",),
+    ),
+    Route(
+        "POST",
+        "/api/vtuber/campaigns",
+        "vtuber.campaign_create",
+        "Create a campaign: a medal multiplier or a first 10-draw discount (frozen before it starts)",
+        roles=frozenset({Role.VTUBER}),
+        tags=("vtuber",),
+        success=(201,),
+    ),
+    Route(
+        "GET",
+        "/api/vtuber/campaigns",
+        "vtuber.campaigns_mine",
+        "The VTuber's campaigns",
+        roles=frozenset({Role.VTUBER}),
+        tags=("vtuber",),
     ),
     # --- reward box, medals, exchange (issue 7) ---
     Route(

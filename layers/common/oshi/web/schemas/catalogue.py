@@ -147,6 +147,22 @@ class CeilingRule(Strict):
     counter: str = Field(description="Path of the caller's own counter (signed in)")
 
 
+class CampaignOut(Strict):
+    """A campaign (``oshi.catalogue.campaigns``): a medal multiplier or a first 10-draw discount."""
+
+    campaign_id: str
+    kind: Literal["medal_multiplier", "first_ten_discount"]
+    title: str
+    gacha_id: str | None = Field(description="null: every gacha of the VTuber")
+    multiplier: int | None = Field(
+        description="medal_multiplier: medals x this for orders paid in the window"
+    )
+    price_ten: int | None = Field(description="first_ten_discount: each fan's first 10-draw price (JPY)")
+    starts_at: IsoDateTime
+    ends_at: IsoDateTime
+    active: bool
+
+
 class GachaDocument(Strict):
     """What the catalogue discloses about a gacha; the fields its public and VTuber views share."""
 
@@ -172,6 +188,10 @@ class GachaDocument(Strict):
     kind: Literal["rate", "box"] = Field(default="rate", description="The draw format (docs/draw.md)")
     box: BoxState | None = Field(default=None, description="Box gachas: the tickets left")
     ceiling: CeilingRule | None = Field(default=None, description="Rate gachas with a ceiling (天井)")
+    campaigns: list[CampaignOut] = Field(
+        default_factory=list,
+        description="Current and upcoming campaigns (the public page; the rates never change)",
+    )
 
 
 class GachaDetail(GachaDocument):

@@ -187,9 +187,15 @@ class CeilingProgress(Strict):
     draws: int = Field(description="The ceiling")
 
 
+class CampaignApplied(Strict):
+    campaign_id: str
+    medal_multiplier: int = Field(description="The medals of this order were multiplied by this")
+
+
 class OrderResults(Strict):
     """What a fulfilled order drew: one item per draw (and a box's last-one prize), and the proof."""
 
     items: list[DrawnItem]
     proof: AnyOrderProof
     ceiling: CeilingProgress | None = None
+    campaign: CampaignApplied | None = None
