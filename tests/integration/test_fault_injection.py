@@ -196,3 +196,29 @@ def test_a_refund_survives_a_fault_at_every_call(
     assert int(MedalBalance.get("fan-1", order.vtuber_id).balance) == 0
     assert len(standins.stripe.refunds) == 1, "one refund at the provider, however often it was retried"
     assert_invariants()
+
+
+# --- draw formats (issue 20): the box's state and log, the ceiling counter --------------------------------
+@pytest.mark.parametrize("when", ["before", "after"])
+@pytest.mark.parametrize("k", range(12))  # a cold fulfilment makes about 10 calls; the warm one 2
+@pytest.mark.parametrize("kind", ["box", "ceiling"])
+def test_a_box_or_ceiling_fulfilment_survives_a_fault_at_every_call(
+    api: Api, kind: str, k: int, when: str
+) -> None:
+    from draw_support import paid_order
+    from formats_support import box_on_sale, ceiling_on_sale
+
+    if kind == "box":  # three single buyers empty a box of 3: the last one takes the last-one prize
+        sale = box_on_sale(api, (1, 2))
+        orders = [paid_order(sale, fan_id=f"fan-{i}", count=1) for i in range(3)]
+    else:  # a single, then a 10-draw with two ceiling slots (draws 4 and 8)
+        sale = ceiling_on_sale(api, 4)
+        orders = [paid_order(sale, count=1), paid_order(sale, count=10)]
+    with count_dynamodb_calls() as calls, injected(Fault(k, when)) as fault:
+        for order in orders:
+            retry(lambda order=order: deliver(order, receives=2), lambda failed: failed == set())
+    if not fault.fired:
+        pytest.skip(f"the fulfilments make {calls.total} calls")
+    for order in orders:
+        assert Order.get(order.order_id).status == "FULFILLED"
+    assert_invariants()
