@@ -2,9 +2,12 @@
 """Verify oshi gacha draws yourself: needs only Python 3.9+ and its standard library, nothing from our servers.
 
     python tools/verify_draws.py order.json --server-seed HEX
+    python tools/verify_draws.py box-log.json --box --server-seed HEX     # a whole box, replayed from full
 
 ``order.json`` is the order JSON you downloaded (or any JSON holding order documents with
-``"format": "oshi-fairness/1"``); HEX is the server seed revealed after the sale (64 hex digits).
+``"format": "oshi-fairness/1"``, ``"oshi-fairness/2"`` (a ceiling) or ``"oshi-box-order/1"`` (a box));
+HEX is the server seed revealed after the sale (64 hex digits). ``--box``: the file is a box's draw log
+(``GET /api/gachas/{id}/box/draws``), replayed ticket by ticket from the full box (docs/fairness.md §10).
 
 It checks that SHA-256(server seed) is the commitment published before the sale, that the rate table hashes to
 the published rate-table hash, and re-derives every draw from the seed, your client seed and nonce, following

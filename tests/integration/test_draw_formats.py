@@ -225,19 +225,19 @@ def test_the_ceiling_gives_the_top_rarity_exactly_at_draw_n(api: Api) -> None:
     fan = token_for("fan-1")
     singles = []
     for expected_left in (5, 4, 3, 2):
-        counter = api.get(f"/api/gachas/{sale.gacha_id}/ceiling", token=fan).json()
+        counter = api.get(f"/api/gachas/{sale.gacha_id}/me", token=fan).json()["ceiling"]
         assert counter["draws_left"] == expected_left
         order = paid_order(sale, count=1)
         assert deliver(order) == set()
         singles.append(order)
-    assert api.get(f"/api/gachas/{sale.gacha_id}/ceiling", token=fan).json()["draws_left"] == 1
+    assert api.get(f"/api/gachas/{sale.gacha_id}/me", token=fan).json()["ceiling"]["draws_left"] == 1
     ten = paid_order(sale, count=10)
     assert deliver(ten) == set()
     draws = ranks_of([*singles, ten])
     # draws 5, 10 and 14... of 14: UR exactly at every 5th draw, each from the ceiling table
     assert [i + 1 for i, (rarity, _) in enumerate(draws) if rarity == "UR"] == [5, 10]
     assert [i + 1 for i, (_, table) in enumerate(draws) if table == "ceiling"] == [5, 10]
-    counter = api.get(f"/api/gachas/{sale.gacha_id}/ceiling", token=fan).json()
+    counter = api.get(f"/api/gachas/{sale.gacha_id}/me", token=fan).json()["ceiling"]
     assert counter["since_top"] == 4 and counter["draws_left"] == 1
     done = Order.get(ten.order_id)
     assert done.results["ceiling"] == {"before": 4, "after": 4, "draws": 5}

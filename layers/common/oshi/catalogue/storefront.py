@@ -440,6 +440,7 @@ def disclosure(
         "kind": gacha.kind or GachaKind.RATE.value,
         "box": box_state,
         "ceiling": ceiling_disclosure(gacha),
+        "campaigns": [],  # the public page adds the gacha's campaigns (oshi.catalogue.campaigns.for_gacha)
     }
     return Disclosure(document, limited or box_state is not None)
 

@@ -234,10 +234,13 @@ def _results(
             "rarity": d.rarity,
             "table": d.table.value,
             "assets": len(config.prizes[d.prize_id].asset_ids),
+            "ticket": None,
+            "position": None,
         }
         for d in draws
     ]
-    return {"items": items, "proof": proof.to_json()}
+    # every key of OrderResults, so the order page sends back exactly what is stored
+    return {"items": items, "proof": proof.to_json(), "ceiling": None, "campaign": None}
 
 
 @dataclass(frozen=True)
@@ -340,7 +343,7 @@ def _draw_box(
             }
         )
     take = BoxTake(state.box_drawn, count, after, last, proof)
-    return {"items": items, "proof": proof}, granted, take
+    return {"items": items, "proof": proof, "ceiling": None, "campaign": None}, granted, take
 
 
 def _build(
