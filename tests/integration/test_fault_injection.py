@@ -125,7 +125,7 @@ def _calls_in_checkout(api: Api, standins: Standins) -> int:
     return counting.seen
 
 
-CHECKOUT_CALLS = 17  # the flow's DynamoDB calls: the caller's revocation marker 1, purchase 4, webhook 6, fulfilment 2, their audits...
+CHECKOUT_CALLS = 18  # the flow's DynamoDB calls: the caller's revocation marker 1, purchase 4, webhook 6, fulfilment 2 (+ its cold config and campaigns), their audits...
 _counted: list[int] = []
 
 
