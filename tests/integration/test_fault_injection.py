@@ -222,3 +222,75 @@ def test_a_box_or_ceiling_fulfilment_survives_a_fault_at_every_call(
     for order in orders:
         assert Order.get(order.order_id).status == "FULFILLED"
     assert_invariants()
+
+
+# --- campaigns (issue 20): the first 10-draw discount's claim and a multiplied medal credit --------------
+@pytest.mark.parametrize("when", ["before", "after"])
+@pytest.mark.parametrize("k", range(CHECKOUT_CALLS + 1))
+def test_a_discounted_multiplied_checkout_survives_a_fault_at_every_call(
+    api: Api, standins: Standins, monkeypatch: pytest.MonkeyPatch, k: int, when: str
+) -> None:
+    from datetime import UTC, datetime
+
+    monkeypatch.setattr(webhooks, "LEASE", timedelta(0))
+    sale = on_sale(api)
+    now = datetime.now(UTC)
+    for body in (
+        {"kind": "first_ten_discount", "price_ten": 1500},
+        {"kind": "medal_multiplier", "multiplier": 3},
+    ):
+        created = api.post(
+            "/api/vtuber/campaigns",
+            token=sale.vt.token,
+            json_body={
+                "title": "campaign",
+                "gacha_id": sale.gacha_id,
+                "starts_at": (now + timedelta(minutes=11)).isoformat(),
+                "ends_at": (now + timedelta(days=1)).isoformat(),
+                **body,
+            },
+        )
+        assert created.status == 201, created.body
+    from oshi.kernel import clock
+
+    real_now = clock.now  # 20 minutes on, still moving (the webhook's lease compares times)
+    monkeypatch.setattr("oshi.kernel.clock.now", lambda: real_now() + 20 * 60)
+    fulfil.forget_configs()
+    token = fan("fan-1")
+
+    def checkout() -> str:
+        response = retry(
+            lambda: api.post(
+                "/api/gacha/purchase",
+                token=token,
+                json_body={
+                    "gacha_id": sale.gacha_id,
+                    "count": 10,
+                    "provider": "stripe",
+                    "payment_method": "card",
+                },
+                headers={"Idempotency-Key": "checkout-10"},
+            ),
+            lambda r: r.status in (200, 201),
+        )
+        order_id = str(response.json()["order_id"])
+        with TEST_READS():
+            session_id = Order.get(order_id).provider_session_id
+        for event_id, _, status in standins.stripe.pay(session_id, "success") or []:
+            if status != 200:
+                event = standins.stripe.events[event_id]
+                retry(lambda event=event: standins.stripe.deliver_event(event), lambda s: s == 200)
+        with TEST_READS():
+            order = Order.get(order_id)
+        retry(lambda: deliver(order, receives=2), lambda failed: failed == set())
+        return order_id
+
+    with injected(Fault(k, when)) as fault:
+        order_id = checkout()
+    if not fault.fired:
+        pytest.skip("the discounted checkout makes fewer calls")
+    order = Order.get(order_id)
+    assert order.status == "FULFILLED" and int(order.amount) == 1500
+    assert int(order.medals_awarded) == 10 * int(order.medals_per_draw) * 3
+    assert len([o for o in Order.scan() if o.fan_id == "fan-1"]) == 1, "one order for one checkout"
+    assert_invariants()
