@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from pynamodb.exceptions import DoesNotExist
+
 from oshi import audit
 from oshi.catalogue import vtubers
 from oshi.kernel import clock
@@ -118,7 +120,7 @@ def create(user_id: str, spec: CampaignSpec, *, request_id: str | None = None) -
     if spec.gacha_id is not None:
         try:
             gacha = Gacha.get(spec.gacha_id, consistent_read=True)
-        except Exception:  # noqa: BLE001 - DoesNotExist: the same 404 as another VTuber's gacha
+        except DoesNotExist:  # the same 404 as another VTuber's gacha
             gacha = None
         if gacha is None or gacha.vtuber_id != vtuber.vtuber_id:
             raise GachaNotFound()
