@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 from oshi.catalogue import campaigns, lineup
 from oshi.web.schemas import Strict
 from oshi.web.schemas.catalogue import CampaignOut
+from vtuber.schemas import ID
 
 
 class CampaignIn(BaseModel):
@@ -25,7 +26,7 @@ class CampaignIn(BaseModel):
     )
     ends_at: datetime
     gacha_id: str | None = Field(
-        default=None, description="null: every gacha of the VTuber (multipliers only)"
+        default=None, pattern=ID, description="null: every gacha of the VTuber (multipliers only)"
     )
     multiplier: StrictInt | None = Field(default=None, description="medal_multiplier: 2 to 5")
     price_ten: StrictInt | None = Field(

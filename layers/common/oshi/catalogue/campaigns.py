@@ -165,7 +165,10 @@ def create(user_id: str, spec: CampaignSpec, *, request_id: str | None = None) -
                 "ends_at": campaign.ends_at.isoformat(),
             }
         )
-        txn.update("gacha", Gacha(gacha.gacha_id), actions=[Gacha.first_ten.set(offers)])
+        # version + 1: an editor holding the older gacha gets 409 instead of writing the list back without it
+        txn.update(
+            "gacha", Gacha(gacha.gacha_id), actions=[Gacha.first_ten.set(offers), Gacha.version.add(1)]
+        )
     try:
         txn.commit()
     except ConditionsFailed:
