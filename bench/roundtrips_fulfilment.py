@@ -15,10 +15,13 @@ from typing import Any
 from bench.dynamodb_calls import use_in_process_moto
 
 
-def seed_gacha() -> str:
+def seed_gacha(kind: str = "rate") -> str:
+    """``kind``: rate (10 limited prizes), ceiling (the same, unlimited, with a ceiling of 10) or box
+    (10 prizes x 10 tickets and a last-one prize, every prize granting MAX_ASSETS_PER_PRIZE assets)."""
     from datetime import UTC, datetime, timedelta
 
     from oshi.catalogue.lineup import MAX_ASSETS_PER_PRIZE
+    from oshi.draw import box as boxes
     from oshi.draw import fairness_store, rates
     from oshi.kernel.ids import new_id
     from oshi.models.assets import Asset
@@ -28,7 +31,13 @@ def seed_gacha() -> str:
     vtuber_id, gacha_id = new_id(), new_id()
     rarities = ["N"] * 6 + ["R"] * 2 + ["SR", "SSR"]
     entries = rates.lineup([(r, 100_000) for r in rarities])
-    document = rates.rate_table_document(entries, "SR")
+    document = rates.rate_table_document(entries, "SR", 10 if kind == "ceiling" else None)
+    box = None
+    if kind == "box":
+        box = boxes.Box(
+            tuple(boxes.BoxPrize(e.prize_id, e.rarity, 10) for e in entries), (boxes.LAST_ONE_ID, "UR")
+        )
+        document = box.document()
     gacha = Gacha(
         gacha_id,
         vtuber_id=vtuber_id,
@@ -43,6 +52,8 @@ def seed_gacha() -> str:
         ends_at=now + timedelta(days=1),
         sold_draws=0,
         prize_count=len(entries),
+        kind="box" if box is not None else None,
+        total_stock=box.total if box is not None else None,
         rate_table=document,
         rate_table_version=1,
         rate_table_hash=rates.table_hash(document),
@@ -51,7 +62,10 @@ def seed_gacha() -> str:
         updated_at=now,
     )
     gacha.save()
-    for i, entry in enumerate(entries):
+    lineup = [(e.prize_id, e.rarity, e.ppm) for e in entries]
+    if box is not None:
+        lineup.append((boxes.LAST_ONE_ID, "UR", 0))
+    for i, (prize_id, rarity, ppm) in enumerate(lineup):
         asset_ids = [f"a{i:02d}{j}" for j in range(MAX_ASSETS_PER_PRIZE)]
         for asset_id in asset_ids:
             Asset(
@@ -67,18 +81,21 @@ def seed_gacha() -> str:
                 detected_type="image/png",
                 created_at=now,
             ).save()
+        limited = kind == "rate"
         Prize(
             gacha_id,
-            entry.prize_id,
+            prize_id,
             position=i,
             name=f"Prize {i}",
-            rarity=entry.rarity,
-            rate_ppm=entry.ppm,
+            rarity=rarity,
+            rate_ppm=ppm,
             asset_ids=asset_ids,
-            stock=1_000_000,
-            remaining=1_000_000,
+            stock=1_000_000 if limited else None,
+            remaining=1_000_000 if limited else None,
         ).save()
     fairness_store.on_published(gacha, now)
+    if box is not None:
+        fairness_store.reset_box(gacha_id, document, now)
     return gacha_id
 
 
@@ -109,12 +126,14 @@ def paid(gacha_id: str, fan_id: str, count: int) -> Any:
     return order
 
 
-def measure() -> dict[str, Any]:
+def measure(kind: str = "rate") -> dict[str, Any]:
+    """Per count: the DynamoDB calls and the transaction's actions. For a box: 1-draw, 10-draw, and the
+    10-draw that takes the last ticket (with the last-one prize)."""
     from bench.dynamodb_calls import count_dynamodb_calls
     from oshi.fulfilment import fulfil
     from oshi.kernel.txn import Txn
 
-    gacha_id = seed_gacha()
+    gacha_id = seed_gacha(kind)
     warm = paid(gacha_id, "bench-fan", 1)
     fulfil.fulfil(warm.order_id, fan_id=warm.fan_id, gacha_id=gacha_id)  # loads and caches the config
     sizes: list[int] = []
@@ -126,15 +145,19 @@ def measure() -> dict[str, Any]:
 
     Txn.commit = sized  # type: ignore[method-assign]
     figures: dict[str, Any] = {}
+    runs: list[tuple[str, int]] = [("1-draw", 1), ("10-draw", 10)]
+    if kind == "box":  # 100 tickets: 1 + 1 (warm) + 10 taken, then 78 more, then the last 10
+        runs += [("(fill)", 10)] * 7 + [("(fill)", 8), ("10-draw, last ticket", 10)]
     try:
-        for count in (1, 10):
+        for name, count in runs:
             order = paid(gacha_id, "bench-fan", count)
             with count_dynamodb_calls() as calls:
                 started = time.perf_counter()
                 outcome = fulfil.fulfil(order.order_id, fan_id=order.fan_id, gacha_id=gacha_id)
                 elapsed = time.perf_counter() - started
             assert outcome.status == "fulfilled", outcome
-            figures[f"{count}-draw"] = {"calls": list(calls), "actions": sizes[-1], "ms": elapsed * 1000}
+            if not name.startswith("("):
+                figures[name] = {"calls": list(calls), "actions": sizes[-1], "ms": elapsed * 1000}
     finally:
         Txn.commit = real_commit  # type: ignore[method-assign]
     return figures
@@ -150,12 +173,13 @@ def main() -> None:
     with mock_aws():
         reset_settings()
         provision(get_settings())
-        figures = measure()
-    for name, f in figures.items():
-        print(
-            f"{name:8} {len(f['calls'])} DynamoDB round trips ({', '.join(f['calls'])}); "
-            f"transaction of {f['actions']} actions; {f['ms']:.1f} ms in-process on moto"
-        )
+        results = {kind: measure(kind) for kind in ("rate", "ceiling", "box")}
+    for kind, figures in results.items():
+        for name, f in figures.items():
+            print(
+                f"{kind:8} {name:21} {len(f['calls'])} DynamoDB round trips ({', '.join(f['calls'])}); "
+                f"transaction of {f['actions']} actions; {f['ms']:.1f} ms in-process on moto"
+            )
 
 
 if __name__ == "__main__":

@@ -153,7 +153,7 @@ PERMISSIONS: dict[str, Needs] = {
         "users", "vtubers assets storage", audit=True, objects=(ObjectAccess(UPLOADS, OBJECT_VALIDATE),)
     ),
     "gacha.catalogue": needs("gachas prizes vtubers"),
-    "gacha.detail": needs("gachas prizes vtubers fairness"),
+    "gacha.detail": needs("gachas prizes vtubers fairness campaigns"),
     "gacha.vtuber_profile": needs("gachas prizes vtubers exchange-items"),
     "gacha.vtubers": needs("vtubers"),
     # Locally (and without a CDN key group) it presigns a GET on previews/; with one it names the CDN path.
@@ -173,7 +173,7 @@ PERMISSIONS: dict[str, Needs] = {
     "payment.admin_refunds_pending": needs("orders"),
     # --- the draw, compensation, fairness (issues 6, 11) ---
     "gacha.fulfil": needs(
-        "assets vtubers users",
+        "assets vtubers users campaigns",
         # nonces and stats live in "fairness"; a permanent failure compensates with a refund in the same run
         f"{REFUND_TABLES} fairness",
         audit=True,
@@ -183,7 +183,7 @@ PERMISSIONS: dict[str, Needs] = {
     ),
     # Redrives the fulfilment of one order inline (oshi.fulfilment.fulfil), so it needs what fulfil needs.
     "gacha.admin_retry": needs(
-        "assets vtubers users",
+        "assets vtubers users campaigns",
         f"{REFUND_TABLES} fairness",
         audit=True,
         secrets=PROVIDERS,
@@ -195,6 +195,14 @@ PERMISSIONS: dict[str, Needs] = {
     # Reveals the server seed once the sale has ended (a write on the fairness table, issue 11).
     "gacha.fairness": needs("gachas prizes vtubers", "fairness", seed_key="decrypt"),
     "gacha.stats": needs("gachas prizes vtubers fairness"),  # read-only: the alert is the scan's
+    # Draw formats (issue 20): the box's live state; its log (reveals the seed once the box is empty);
+    # the caller's ceiling counter (the nonce item).
+    "gacha.box": needs("gachas prizes vtubers fairness"),
+    "gacha.box_draws": needs("gachas prizes vtubers", "fairness", seed_key="decrypt"),
+    "gacha.gacha_me": needs("gachas fairness purchase-claims"),
+    # Campaigns (issue 20): created by the VTuber (audited; a first 10-draw discount is copied onto the gacha).
+    "vtuber.campaign_create": needs(VTUBER_READ, "campaigns gachas", audit=True),
+    "vtuber.campaigns_mine": needs("vtubers campaigns"),
     # Scheduled: stated against observed rates of listed gachas; publishes RateAnomaly.
     "gacha.rate_anomaly_scan": needs("gachas prizes fairness", events=True),
     # --- notifications (issue 6) ---

@@ -7,6 +7,11 @@ After any sequence of retries, crashes and races has settled:
 - every gacha's reserved/sold draws equal the draws of the orders still holding a reservation, within its
   stock; every limited prize's stock minus what is left equals the times it was drawn;
 - every exchange item's sold units equal its trades and the fans' counters, within stock and limits;
+- campaigns (issue 20): medals = draws x medals per draw x the multiplier the order records, the same as
+  its ledger entry; a fan's first 10-draw discount on a gacha is used by at most one paid order;
+- draw formats (issue 20): a box's tickets drawn equal the tickets of its drawn orders, per prize and in
+  total, every ticket once, its log holds every drawn order, and it has exactly one last-one prize once
+  empty (none before); a fan's ceiling counter equals the replay of their draw history on the gacha;
 - (when ``settled``) no order is left PAID: each paid order was fulfilled, refunded or owes its refund;
 - no order holds money it received without being fulfilled, refunded, or on the pending-refund list
   (``oshi.commerce.refunds.pending``): money for a closed order, a mismatched payment, a paid order that
@@ -25,7 +30,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from oshi.commerce import refunds
+from oshi.draw import box as boxes
 from oshi.models.exchange import Exchange, ExchangeCount, ExchangeItem
+from oshi.models.fairness import FairnessRecord, gacha_pk, nonce_pk
 from oshi.models.gachas import Gacha, Prize
 from oshi.models.orders import Order, OrderStatus, ProviderEvent
 from oshi.models.rewards import LedgerKind, MedalBalance, MedalLedgerEntry, Reward, RewardSource, fan_vtuber
@@ -67,6 +74,11 @@ def check_orders(
 ) -> list[Violation]:
     found = []
     earned = {e.source_id: int(e.delta) for e in ledger if e.kind == LedgerKind.EARN.value}
+    multipliers = {
+        e.source_id: int(e.multiplier) if e.multiplier is not None else None
+        for e in ledger
+        if e.kind == LedgerKind.EARN.value
+    }
     draws_rewarded: dict[str, set[str]] = defaultdict(set)
     for r in rewards:
         if r.source == RewardSource.GACHA.value:
@@ -78,15 +90,27 @@ def check_orders(
         if order.status != OrderStatus.FULFILLED:
             continue
         count = int(order.count)
-        results = order.drawn_items()
+        results = [i for i in order.drawn_items() if i.get("table") != "last_one"]
+        last_ones = len(order.drawn_items()) - len(results)
         if len(results) != count:
             found.append(Violation("orders.results", subject, f"{len(results)} results for {count} draws"))
-        medals = count * int(order.medals_per_draw)
+        # medals = draws x medals per draw x the campaign multiplier in force when it was paid (issue 20)
+        medals = count * int(order.medals_per_draw) * int(order.medal_multiplier or 1)
+        if int(order.medals_awarded or 0) != medals:
+            found.append(Violation("orders.medals", subject, f"awarded {order.medals_awarded} != {medals}"))
+        if medals and multipliers.get(order.order_id) != (
+            int(order.medal_multiplier) if order.medal_campaign_id else None
+        ):
+            found.append(
+                Violation(
+                    "orders.multiplier", subject, "the ledger entry's multiplier differs from the order's"
+                )
+            )
         if medals and earned.get(order.order_id) != medals:
             found.append(
                 Violation("orders.medals", subject, f"ledger earned {earned.get(order.order_id)} != {medals}")
             )
-        if len(draws_rewarded[order.order_id]) != count:
+        if len(draws_rewarded[order.order_id]) != count + last_ones:
             found.append(
                 Violation(
                     "orders.rewards",
@@ -169,7 +193,8 @@ def check_stock(gachas: list[Gacha], prizes: list[Prize], orders: list[Order]) -
     held: Counter[str] = Counter()
     drawn: Counter[tuple[str, str]] = Counter()
     for order in orders:
-        if not order.reservation_released:
+        # A box's drawn tickets stay drawn when the order is refunded (reservations.release keeps them).
+        if not order.reservation_released or (order.gacha_kind == "box" and order.fulfilled_at is not None):
             held[order.gacha_id] += int(order.count)
         # A refund does not give a drawn limited prize back (docs/draw.md), so refunded draws count too.
         if order.status in (OrderStatus.FULFILLED, OrderStatus.REFUNDED):
@@ -245,14 +270,128 @@ def check_exchange(
     return found
 
 
+def _drawn(order: Order) -> bool:
+    return order.fulfilled_at is not None and order.status in (OrderStatus.FULFILLED, OrderStatus.REFUNDED)
+
+
+def check_boxes(gachas: list[Gacha], orders: list[Order], records: list[FairnessRecord]) -> list[Violation]:
+    found = []
+    by_pk: dict[str, dict[str, FairnessRecord]] = defaultdict(dict)
+    for r in records:
+        by_pk[r.pk][r.sk] = r
+    for gacha in gachas:
+        if gacha.kind != "box":
+            continue
+        subject = f"box/{gacha.gacha_id}"
+        box = boxes.from_document(gacha.rate_table)
+        items = by_pk[gacha_pk(gacha.gacha_id)]
+        state = items.get("box")
+        drawn_orders = [o for o in orders if o.gacha_id == gacha.gacha_id and _drawn(o)]
+        tickets = [i for o in drawn_orders for i in o.drawn_items() if i.get("table") == "box"]
+        drawn = int(state.box_drawn or 0) if state is not None else 0
+        if drawn != len(tickets) or drawn != sum(int(o.count) for o in drawn_orders):
+            found.append(Violation("box.drawn", subject, f"box says {drawn}, orders drew {len(tickets)}"))
+        if len({i["ticket"] for i in tickets}) != len(tickets):
+            found.append(Violation("box.ticket_twice", subject, "a ticket was drawn twice"))
+        per_prize = Counter(i["prize_id"] for i in tickets)
+        left = {k: int(v) for k, v in ((state.box_remaining if state is not None else None) or {}).items()}
+        for p in box.prizes:
+            if state is not None and p.count - left.get(p.prize_id, 0) != per_prize[p.prize_id]:
+                found.append(
+                    Violation(
+                        "box.prize",
+                        subject,
+                        f"{p.prize_id}: {left.get(p.prize_id)} left, {per_prize[p.prize_id]} drawn",
+                    )
+                )
+        if int(gacha.sold_draws or 0) < drawn:
+            found.append(Violation("box.sold", subject, f"sold {gacha.sold_draws} < drawn {drawn}"))
+        winners = [
+            o.order_id for o in drawn_orders if any(i.get("table") == "last_one" for i in o.drawn_items())
+        ]
+        expected = 1 if box.last_one is not None and drawn == box.total else 0
+        recorded = state.last_one_order_id if state is not None else None
+        if len(winners) != expected or (expected and recorded != winners[0]) or (not expected and recorded):
+            found.append(
+                Violation("box.last_one", subject, f"last-one orders {winners}, recorded {recorded}")
+            )
+        logged = {r.order_id for sk, r in items.items() if sk.startswith("box#")}
+        if logged != {o.order_id for o in drawn_orders}:
+            found.append(
+                Violation("box.log", subject, f"log holds {len(logged)} orders, {len(drawn_orders)} drew")
+            )
+    return found
+
+
+def check_ceilings(
+    gachas: list[Gacha], orders: list[Order], records: list[FairnessRecord]
+) -> list[Violation]:
+    """Replay each fan's draws on each gacha with a ceiling: the stored counter, every order's recorded
+    counter before it, and the ceiling slots all follow from the history."""
+    found = []
+    ceilings = {g.gacha_id: int(g.ceiling) for g in gachas if g.ceiling is not None}
+    counters = {r.pk: int(r.since_top or 0) for r in records if r.pk.startswith("nonce#")}
+    history: dict[tuple[str, str], list[Order]] = defaultdict(list)
+    for o in orders:
+        if o.gacha_id in ceilings and _drawn(o):
+            history[(o.fan_id, o.gacha_id)].append(o)
+    for (fan_id, gacha_id), drawn_orders in history.items():
+        n, since, subject = ceilings[gacha_id], 0, f"ceiling/{fan_id}/{gacha_id}"
+        rarity = _top_rarity(gachas, gacha_id)
+        for order in sorted(drawn_orders, key=lambda o: int(o.nonce)):
+            if int(order.results["proof"].get("ceiling_before", -1)) != since:
+                found.append(
+                    Violation(
+                        "ceiling.before",
+                        subject,
+                        f"order {order.order_id} says {order.results['proof'].get('ceiling_before')}, history {since}",
+                    )
+                )
+            for item in order.drawn_items():
+                if (item["table"] == "ceiling") != (since >= n - 1):
+                    found.append(
+                        Violation("ceiling.slot", subject, f"order {order.order_id} slot {item['slot']}")
+                    )
+                since = 0 if item["rarity"] == rarity else since + 1
+        if counters.get(nonce_pk(fan_id, gacha_id), 0) != since:
+            found.append(
+                Violation(
+                    "ceiling.counter",
+                    subject,
+                    f"stored {counters.get(nonce_pk(fan_id, gacha_id))}, history {since}",
+                )
+            )
+    return found
+
+
+def _top_rarity(gachas: list[Gacha], gacha_id: str) -> str:
+    gacha = next(g for g in gachas if g.gacha_id == gacha_id)
+    return str(gacha.rate_table["ceiling"]["rarity"])
+
+
+def check_first_ten(orders: list[Order]) -> list[Violation]:
+    used = Counter(
+        o.first_ten_claim
+        for o in orders
+        if o.first_ten_claim and o.status in (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.REFUNDED)
+    )
+    return [
+        Violation("campaign.first_ten", str(k), f"used by {n} paid orders") for k, n in used.items() if n > 1
+    ]
+
+
 def check_all(*, settled: bool = True) -> list[Violation]:
     orders, rewards = _scan(Order), _scan(Reward)
     ledger, exchanges = _scan(MedalLedgerEntry), _scan(Exchange)
+    gachas, fairness_records = _scan(Gacha), _scan(FairnessRecord)
     return [
         *check_medals(),
         *check_orders(orders, rewards, ledger, settled=settled),
         *check_money(orders, _scan(ProviderEvent), pending_refund_ids(), settled=settled),
         *check_rewards(rewards, orders, exchanges),
-        *check_stock(_scan(Gacha), _scan(Prize), orders),
+        *check_stock(gachas, _scan(Prize), orders),
         *check_exchange(_scan(ExchangeItem), _scan(ExchangeCount), exchanges),
+        *check_boxes(gachas, orders, fairness_records),
+        *check_ceilings(gachas, orders, fairness_records),
+        *check_first_ten(orders),
     ]

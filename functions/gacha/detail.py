@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aws_lambda_powertools.event_handler import Response
 
 from gacha.public import cached_json
-from oshi.catalogue import storefront
+from oshi.catalogue import campaigns, storefront
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
 from oshi.web.schemas.catalogue import GachaDetail
@@ -19,7 +21,12 @@ def get_gacha(gacha_id: str) -> Response[str]:
     gacha = storefront.public_gacha(gacha_id)
     owner = storefront.vtuber_statuses([gacha]).get(gacha.owner_user_id)
     disclosed = storefront.disclosure(gacha, storefront.prizes_of(gacha_id), owner, at)
+    shown = campaigns.for_gacha(gacha, at)
+    disclosed.document["campaigns"] = shown
     seconds = storefront.max_age([gacha], at, storefront.LINEUP_TTL, live_stock=disclosed.limited)
+    for campaign in shown:  # never cache past a campaign's start or end
+        for boundary in (campaign["starts_at"], campaign["ends_at"]):
+            seconds = min(seconds, max(int((datetime.fromisoformat(boundary) - at).total_seconds()), 0))
     return cached_json(endpoint, GachaDetail.model_validate(disclosed.document), seconds)
 
 

@@ -10,8 +10,9 @@ from pydantic import BaseModel
 from oshi.catalogue import storefront
 from oshi.draw import fairness_store
 from oshi.kernel.errors import GachaNotFound
+from oshi.models.gachas import GachaKind
 from oshi.web.api import Endpoint
-from oshi.web.schemas.fairness import RateTableDocument
+from oshi.web.schemas.fairness import AnyTableDocument
 
 endpoint = Endpoint(__name__)
 
@@ -20,12 +21,12 @@ class RateTableVersion(BaseModel):
     version: int
     hash: str
     effective_from: datetime
-    rate_table: RateTableDocument
+    rate_table: AnyTableDocument
 
 
 class FairnessOut(BaseModel):
     gacha_id: str
-    algorithm: str = "oshi-fairness/1 (docs/fairness.md)"
+    algorithm: str = "oshi-fairness/1, /2 (ceiling), oshi-box-order/1 (box) (docs/fairness.md)"
     commitment: str
     rate_table_version: int
     rate_table_hash: str
@@ -41,13 +42,17 @@ def get_fairness(gacha_id: str) -> FairnessOut:
     record = fairness_store.seed_record(gacha_id)
     if record is None or record.commitment is None:
         raise GachaNotFound("This gacha has no fairness commitment.")
-    record = fairness_store.reveal_if_ended(gacha, record)
+    sold_out = False
+    if gacha.kind == GachaKind.BOX.value:  # an empty box reveals its seed at once (docs/fairness.md 10)
+        state = fairness_store.box_state(gacha_id)
+        sold_out = state is not None and sum(int(v) for v in (state.box_remaining or {}).values()) == 0
+    record = fairness_store.reveal_if_ended(gacha, record, sold_out=sold_out)
     history = [
         RateTableVersion(
             version=int(r.rate_table_version or 0),
             hash=r.rate_table_hash or "",
             effective_from=r.effective_from,
-            rate_table=RateTableDocument.model_validate(r.rate_table),
+            rate_table=r.rate_table,
         )
         for r in fairness_store.rate_history(gacha_id)
     ]

@@ -80,6 +80,12 @@ class OrderOut(BaseModel):
     failure_reason: str | None = None
     client_seed: str | None = None
     medals_awarded: int | None = None
+    list_price: int | None = Field(
+        default=None, description="The usual price, when a first 10-draw discount applied"
+    )
+    medal_multiplier: int | None = Field(
+        default=None, description="The campaign multiplier the medals got (1: none)"
+    )
     payment: OrderPayment | None = None
     results: OrderResults | None = (
         None  # the draws and their proof (as fulfilment stored them), once FULFILLED
@@ -108,6 +114,8 @@ class OrderOut(BaseModel):
             failure_reason=order.failure_reason,
             payment=OrderPayment.of(order),
             medals_awarded=int(order.medals_awarded) if order.medals_awarded is not None else None,
+            list_price=int(order.list_price) if order.list_price is not None else None,
+            medal_multiplier=int(order.medal_multiplier) if order.medal_multiplier is not None else None,
             results=(
                 OrderResults.model_validate(order.results)
                 if with_results and order.status == "FULFILLED" and order.results is not None

@@ -145,9 +145,10 @@ class PrizeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=100)
     rarity: str = Field(min_length=1, max_length=8)
-    rate_ppm: StrictInt
+    rate_ppm: StrictInt = Field(default=0, description="Rate gachas: integer ppm (box gachas: leave out)")
     asset_ids: list[str] = Field(min_length=1, max_length=lineup.MAX_ASSETS_PER_PRIZE)
     stock: StrictInt | None = None
+    tickets: StrictInt | None = Field(default=None, description="Box gachas: this prize's tickets in the box")
     preview_asset_id: str | None = Field(
         default=None,
         pattern=ID,
@@ -175,6 +176,17 @@ class GachaIn(BaseModel):
     total_stock: StrictInt | None = None
     prizes: list[PrizeIn] = Field(min_length=1, max_length=MAX_PRIZES)
     guarantee: GuaranteeIn | None = None
+    kind: Literal["rate", "box"] = Field(
+        default="rate", description="rate: independent draws at fixed rates; box: a finite box of tickets"
+    )
+    ceiling: StrictInt | None = Field(
+        default=None,
+        description="Rate gachas: 天井. A fan's N-th consecutive draw without the top rarity is top rarity",
+    )
+    last_one: PrizeIn | None = Field(
+        default=None,
+        description="Box gachas: the last-one prize (ラストワン賞), to whoever draws the last ticket",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -199,13 +211,17 @@ class GachaIn(BaseModel):
             ends_at=self.ends_at,
             total_stock=self.total_stock,
             guarantee_min_rarity=self.guarantee.min_rarity if self.guarantee else None,
-            prizes=tuple(
-                lineup.PrizeSpec(
-                    p.name, p.rarity, p.rate_ppm, tuple(p.asset_ids), p.stock, p.preview_asset_id
-                )
-                for p in self.prizes
-            ),
+            prizes=tuple(_prize_spec(p) for p in self.prizes),
+            kind=self.kind,
+            ceiling=self.ceiling,
+            last_one=_prize_spec(self.last_one) if self.last_one is not None else None,
         )
+
+
+def _prize_spec(p: PrizeIn) -> lineup.PrizeSpec:
+    return lineup.PrizeSpec(
+        p.name, p.rarity, p.rate_ppm, tuple(p.asset_ids), p.stock, p.preview_asset_id, p.tickets
+    )
 
 
 class GachaCreateIn(GachaIn):

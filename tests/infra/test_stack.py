@@ -798,7 +798,8 @@ def test_each_function_reaches_only_its_declared_tables_and_writes_only_where_de
 
 
 # GET routes that write, and why: gacha.fairness reveals the server seed once the sale has ended.
-GET_ROUTES_THAT_WRITE = {"gacha.fairness"}
+# Both reveal the server seed once it is due (the sale has ended, or a box is empty): one write, once.
+GET_ROUTES_THAT_WRITE = {"gacha.fairness", "gacha.box_draws"}
 
 
 def test_read_only_routes_cannot_write() -> None:
@@ -824,7 +825,7 @@ def test_only_the_draw_decrypts_seeds_and_only_publishing_encrypts_them(synth: S
         }
         assert actions == {f"kms:{a.capitalize()}" for a in PERMISSIONS[handler].seed_key}, handler
     decrypters = {h for h, n in PERMISSIONS.items() if "decrypt" in n.seed_key}
-    assert decrypters == {"gacha.fulfil", "gacha.admin_retry", "gacha.fairness"}
+    assert decrypters == {"gacha.fulfil", "gacha.admin_retry", "gacha.fairness", "gacha.box_draws"}
 
 
 def test_only_functions_that_publish_may_put_events_and_the_public_stats_page_may_not(synth: Synth) -> None:

@@ -125,7 +125,7 @@ def _calls_in_checkout(api: Api, standins: Standins) -> int:
     return counting.seen
 
 
-CHECKOUT_CALLS = 17  # the flow's DynamoDB calls: the caller's revocation marker 1, purchase 4, webhook 6, fulfilment 2, their audits...
+CHECKOUT_CALLS = 18  # the flow's DynamoDB calls: the caller's revocation marker 1, purchase 4, webhook 6, fulfilment 2 (+ its cold config and campaigns), their audits...
 _counted: list[int] = []
 
 
@@ -195,4 +195,102 @@ def test_a_refund_survives_a_fault_at_every_call(
     assert order.status == "REFUNDED"
     assert int(MedalBalance.get("fan-1", order.vtuber_id).balance) == 0
     assert len(standins.stripe.refunds) == 1, "one refund at the provider, however often it was retried"
+    assert_invariants()
+
+
+# --- draw formats (issue 20): the box's state and log, the ceiling counter --------------------------------
+@pytest.mark.parametrize("when", ["before", "after"])
+@pytest.mark.parametrize("k", range(12))  # a cold fulfilment makes about 10 calls; the warm one 2
+@pytest.mark.parametrize("kind", ["box", "ceiling"])
+def test_a_box_or_ceiling_fulfilment_survives_a_fault_at_every_call(
+    api: Api, kind: str, k: int, when: str
+) -> None:
+    from draw_support import paid_order
+    from formats_support import box_on_sale, ceiling_on_sale
+
+    if kind == "box":  # three single buyers empty a box of 3: the last one takes the last-one prize
+        sale = box_on_sale(api, (1, 2))
+        orders = [paid_order(sale, fan_id=f"fan-{i}", count=1) for i in range(3)]
+    else:  # a single, then a 10-draw with two ceiling slots (draws 4 and 8)
+        sale = ceiling_on_sale(api, 4)
+        orders = [paid_order(sale, count=1), paid_order(sale, count=10)]
+    with count_dynamodb_calls() as calls, injected(Fault(k, when)) as fault:
+        for order in orders:
+            retry(lambda order=order: deliver(order, receives=2), lambda failed: failed == set())
+    if not fault.fired:
+        pytest.skip(f"the fulfilments make {calls.total} calls")
+    for order in orders:
+        assert Order.get(order.order_id).status == "FULFILLED"
+    assert_invariants()
+
+
+# --- campaigns (issue 20): the first 10-draw discount's claim and a multiplied medal credit --------------
+@pytest.mark.parametrize("when", ["before", "after"])
+@pytest.mark.parametrize("k", range(CHECKOUT_CALLS + 1))
+def test_a_discounted_multiplied_checkout_survives_a_fault_at_every_call(
+    api: Api, standins: Standins, monkeypatch: pytest.MonkeyPatch, k: int, when: str
+) -> None:
+    from datetime import UTC, datetime
+
+    monkeypatch.setattr(webhooks, "LEASE", timedelta(0))
+    sale = on_sale(api)
+    now = datetime.now(UTC)
+    for body in (
+        {"kind": "first_ten_discount", "price_ten": 1500},
+        {"kind": "medal_multiplier", "multiplier": 3},
+    ):
+        created = api.post(
+            "/api/vtuber/campaigns",
+            token=sale.vt.token,
+            json_body={
+                "title": "campaign",
+                "gacha_id": sale.gacha_id,
+                "starts_at": (now + timedelta(minutes=11)).isoformat(),
+                "ends_at": (now + timedelta(days=1)).isoformat(),
+                **body,
+            },
+        )
+        assert created.status == 201, created.body
+    from oshi.kernel import clock
+
+    real_now = clock.now  # 20 minutes on, still moving (the webhook's lease compares times)
+    monkeypatch.setattr("oshi.kernel.clock.now", lambda: real_now() + 20 * 60)
+    fulfil.forget_configs()
+    token = fan("fan-1")
+
+    def checkout() -> str:
+        response = retry(
+            lambda: api.post(
+                "/api/gacha/purchase",
+                token=token,
+                json_body={
+                    "gacha_id": sale.gacha_id,
+                    "count": 10,
+                    "provider": "stripe",
+                    "payment_method": "card",
+                },
+                headers={"Idempotency-Key": "checkout-10"},
+            ),
+            lambda r: r.status in (200, 201),
+        )
+        order_id = str(response.json()["order_id"])
+        with TEST_READS():
+            session_id = Order.get(order_id).provider_session_id
+        for event_id, _, status in standins.stripe.pay(session_id, "success") or []:
+            if status != 200:
+                event = standins.stripe.events[event_id]
+                retry(lambda event=event: standins.stripe.deliver_event(event), lambda s: s == 200)
+        with TEST_READS():
+            order = Order.get(order_id)
+        retry(lambda: deliver(order, receives=2), lambda failed: failed == set())
+        return order_id
+
+    with injected(Fault(k, when)) as fault:
+        order_id = checkout()
+    if not fault.fired:
+        pytest.skip("the discounted checkout makes fewer calls")
+    order = Order.get(order_id)
+    assert order.status == "FULFILLED" and int(order.amount) == 1500
+    assert int(order.medals_awarded) == 10 * int(order.medals_per_draw) * 3
+    assert len([o for o in Order.scan() if o.fan_id == "fan-1"]) == 1, "one order for one checkout"
     assert_invariants()

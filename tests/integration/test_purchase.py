@@ -153,7 +153,16 @@ def drawn_results(order_id: str, gacha_id: str) -> dict[str, Any]:
     table = {"format": "oshi-rate-table/1", "entries": [{"prize_id": "p01", "rarity": "N", "ppm": 1_000_000}]}
     return {
         "items": [
-            {"slot": 0, "prize_id": "p01", "name": "N prize", "rarity": "N", "table": "main", "assets": 1}
+            {
+                "slot": 0,
+                "prize_id": "p01",
+                "name": "N prize",
+                "rarity": "N",
+                "table": "main",
+                "assets": 1,
+                "ticket": None,
+                "position": None,
+            }
         ],
         "proof": {
             "format": "oshi-fairness/1",
@@ -177,6 +186,8 @@ def drawn_results(order_id: str, gacha_id: str) -> dict[str, Any]:
             "gacha_id": gacha_id,
             "order_id": order_id,
         },
+        "ceiling": None,
+        "campaign": None,
     }
 
 

@@ -463,6 +463,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/gachas/{gacha_id}/box": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A box gacha's tickets left, per prize and in total (cached seconds) */
+        get: operations["get_box_api_gachas__gacha_id__box_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/gachas/{gacha_id}/box/draws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A box's whole draw log and revealed seed, once sold out or ended */
+        get: operations["get_box_draws_api_gachas__gacha_id__box_draws_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/gachas/{gacha_id}/fairness": {
         parameters: {
             query?: never;
@@ -472,6 +506,23 @@ export interface paths {
         };
         /** The server-seed commitment, rate-table history, and the seed once revealed */
         get: operations["get_fairness_api_gachas__gacha_id__fairness_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/gachas/{gacha_id}/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's state on a gacha: ceiling (天井) counter, first 10-draw discount, prices */
+        get: operations["get_gacha_me_api_gachas__gacha_id__me_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -712,6 +763,24 @@ export interface paths {
         get: operations["get_assets_api_vtuber_assets_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vtuber/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The VTuber's campaigns */
+        get: operations["get_campaigns_api_vtuber_campaigns_get"];
+        put?: never;
+        /** Create a campaign: a medal multiplier or a first 10-draw discount (frozen before it starts) */
+        post: operations["post_campaign_api_vtuber_campaigns_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1092,10 +1161,464 @@ export interface components {
             total_spent: number;
         };
         /**
+         * BoxDocument
+         * @description A box gacha's committed ticket multiset (docs/fairness.md section 10); ticket i belongs to the prize
+         *     whose range holds i, prizes in this order.
+         */
+        BoxDocument: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            format: "oshi-box/1";
+            last_one: components["schemas"]["LastOneRef"] | null;
+            /** Tickets */
+            tickets: components["schemas"]["BoxTickets"][];
+        };
+        /** BoxDrawLog */
+        BoxDrawLog: {
+            box: components["schemas"]["BoxDocument"];
+            /**
+             * Box Hash
+             * @description Published with the box before its sale (the gacha's rate_table_hash)
+             */
+            box_hash: string;
+            /** Commitment */
+            commitment: string;
+            /** Gacha Id */
+            gacha_id: string;
+            /** Last One Order Id */
+            last_one_order_id: string | null;
+            /**
+             * Orders
+             * @description Every order's proof, by position
+             */
+            orders: components["schemas"]["BoxOrderProof"][];
+            /**
+             * Server Seed
+             * @description The revealed server seed, hex
+             */
+            server_seed: string;
+            /** Tickets Drawn */
+            tickets_drawn: number;
+        };
+        /**
+         * BoxDrawRecord
+         * @description One ticket of a box order: which ticket, at which position of the box, and how it was derived.
+         */
+        BoxDrawRecord: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Position
+             * @description The ticket's place in the box's sequence of draws, from 0
+             */
+            position: number;
+            /** Prize Id */
+            prize_id: string;
+            /** R */
+            r: number;
+            /** Slot */
+            slot: number;
+            /**
+             * Ticket
+             * @description The ticket index in the committed box
+             */
+            ticket: number;
+            /**
+             * Total
+             * @description Tickets left before this draw: r is uniform in [0, total)
+             */
+            total: number;
+        };
+        /**
+         * BoxLive
+         * @description The box right now (``sale_state`` is ``sold_out`` once every ticket is reserved or drawn).
+         */
+        BoxLive: {
+            /**
+             * Drawn
+             * @description Tickets drawn so far
+             */
+            drawn: number;
+            /**
+             * Draws Log
+             * @description Path of the box's draw log (every order's proof), once revealed
+             */
+            draws_log: string;
+            /** Gacha Id */
+            gacha_id: string;
+            /** @description ラストワン賞, to whoever draws the last ticket */
+            last_one: components["schemas"]["LastOnePrize"] | null;
+            /**
+             * Live
+             * @description Path of the live (seconds-cached) box state
+             */
+            live: string;
+            /**
+             * Prizes
+             * @description In lineup order
+             */
+            prizes: components["schemas"]["BoxPrizeLeft"][];
+            /**
+             * Remaining
+             * @description Tickets not drawn yet
+             */
+            remaining: number;
+            /**
+             * Reserved
+             * @description Of those, tickets held by orders awaiting payment or their draw
+             */
+            reserved: number;
+            sale_state: components["schemas"]["SaleState"];
+            /**
+             * Sold Out
+             * @description No ticket is left to buy
+             */
+            sold_out: boolean;
+            /**
+             * Total
+             * @description Tickets in the full box
+             */
+            total: number;
+        };
+        /**
+         * BoxOrderProof
+         * @description The order JSON of a box order (``tools/verify_draws.py``; ``--box`` replays the whole log).
+         */
+        BoxOrderProof: {
+            box: components["schemas"]["BoxDocument"];
+            /** Box Hash */
+            box_hash: string;
+            /** Client Seed */
+            client_seed: string;
+            /** Commitment */
+            commitment: string;
+            /** Draws */
+            draws: components["schemas"]["BoxDrawRecord"][];
+            /** Fan Id */
+            fan_id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            format: "oshi-box-order/1";
+            /** Gacha Id */
+            gacha_id: string;
+            last_one: components["schemas"]["LastOneAward"] | null;
+            /** Nonce */
+            nonce: number;
+            /** Order Id */
+            order_id: string;
+            /**
+             * Remaining Before
+             * @description The box's state when this order drew
+             */
+            remaining_before: components["schemas"]["BoxRemaining"][];
+            /** Start Position */
+            start_position: number;
+        };
+        /** BoxPrizeLeft */
+        BoxPrizeLeft: {
+            /** Name */
+            name: string;
+            /** Prize Id */
+            prize_id: string;
+            /**
+             * Rarity
+             * @enum {string}
+             */
+            rarity: "N" | "R" | "SR" | "SSR" | "UR";
+            /**
+             * Remaining
+             * @description Tickets of this prize still in the box
+             */
+            remaining: number;
+            /**
+             * Tickets
+             * @description Tickets of this prize in the full box
+             */
+            tickets: number;
+        };
+        /** BoxRemaining */
+        BoxRemaining: {
+            /** Prize Id */
+            prize_id: string;
+            /** Remaining */
+            remaining: number;
+        };
+        /**
+         * BoxState
+         * @description A box gacha's tickets: the chance of a prize is its remaining tickets over all remaining tickets.
+         */
+        BoxState: {
+            /** @description ラストワン賞, to whoever draws the last ticket */
+            last_one: components["schemas"]["LastOnePrize"] | null;
+            /**
+             * Live
+             * @description Path of the live (seconds-cached) box state
+             */
+            live: string;
+            /**
+             * Prizes
+             * @description In lineup order
+             */
+            prizes: components["schemas"]["BoxPrizeLeft"][];
+            /**
+             * Remaining
+             * @description Tickets not drawn yet
+             */
+            remaining: number;
+            /**
+             * Reserved
+             * @description Of those, tickets held by orders awaiting payment or their draw
+             */
+            reserved: number;
+            /**
+             * Total
+             * @description Tickets in the full box
+             */
+            total: number;
+        };
+        /** BoxTickets */
+        BoxTickets: {
+            /**
+             * Count
+             * @description Tickets of this prize in the box
+             */
+            count: number;
+            /** Prize Id */
+            prize_id: string;
+            /**
+             * Rarity
+             * @enum {string}
+             */
+            rarity: "N" | "R" | "SR" | "SSR" | "UR";
+        };
+        /** CampaignApplied */
+        CampaignApplied: {
+            /** Campaign Id */
+            campaign_id: string;
+            /**
+             * Medal Multiplier
+             * @description The medals of this order were multiplied by this
+             */
+            medal_multiplier: number;
+        };
+        /**
+         * CampaignIn
+         * @description Unknown fields are refused, and a campaign can never reward collecting a set (complete gacha).
+         */
+        CampaignIn: {
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /**
+             * Gacha Id
+             * @description null: every gacha of the VTuber (multipliers only)
+             */
+            gacha_id?: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "medal_multiplier" | "first_ten_discount";
+            /**
+             * Multiplier
+             * @description medal_multiplier: 2 to 5
+             */
+            multiplier?: number | null;
+            /**
+             * Price Ten
+             * @description first_ten_discount: the first 10-draw's price (JPY)
+             */
+            price_ten?: number | null;
+            /**
+             * Starts At
+             * Format: date-time
+             * @description At least 10 minutes from now: a campaign is frozen before it starts
+             */
+            starts_at: string;
+            /** Title */
+            title: string;
+        };
+        /** CampaignList */
+        CampaignList: {
+            /**
+             * Items
+             * @description Earliest start first
+             */
+            items: components["schemas"]["CampaignOut"][];
+        };
+        /**
+         * CampaignOut
+         * @description A campaign (``oshi.catalogue.campaigns``): a medal multiplier or a first 10-draw discount.
+         */
+        CampaignOut: {
+            /** Active */
+            active: boolean;
+            /** Campaign Id */
+            campaign_id: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /**
+             * Gacha Id
+             * @description null: every gacha of the VTuber
+             */
+            gacha_id: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "medal_multiplier" | "first_ten_discount";
+            /**
+             * Multiplier
+             * @description medal_multiplier: medals x this for orders paid in the window
+             */
+            multiplier: number | null;
+            /**
+             * Price Ten
+             * @description first_ten_discount: each fan's first 10-draw price (JPY)
+             */
+            price_ten: number | null;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /** Title */
+            title: string;
+        };
+        /**
          * CatalogueSort
          * @enum {string}
          */
         CatalogueSort: "ending_soon" | "starts_soon" | "newest" | "price_asc" | "price_desc";
+        /** CeilingCounter */
+        CeilingCounter: {
+            /**
+             * Ceiling
+             * @description The N-th consecutive draw without the top rarity is top rarity
+             */
+            ceiling: number;
+            /**
+             * Draws Left
+             * @description あと N 回で天井: the draw this many from now is top rarity at the latest
+             */
+            draws_left: number;
+            /**
+             * Rarity
+             * @description The top rarity the ceiling guarantees
+             */
+            rarity: string;
+            /**
+             * Since Top
+             * @description Your paid draws on this gacha since your last top-rarity prize
+             */
+            since_top: number;
+        };
+        /** CeilingDocRule */
+        CeilingDocRule: {
+            /**
+             * Draws
+             * @description The N-th consecutive draw without ``rarity`` is drawn among ``rarity``
+             */
+            draws: number;
+            /**
+             * Rarity
+             * @enum {string}
+             */
+            rarity: "N" | "R" | "SR" | "SSR" | "UR";
+        };
+        /**
+         * CeilingOrderProof
+         * @description The order JSON of a gacha with a ceiling: ``ceiling_before`` is the fan's draws since their last
+         *     top-rarity prize before this order; a slot drawn under the ceiling has table ``ceiling``.
+         */
+        CeilingOrderProof: {
+            /** Ceiling Before */
+            ceiling_before: number;
+            /** Client Seed */
+            client_seed: string;
+            /** Commitment */
+            commitment: string;
+            /** Draws */
+            draws: components["schemas"]["DrawRecord"][];
+            /** Fan Id */
+            fan_id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            format: "oshi-fairness/2";
+            /** Gacha Id */
+            gacha_id: string;
+            /** Nonce */
+            nonce: number;
+            /** Order Id */
+            order_id: string;
+            rate_table: components["schemas"]["CeilingRateTableDocument"];
+            /** Rate Table Hash */
+            rate_table_hash: string;
+        };
+        /** CeilingProgress */
+        CeilingProgress: {
+            /**
+             * After
+             * @description The same count after it
+             */
+            after: number;
+            /**
+             * Before
+             * @description Draws since the last top-rarity prize, before this order
+             */
+            before: number;
+            /**
+             * Draws
+             * @description The ceiling
+             */
+            draws: number;
+        };
+        /**
+         * CeilingRateTableDocument
+         * @description A rate table with a ceiling (天井); hashed the same way (docs/fairness.md section 11).
+         */
+        CeilingRateTableDocument: {
+            ceiling: components["schemas"]["CeilingDocRule"];
+            /** Entries */
+            entries: components["schemas"]["RateTableEntry"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            format: "oshi-rate-table/2";
+            guarantee: components["schemas"]["GuaranteeRule"] | null;
+        };
+        /**
+         * CeilingRule
+         * @description 天井: a fan's ``draws``-th consecutive draw without ``rarity`` is drawn among ``rarity`` only.
+         */
+        CeilingRule: {
+            /**
+             * Counter
+             * @description Path of the caller's own counter (signed in)
+             */
+            counter: string;
+            /** Draws */
+            draws: number;
+            /**
+             * Rarity
+             * @enum {string}
+             */
+            rarity: "N" | "R" | "SR" | "SSR" | "UR";
+            /** Rule */
+            rule: string;
+        };
         /** ChainCheck */
         ChainCheck: {
             /**
@@ -1230,6 +1753,11 @@ export interface components {
             assets: number;
             /** Name */
             name: string;
+            /**
+             * Position
+             * @description Box gachas: the ticket's position in the box
+             */
+            position?: number | null;
             /** Prize Id */
             prize_id: string;
             /**
@@ -1240,6 +1768,11 @@ export interface components {
             /** Slot */
             slot: number;
             table: components["schemas"]["TableKind"];
+            /**
+             * Ticket
+             * @description Box gachas: the ticket index drawn
+             */
+            ticket?: number | null;
         };
         /**
          * Error
@@ -1289,7 +1822,7 @@ export interface components {
         FairnessOut: {
             /**
              * Algorithm
-             * @default oshi-fairness/1 (docs/fairness.md)
+             * @default oshi-fairness/1, /2 (ceiling), oshi-box-order/1 (box) (docs/fairness.md)
              */
             algorithm: string;
             /** Commitment */
@@ -1333,8 +1866,30 @@ export interface components {
          * @enum {string}
          */
         FileType: "image/png" | "image/jpeg" | "image/webp" | "audio/mpeg" | "video/mp4" | "application/zip";
+        /** FirstTenOffer */
+        FirstTenOffer: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Ends At */
+            ends_at: string;
+            /**
+             * List Price
+             * @description The usual 10-draw price (JPY)
+             */
+            list_price: number;
+            /**
+             * Price Ten
+             * @description Your first 10-draw's price (JPY)
+             */
+            price_ten: number;
+        };
         /** GachaCreateIn */
         GachaCreateIn: {
+            /**
+             * Ceiling
+             * @description Rate gachas: 天井. A fan's N-th consecutive draw without the top rarity is top rarity
+             */
+            ceiling?: number | null;
             /**
              * Description
              * @default
@@ -1346,6 +1901,15 @@ export interface components {
              */
             ends_at: string;
             guarantee?: components["schemas"]["GuaranteeIn"] | null;
+            /**
+             * Kind
+             * @description rate: independent draws at fixed rates; box: a finite box of tickets
+             * @default rate
+             * @enum {string}
+             */
+            kind: "rate" | "box";
+            /** @description Box gachas: the last-one prize (ラストワン賞), to whoever draws the last ticket */
+            last_one?: components["schemas"]["PrizeIn"] | null;
             /**
              * Medals Per Draw
              * @default 1
@@ -1377,6 +1941,15 @@ export interface components {
          * @description A listed gacha with its full rate disclosure (``GET /api/gachas/{gacha_id}``).
          */
         GachaDetail: {
+            /** @description Box gachas: the tickets left */
+            box?: components["schemas"]["BoxState"] | null;
+            /**
+             * Campaigns
+             * @description Current and upcoming campaigns (the public page; the rates never change)
+             */
+            campaigns?: components["schemas"]["CampaignOut"][];
+            /** @description Rate gachas with a ceiling (天井) */
+            ceiling?: components["schemas"]["CeilingRule"] | null;
             /**
              * Currency
              * @constant
@@ -1393,6 +1966,13 @@ export interface components {
             /** Gacha Id */
             gacha_id: string;
             guarantee: components["schemas"]["Guarantee"] | null;
+            /**
+             * Kind
+             * @description The draw format (docs/draw.md)
+             * @default rate
+             * @enum {string}
+             */
+            kind: "rate" | "box";
             /** Medals Per Draw */
             medals_per_draw: number;
             /** Notes */
@@ -1412,7 +1992,8 @@ export interface components {
              * @description In lineup order
              */
             prizes: components["schemas"]["DisclosedPrize"][];
-            rarest_prize: components["schemas"]["RarestPrize"];
+            /** @description null for a box gacha */
+            rarest_prize: components["schemas"]["RarestPrize"] | null;
             /** Rarity Totals */
             rarity_totals: components["schemas"]["RarityTotal"][];
             rate_table: components["schemas"]["RateTableRef"];
@@ -1479,6 +2060,27 @@ export interface components {
             price_single: components["schemas"]["PriceRange"];
             price_ten: components["schemas"]["PriceRange"];
         };
+        /** GachaMe */
+        GachaMe: {
+            /** @description null: this gacha has no ceiling */
+            ceiling: components["schemas"]["CeilingCounter"] | null;
+            /** @description 初回限定: your first 10-draw discount, if unused */
+            first_ten: components["schemas"]["FirstTenOffer"] | null;
+            /** Gacha Id */
+            gacha_id: string;
+            /**
+             * Orders Drawn
+             * @description Your fulfilled orders on this gacha
+             */
+            orders_drawn: number;
+            /** Price Single */
+            price_single: number;
+            /**
+             * Price Ten
+             * @description What your next 10-draw costs (the discount applied if it is yours)
+             */
+            price_ten: number;
+        };
         /** GachaPage */
         GachaPage: {
             /** Items */
@@ -1497,6 +2099,11 @@ export interface components {
         /** GachaSummary */
         GachaSummary: {
             /**
+             * Ceiling
+             * @description 天井 in draws; null: none
+             */
+            ceiling?: number | null;
+            /**
              * Ends At
              * Format: date-time
              */
@@ -1505,6 +2112,12 @@ export interface components {
             gacha_id: string;
             /** Guarantee Min Rarity */
             guarantee_min_rarity: ("N" | "R" | "SR" | "SSR" | "UR") | null;
+            /**
+             * Kind
+             * @default rate
+             * @enum {string}
+             */
+            kind: "rate" | "box";
             /**
              * Price Single
              * @description Integer JPY
@@ -1532,6 +2145,11 @@ export interface components {
         /** GachaUpdateIn */
         GachaUpdateIn: {
             /**
+             * Ceiling
+             * @description Rate gachas: 天井. A fan's N-th consecutive draw without the top rarity is top rarity
+             */
+            ceiling?: number | null;
+            /**
              * Description
              * @default
              */
@@ -1542,6 +2160,15 @@ export interface components {
              */
             ends_at: string;
             guarantee?: components["schemas"]["GuaranteeIn"] | null;
+            /**
+             * Kind
+             * @description rate: independent draws at fixed rates; box: a finite box of tickets
+             * @default rate
+             * @enum {string}
+             */
+            kind: "rate" | "box";
+            /** @description Box gachas: the last-one prize (ラストワン賞), to whoever draws the last ticket */
+            last_one?: components["schemas"]["PrizeIn"] | null;
             /**
              * Medals Per Draw
              * @default 1
@@ -1796,6 +2423,43 @@ export interface components {
             /** Store */
             store?: string | null;
         };
+        /** LastOneAward */
+        LastOneAward: {
+            /**
+             * Position
+             * @description The last ticket's position: the box's size minus one
+             */
+            position: number;
+            /** Prize Id */
+            prize_id: string;
+        };
+        /** LastOnePrize */
+        LastOnePrize: {
+            /**
+             * Awarded
+             * @description The last ticket was drawn and this prize went with it
+             */
+            awarded: boolean;
+            /** Name */
+            name: string;
+            /** Prize Id */
+            prize_id: string;
+            /**
+             * Rarity
+             * @enum {string}
+             */
+            rarity: "N" | "R" | "SR" | "SSR" | "UR";
+        };
+        /** LastOneRef */
+        LastOneRef: {
+            /** Prize Id */
+            prize_id: string;
+            /**
+             * Rarity
+             * @enum {string}
+             */
+            rarity: "N" | "R" | "SR" | "SSR" | "UR";
+        };
         /** LedgerEntryOut */
         LedgerEntryOut: {
             /**
@@ -1949,6 +2613,16 @@ export interface components {
             fulfilled_at?: string | null;
             /** Gacha Id */
             gacha_id: string;
+            /**
+             * List Price
+             * @description The usual price, when a first 10-draw discount applied
+             */
+            list_price?: number | null;
+            /**
+             * Medal Multiplier
+             * @description The campaign multiplier the medals got (1: none)
+             */
+            medal_multiplier?: number | null;
             /** Medals Awarded */
             medals_awarded?: number | null;
             /** Order Id */
@@ -2011,8 +2685,8 @@ export interface components {
             /** Fan Id */
             fan_id: string;
             /**
-             * Format
-             * @constant
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
              */
             format: "oshi-fairness/1";
             /** Gacha Id */
@@ -2027,12 +2701,15 @@ export interface components {
         };
         /**
          * OrderResults
-         * @description What a fulfilled order drew: one item per draw, and the proof.
+         * @description What a fulfilled order drew: one item per draw (and a box's last-one prize), and the proof.
          */
         OrderResults: {
+            campaign?: components["schemas"]["CampaignApplied"] | null;
+            ceiling?: components["schemas"]["CeilingProgress"] | null;
             /** Items */
             items: components["schemas"]["DrawnItem"][];
-            proof: components["schemas"]["OrderProof"];
+            /** Proof */
+            proof: components["schemas"]["OrderProof"] | components["schemas"]["CeilingOrderProof"] | components["schemas"]["BoxOrderProof"];
         };
         /**
          * OrderStatus
@@ -2044,6 +2721,15 @@ export interface components {
          * @description The VTuber's view: exactly what the catalogue will disclose, plus editing state and assets.
          */
         OwnGacha: {
+            /** @description Box gachas: the tickets left */
+            box?: components["schemas"]["BoxState"] | null;
+            /**
+             * Campaigns
+             * @description Current and upcoming campaigns (the public page; the rates never change)
+             */
+            campaigns?: components["schemas"]["CampaignOut"][];
+            /** @description Rate gachas with a ceiling (天井) */
+            ceiling?: components["schemas"]["CeilingRule"] | null;
             /**
              * Currency
              * @constant
@@ -2062,6 +2748,13 @@ export interface components {
             /** Gacha Id */
             gacha_id: string;
             guarantee: components["schemas"]["Guarantee"] | null;
+            /**
+             * Kind
+             * @description The draw format (docs/draw.md)
+             * @default rate
+             * @enum {string}
+             */
+            kind: "rate" | "box";
             /** Medals Per Draw */
             medals_per_draw: number;
             /** Notes */
@@ -2081,7 +2774,8 @@ export interface components {
              * @description In lineup order
              */
             prizes: components["schemas"]["OwnPrize"][];
-            rarest_prize: components["schemas"]["RarestPrize"];
+            /** @description null for a box gacha */
+            rarest_prize: components["schemas"]["RarestPrize"] | null;
             /** Rarity Totals */
             rarity_totals: components["schemas"]["RarityTotal"][];
             rate_table: components["schemas"]["RateTableRef"];
@@ -2119,6 +2813,11 @@ export interface components {
         };
         /** OwnGachaSummary */
         OwnGachaSummary: {
+            /**
+             * Ceiling
+             * @description 天井 in draws; null: none
+             */
+            ceiling?: number | null;
             /** Editable */
             editable: boolean;
             /**
@@ -2130,6 +2829,12 @@ export interface components {
             gacha_id: string;
             /** Guarantee Min Rarity */
             guarantee_min_rarity: ("N" | "R" | "SR" | "SSR" | "UR") | null;
+            /**
+             * Kind
+             * @default rate
+             * @enum {string}
+             */
+            kind: "rate" | "box";
             /**
              * Price Single
              * @description Integer JPY
@@ -2273,10 +2978,19 @@ export interface components {
             preview_asset_id?: string | null;
             /** Rarity */
             rarity: string;
-            /** Rate Ppm */
+            /**
+             * Rate Ppm
+             * @description Rate gachas: integer ppm (box gachas: leave out)
+             * @default 0
+             */
             rate_ppm: number;
             /** Stock */
             stock?: number | null;
+            /**
+             * Tickets
+             * @description Box gachas: this prize's tickets in the box
+             */
+            tickets?: number | null;
         };
         /**
          * PrizePreview
@@ -2451,8 +3165,8 @@ export interface components {
             /** Entries */
             entries: components["schemas"]["RateTableEntry"][];
             /**
-             * Format
-             * @constant
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
              */
             format: "oshi-rate-table/1";
             guarantee: components["schemas"]["GuaranteeRule"] | null;
@@ -2499,7 +3213,8 @@ export interface components {
             effective_from: string;
             /** Hash */
             hash: string;
-            rate_table: components["schemas"]["RateTableDocument"];
+            /** Rate Table */
+            rate_table: components["schemas"]["RateTableDocument"] | components["schemas"]["CeilingRateTableDocument"] | components["schemas"]["BoxDocument"];
             /** Version */
             version: number;
         };
@@ -2833,7 +3548,7 @@ export interface components {
          * TableKind
          * @enum {string}
          */
-        TableKind: "main" | "guaranteed";
+        TableKind: "main" | "guaranteed" | "ceiling" | "box" | "last_one";
         /** TenDrawCosts */
         TenDrawCosts: {
             expected_draws: components["schemas"]["ExactValue"];
@@ -4535,6 +5250,101 @@ export interface operations {
             };
         };
     };
+    get_box_api_gachas__gacha_id__box_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                gacha_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description public, max-age=... */
+                    "Cache-Control"?: string;
+                    /** @description Strong; send it back in If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoxLive"];
+                };
+            };
+            /** @description Not modified: the ETag in If-None-Match still matches */
+            304: {
+                headers: {
+                    /** @description public, max-age=... */
+                    "Cache-Control"?: string;
+                    /** @description Strong; send it back in If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_box_draws_api_gachas__gacha_id__box_draws_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                gacha_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoxDrawLog"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     get_fairness_api_gachas__gacha_id__fairness_get: {
         parameters: {
             query?: never;
@@ -4553,6 +5363,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FairnessOut"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_gacha_me_api_gachas__gacha_id__me_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                gacha_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GachaMe"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Validation failed */
@@ -5242,6 +6110,122 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssetList"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_campaigns_api_vtuber_campaigns_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignList"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_campaign_api_vtuber_campaigns_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
                 };
             };
             /** @description Missing or invalid token */

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,6 +29,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from oshi import audit
 from oshi.catalogue import previews, vtubers
 from oshi.catalogue.uploads import owned_assets
+from oshi.draw import box as boxes
 from oshi.draw import fairness_store, rates
 from oshi.events import bus
 from oshi.events.definitions import GACHA_CREATED, GACHA_PUBLISHED, EventDefinition, GachaChangedData
@@ -46,7 +47,7 @@ from oshi.kernel.ids import new_id
 from oshi.kernel.observability import logger
 from oshi.kernel.txn import ConditionsFailed, Txn
 from oshi.models.assets import Asset, AssetStatus
-from oshi.models.gachas import PUBLIC_LISTING, Gacha, GachaStatus, Prize
+from oshi.models.gachas import PUBLIC_LISTING, Gacha, GachaKind, GachaStatus, Prize
 from oshi.models.vtubers import Vtuber, VtuberStatus
 
 PRICE_SINGLE_MIN = 100
@@ -58,6 +59,7 @@ MAX_SALE_DAYS = 180
 MAX_ASSETS_PER_PRIZE = 5
 MAX_LINKED_ASSETS = 25  # per gacha: 1 gacha + 1 check + 40 prizes + 50 (old and new) links <= 100 actions
 MAX_TOTAL_STOCK = 10_000_000
+MAX_CEILING = 1000  # 天井: draws; above this it protects nobody
 
 COMPLETE_GACHA_KEY = re.compile(
     r"complete|comp_?gacha|kompu|collect|full_?set|set_?(bonus|reward|prize)|bingo", re.IGNORECASE
@@ -72,6 +74,7 @@ class PrizeSpec:
     asset_ids: tuple[str, ...]
     stock: int | None = None
     preview_asset_id: str | None = None  # a public preview (oshi.catalogue.previews), never a reward
+    tickets: int | None = None  # box gachas: this prize's tickets in the box
 
 
 @dataclass(frozen=True)
@@ -86,18 +89,39 @@ class GachaSpec:
     medals_per_draw: int = 1
     total_stock: int | None = None
     guarantee_min_rarity: str | None = None
+    kind: str = GachaKind.RATE.value
+    ceiling: int | None = None  # rate gachas: 天井 (draws)
+    last_one: PrizeSpec | None = None  # box gachas: ラストワン賞, to whoever takes the last ticket
+
+    @property
+    def is_box(self) -> bool:
+        return self.kind == GachaKind.BOX.value
 
     @property
     def rate_entries(self) -> tuple[rates.PrizeRate, ...]:
         return rates.lineup([(p.rarity, p.rate_ppm) for p in self.prizes])
 
     @property
+    def all_prizes(self) -> tuple[PrizeSpec, ...]:
+        return self.prizes + ((self.last_one,) if self.last_one is not None else ())
+
+    @property
     def asset_ids(self) -> set[str]:
-        return {asset_id for p in self.prizes for asset_id in p.asset_ids}
+        return {asset_id for p in self.all_prizes for asset_id in p.asset_ids}
 
     @property
     def preview_ids(self) -> set[str]:
-        return {p.preview_asset_id for p in self.prizes if p.preview_asset_id}
+        return {p.preview_asset_id for p in self.all_prizes if p.preview_asset_id}
+
+    def box(self) -> boxes.Box:
+        entries = self.rate_entries
+        return boxes.Box(
+            tuple(
+                boxes.BoxPrize(e.prize_id, p.rarity, int(p.tickets or 0))
+                for e, p in zip(entries, self.prizes, strict=True)
+            ),
+            (boxes.LAST_ONE_ID, self.last_one.rarity) if self.last_one is not None else None,
+        )
 
 
 def _problem(field: str, message: str, kind: str) -> dict[str, str]:
@@ -166,19 +190,22 @@ def check_spec(spec: GachaSpec, now: datetime) -> list[dict[str, str]]:
             )
     if spec.total_stock is not None and not 1 <= spec.total_stock <= MAX_TOTAL_STOCK:
         problems.append(_problem("total_stock", f"1 to {MAX_TOTAL_STOCK} draws", "out_of_bounds"))
-    for i, prize in enumerate(spec.prizes):
+    labelled = [(f"prizes.{i}", p) for i, p in enumerate(spec.prizes)]
+    if spec.last_one is not None:
+        labelled.append(("last_one", spec.last_one))
+    for where, prize in labelled:
         if not prize.name.strip():
-            problems.append(_problem(f"prizes.{i}.name", "a prize needs a name", "blank"))
-        if prize.stock is not None and not 1 <= prize.stock <= MAX_TOTAL_STOCK:
-            problems.append(_problem(f"prizes.{i}.stock", f"1 to {MAX_TOTAL_STOCK}", "out_of_bounds"))
+            problems.append(_problem(f"{where}.name", "a prize needs a name", "blank"))
         if not 1 <= len(prize.asset_ids) <= MAX_ASSETS_PER_PRIZE:
             problems.append(
                 _problem(
-                    f"prizes.{i}.asset_ids",
-                    f"a prize grants 1 to {MAX_ASSETS_PER_PRIZE} assets",
-                    "asset_count",
+                    f"{where}.asset_ids", f"a prize grants 1 to {MAX_ASSETS_PER_PRIZE} assets", "asset_count"
                 )
             )
+    problems += _format_problems(spec)
+    for i, prize in enumerate(spec.prizes):
+        if prize.stock is not None and not 1 <= prize.stock <= MAX_TOTAL_STOCK:
+            problems.append(_problem(f"prizes.{i}.stock", f"1 to {MAX_TOTAL_STOCK}", "out_of_bounds"))
         if len(set(prize.asset_ids)) != len(prize.asset_ids):
             problems.append(_problem(f"prizes.{i}.asset_ids", "an asset is listed twice", "duplicate_asset"))
         if prize.preview_asset_id and prize.preview_asset_id in spec.asset_ids:
@@ -195,16 +222,80 @@ def check_spec(spec: GachaSpec, now: datetime) -> list[dict[str, str]]:
                 "prizes", f"a gacha grants at most {MAX_LINKED_ASSETS} distinct assets", "too_many_assets"
             )
         )
-    try:
-        rates.check(spec.rate_entries, spec.guarantee_min_rarity)
-    except rates.RateRuleError as err:
-        problems.extend(err.problems)
+    return problems
+
+
+def _format_problems(spec: GachaSpec) -> list[dict[str, str]]:
+    """The rules of the gacha's format: the rate table (and ceiling), or the box's tickets."""
+    problems: list[dict[str, str]] = []
+    if spec.kind not in (GachaKind.RATE.value, GachaKind.BOX.value):
+        return [_problem("kind", "kind is rate or box", "unknown_kind")]
+    if not spec.is_box:
+        for i, prize in enumerate(spec.prizes):
+            if prize.tickets is not None:
+                problems.append(_problem(f"prizes.{i}.tickets", "tickets are for box gachas", "not_a_box"))
+        if spec.last_one is not None:
+            problems.append(_problem("last_one", "a last-one prize is for box gachas", "not_a_box"))
+        try:
+            rates.check(spec.rate_entries, spec.guarantee_min_rarity)
+        except rates.RateRuleError as err:
+            problems.extend(err.problems)
+        if spec.ceiling is not None and not problems:
+            top = rates.top_rarity(spec.rate_entries)
+            if not 1 <= spec.ceiling <= MAX_CEILING:
+                problems.append(
+                    _problem("ceiling", f"a ceiling is 1 to {MAX_CEILING} draws", "out_of_bounds")
+                )
+            if any(p.rarity == top and p.stock is not None for p in spec.prizes):
+                # the ceiling slot draws only the top rarity: it must never run out
+                problems.append(
+                    _problem(
+                        "ceiling",
+                        f"with a ceiling, the {top} prizes cannot have limited stock",
+                        "ceiling_stock",
+                    )
+                )
+        return problems
+    # a box: no rates are typed; the chance of a prize is its tickets left over all tickets left
+    for field, value in (
+        ("total_stock", spec.total_stock),
+        ("guarantee", spec.guarantee_min_rarity),
+        ("ceiling", spec.ceiling),
+    ):
+        if value is not None:
+            problems.append(
+                _problem(field, f"a box gacha has no {field} (the box is its stock)", "not_for_box")
+            )
+    if len(spec.prizes) > rates.MAX_PRIZES:
+        problems.append(_problem("prizes", f"at most {rates.MAX_PRIZES} prizes", "too_many_prizes"))
+    for i, prize in enumerate(spec.all_prizes):
+        where = f"prizes.{i}" if i < len(spec.prizes) else "last_one"
+        if prize.rarity not in rates.RARITY_ORDER:
+            problems.append(
+                _problem(
+                    f"{where}.rarity",
+                    f"rarity must be one of {', '.join(rates.RARITY_ORDER)}",
+                    "unknown_rarity",
+                )
+            )
+        if prize.stock is not None:
+            problems.append(_problem(f"{where}.stock", "a box prize's stock is its tickets", "not_for_box"))
+    for i, prize in enumerate(spec.prizes):
+        if type(prize.tickets) is not int or prize.tickets < 1:
+            problems.append(
+                _problem(f"prizes.{i}.tickets", "a box prize has 1 or more tickets", "out_of_bounds")
+            )
+    total = sum(p.tickets for p in spec.prizes if type(p.tickets) is int and p.tickets > 0)
+    if total > boxes.MAX_TICKETS:
+        problems.append(
+            _problem("prizes", f"a box holds at most {boxes.MAX_TICKETS} tickets", "box_too_large")
+        )
     return problems
 
 
 def check_assets(spec: GachaSpec, assets: Mapping[str, Asset]) -> list[dict[str, str]]:
     problems = []
-    for i, prize in enumerate(spec.prizes):
+    for i, prize in enumerate(spec.all_prizes):
         for j, asset_id in enumerate(prize.asset_ids):
             asset = assets.get(asset_id)
             field = f"prizes.{i}.asset_ids.{j}"
@@ -257,22 +348,25 @@ def _validate(vtuber: Vtuber, spec: GachaSpec, now: datetime) -> dict[str, Asset
 
 def _prizes(gacha_id: str, spec: GachaSpec, assets: Mapping[str, Asset]) -> list[Prize]:
     rows = []
-    for i, (prize, entry) in enumerate(zip(spec.prizes, spec.rate_entries, strict=True)):
+    ids = [e.prize_id for e in spec.rate_entries] + ([boxes.LAST_ONE_ID] if spec.last_one else [])
+    for i, (prize, prize_id) in enumerate(zip(spec.all_prizes, ids, strict=True)):
         row = Prize(
             gacha_id,
-            entry.prize_id,
+            prize_id,
             position=i,
             name=prize.name.strip(),
             rarity=prize.rarity,
-            rate_ppm=prize.rate_ppm,
+            rate_ppm=0 if spec.is_box else prize.rate_ppm,
             asset_ids=list(prize.asset_ids),
             stock=prize.stock,
             remaining=prize.stock,
+            tickets=prize.tickets if spec.is_box and prize_id != boxes.LAST_ONE_ID else None,
+            last_one="1" if prize_id == boxes.LAST_ONE_ID else None,
         )
         if prize.preview_asset_id:
             preview = assets[prize.preview_asset_id]
             row.preview_asset_id = preview.asset_id
-            row.preview_key = previews.object_key(gacha_id, entry.prize_id, preview.asset_id)
+            row.preview_key = previews.object_key(gacha_id, prize_id, preview.asset_id)
             row.preview_type = preview.detected_type or preview.declared_type
             row.preview_kind = preview.kind
         rows.append(row)
@@ -290,7 +384,14 @@ def _copy_previews(prizes: list[Prize], assets: Mapping[str, Asset]) -> None:
 
 
 def _apply_spec(gacha: Gacha, spec: GachaSpec) -> None:
-    document = rates.rate_table_document(spec.rate_entries, spec.guarantee_min_rarity)
+    if spec.is_box:
+        box = spec.box()
+        document = box.document()  # the committed ticket multiset (docs/fairness.md section 10)
+        spec = replace(spec, total_stock=box.total)  # the box is the stock: purchases reserve tickets
+    else:
+        document = rates.rate_table_document(spec.rate_entries, spec.guarantee_min_rarity, spec.ceiling)
+    gacha.kind = spec.kind if spec.is_box else None
+    gacha.ceiling = spec.ceiling
     new_hash = rates.table_hash(document)
     if getattr(gacha, "rate_table_hash", None) != new_hash:
         gacha.rate_table_version = int(getattr(gacha, "rate_table_version", None) or 0) + 1
@@ -305,7 +406,7 @@ def _apply_spec(gacha: Gacha, spec: GachaSpec) -> None:
     gacha.ends_at = spec.ends_at.astimezone(UTC)
     gacha.total_stock = spec.total_stock
     gacha.guarantee_min_rarity = spec.guarantee_min_rarity
-    gacha.prize_count = len(spec.prizes)
+    gacha.prize_count = len(spec.all_prizes)
 
 
 def _link(txn: Txn, vtuber_id: str, gacha_id: str, spec: GachaSpec) -> None:
@@ -417,11 +518,18 @@ def create_gacha(
         raise
     if publish:
         fairness_store.on_published(gacha, now)  # commit to the server seed before the sale (issue 11)
+        _fill_box(gacha, now)
     audit.record(
         user_id, "gacha.created", f"gacha/{gacha_id}", after=_audit_view(gacha), request_id=request_id
     )
     _publish(GACHA_CREATED, gacha, request_id)
     return gacha, prizes
+
+
+def _fill_box(gacha: Gacha, at: datetime) -> None:
+    """A published box gets its full state item (before its sale, so no ticket can have been taken)."""
+    if gacha.kind == GachaKind.BOX.value:
+        fairness_store.reset_box(gacha.gacha_id, gacha.rate_table, at)
 
 
 def own_gacha(vtuber: Vtuber, gacha_id: str) -> Gacha:
@@ -514,6 +622,7 @@ def update_gacha(
         raise
     if gacha.status == GachaStatus.PUBLISHED:
         fairness_store.record_rate_table(gacha, now)  # the public rate-table history (issue 11)
+        _fill_box(gacha, now)
     audit.record(
         user_id,
         "gacha.updated",
@@ -554,6 +663,7 @@ def publish_gacha(user_id: str, gacha_id: str, *, request_id: str | None = None)
             raise GachaEditConflict() from None
         raise
     fairness_store.on_published(gacha, now)  # commit to the server seed before the sale (issue 11)
+    _fill_box(gacha, now)
     audit.record(
         user_id,
         "gacha.published",

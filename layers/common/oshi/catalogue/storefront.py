@@ -24,7 +24,7 @@ from oshi.catalogue import previews
 from oshi.draw import rates
 from oshi.kernel import batch, clock, cursors
 from oshi.kernel.errors import GachaNotFound, PreviewNotFound, VtuberNotFound
-from oshi.models.gachas import PUBLIC_LISTING, Gacha, GachaStatus, Prize
+from oshi.models.gachas import PUBLIC_LISTING, Gacha, GachaKind, GachaStatus, Prize
 from oshi.models.vtubers import Vtuber, VtuberStatus
 
 LINEUP_TTL = 3600
@@ -42,6 +42,12 @@ MAX_QUERY_CHARS = 100
 STOCK_NOTE = (
     "When a limited prize runs out it is no longer drawn: its rate is removed and the rates of the "
     "remaining prizes grow in proportion (each prize's rate divided by the sum of the rates left)."
+)
+
+BOX_NOTE = (
+    "This is a box (BOXガチャ): a fixed number of tickets drawn without replacement. The chance of each "
+    "prize is its tickets left divided by all tickets left; the rates shown are those of the full box. "
+    "Whoever draws the last ticket also receives the last-one prize (ラストワン賞)."
 )
 
 
@@ -335,8 +341,15 @@ def disclosure(
 
         record = fairness_store.seed_record(gacha.gacha_id)
         commitment = record.commitment if record is not None else None
-    entries, min_rarity = rates.entries_from_document(gacha.rate_table)
     by_id = {p.prize_id: p for p in prizes}
+    box_state = None
+    if gacha.kind == GachaKind.BOX.value:
+        from oshi.draw import fairness_store
+
+        box_state = box_status(gacha, prizes, fairness_store.box_state(gacha.gacha_id, consistent=False))
+        entries, min_rarity = rates.box_entries(gacha.rate_table), None
+    else:
+        entries, min_rarity = rates.entries_from_document(gacha.rate_table)
     limited = gacha.total_stock is not None or any(p.stock is not None for p in prizes)
     prize_rows = []
     for entry in entries:
@@ -412,17 +425,82 @@ def disclosure(
         "prizes": prize_rows,
         "rarity_totals": [{"rarity": r, **_rate(ppm)} for r, ppm in rates.rarity_totals(entries)],
         "guarantee": guarantee,
-        "rarest_prize": rarest_prize_costs(
-            entries, min_rarity, int(gacha.price_single), int(gacha.price_ten)
+        "rarest_prize": (
+            rarest_prize_costs(entries, min_rarity, int(gacha.price_single), int(gacha.price_ten))
+            if box_state is None
+            else None
         ),
-        "notes": [STOCK_NOTE] if any(p.stock is not None for p in prizes) else [],
+        "notes": ([STOCK_NOTE] if any(p.stock is not None for p in prizes) else [])
+        + ([BOX_NOTE] if box_state is not None else []),
         "fairness": {
             "commitment": commitment,  # SHA-256 of the server seed, revealed after ends_at
             "rate_table_hash": gacha.rate_table_hash,
             "details": f"/api/gachas/{gacha.gacha_id}/fairness",
         },
+        "kind": gacha.kind or GachaKind.RATE.value,
+        "box": box_state,
+        "ceiling": ceiling_disclosure(gacha),
+        "campaigns": [],  # the public page adds the gacha's campaigns (oshi.catalogue.campaigns.for_gacha)
     }
-    return Disclosure(document, limited)
+    return Disclosure(document, limited or box_state is not None)
+
+
+def ceiling_disclosure(gacha: Gacha) -> dict[str, Any] | None:
+    rule = rates.ceiling_of(gacha.rate_table) if gacha.kind != GachaKind.BOX.value else None
+    if rule is None:
+        return None
+    draws, rarity = rule
+    return {
+        "draws": draws,
+        "rarity": rarity,
+        "rule": (
+            f"天井: if a fan's {draws - 1} draws in a row on this gacha bring no {rarity} prize, their "
+            f"{draws}th is drawn among the {rarity} prizes only (each in proportion to its rate). The count "
+            f"restarts after every {rarity} prize; GET /api/gachas/{gacha.gacha_id}/me shows yours."
+        ),
+        "counter": f"/api/gachas/{gacha.gacha_id}/me",
+    }
+
+
+def box_status(gacha: Gacha, prizes: Sequence[Prize], state: Any) -> dict[str, Any]:
+    """The box's live state: tickets left per prize and in total, and whether the last-one prize went."""
+    document = gacha.rate_table
+    by_id = {p.prize_id: p for p in prizes}
+    left = {k: int(v) for k, v in ((state.box_remaining if state is not None else None) or {}).items()}
+    rows = []
+    for t in document["tickets"]:
+        remaining = left.get(t["prize_id"], int(t["count"])) if state is not None else int(t["count"])
+        prize = by_id.get(t["prize_id"])
+        rows.append(
+            {
+                "prize_id": t["prize_id"],
+                "name": prize.name if prize else t["prize_id"],
+                "rarity": t["rarity"],
+                "tickets": int(t["count"]),
+                "remaining": remaining,
+            }
+        )
+    total = sum(r["tickets"] for r in rows)
+    remaining_total = sum(r["remaining"] for r in rows)
+    last = document.get("last_one")
+    last_prize = by_id.get(last["prize_id"]) if last else None
+    return {
+        "total": total,
+        "remaining": remaining_total,
+        "reserved": max(int(gacha.sold_draws or 0) - (total - remaining_total), 0),
+        "prizes": rows,
+        "last_one": (
+            {
+                "prize_id": last["prize_id"],
+                "name": last_prize.name if last_prize else last["prize_id"],
+                "rarity": last["rarity"],
+                "awarded": bool(state is not None and state.last_one_order_id),
+            }
+            if last
+            else None
+        ),
+        "live": f"/api/gachas/{gacha.gacha_id}/box",
+    }
 
 
 def summary(gacha: Gacha, vtuber_status: str | None, at: datetime) -> dict[str, Any]:
@@ -438,6 +516,8 @@ def summary(gacha: Gacha, vtuber_status: str | None, at: datetime) -> dict[str, 
         "price_ten": int(gacha.price_ten),
         "guarantee_min_rarity": gacha.guarantee_min_rarity,
         "rate_table_hash": gacha.rate_table_hash,
+        "kind": gacha.kind or GachaKind.RATE.value,
+        "ceiling": int(gacha.ceiling) if gacha.ceiling is not None else None,
     }
 
 

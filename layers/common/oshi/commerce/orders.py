@@ -22,15 +22,17 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
 from oshi import audit
-from oshi.catalogue import storefront
+from oshi.catalogue import campaigns, storefront
 from oshi.commerce import reservations, spending
 from oshi.draw import fairness
 from oshi.events.bus import Event, publish
 from oshi.kernel import batch, clock, cursors, idempotency
 from oshi.kernel.errors import (
+    FirstTenUsed,
     GachaNotFound,
     GachaNotOnSale,
     IdempotencyKeyReused,
+    NotEnoughTickets,
     OrderNotFound,
     OrderPending,
     PaymentMethodUnsupported,
@@ -40,7 +42,7 @@ from oshi.kernel.errors import (
 )
 from oshi.kernel.observability import logger
 from oshi.kernel.txn import ConditionsFailed, Txn
-from oshi.models.gachas import PUBLIC_LISTING, Gacha, GachaStatus
+from oshi.models.gachas import PUBLIC_LISTING, Gacha, GachaKind, GachaStatus
 from oshi.models.orders import Order, OrderStatus
 from oshi.models.payments import CAP_PERIOD, PurchaseClaim, Spending
 from oshi.models.users import User
@@ -117,15 +119,17 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
     at = clock.utc_now()
     period = spending.period_of(at)
     pending_key, idem_key = _claim_keys(req)
+    first_ten_key = campaigns.first_ten_key(req.fan_id, req.gacha_id) if req.count == 10 else None
     keys: dict[type[Any], list[Any]] = {
         Gacha: [req.gacha_id],
         User: [req.fan_id],
         Spending: [(req.fan_id, CAP_PERIOD), (req.fan_id, period)],
-        PurchaseClaim: [idem_key] if idem_key else [],
+        PurchaseClaim: [k for k in (idem_key, first_ten_key) if k],
     }
     found = batch.get(keys, consistent_read=True)  # one round trip across the four tables
-    if found[PurchaseClaim]:
-        return _replay(found[PurchaseClaim][0].order_id, req), False
+    claims = {c.claim_key: c for c in found[PurchaseClaim]}
+    if idem_key and idem_key in claims:
+        return _replay(claims[idem_key].order_id, req), False
 
     gacha = next(iter(found[Gacha]), None)
     if gacha is None or gacha.listing != PUBLIC_LISTING or gacha.status == GachaStatus.DRAFT:
@@ -135,7 +139,12 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
         raise GachaNotOnSale(details={"state": state.value})
     total = int(gacha.total_stock) if gacha.total_stock is not None else None
     sold = int(gacha.sold_draws or 0)
+    is_box = gacha.kind == GachaKind.BOX.value
     if total is not None and sold + req.count > total:
+        if is_box and sold < total:
+            # A 10-draw on a box with fewer tickets left is refused, never shrunk: the fan sees the price
+            # of what they buy before paying (docs/draw.md, "Box gacha").
+            raise NotEnoughTickets(details={"remaining": total - sold, "count": req.count})
         raise SoldOut(details={"remaining": max(total - sold, 0)})
 
     user = next(iter(found[User]), None)
@@ -147,7 +156,13 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
         int(items[period].spent or 0) if period in items else 0,
         period,
     )
-    amount = _price(gacha, req.count)
+    amount = list_price = _price(gacha, req.count)
+    # 初回限定: the fan's first 10-draw on the gacha at the campaign's price, once (claim in the transaction)
+    offer = campaigns.first_ten_offer(gacha, at) if first_ten_key else None
+    if offer is not None and first_ten_key not in claims:
+        amount = int(offer["price_ten"])
+    else:
+        offer = None
     if allowance.remaining is not None and amount > allowance.remaining:
         raise SpendingCapExceeded(details={**allowance.as_details(), "amount": amount})
 
@@ -174,6 +189,10 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
         spend_period=period,
         pending_claim=pending_key,
         version=0,
+        gacha_kind=GachaKind.BOX.value if is_box else None,
+        list_price=list_price if offer is not None else None,
+        discount_campaign_id=offer["campaign_id"] if offer is not None else None,
+        first_ten_claim=first_ten_key if offer is not None else None,
     )
     stale_pending: str | None = None
     for _ in range(2):
@@ -181,6 +200,8 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
             _reserve(order, gacha, allowance, idem_key, stale_pending, at)
             break
         except ConditionsFailed as failed:
+            if "first10" in failed.labels:  # used by another purchase meanwhile: never sold twice
+                raise FirstTenUsed(details={"price_ten": list_price}) from None
             if "idem" in failed.labels and idem_key:
                 claim = PurchaseClaim.get(idem_key, consistent_read=True)
                 return _replay(claim.order_id, req), False
@@ -188,6 +209,15 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
                 stale_pending = _pending_order_or_stale(pending_key, at)
                 continue
             if "stock" in failed.labels:
+                if is_box:  # the tickets went meanwhile: say how many are left
+                    left = max(
+                        int(total or 0)
+                        - int(Gacha.get(gacha.gacha_id, consistent_read=True).sold_draws or 0),
+                        0,
+                    )
+                    if 0 < left < req.count:
+                        raise NotEnoughTickets(details={"remaining": left, "count": req.count}) from None
+                    raise SoldOut(details={"remaining": left}) from None
                 raise (SoldOut() if total is not None else GachaNotOnSale()) from None
             if "vtuber" in failed.labels:
                 raise GachaNotOnSale(details={"state": "suspended"}) from None
@@ -243,6 +273,17 @@ def _reserve(
         PurchaseClaim(order.pending_claim, order_id=order.order_id, created_at=at, expires_at=claim_expiry),
         condition=pending_condition,
     )
+    if order.first_ten_claim:
+        txn.put(
+            "first10",
+            PurchaseClaim(
+                order.first_ten_claim,
+                order_id=order.order_id,
+                created_at=at,
+                expires_at=gacha.ends_at + CLAIM_TTL,
+            ),
+            condition=PurchaseClaim.claim_key.does_not_exist(),
+        )
     if idem_key:
         txn.put(
             "idem",

@@ -19,10 +19,10 @@ from typing import Any
 
 from oshi.kernel.txn import Txn
 from oshi.models.gachas import Gacha
-from oshi.models.orders import Order
-from oshi.models.payments import Spending
+from oshi.models.orders import Order, OrderStatus
+from oshi.models.payments import PurchaseClaim, Spending
 
-ORDER, STOCK, SPENDING = "order", "stock", "spending"  # the Txn labels
+ORDER, STOCK, SPENDING, FIRST_TEN = "order", "stock", "spending", "first10"  # the Txn labels
 
 # A missing flag reads as False (the attribute's default), so it counts as "not released" here too.
 NOT_RELEASED = Order.reservation_released.does_not_exist() | (Order.reservation_released == False)  # noqa: E712
@@ -43,7 +43,17 @@ def release(txn: Txn, order: Order, *, actions: list[Any], condition: Any) -> bo
         [*actions, Order.reservation_released.set(True)],
         condition=condition & NOT_RELEASED,
     )
-    txn.update(STOCK, Gacha(order.gacha_id), [Gacha.sold_draws.add(-int(order.count))])
+    if not (order.gacha_kind == "box" and order.status == OrderStatus.FULFILLED):
+        # A box's drawn tickets left the box for good (shown to the fan, maybe the last-one prize with
+        # them): a refund after the draw gives the money back, never the tickets.
+        txn.update(STOCK, Gacha(order.gacha_id), [Gacha.sold_draws.add(-int(order.count))])
+    if order.first_ten_claim and order.status == OrderStatus.PENDING_PAYMENT:
+        # never paid: the fan's first 10-draw discount is theirs to use again
+        txn.delete(
+            FIRST_TEN,
+            PurchaseClaim(order.first_ten_claim),
+            condition=PurchaseClaim.order_id == order.order_id,
+        )
     if order.spend_period:
         txn.update(
             SPENDING, Spending(order.fan_id, order.spend_period), [Spending.spent.add(-int(order.amount))]

@@ -55,6 +55,11 @@ class SoldOut(DrawError):
 class TableKind(StrEnum):
     MAIN = "main"
     GUARANTEED = "guaranteed"
+    CEILING = "ceiling"  # the ceiling (天井) slot: only the top rarity's prizes, at their main weights
+    BOX = (
+        "box"  # a ticket drawn from a box gacha (oshi.draw.box); only in drawn items, never in an engine draw
+    )
+    LAST_ONE = "last_one"  # a box's last-one prize (ラストワン賞), granted with the last ticket
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +220,49 @@ class Guarantee:
         }
 
 
+@dataclass(frozen=True)
+class Ceiling:
+    """The ceiling (天井): a fan's ``draws``-th consecutive paid draw on the gacha without a prize of
+    ``rarity`` (the lineup's top rarity) is drawn among the prizes of ``rarity`` only, each with its main
+    weight. The counter of draws since the last top-rarity prize carries over between orders."""
+
+    draws: int
+    rarity: str
+
+    def __post_init__(self) -> None:
+        if type(self.draws) is not int or self.draws < 1:
+            raise InvalidRateTable("the ceiling is an integer number of draws >= 1")
+        _check_identifier("rarity", self.rarity)
+
+    def applies(self, since_top: int) -> bool:
+        return since_top >= self.draws - 1
+
+    def after(self, since_top: int, rarities: Iterable[str]) -> int:
+        """The counter after drawing ``rarities`` (in slot order), starting from ``since_top``."""
+        for rarity in rarities:
+            since_top = 0 if rarity == self.rarity else since_top + 1
+        return since_top
+
+    def to_json(self) -> dict[str, Any]:
+        return {"draws": self.draws, "rarity": self.rarity}
+
+
+def ceiling_weights(table: RateTable, rarity: str, exhausted: frozenset[str]) -> Weights:
+    full = table.weights(exhausted)
+    ids, rarities, cumulative, running = [], [], [], 0
+    for i, prize_id in enumerate(full.prize_ids):
+        if full.rarities[i] == rarity:
+            running += table_ppm(table, prize_id)
+            ids.append(prize_id)
+            rarities.append(rarity)
+            cumulative.append(running)
+    return Weights(tuple(ids), tuple(rarities), tuple(cumulative), running)
+
+
+def table_ppm(table: RateTable, prize_id: str) -> int:
+    return next(e.ppm for e in table.entries if e.prize_id == prize_id)
+
+
 class RandomSource(Protocol):
     def uniform(self, total: int, slot: int) -> tuple[int, int]:
         """A uniform integer in ``[0, total)`` for ``slot``, and how many raw values it took (>= 1)."""
@@ -249,8 +297,14 @@ def draw_many(
     guarantee: Guarantee | None = None,
     exhausted: Iterable[str] = (),
     remaining: Mapping[str, int] | None = None,
+    ceiling: Ceiling | None = None,
+    since_top: int = 0,
 ) -> tuple[Draw, ...]:
     """Draw ``count`` prizes (slots ``0 .. count-1``).
+
+    ``ceiling`` / ``since_top``: the ceiling rule and the fan's draws since their last top-rarity prize
+    before this order; a slot where the ceiling applies is drawn from the top rarity (``TableKind.CEILING``,
+    before the 10-draw guarantee is considered).
 
     ``exhausted``: prize ids already run out. ``remaining``: units left of limited prizes (absent ids are
     unlimited; ``<= 0`` means run out); a limited prize drawn down to 0 within this order is removed from
@@ -283,7 +337,9 @@ def draw_many(
     append = draws.append
     main_kind = TableKind.MAIN
     for slot in range(count):
-        if slot == guaranteed_slot and not hit:
+        if ceiling is not None and ceiling.applies(since_top):
+            kind, weights = TableKind.CEILING, ceiling_weights(table, ceiling.rarity, frozen)
+        elif slot == guaranteed_slot and not hit:
             assert guarantee is not None
             kind, weights = TableKind.GUARANTEED, guarantee.table.weights(frozen)
         else:
@@ -300,6 +356,8 @@ def draw_many(
         append(Draw(slot, prize_id, rarity, kind, r, total, attempts, gone_sorted))
         if not hit and qualifies is not None and qualifies(rarity):
             hit = True
+        if ceiling is not None:
+            since_top = 0 if rarity == ceiling.rarity else since_top + 1
         if left and prize_id in left:
             left[prize_id] -= 1
             if left[prize_id] == 0:

@@ -23,10 +23,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from oshi.draw.engine import Draw, DrawError, Guarantee, RateTable, TableKind
+from oshi.draw.engine import Ceiling, Draw, DrawError, Guarantee, RateTable, TableKind, ceiling_weights
 
 ORDER_FORMAT = "oshi-fairness/1"
 TABLE_FORMAT = "oshi-rate-table/1"
+# A gacha with a ceiling (天井): the table document gains "ceiling", the order document "ceiling_before".
+ORDER_FORMAT_CEILING = "oshi-fairness/2"
+TABLE_FORMAT_CEILING = "oshi-rate-table/2"
+ORDER_FORMATS = (ORDER_FORMAT, ORDER_FORMAT_CEILING)
 SEED_BYTES = 32
 UINT32 = 1 << 32
 FAN_ID = re.compile(r"[A-Za-z0-9_.-]{1,128}")
@@ -80,23 +84,47 @@ def canonical_json(document: Any) -> bytes:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def rate_table_document(table: RateTable, guarantee: Guarantee | None = None) -> dict[str, Any]:
-    return {
+def rate_table_document(
+    table: RateTable, guarantee: Guarantee | None = None, ceiling: Ceiling | None = None
+) -> dict[str, Any]:
+    document: dict[str, Any] = {
         "format": TABLE_FORMAT,
         "entries": table.to_json(),
         "guarantee": guarantee.to_json() if guarantee is not None else None,
     }
+    if ceiling is not None:
+        document["format"] = TABLE_FORMAT_CEILING
+        document["ceiling"] = ceiling.to_json()
+    return document
 
 
-def rate_table_hash(table: RateTable, guarantee: Guarantee | None = None) -> str:
-    return hashlib.sha256(canonical_json(rate_table_document(table, guarantee))).hexdigest()
+def rate_table_hash(
+    table: RateTable, guarantee: Guarantee | None = None, ceiling: Ceiling | None = None
+) -> str:
+    return hashlib.sha256(canonical_json(rate_table_document(table, guarantee, ceiling))).hexdigest()
+
+
+def ceiling_from_document(document: Mapping[str, Any]) -> Ceiling | None:
+    if document.get("format") != TABLE_FORMAT_CEILING:
+        return None
+    rule = document["ceiling"]
+    if not isinstance(rule, Mapping) or set(rule) != {"draws", "rarity"}:
+        raise ValueError("a ceiling has exactly draws and rarity")
+    table = RateTable.from_entries(document["entries"])
+    ceiling = Ceiling(rule["draws"], rule["rarity"])
+    if not any(e.rarity == ceiling.rarity and e.ppm > 0 for e in table.entries):
+        raise ValueError("the ceiling's rarity has no prize in the table")
+    return ceiling
 
 
 def tables_from_document(document: Mapping[str, Any]) -> tuple[RateTable, Guarantee | None]:
     """Parse (strictly) a rate-table document back into the engine's types. Raises ValueError."""
-    if not isinstance(document, Mapping) or set(document) != {"format", "entries", "guarantee"}:
-        raise ValueError("a rate table document has exactly format, entries and guarantee")
-    if document["format"] != TABLE_FORMAT:
+    keys = {"format", "entries", "guarantee"}
+    if isinstance(document, Mapping) and document.get("format") == TABLE_FORMAT_CEILING:
+        keys = keys | {"ceiling"}
+    if not isinstance(document, Mapping) or set(document) != keys:
+        raise ValueError("a rate table document has exactly format, entries and guarantee (and ceiling, /2)")
+    if document["format"] not in (TABLE_FORMAT, TABLE_FORMAT_CEILING):
         raise ValueError(f"unknown rate table format {document['format']!r}")
     table = RateTable.from_entries(document["entries"])
     rule = document["guarantee"]
@@ -253,18 +281,22 @@ class OrderProof:
     draws: tuple[Draw, ...]
     gacha_id: str | None = None
     order_id: str | None = None
+    ceiling: Ceiling | None = None
+    ceiling_before: int = 0  # the fan's draws since their last top-rarity prize, before this order
 
     def to_json(self) -> dict[str, Any]:
         document: dict[str, Any] = {
-            "format": ORDER_FORMAT,
+            "format": ORDER_FORMAT if self.ceiling is None else ORDER_FORMAT_CEILING,
             "commitment": self.commitment,
-            "rate_table": rate_table_document(self.table, self.guarantee),
-            "rate_table_hash": rate_table_hash(self.table, self.guarantee),
+            "rate_table": rate_table_document(self.table, self.guarantee, self.ceiling),
+            "rate_table_hash": rate_table_hash(self.table, self.guarantee, self.ceiling),
             "fan_id": self.fan_id,
             "client_seed": self.client_seed,
             "nonce": self.nonce,
-            "draws": [_draw_json(d) for d in self.draws],
         }
+        if self.ceiling is not None:
+            document["ceiling_before"] = self.ceiling_before
+        document["draws"] = [_draw_json(d) for d in self.draws]
         if self.gacha_id is not None:
             document["gacha_id"] = self.gacha_id
         if self.order_id is not None:
@@ -272,7 +304,7 @@ class OrderProof:
         return document
 
     def draw_proofs(self) -> tuple[DrawProof, ...]:
-        table_hash = rate_table_hash(self.table, self.guarantee)
+        table_hash = rate_table_hash(self.table, self.guarantee, self.ceiling)
         return tuple(
             DrawProof(
                 self.commitment,
@@ -297,7 +329,7 @@ class OrderProof:
 
 def _find_orders(node: Any) -> list[Mapping[str, Any]]:
     if isinstance(node, Mapping):
-        if node.get("format") == ORDER_FORMAT:
+        if node.get("format") in ORDER_FORMATS:
             return [node]
         return [o for value in node.values() for o in _find_orders(value)]
     if isinstance(node, list):
@@ -346,6 +378,10 @@ def _verify_order(order: Mapping[str, Any], seed: bytes) -> list[str]:
         if order["rate_table_hash"] != actual_hash:
             problems.append(f"rate table hashes to {actual_hash}, the order says {order['rate_table_hash']}")
         table, guarantee = tables_from_document(table_doc)
+        ceiling = ceiling_from_document(table_doc)
+        if (ceiling is None) != (order["format"] == ORDER_FORMAT):
+            raise ValueError("the order format does not match the rate table's (ceiling)")
+        since_top = int(order["ceiling_before"]) if ceiling is not None else 0
         source = SeededSource(seed, order["fan_id"], order["client_seed"], order["nonce"])
         draws = order["draws"]
         if not isinstance(draws, list) or not draws:
@@ -367,7 +403,9 @@ def _verify_order(order: Mapping[str, Any], seed: bytes) -> list[str]:
                     f"slot {slot}: prizes {sorted(previous - exhausted)} came back after running out"
                 )
             previous = exhausted
-            if slot == guaranteed_slot and not hit:
+            if ceiling is not None and ceiling.applies(since_top):
+                kind, weights = TableKind.CEILING, ceiling_weights(table, ceiling.rarity, exhausted)
+            elif slot == guaranteed_slot and not hit:
                 assert guarantee is not None
                 kind, weights = TableKind.GUARANTEED, guarantee.table.weights(exhausted)
             else:
@@ -395,6 +433,8 @@ def _verify_order(order: Mapping[str, Any], seed: bytes) -> list[str]:
                 problems.append(f"slot {slot}: prize {claimed['prize_id']}, derived {prize_id}")
             if guarantee is not None and guarantee.qualifies(weights.rarities[i]):
                 hit = True
+            if ceiling is not None:
+                since_top = 0 if weights.rarities[i] == ceiling.rarity else since_top + 1
         except (KeyError, TypeError, ValueError, DrawError) as exc:
             problems.append(f"slot {slot}: malformed draw: {exc!r}")
     return problems

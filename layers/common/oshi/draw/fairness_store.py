@@ -26,10 +26,22 @@ from oshi.kernel import clock
 from oshi.kernel.aws import client
 from oshi.kernel.settings import get_settings
 from oshi.kernel.txn import Txn
-from oshi.models.fairness import NONCE, SEED, STATS, FairnessRecord, gacha_pk, nonce_pk, rates_sk
+from oshi.models.fairness import (
+    BOX,
+    NONCE,
+    SEED,
+    STATS,
+    FairnessRecord,
+    box_log_sk,
+    gacha_pk,
+    nonce_pk,
+    rates_sk,
+)
 from oshi.models.gachas import Gacha, Prize
 
 NONCE_LABEL = "nonce"
+BOX_LABEL = "box"
+BOX_LOG_LABEL = "box-log"
 STATS_LABEL = "stats"
 Z_99 = 2.5758293035489004  # two-sided 99% normal quantile
 MIN_DRAWS_FOR_ALERT = 1000  # below this, an interval says little and one lucky fan would page someone
@@ -55,6 +67,84 @@ def on_published(gacha: Gacha, at: datetime | None = None) -> FairnessRecord:
     at = at or clock.utc_now()
     record_rate_table(gacha, at)
     return ensure_seed(gacha.gacha_id, at)
+
+
+# --- box gachas (oshi.draw.box) ------------------------------------------------------------------------------
+
+
+def box_key(gacha_id: str) -> tuple[str, str]:
+    return gacha_pk(gacha_id), BOX
+
+
+def reset_box(gacha_id: str, box_document: dict[str, Any], at: datetime) -> None:
+    """The full box, before its sale (publication, or a lineup edit before the start). Never once a ticket
+    was taken: the condition refuses to refill a box that has been drawn from."""
+    from oshi.draw import box as boxes
+
+    full = boxes.from_document(box_document).full()
+    FairnessRecord(*box_key(gacha_id), box_drawn=0, box_remaining=full, created_at=at, updated_at=at).save(
+        condition=FairnessRecord.pk.does_not_exist() | (FairnessRecord.box_drawn == 0)
+    )
+
+
+def box_state(gacha_id: str, *, consistent: bool = True) -> FairnessRecord | None:
+    try:
+        return FairnessRecord.get(*box_key(gacha_id), consistent_read=consistent)
+    except DoesNotExist:
+        return None
+
+
+def box_update(
+    txn: Txn,
+    gacha_id: str,
+    drawn: int,
+    taken: int,
+    remaining: dict[str, int],
+    at: datetime,
+    *,
+    last_one: tuple[str, str] | None = None,
+) -> None:
+    """Take ``taken`` tickets from a box that had ``drawn`` taken: only if nobody took one meanwhile, so two
+    fulfilments can never take the same ticket and the last ticket (and its last-one prize) goes once."""
+    actions: list[Any] = [
+        FairnessRecord.box_drawn.set(drawn + taken),
+        FairnessRecord.box_remaining.set(remaining),
+        FairnessRecord.updated_at.set(at),
+    ]
+    condition = FairnessRecord.box_drawn == drawn
+    if last_one is not None:
+        order_id, fan_id = last_one
+        actions += [
+            FairnessRecord.last_one_order_id.set(order_id),
+            FairnessRecord.last_one_fan_id.set(fan_id),
+        ]
+        condition &= FairnessRecord.last_one_order_id.does_not_exist()
+    txn.update(BOX_LABEL, FairnessRecord(*box_key(gacha_id)), actions=actions, condition=condition)
+
+
+def box_log_put(
+    txn: Txn, gacha_id: str, position: int, order_id: str, fan_id: str, proof: dict[str, Any], at: datetime
+) -> None:
+    """The box's public draw log: one item per order, keyed by its first position (condition: new)."""
+    txn.put(
+        BOX_LOG_LABEL,
+        FairnessRecord(
+            gacha_pk(gacha_id),
+            box_log_sk(position),
+            order_id=order_id,
+            fan_id=fan_id,
+            proof=proof,
+            created_at=at,
+        ),
+        condition=FairnessRecord.sk.does_not_exist(),
+    )
+
+
+def box_log(gacha_id: str) -> list[FairnessRecord]:
+    """Every box order's proof, by position (a box holds at most a few thousand tickets)."""
+    return list(
+        FairnessRecord.query(gacha_pk(gacha_id), FairnessRecord.sk.startswith("box#"), consistent_read=True)
+    )
 
 
 def ensure_seed(gacha_id: str, at: datetime | None = None) -> FairnessRecord:
@@ -93,10 +183,13 @@ def server_seed(gacha_id: str) -> tuple[bytes, str]:
     return seed, record.commitment
 
 
-def reveal_if_ended(gacha: Gacha, record: FairnessRecord, at: datetime | None = None) -> FairnessRecord:
-    """After the sale, the seed is public: decrypt it once and keep it in the clear."""
+def reveal_if_ended(
+    gacha: Gacha, record: FairnessRecord, at: datetime | None = None, *, sold_out: bool = False
+) -> FairnessRecord:
+    """After the sale (or once a box is empty: ``sold_out``), the seed is public: decrypt it once and keep
+    it in the clear."""
     at = at or clock.utc_now()
-    if record.revealed_seed or at < gacha.ends_at or record.seed_ciphertext is None:
+    if record.revealed_seed or (at < gacha.ends_at and not sold_out) or record.seed_ciphertext is None:
         return record
     seed = _decrypt(gacha.gacha_id, record.seed_ciphertext)
     try:
@@ -138,15 +231,27 @@ def nonce_key(fan_id: str, gacha_id: str) -> tuple[str, str]:
     return nonce_pk(fan_id, gacha_id), NONCE
 
 
-def nonce_update(txn: Txn, fan_id: str, gacha_id: str, nonce: int, at: datetime) -> None:
-    """Use ``nonce`` and move the counter to ``nonce + 1``, only if nobody used it first."""
+def nonce_update(
+    txn: Txn, fan_id: str, gacha_id: str, nonce: int, at: datetime, *, since_top: int | None = None
+) -> None:
+    """Use ``nonce`` and move the counter to ``nonce + 1``, only if nobody used it first. ``since_top``: the
+    ceiling counter after this order, on the same item, so the nonce's condition makes it exact too."""
     condition = FairnessRecord.pk.does_not_exist() if nonce == 0 else FairnessRecord.next_nonce == nonce
+    actions = [FairnessRecord.next_nonce.set(nonce + 1), FairnessRecord.updated_at.set(at)]
+    if since_top is not None:
+        actions.append(FairnessRecord.since_top.set(since_top))
     txn.update(
-        NONCE_LABEL,
-        FairnessRecord(*nonce_key(fan_id, gacha_id)),
-        actions=[FairnessRecord.next_nonce.set(nonce + 1), FairnessRecord.updated_at.set(at)],
-        condition=condition,
+        NONCE_LABEL, FairnessRecord(*nonce_key(fan_id, gacha_id)), actions=actions, condition=condition
     )
+
+
+def ceiling_counter(fan_id: str, gacha_id: str) -> tuple[int, int]:
+    """(draws since the fan's last top-rarity prize, orders drawn) on the gacha."""
+    try:
+        record = FairnessRecord.get(*nonce_key(fan_id, gacha_id), consistent_read=True)
+    except DoesNotExist:
+        return 0, 0
+    return int(record.since_top or 0), int(record.next_nonce or 0)
 
 
 # --- stats ----------------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ PPM_TOTAL = 1_000_000
 RARITY_ORDER: tuple[str, ...] = ("N", "R", "SR", "SSR", "UR")  # lowest first: the one place it is defined
 GUARANTEE_BATCH = 10
 TABLE_FORMAT = "oshi-rate-table/1"
+TABLE_FORMAT_CEILING = "oshi-rate-table/2"
 MAX_PRIZES = 40  # with at most 40 linked assets, a lineup edit stays within one 100-action transaction
 MIN_PRIZE_PPM = 1
 
@@ -155,6 +156,29 @@ def guaranteed_slot(entries: Sequence[PrizeRate], min_rarity: str) -> tuple[Priz
     return tuple(PrizeRate(e.prize_id, e.rarity, g) for e, g in zip(qualifying, floors, strict=True))
 
 
+def proportional_ppm(weights: Sequence[int]) -> list[int]:
+    """Integer ppm proportional to ``weights``, summing to exactly 1,000,000 (largest remainder, ties to
+    the earlier entry): the same rounding as the guaranteed slot."""
+    weight = sum(weights)
+    floors = [w * PPM_TOTAL // weight for w in weights]
+    remainders = [w * PPM_TOTAL % weight for w in weights]
+    for i in sorted(range(len(weights)), key=lambda i: (-remainders[i], i))[: PPM_TOTAL - sum(floors)]:
+        floors[i] += 1
+    return floors
+
+
+def box_entries(document: dict[str, Any], remaining: dict[str, int] | None = None) -> tuple[PrizeRate, ...]:
+    """A box's chances as rate entries: each prize's tickets (left) over all tickets (left), in ppm
+    rounded by the largest remainder (the exact chance is the fraction; the ppm are for display)."""
+    tickets = document["tickets"]
+    counts = [
+        int((remaining or {}).get(t["prize_id"], t["count"])) if remaining is not None else int(t["count"])
+        for t in tickets
+    ]
+    ppm = proportional_ppm(counts) if sum(counts) else [0] * len(counts)
+    return tuple(PrizeRate(t["prize_id"], t["rarity"], p) for t, p in zip(tickets, ppm, strict=True))
+
+
 def rarity_totals(entries: Sequence[PrizeRate]) -> list[tuple[str, int]]:
     """ppm per rarity, highest rarity first, only the rarities present."""
     totals: dict[str, int] = {}
@@ -163,7 +187,14 @@ def rarity_totals(entries: Sequence[PrizeRate]) -> list[tuple[str, int]]:
     return [(r, totals[r]) for r in reversed(RARITY_ORDER) if r in totals]
 
 
-def rate_table_document(entries: Sequence[PrizeRate], min_rarity: str | None) -> dict[str, Any]:
+def top_rarity(entries: Sequence[PrizeRate]) -> str:
+    """The highest rarity in the lineup: what the ceiling (天井) guarantees."""
+    return max((e.rarity for e in entries), key=rank)
+
+
+def rate_table_document(
+    entries: Sequence[PrizeRate], min_rarity: str | None, ceiling: int | None = None
+) -> dict[str, Any]:
     guarantee = None
     if min_rarity is not None:
         guarantee = {
@@ -172,7 +203,22 @@ def rate_table_document(entries: Sequence[PrizeRate], min_rarity: str | None) ->
             "min_rarity": min_rarity,
             "rarity_order": list(RARITY_ORDER),
         }
-    return {"format": TABLE_FORMAT, "entries": [e.to_json() for e in entries], "guarantee": guarantee}
+    document: dict[str, Any] = {
+        "format": TABLE_FORMAT,
+        "entries": [e.to_json() for e in entries],
+        "guarantee": guarantee,
+    }
+    if (
+        ceiling is not None
+    ):  # oshi-rate-table/2 (docs/fairness.md section 11): the /1 hashes stay as they were
+        document["format"] = TABLE_FORMAT_CEILING
+        document["ceiling"] = {"draws": ceiling, "rarity": top_rarity(entries)}
+    return document
+
+
+def ceiling_of(document: dict[str, Any]) -> tuple[int, str] | None:
+    rule = document.get("ceiling")
+    return (int(rule["draws"]), str(rule["rarity"])) if rule else None
 
 
 def canonical_json(document: Any) -> bytes:

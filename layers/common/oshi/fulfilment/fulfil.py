@@ -19,6 +19,8 @@ refund through the provider (``oshi.commerce.refunds``).
 
 from __future__ import annotations
 
+import random
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +28,8 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
+from oshi.catalogue import campaigns
+from oshi.draw import box as boxes
 from oshi.draw import engine, fairness, fairness_store
 from oshi.events.bus import publish
 from oshi.events.definitions import GACHA_COMPLETED, DrawnPrize, GachaCompletedData
@@ -41,6 +45,9 @@ from oshi.models.rewards import RewardSource
 from oshi.rewards import medals, rewardbox
 
 MAX_ATTEMPTS = 6
+# A box is one item every fulfilment of the gacha takes tickets from: under many concurrent buyers of one
+# box, losing that race is expected and cheap (re-read, redraw), so it gets more attempts, with jitter.
+MAX_BOX_RACES = 40
 ACTOR = "system:fulfilment"
 
 
@@ -70,13 +77,26 @@ class GachaConfig:
     vtuber_id: str
     rate_table_version: int
     rate_table_hash: str
-    table: engine.RateTable
+    table: engine.RateTable | None  # None for a box
     guarantee: engine.Guarantee | None
     prizes: dict[str, PrizeInfo]
     assets: dict[str, Asset]
     seed: bytes
     commitment: str
     remaining: dict[str, int] = field(default_factory=dict)  # limited prizes: units left, as last seen
+    ceiling: engine.Ceiling | None = None
+    box: boxes.Box | None = None
+
+
+@dataclass(frozen=True)
+class FanState:
+    """What the one consistent read gives besides the order: the fan's nonce and ceiling counter, and the
+    box's state (read along in the same BatchGetItem, so a box costs no extra round trip)."""
+
+    nonce: int
+    since_top: int
+    box_drawn: int | None = None
+    box_remaining: dict[str, int] | None = None
 
 
 _configs: dict[str, GachaConfig] = {}
@@ -84,20 +104,27 @@ _configs: dict[str, GachaConfig] = {}
 
 def forget_configs() -> None:
     _configs.clear()
+    campaigns.forget()
 
 
 # --- reads --------------------------------------------------------------------------------------------------
 
 
-def _read_order_and_nonce(order_id: str, fan_id: str, gacha_id: str) -> tuple[Order | None, int]:
-    """One consistent BatchGetItem: the order and the fan's nonce counter for the gacha."""
-    found = batch.get(
-        {Order: [order_id], FairnessRecord: [fairness_store.nonce_key(fan_id, gacha_id)]},
-        consistent_read=True,
-    )
+def _read_order_and_nonce(order_id: str, fan_id: str, gacha_id: str) -> tuple[Order | None, FanState]:
+    """One consistent BatchGetItem: the order, the fan's nonce counter for the gacha (with the ceiling
+    counter on the same item) and, for a box, the box's state (absent for rate gachas: no extra cost)."""
+    nonce_key, box_key = fairness_store.nonce_key(fan_id, gacha_id), fairness_store.box_key(gacha_id)
+    found = batch.get({Order: [order_id], FairnessRecord: [nonce_key, box_key]}, consistent_read=True)
     order = next(iter(found[Order]), None)
-    record = next(iter(found[FairnessRecord]), None)
-    return order, int(record.next_nonce or 0) if record is not None else 0
+    records = {(r.pk, r.sk): r for r in found[FairnessRecord]}
+    nonce, box = records.get(nonce_key), records.get(box_key)
+    state = FanState(
+        nonce=int(nonce.next_nonce or 0) if nonce is not None else 0,
+        since_top=int(nonce.since_top or 0) if nonce is not None else 0,
+        box_drawn=int(box.box_drawn) if box is not None and box.box_drawn is not None else None,
+        box_remaining={k: int(v) for k, v in (box.box_remaining or {}).items()} if box is not None else None,
+    )
+    return order, state
 
 
 def _load_config(gacha_id: str) -> GachaConfig:
@@ -107,8 +134,16 @@ def _load_config(gacha_id: str) -> GachaConfig:
         raise PermanentFailure("gacha_missing") from None
     if gacha.status != GachaStatus.PUBLISHED:
         raise PermanentFailure(f"gacha_{gacha.status}")
+    table: engine.RateTable | None = None
+    guarantee: engine.Guarantee | None = None
+    ceiling: engine.Ceiling | None = None
+    box: boxes.Box | None = None
     try:
-        table, guarantee = fairness.tables_from_document(gacha.rate_table)
+        if boxes.is_box_document(gacha.rate_table):
+            box = boxes.from_document(gacha.rate_table)
+        else:
+            table, guarantee = fairness.tables_from_document(gacha.rate_table)
+            ceiling = fairness.ceiling_from_document(gacha.rate_table)
     except ValueError as exc:
         raise PermanentFailure(f"rate_table_invalid: {exc}") from None
     prizes = list(Prize.query(gacha_id, consistent_read=True))
@@ -116,7 +151,12 @@ def _load_config(gacha_id: str) -> GachaConfig:
         p.prize_id: PrizeInfo(p.prize_id, p.name, p.rarity, tuple(str(a) for a in p.asset_ids))
         for p in prizes
     }
-    missing = table.prize_ids - set(infos)
+    if box is not None:
+        wanted = {p.prize_id for p in box.prizes} | ({box.last_one[0]} if box.last_one else set())
+        missing = wanted - set(infos)
+    else:
+        assert table is not None
+        missing = set(table.prize_ids - set(infos))
     if guarantee is not None:
         missing |= guarantee.table.prize_ids - set(infos)
     if missing:
@@ -138,6 +178,8 @@ def _load_config(gacha_id: str) -> GachaConfig:
         seed=seed,
         commitment=commitment,
         remaining={p.prize_id: int(p.remaining) for p in prizes if p.remaining is not None},
+        ceiling=ceiling,
+        box=box,
     )
     _configs[gacha_id] = config
     return config
@@ -163,8 +205,14 @@ class Outcome:
 
 
 def _results(
-    order: Order, config: GachaConfig, client_seed: str, nonce: int, draws: tuple[engine.Draw, ...]
+    order: Order,
+    config: GachaConfig,
+    client_seed: str,
+    nonce: int,
+    draws: tuple[engine.Draw, ...],
+    since_top: int = 0,
 ) -> dict[str, Any]:
+    assert config.table is not None
     proof = fairness.OrderProof(
         commitment=config.commitment,
         table=config.table,
@@ -175,6 +223,8 @@ def _results(
         draws=draws,
         gacha_id=order.gacha_id,
         order_id=order.order_id,
+        ceiling=config.ceiling,
+        ceiling_before=since_top,
     )
     items = [
         {
@@ -184,24 +234,135 @@ def _results(
             "rarity": d.rarity,
             "table": d.table.value,
             "assets": len(config.prizes[d.prize_id].asset_ids),
+            "ticket": None,
+            "position": None,
         }
         for d in draws
     ]
-    return {"items": items, "proof": proof.to_json()}
+    # every key of OrderResults, so the order page sends back exactly what is stored
+    return {"items": items, "proof": proof.to_json(), "ceiling": None, "campaign": None}
 
 
-def _build(order: Order, config: GachaConfig, nonce: int, at: datetime) -> tuple[Txn, dict[str, Any], int]:
-    client_seed = order.client_seed or fairness.new_client_seed()
-    source = fairness.SeededSource(config.seed, order.fan_id, client_seed, nonce)
-    count = int(order.count)
+@dataclass(frozen=True)
+class Granted:
+    """One prize the order receives: a drawn slot, or the box's last-one prize (index = count)."""
+
+    index: int
+    prize_id: str
+    rarity: str
+
+
+def _draw_rate(
+    order: Order, config: GachaConfig, state: FanState, client_seed: str
+) -> tuple[dict[str, Any], list[Granted], tuple[engine.Draw, ...], int | None]:
+    assert config.table is not None
+    source = fairness.SeededSource(config.seed, order.fan_id, client_seed, state.nonce)
     try:
         draws = engine.draw_many(
-            config.table, count, source, guarantee=config.guarantee, remaining=config.remaining
+            config.table,
+            int(order.count),
+            source,
+            guarantee=config.guarantee,
+            remaining=config.remaining,
+            ceiling=config.ceiling,
+            since_top=state.since_top,
         )
     except engine.SoldOut:
         raise PermanentFailure("sold_out") from None
-    results = _results(order, config, client_seed, nonce, draws)
-    medals_awarded = count * int(order.medals_per_draw or 0)
+    results = _results(order, config, client_seed, state.nonce, draws, state.since_top)
+    since_top = None
+    if config.ceiling is not None:
+        since_top = config.ceiling.after(state.since_top, (d.rarity for d in draws))
+        results["ceiling"] = {"before": state.since_top, "after": since_top, "draws": config.ceiling.draws}
+    return results, [Granted(d.slot, d.prize_id, d.rarity) for d in draws], draws, since_top
+
+
+@dataclass(frozen=True)
+class BoxTake:
+    drawn: int
+    taken: int
+    remaining: dict[str, int]
+    last_one: bool
+    proof: dict[str, Any]
+
+
+def _draw_box(
+    order: Order, config: GachaConfig, state: FanState, client_seed: str
+) -> tuple[dict[str, Any], list[Granted], BoxTake]:
+    box = config.box
+    assert box is not None
+    if state.box_drawn is None or state.box_remaining is None:
+        raise PermanentFailure("box_state_missing")
+    source = fairness.SeededSource(config.seed, order.fan_id, client_seed, state.nonce)
+    count = int(order.count)
+    try:
+        draws, after = boxes.draw(box, state.box_remaining, state.box_drawn, count, source)
+    except boxes.NotEnoughTickets:
+        raise PermanentFailure("sold_out") from None
+    except boxes.BoxError as exc:
+        raise PermanentFailure(f"box_invalid: {exc}") from None
+    last = boxes.takes_last(box, draws)
+    proof = boxes.order_document(
+        box=box,
+        commitment=config.commitment,
+        fan_id=order.fan_id,
+        client_seed=client_seed,
+        nonce=state.nonce,
+        remaining_before=state.box_remaining,
+        draws=draws,
+        gacha_id=order.gacha_id,
+        order_id=order.order_id,
+    )
+    granted = [Granted(d.slot, d.prize_id, box.rarity_of(d.prize_id)) for d in draws]
+    items: list[dict[str, Any]] = [
+        {
+            "slot": d.slot,
+            "prize_id": d.prize_id,
+            "name": config.prizes[d.prize_id].name,
+            "rarity": box.rarity_of(d.prize_id),
+            "table": engine.TableKind.BOX.value,
+            "assets": len(config.prizes[d.prize_id].asset_ids),
+            "ticket": d.ticket,
+            "position": d.position,
+        }
+        for d in draws
+    ]
+    if last and box.last_one is not None:
+        last_id, last_rarity = box.last_one
+        granted.append(Granted(count, last_id, last_rarity))
+        items.append(
+            {
+                "slot": count,
+                "prize_id": last_id,
+                "name": config.prizes[last_id].name,
+                "rarity": last_rarity,
+                "table": engine.TableKind.LAST_ONE.value,
+                "assets": len(config.prizes[last_id].asset_ids),
+                "ticket": None,
+                "position": box.total - 1,
+            }
+        )
+    take = BoxTake(state.box_drawn, count, after, last, proof)
+    return {"items": items, "proof": proof, "ceiling": None, "campaign": None}, granted, take
+
+
+def _build(
+    order: Order, config: GachaConfig, state: FanState, at: datetime
+) -> tuple[Txn, dict[str, Any], int]:
+    client_seed = order.client_seed or fairness.new_client_seed()
+    count = int(order.count)
+    draws: tuple[engine.Draw, ...] = ()
+    take: BoxTake | None = None
+    since_top: int | None = None
+    if config.box is not None:
+        results, granted, take = _draw_box(order, config, state, client_seed)
+    else:
+        results, granted, draws, since_top = _draw_rate(order, config, state, client_seed)
+    # A campaign's multiplier in force when the order was paid (cached: campaigns freeze before they start)
+    multiplier, campaign_id = campaigns.multiplier_at(order.vtuber_id, order.gacha_id, order.paid_at)
+    medals_awarded = count * int(order.medals_per_draw or 0) * multiplier
+    if campaign_id is not None:
+        results["campaign"] = {"campaign_id": campaign_id, "medal_multiplier": multiplier}
 
     txn = Txn()
     txn.update(
@@ -211,8 +372,10 @@ def _build(order: Order, config: GachaConfig, nonce: int, at: datetime) -> tuple
             Order.status.set(OrderStatus.FULFILLED),
             Order.results.set(results),
             Order.medals_awarded.set(medals_awarded),
+            Order.medal_multiplier.set(multiplier),
+            *([Order.medal_campaign_id.set(campaign_id)] if campaign_id else []),
             Order.client_seed.set(client_seed),
-            Order.nonce.set(nonce),
+            Order.nonce.set(state.nonce),
             Order.fulfilled_at.set(at),
             Order.updated_at.set(at),
             Order.version.add(1),
@@ -227,25 +390,49 @@ def _build(order: Order, config: GachaConfig, nonce: int, at: datetime) -> tuple
         (Gacha.status == GachaStatus.PUBLISHED) & (Gacha.rate_table_version == config.rate_table_version),
     )
     if medals_awarded > 0:
-        medals.credit(txn, order.fan_id, order.vtuber_id, medals_awarded, order.order_id, at)
-    for d in draws:
-        prize = config.prizes[d.prize_id]
+        medals.credit(
+            txn,
+            order.fan_id,
+            order.vtuber_id,
+            medals_awarded,
+            order.order_id,
+            at,
+            multiplier=multiplier if campaign_id else None,
+            campaign_id=campaign_id,
+        )
+    for g in granted:
+        prize = config.prizes[g.prize_id]
         for asset_index, asset_id in enumerate(prize.asset_ids):
             reward = rewardbox.build(
                 fan_id=order.fan_id,
                 source=RewardSource.GACHA,
                 source_id=order.order_id,
-                draw_index=d.slot,
+                draw_index=g.index,
                 asset_index=asset_index,
                 asset=config.assets[asset_id],
                 vtuber_id=order.vtuber_id,
                 name=prize.name,
                 at=at,
                 gacha_id=order.gacha_id,
-                prize_id=d.prize_id,
-                rarity=d.rarity,
+                prize_id=g.prize_id,
+                rarity=g.rarity,
             )
             rewardbox.put(txn, reward)
+    if take is not None:
+        fairness_store.box_update(
+            txn,
+            config.gacha_id,
+            take.drawn,
+            take.taken,
+            take.remaining,
+            at,
+            last_one=(order.order_id, order.fan_id) if take.last_one else None,
+        )
+        fairness_store.box_log_put(
+            txn, config.gacha_id, take.drawn, order.order_id, order.fan_id, take.proof, at
+        )
+        fairness_store.nonce_update(txn, order.fan_id, order.gacha_id, state.nonce, at)
+        return txn, results, medals_awarded
     for prize_id, n in sorted(Counter(d.prize_id for d in draws if d.prize_id in config.remaining).items()):
         txn.update(
             f"stock:{prize_id}",
@@ -253,7 +440,7 @@ def _build(order: Order, config: GachaConfig, nonce: int, at: datetime) -> tuple
             actions=[Prize.remaining.add(-n)],
             condition=Prize.remaining >= n,
         )
-    fairness_store.nonce_update(txn, order.fan_id, order.gacha_id, nonce, at)
+    fairness_store.nonce_update(txn, order.fan_id, order.gacha_id, state.nonce, at, since_top=since_top)
     fairness_store.stats_update(txn, order.gacha_id, draws, at)
     return txn, results, medals_awarded
 
@@ -273,8 +460,10 @@ def fulfil(
         except DoesNotExist:
             return Outcome("missing")
         fan_id, gacha_id = known.fan_id, known.gacha_id
-    for _ in range(MAX_ATTEMPTS):
-        order, nonce = _read_order_and_nonce(order_id, fan_id, gacha_id)
+    attempts = box_races = 0
+    while attempts < MAX_ATTEMPTS:
+        attempts += 1
+        order, state = _read_order_and_nonce(order_id, fan_id, gacha_id)
         if order is None:
             logger.warning("PaymentCompleted for an unknown order", extra={"order_id": order_id})
             return Outcome("missing")
@@ -292,15 +481,25 @@ def fulfil(
                 raise PermanentFailure("event_does_not_match_order")
             config = _config(order.gacha_id)
             at = clock.utc_now()
-            txn, results, medals_awarded = _build(order, config, nonce, at)
+            txn, results, medals_awarded = _build(order, config, state, at)
             txn.commit()
         except PermanentFailure as failure:
             return _compensate(order, failure.reason)
         except ConditionsFailed as failed:
+            box_lost = bool(failed.labels & {fairness_store.BOX_LABEL, fairness_store.BOX_LOG_LABEL})
+            if box_lost and box_races < MAX_BOX_RACES:
+                box_races += 1
+                attempts -= 1  # another order took tickets first: redraw from what is left
+                _jitter(box_races)
             _after_lost_race(order.gacha_id, failed.labels)
             continue
         except TransactWriteError as exc:  # a conflicting transaction on one of the items: try again
             logger.info("fulfilment transaction conflict", extra={"order_id": order_id, "error": str(exc)})
+            cached = _configs.get(gacha_id)
+            if cached is not None and cached.box is not None and box_races < MAX_BOX_RACES:
+                box_races += 1
+                attempts -= 1  # two buyers of one box committing at once: expected, try again
+                _jitter(box_races)
             continue
         for prize_id, n in Counter(item["prize_id"] for item in results["items"]).items():
             if prize_id in config.remaining:
@@ -308,7 +507,7 @@ def fulfil(
         order.status = OrderStatus.FULFILLED
         order.results = results
         order.medals_awarded = medals_awarded
-        order.nonce = nonce
+        order.nonce = state.nonce
         order.fulfilled_at = at
         metrics.add_metric(name="OrdersFulfilled", unit="Count", value=1)
         if order.paid_at is not None:  # paid (webhook accepted) -> drawn: alarmed at p99 > 3 s (infra)
@@ -319,16 +518,22 @@ def fulfil(
     raise FulfilmentContended(f"order {order_id}: lost {MAX_ATTEMPTS} races in a row")
 
 
+def _jitter(races: int) -> None:
+    """Spread the buyers of one box apart after a lost race (a few ms, growing): not a secret."""
+    time.sleep(random.uniform(0, 0.002 * races))  # noqa: S311
+
+
 def _after_lost_race(gacha_id: str, labels: set[str]) -> None:
-    if "order" in labels or labels == {fairness_store.NONCE_LABEL}:
-        return  # re-read: fulfilled by another delivery, or the fan's other order took the nonce
+    box_labels = {fairness_store.BOX_LABEL, fairness_store.BOX_LOG_LABEL, fairness_store.NONCE_LABEL}
+    if "order" in labels or labels <= box_labels:
+        return  # re-read: fulfilled by another delivery, the fan's other order took the nonce, or tickets went
     if "gacha" in labels:
         _configs.pop(gacha_id, None)  # suspended or re-rated: reload (a suspension becomes a refund)
     config = _configs.get(gacha_id)
     stock = {label.split(":", 1)[1] for label in labels if label.startswith("stock:")}
     if config is not None and stock:
         _refresh_stock(config, stock)
-    unexpected = labels - {"order", "gacha", fairness_store.NONCE_LABEL} - {f"stock:{p}" for p in stock}
+    unexpected = labels - {"order", "gacha"} - box_labels - {f"stock:{p}" for p in stock}
     if unexpected:
         raise RuntimeError(f"fulfilment conditions failed unexpectedly: {sorted(unexpected)}")
 

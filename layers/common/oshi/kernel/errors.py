@@ -269,6 +269,31 @@ class SoldOut(Conflict):
     default_message = "Sold out: not enough draws are left. Nothing was charged."
 
 
+class NotEnoughTickets(Conflict):
+    code = "NOT_ENOUGH_TICKETS"
+    default_message = (
+        "Fewer tickets are left in this box than this purchase draws; buy single draws instead "
+        "(details.remaining). Nothing was charged."
+    )
+
+
+class CampaignOverlap(Conflict):
+    code = "CAMPAIGN_OVERLAP"
+    default_message = "This campaign overlaps another of the same kind on the same gacha (details.overlaps)."
+
+
+class FirstTenUsed(Conflict):
+    code = "FIRST_TEN_USED"
+    default_message = (
+        "Your first 10-draw discount on this gacha was already used; the price is the usual one."
+    )
+
+
+class BoxNotRevealed(Conflict):
+    code = "BOX_NOT_REVEALED"
+    default_message = "The box's seed is revealed once every ticket is drawn or the sale has ended."
+
+
 class SpendingCapExceeded(DomainError):
     status = 403
     code = "SPENDING_CAP_EXCEEDED"

@@ -7,6 +7,7 @@ from pynamodb.models import Model
 
 from oshi.models.assets import Asset, StorageUsage
 from oshi.models.audit import AuditEntry
+from oshi.models.campaigns import Campaign
 from oshi.models.connections import Connection
 from oshi.models.exchange import DownloadRecord, Exchange, ExchangeCount, ExchangeItem
 from oshi.models.fairness import FairnessRecord
@@ -50,4 +51,6 @@ def all_models() -> tuple[type[Model], ...]:
         Exchange,
         DownloadRecord,
         RateLimitCounter,
+        # draw formats and campaigns (issue 20) models below this line
+        Campaign,
     )

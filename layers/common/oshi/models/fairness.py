@@ -21,6 +21,7 @@ from pynamodb.models import Model
 from oshi.models.base import table_meta
 
 SEED = "seed"
+BOX = "box"  # gacha#<id> / box: the box's state; gacha#<id> / box#<position>: its draw log (oshi.draw.box)
 STATS = "stats"
 NONCE = "nonce"
 
@@ -31,6 +32,10 @@ def gacha_pk(gacha_id: str) -> str:
 
 def rates_sk(version: int) -> str:
     return f"rates#{version:06d}"
+
+
+def box_log_sk(position: int) -> str:
+    return f"box#{position:06d}"
 
 
 def nonce_pk(fan_id: str, gacha_id: str) -> str:
@@ -57,5 +62,16 @@ class FairnessRecord(Model):
     # stats: draws from the main table with nothing run out (the stated rates apply exactly), and the rest
     stated_draws = NumberAttribute(null=True)
     other_draws = NumberAttribute(null=True)
+    # nonce item: the ceiling (天井) counter, draws since the fan's last top-rarity prize on the gacha
+    since_top = NumberAttribute(null=True)
+    # box state: tickets taken so far, tickets left per prize, who took the last ticket
+    box_drawn = NumberAttribute(null=True)
+    box_remaining = JSONAttribute(null=True)
+    last_one_order_id = UnicodeAttribute(null=True)
+    last_one_fan_id = UnicodeAttribute(null=True)
+    # box log entry (one per order, keyed by its first position): the order's proof
+    order_id = UnicodeAttribute(null=True)
+    fan_id = UnicodeAttribute(null=True)
+    proof = JSONAttribute(null=True)
     created_at = UTCDateTimeAttribute(null=True)
     updated_at = UTCDateTimeAttribute(null=True)

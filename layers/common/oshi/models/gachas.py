@@ -30,6 +30,15 @@ class GachaStatus(StrEnum):
     SUSPENDED = "suspended"  # by an admin: listed, not on sale
 
 
+class GachaKind(StrEnum):
+    RATE = "rate"  # independent draws at fixed rates (the rate table)
+    BOX = "box"  # a finite box of tickets drawn without replacement (oshi.draw.box)
+
+
+def kind_of(gacha: Gacha) -> GachaKind:
+    return GachaKind(gacha.kind or GachaKind.RATE.value)
+
+
 PUBLIC_LISTING = "public"  # the value of ``listing`` for gachas in the catalogue (absent on drafts)
 
 
@@ -79,6 +88,12 @@ class Gacha(Model):
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     published_at = UTCDateTimeAttribute(null=True)
+    # --- draw formats (issue 20, docs/draw.md) ---
+    kind = UnicodeAttribute(null=True)  # GachaKind; absent = "rate"
+    ceiling = NumberAttribute(null=True)  # 天井: the N-th draw without the top rarity is top rarity
+    first_ten = JSONAttribute(
+        null=True
+    )  # first 10-draw discounts (oshi.catalogue.campaigns), read by purchases
 
     by_vtuber = GachasByVtuber()
     in_catalogue = GachasInCatalogue()
@@ -101,3 +116,5 @@ class Prize(Model):
     preview_key = UnicodeAttribute(null=True)
     preview_type = UnicodeAttribute(null=True)
     preview_kind = UnicodeAttribute(null=True)
+    tickets = NumberAttribute(null=True)  # box gachas: this prize's tickets in the box
+    last_one = UnicodeAttribute(null=True)  # box gachas: "1" on the last-one prize (ラストワン賞)

@@ -135,6 +135,13 @@ class Order(Model):
     refund_attempts = NumberAttribute(null=True)  # provider refund calls that failed so far
     refund_last_error = UnicodeAttribute(null=True)  # the provider's last refusal
     refund_escalated_at = UTCDateTimeAttribute(null=True)  # the retries were spent: a person must act
+    # --- draw formats and campaigns (issue 20) ---
+    gacha_kind = UnicodeAttribute(null=True)  # "box": a fulfilled order's tickets are never given back
+    list_price = NumberAttribute(null=True)  # the price without the campaign, when a discount applied
+    discount_campaign_id = UnicodeAttribute(null=True)  # the first 10-draw discount this order used
+    first_ten_claim = UnicodeAttribute(null=True)  # its PurchaseClaim key (given back if never paid)
+    medal_multiplier = NumberAttribute(null=True)  # the multiplier in force when the order was paid
+    medal_campaign_id = UnicodeAttribute(null=True)
 
     def drawn_items(self) -> list[dict[str, Any]]:
         """One entry per draw (prize_id, name, rarity, ...), or [] before the draw."""

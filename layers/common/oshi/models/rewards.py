@@ -93,6 +93,8 @@ class MedalLedgerEntry(Model):
     delta = NumberAttribute()  # signed: + earned, - spent or clawed back
     source_id = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+    multiplier = NumberAttribute(null=True)  # a campaign's medal multiplier applied to this earn (issue 20)
+    campaign_id = UnicodeAttribute(null=True)
 
 
 def fan_vtuber(fan_id: str, vtuber_id: str) -> str:

@@ -21,7 +21,16 @@ def ledger_entry_id(source_id: str, kind: LedgerKind) -> str:
 
 
 def _ledger_put(
-    txn: Txn, fan_id: str, vtuber_id: str, kind: LedgerKind, delta: int, source_id: str, at: datetime
+    txn: Txn,
+    fan_id: str,
+    vtuber_id: str,
+    kind: LedgerKind,
+    delta: int,
+    source_id: str,
+    at: datetime,
+    *,
+    multiplier: int | None = None,
+    campaign_id: str | None = None,
 ) -> None:
     entry = MedalLedgerEntry(
         fan_vtuber(fan_id, vtuber_id),
@@ -32,12 +41,25 @@ def _ledger_put(
         delta=delta,
         source_id=source_id,
         created_at=at,
+        multiplier=multiplier,
+        campaign_id=campaign_id,
     )
     txn.put(LEDGER, entry, condition=MedalLedgerEntry.entry_id.does_not_exist())
 
 
-def credit(txn: Txn, fan_id: str, vtuber_id: str, amount: int, source_id: str, at: datetime) -> None:
-    """Earn ``amount`` medals (a fulfilled order). Creates the balance item on first earn."""
+def credit(
+    txn: Txn,
+    fan_id: str,
+    vtuber_id: str,
+    amount: int,
+    source_id: str,
+    at: datetime,
+    *,
+    multiplier: int | None = None,
+    campaign_id: str | None = None,
+) -> None:
+    """Earn ``amount`` medals (a fulfilled order). Creates the balance item on first earn. ``multiplier``:
+    a campaign's medal multiplier already applied to ``amount``, recorded on the ledger entry."""
     if amount <= 0:
         raise ValueError("a credit is a positive number of medals")
     balance = MedalBalance(fan_id, vtuber_id)
@@ -50,7 +72,17 @@ def credit(txn: Txn, fan_id: str, vtuber_id: str, amount: int, source_id: str, a
             MedalBalance.updated_at.set(at),
         ],
     )
-    _ledger_put(txn, fan_id, vtuber_id, LedgerKind.EARN, amount, source_id, at)
+    _ledger_put(
+        txn,
+        fan_id,
+        vtuber_id,
+        LedgerKind.EARN,
+        amount,
+        source_id,
+        at,
+        multiplier=multiplier,
+        campaign_id=campaign_id,
+    )
 
 
 def debit(

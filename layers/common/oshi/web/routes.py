@@ -446,6 +446,48 @@ ROUTES: tuple[Route, ...] = (
         access=Access.PUBLIC,
         tags=("fairness",),
     ),
+    # --- draw formats (issue 20): the box's live tickets and its log, the fan's ceiling counter ---
+    Route(
+        "GET",
+        "/api/gachas/{gacha_id}/box",
+        "gacha.box",
+        "A box gacha's tickets left, per prize and in total (cached seconds)",
+        access=Access.PUBLIC,
+        tags=("catalogue",),
+        success=(200, 304),  # 304 when If-None-Match matches the ETag
+    ),
+    Route(
+        "GET",
+        "/api/gachas/{gacha_id}/box/draws",
+        "gacha.box_draws",
+        "A box's whole draw log and revealed seed, once sold out or ended",
+        access=Access.PUBLIC,
+        tags=("fairness",),
+    ),
+    Route(
+        "GET",
+        "/api/gachas/{gacha_id}/me",
+        "gacha.gacha_me",
+        "The caller's state on a gacha: ceiling (天井) counter, first 10-draw discount, prices",
+        tags=("purchase",),
+    ),
+    Route(
+        "POST",
+        "/api/vtuber/campaigns",
+        "vtuber.campaign_create",
+        "Create a campaign: a medal multiplier or a first 10-draw discount (frozen before it starts)",
+        roles=frozenset({Role.VTUBER}),
+        tags=("vtuber",),
+        success=(201,),
+    ),
+    Route(
+        "GET",
+        "/api/vtuber/campaigns",
+        "vtuber.campaigns_mine",
+        "The VTuber's campaigns",
+        roles=frozenset({Role.VTUBER}),
+        tags=("vtuber",),
+    ),
     # --- reward box, medals, exchange (issue 7) ---
     Route(
         "GET", "/api/rewards/list", "reward.list", "The caller's reward box, newest first", tags=("rewards",)

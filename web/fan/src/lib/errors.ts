@@ -7,6 +7,14 @@ const MESSAGES: Record<string, [string, string]> = {
     "You already have an order of this gacha awaiting payment; finish it first.",
   ],
   SOLD_OUT: ["売り切れのため購入・交換できません。", "Sold out."],
+  NOT_ENOUGH_TICKETS: [
+    "BOXの残りが10枚未満のため10連は購入できません。単発でお求めください。",
+    "Fewer than ten tickets are left in this box: buy single draws instead.",
+  ],
+  FIRST_TEN_USED: [
+    "初回限定10連は利用済みです。通常価格をご確認のうえ、もう一度お試しください。",
+    "Your first 10-draw offer was already used; check the usual price and try again.",
+  ],
   GACHA_NOT_ON_SALE: ["このガチャは現在販売していません。", "This gacha is not on sale right now."],
   SPENDING_CAP_EXCEEDED: [
     "今月の利用上限を超えるため購入できません。",

@@ -170,17 +170,21 @@ export function RateDisclosure({ gacha, lang, readAt, fairnessHref, renderPrevie
         </>
       )}
 
-      <h3>{t.rarest(rarest)}</h3>
-      <dl className="facts" data-testid="rarest">
-        <dt>{t.singles}</dt>
-        <dd>
-          {rarest.single_draws.expected_draws.rounded} {t.draws}（{groupDigits(rarest.single_draws.expected_yen.rounded)} {t.yen}）
-        </dd>
-        <dt>{t.tens}</dt>
-        <dd>
-          {rarest.ten_draws.expected_ten_draws.rounded} {t.tenDraws}（{groupDigits(rarest.ten_draws.expected_yen.rounded)} {t.yen}）
-        </dd>
-      </dl>
+      {rarest && (
+        <>
+          <h3>{t.rarest(rarest)}</h3>
+          <dl className="facts" data-testid="rarest">
+            <dt>{t.singles}</dt>
+            <dd>
+              {rarest.single_draws.expected_draws.rounded} {t.draws}（{groupDigits(rarest.single_draws.expected_yen.rounded)} {t.yen}）
+            </dd>
+            <dt>{t.tens}</dt>
+            <dd>
+              {rarest.ten_draws.expected_ten_draws.rounded} {t.tenDraws}（{groupDigits(rarest.ten_draws.expected_yen.rounded)} {t.yen}）
+            </dd>
+          </dl>
+        </>
+      )}
 
       {gacha.stock && (
         <p data-testid="stock">

@@ -112,6 +112,57 @@ class FairnessRef(Strict):
     details: str = Field(description="Path of the gacha's fairness document")
 
 
+class BoxPrizeLeft(Strict):
+    prize_id: str
+    name: str
+    rarity: Rarity
+    tickets: int = Field(description="Tickets of this prize in the full box")
+    remaining: int = Field(description="Tickets of this prize still in the box")
+
+
+class LastOnePrize(Strict):
+    prize_id: str
+    name: str
+    rarity: Rarity
+    awarded: bool = Field(description="The last ticket was drawn and this prize went with it")
+
+
+class BoxState(Strict):
+    """A box gacha's tickets: the chance of a prize is its remaining tickets over all remaining tickets."""
+
+    total: int = Field(description="Tickets in the full box")
+    remaining: int = Field(description="Tickets not drawn yet")
+    reserved: int = Field(description="Of those, tickets held by orders awaiting payment or their draw")
+    prizes: list[BoxPrizeLeft] = Field(description="In lineup order")
+    last_one: LastOnePrize | None = Field(description="ラストワン賞, to whoever draws the last ticket")
+    live: str = Field(description="Path of the live (seconds-cached) box state")
+
+
+class CeilingRule(Strict):
+    """天井: a fan's ``draws``-th consecutive draw without ``rarity`` is drawn among ``rarity`` only."""
+
+    draws: int
+    rarity: Rarity
+    rule: str
+    counter: str = Field(description="Path of the caller's own counter (signed in)")
+
+
+class CampaignOut(Strict):
+    """A campaign (``oshi.catalogue.campaigns``): a medal multiplier or a first 10-draw discount."""
+
+    campaign_id: str
+    kind: Literal["medal_multiplier", "first_ten_discount"]
+    title: str
+    gacha_id: str | None = Field(description="null: every gacha of the VTuber")
+    multiplier: int | None = Field(
+        description="medal_multiplier: medals x this for orders paid in the window"
+    )
+    price_ten: int | None = Field(description="first_ten_discount: each fan's first 10-draw price (JPY)")
+    starts_at: IsoDateTime
+    ends_at: IsoDateTime
+    active: bool
+
+
 class GachaDocument(Strict):
     """What the catalogue discloses about a gacha; the fields its public and VTuber views share."""
 
@@ -131,9 +182,16 @@ class GachaDocument(Strict):
     rate_table: RateTableRef
     rarity_totals: list[RarityTotal]
     guarantee: Guarantee | None
-    rarest_prize: RarestPrize
+    rarest_prize: RarestPrize | None = Field(description="null for a box gacha")
     notes: list[str]
     fairness: FairnessRef
+    kind: Literal["rate", "box"] = Field(default="rate", description="The draw format (docs/draw.md)")
+    box: BoxState | None = Field(default=None, description="Box gachas: the tickets left")
+    ceiling: CeilingRule | None = Field(default=None, description="Rate gachas with a ceiling (天井)")
+    campaigns: list[CampaignOut] = Field(
+        default_factory=list,
+        description="Current and upcoming campaigns (the public page; the rates never change)",
+    )
 
 
 class GachaDetail(GachaDocument):
@@ -154,6 +212,8 @@ class GachaSummary(Strict):
     price_ten: Yen
     guarantee_min_rarity: Rarity | None
     rate_table_hash: str
+    kind: Literal["rate", "box"] = "rate"
+    ceiling: int | None = Field(default=None, description="天井 in draws; null: none")
 
 
 class GachaPage(Strict):

@@ -4,6 +4,8 @@ import { useEffect, useState } from "react";
 
 import { formatCount, formatYen, RateDisclosure, type Schemas } from "@oshi/shared";
 
+import { BoxTickets, Campaigns, Ceiling, useBox, useMe } from "./Formats";
+
 import { Preview } from "@/components/Preview";
 import { ErrorBox, Loading } from "@/components/Status";
 import { WithParams } from "@/components/Suspended";
@@ -14,7 +16,7 @@ import { useQueryParam } from "@/lib/useQueryParam";
 
 function GachaView() {
   const id = useQueryParam("id");
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const [gacha, setGacha] = useState<Schemas["GachaDetail"] | null>(null);
   const [readAt, setReadAt] = useState(() => new Date());
   const [state, setState] = useState<"loading" | "ok" | "missing" | "error">("loading");
@@ -36,7 +38,18 @@ function GachaView() {
   if (!id || state === "missing") return <ErrorBox>{t("notFound")}</ErrorBox>;
   if (state === "error") return <ErrorBox />;
   if (!gacha) return <Loading />;
-  const buyable = gacha.sale_state === "on_sale";
+  return <GachaBody gacha={gacha} readAt={readAt} />;
+}
+
+function GachaBody({ gacha, readAt }: { gacha: Schemas["GachaDetail"]; readAt: Date }) {
+  const { t, lang } = useI18n();
+  const box = useBox(gacha);
+  const me = useMe(gacha);
+  const soldOut = box?.sold_out ?? false;
+  const buyable = gacha.sale_state === "on_sale" && !soldOut;
+  // a 10-draw on a box with fewer than ten tickets left is refused (NOT_ENOUGH_TICKETS): offer singles only
+  const tenAllowed = !box || box.remaining - box.reserved >= 10;
+  const priceTen = me?.price_ten ?? gacha.price_ten;
   return (
     <>
       <h1>{gacha.title}</h1>
@@ -54,16 +67,22 @@ function GachaView() {
         <dd>{formatCount(gacha.medals_per_draw)}</dd>
       </dl>
       <p data-testid="sale-state">
-        <strong>{tDynamic(t, `saleState_${gacha.sale_state}`, gacha.sale_state)}</strong>
+        <strong>{tDynamic(t, `saleState_${soldOut ? "sold_out" : gacha.sale_state}`, gacha.sale_state)}</strong>
       </p>
+      <BoxTickets gacha={gacha} box={box} lang={lang} />
+      <Ceiling gacha={gacha} me={me} lang={lang} />
+      <Campaigns gacha={gacha} lang={lang} />
       {buyable && (
         <div className="actions">
           <Link className="button" href={`/purchase/?id=${gacha.gacha_id}&count=1`}>
             {t("buySingle")}（{formatYen(gacha.price_single)}）
           </Link>
-          <Link className="button" href={`/purchase/?id=${gacha.gacha_id}&count=10`}>
-            {t("buyTen")}（{formatYen(gacha.price_ten)}）
-          </Link>
+          {tenAllowed && (
+            <Link className="button" href={`/purchase/?id=${gacha.gacha_id}&count=10`}>
+              {t("buyTen")}（{formatYen(priceTen)}
+              {me?.first_ten ? (lang === "ja" ? "・初回限定" : ", first 10-draw offer") : ""}）
+            </Link>
+          )}
         </div>
       )}
       <p>

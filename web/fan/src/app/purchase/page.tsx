@@ -30,6 +30,8 @@ function Confirm() {
   const { t, lang } = useI18n();
   const [gacha, setGacha] = useState<Schemas["GachaDetail"] | null>(null);
   const [spending, setSpending] = useState<Spending | null>(null);
+  // The caller's own prices: the first 10-draw discount (初回限定) if it is still theirs to use.
+  const [me, setMe] = useState<Schemas["GachaMe"] | null>(null);
   const [method, setMethod] = useState<Method["value"]>("card");
   const [seed, setSeed] = useState("");
   const [submitting, setSubmitting] = useState(false);
@@ -41,6 +43,10 @@ function Confirm() {
     if (!id) return;
     api.GET("/api/gachas/{gacha_id}", { params: { path: { gacha_id: id } } }).then(({ data }) => setGacha(data ?? null));
     fetchSpending().then(setSpending);
+    api
+      .GET("/api/gachas/{gacha_id}/me", { params: { path: { gacha_id: id } } })
+      .then(({ data }) => setMe(data ?? null))
+      .catch(() => setMe(null));
   }, [id]);
 
   // Changing what is bought starts a new attempt (a new key); retrying the same one keeps it.
@@ -59,7 +65,7 @@ function Confirm() {
       </>
     );
   }
-  const total = count === 10 ? gacha.price_ten : gacha.price_single;
+  const total = count === 10 ? (me?.price_ten ?? gacha.price_ten) : gacha.price_single;
   const overCap = spending?.remaining_jpy != null && spending.remaining_jpy < total;
   const chosen = METHODS.find((m) => m.value === method) ?? METHODS[0];
 
@@ -113,6 +119,13 @@ function Confirm() {
           <dt>{t("total")}</dt>
           <dd data-testid="total">
             <strong>{formatYen(total)}</strong>
+            {count === 10 && me?.first_ten && (
+              <span data-testid="first-ten">
+                {lang === "ja"
+                  ? `（初回限定・通常 ${formatYen(me.first_ten.list_price)}）`
+                  : ` (first 10-draw offer; usually ${formatYen(me.first_ten.list_price)})`}
+              </span>
+            )}
           </dd>
         </dl>
       </div>
