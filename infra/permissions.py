@@ -49,6 +49,7 @@ class Needs:
     manage_connections: bool = False  # postToConnection on the WebSocket API
     cdn: bool = False  # signs CloudFront URLs: gets OSHI_CDN_DOMAIN / OSHI_CDN_KEY_PAIR_ID
     seed_key: frozenset[str] = frozenset()  # "encrypt" / "decrypt" with the fairness seed key (issue 11)
+    mail: bool = False  # sends mail through SES (oshi.mail.outbox): ses:SendEmail/SendRawEmail on the identity
 
     @property
     def tables(self) -> frozenset[str]:
@@ -67,6 +68,7 @@ def needs(
     manage_connections: bool = False,
     cdn: bool = False,
     seed_key: str = "",
+    mail: bool = False,
 ) -> Needs:
     """Space-separated names keep the table below readable."""
     written = frozenset(write.split())
@@ -81,6 +83,7 @@ def needs(
         manage_connections=manage_connections,
         cdn=cdn,
         seed_key=frozenset(seed_key.split()),
+        mail=mail,
     )
 
 
@@ -88,6 +91,7 @@ NONE = Needs()
 SESSIONS = "refresh-tokens refresh-families"
 REVOCATIONS = "token-revocations"
 ISSUER = "jwt-private jwt-public"
+ACCOUNT_MAIL = "account-tokens mail-suppressions rate-limits"  # link tokens, suppression list, mail caps
 VTUBER_READ = "users vtubers assets storage gachas prizes"
 PROVIDERS = "stripe komoju"
 ORDER_TABLES = "orders provider-events gachas prizes purchase-claims spending"
@@ -102,8 +106,8 @@ PERMISSIONS: dict[str, Needs] = {
     "system.admin_audit": needs("audit"),  # reads the log; only audit=True appends to it
     # --- auth (issue 2): token issuers read the private keys; the authorizer only the public ones ---
     "auth.authorizer": needs(secrets="jwt-public"),
-    "auth.me": needs("users"),
-    "auth.register": needs(write="users user-emails", audit=True),
+    "auth.me": needs("users mail-suppressions"),
+    "auth.register": needs(write=f"users user-emails {ACCOUNT_MAIL}", audit=True, mail=True),
     "auth.login": needs("user-emails", f"users {SESSIONS} rate-limits", audit=True, secrets=ISSUER),
     "auth.refresh": needs(f"users {REVOCATIONS}", SESSIONS, audit=True, secrets=f"{ISSUER} refresh-key"),
     "auth.logout": needs(write=SESSIONS, audit=True),
@@ -112,6 +116,17 @@ PERMISSIONS: dict[str, Needs] = {
     "auth.mfa_enable": needs(write="users", audit=True, secrets="mfa-key"),
     "auth.logout_all": needs(write=REVOCATIONS, audit=True),
     "auth.admin_user_suspend": needs(write=f"users {REVOCATIONS}", audit=True),
+    # --- account flows (issue 18): link tokens, mail (suppression list, per-address caps), sessions ---
+    "auth.email_verify": needs(write="users account-tokens", audit=True),
+    "auth.email_resend": needs(write=f"users {ACCOUNT_MAIL}", audit=True, mail=True),
+    "auth.password_forgot": needs("user-emails", f"users {ACCOUNT_MAIL}", audit=True, mail=True),
+    "auth.password_reset": needs(write=f"users {ACCOUNT_MAIL} {REVOCATIONS}", audit=True, mail=True),
+    "auth.password_change": needs(
+        write=f"users {ACCOUNT_MAIL} {REVOCATIONS} {SESSIONS}", audit=True, mail=True, secrets=ISSUER
+    ),
+    "auth.sessions_list": needs(f"refresh-families {REVOCATIONS}"),
+    "auth.session_revoke": needs(write="refresh-families", audit=True),
+    "auth.sessions_revoke_others": needs(write=f"users {REVOCATIONS} {SESSIONS}", audit=True, secrets=ISSUER),
     # --- vtuber service and catalogue (issue 4) ---
     "vtuber.apply": needs("users", "vtubers", audit=True),
     "vtuber.admin_list": needs("vtubers users"),

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from auth.schemas import MAX_PASSWORD_CHARS
-from oshi.identity import users
+from oshi.identity import accounts, users
 from oshi.identity.principal import Role
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
@@ -59,6 +59,7 @@ class RegisterOut(BaseModel):
     email: str
     display_name: str
     roles: list[Role]
+    email_verified: bool = False  # a link was mailed; purchases need it followed
 
 
 @endpoint
@@ -70,6 +71,8 @@ def post_register(body: RegisterIn) -> Response[RegisterOut]:
         birth_date=body.birth_date,
         terms_version=body.terms_version,
     )
+    # After the account exists: a failed send leaves a working account whose owner can ask again (resend).
+    accounts.send_verification(profile.user_id)
     out = RegisterOut(
         user_id=profile.user_id,
         email=profile.email,

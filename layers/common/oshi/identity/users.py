@@ -48,6 +48,10 @@ class UserProfile:
     terms_version: str
     created_at: datetime
     suspended: bool = False
+    email_verified: bool = False
+    locale: str = "ja"
+    recovery_codes_left: int = 0
+    deletion_requested_at: int | None = None
 
     @classmethod
     def of(cls, user: User) -> UserProfile:
@@ -61,6 +65,12 @@ class UserProfile:
             terms_version=user.terms_version,
             created_at=user.created_at,
             suspended=bool(user.suspended),
+            email_verified=bool(user.email_verified),
+            locale=user.locale or "ja",
+            recovery_codes_left=len(user.mfa_recovery_codes or ()),
+            deletion_requested_at=(
+                int(user.deletion_requested_at) if user.deletion_requested_at is not None else None
+            ),
         )
 
 
@@ -198,6 +208,25 @@ def _change_role(user_id: str, role: Role, *, add: bool, actor: str) -> UserProf
         after={"role": role.value},
     )
     return get_user(user_id)
+
+
+def mark_email_verified(user_id: str, *, email_normalized: str | None = None) -> None:
+    """The account's address is confirmed. With ``email_normalized``: only if the account still has that
+    address (a verification link for an address since changed does nothing). Raises ``UserNotFound``."""
+    condition = User.user_id.exists()
+    if email_normalized is not None:
+        condition = condition & (User.email_normalized == email_normalized)
+    try:
+        User(user_id).update(actions=[User.email_verified.set(True)], condition=condition)
+    except UpdateError as exc:
+        if exc.cause_response_code == CONDITION_FAILED:
+            raise UserNotFound() from None
+        raise
+
+
+def load_user(user_id: str) -> User:
+    """The user item itself, secrets included: for ``oshi.identity`` modules only."""
+    return _load(user_id)
 
 
 # --- suspension --------------------------------------------------------------------------------------

@@ -46,6 +46,9 @@ class Settings:
     websocket_endpoint: str = (
         ""  # https://{api}.execute-api.{region}.amazonaws.com/{stage} (postToConnection)
     )
+    # --- mail (issue 18): the SES sending identity and configuration set (CDK parameters on AWS) ---
+    mail_from: str = "no-reply@oshi-gacha.example"
+    mail_configuration_set: str = ""  # empty = none (the local stack and tests)
 
     def __post_init__(self) -> None:
         if self.stage not in STAGES:

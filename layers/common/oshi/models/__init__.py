@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pynamodb.models import Model
 
+from oshi.models.accounts import AccountToken, MailSent, MailSuppression
 from oshi.models.assets import Asset, StorageUsage
 from oshi.models.audit import AuditEntry
 from oshi.models.connections import Connection
@@ -50,4 +51,8 @@ def all_models() -> tuple[type[Model], ...]:
         Exchange,
         DownloadRecord,
         RateLimitCounter,
+        # account flows and mail (issue 18)
+        AccountToken,
+        MailSuppression,
+        MailSent,
     )

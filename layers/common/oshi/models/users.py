@@ -42,6 +42,14 @@ class User(Model):
     mfa_last_step = NumberAttribute(null=True)  # last accepted TOTP time step: replay protection
     # An admin suspended the account: no sign-in, no refresh; its tokens were revoked at the same time.
     suspended = BooleanAttribute(null=True)
+    # Issue 18. Absent on accounts made before verification existed: those count as unverified.
+    email_verified = BooleanAttribute(null=True)
+    locale = UnicodeAttribute(null=True)  # "ja" (default) | "en": the language of mail to this user
+    # One-time MFA recovery codes: SHA-256 of each unused code (oshi.identity.recovery_codes).
+    mfa_recovery_codes = UnicodeSetAttribute(null=True)
+    # Account deletion: requested at (epoch s); the erase job runs after the grace period; signing in cancels.
+    deletion_requested_at = NumberAttribute(null=True)
+    deleted = BooleanAttribute(null=True)  # erased: personal data gone, sign-in impossible
 
 
 class EmailClaim(Model):

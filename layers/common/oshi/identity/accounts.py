@@ -1,0 +1,248 @@
+"""Account flows a person needs (issue 18): email verification, password reset and change, sessions.
+
+Link tokens: 256 random bits in the link, only their SHA-256 at rest (``AccountToken``), one purpose each,
+a validity (verification 24 h, reset 30 min) and single use (a conditional write sets ``used_at``, so
+two clicks at once cannot both pass). Unknown, tampered, expired or used tokens get one answer,
+``LINK_TOKEN_INVALID``, and change nothing.
+
+Mail goes through ``oshi.mail.outbox`` with a per-address hourly cap on the flows a stranger can trigger
+(resend, forgot password): a flood sends at most ``MAILS_PER_ADDRESS_PER_HOUR`` mails to one address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from oshi import audit
+from oshi.identity import passwords, refresh_tokens, revocation, users
+from oshi.identity.sessions import TokenPair, new_session
+from oshi.kernel import clock
+from oshi.kernel.errors import LinkTokenInvalid, PasswordIncorrect, SessionNotFound
+from oshi.mail import outbox, templates
+from oshi.models.accounts import AccountToken
+from oshi.models.sessions import RefreshFamily
+from oshi.models.users import EmailClaim, User
+
+VERIFY_EMAIL, RESET_PASSWORD = "verify_email", "reset_password"  # noqa: S105 - purposes, not secrets
+VERIFY_SECONDS = 24 * 3600
+RESET_SECONDS = 30 * 60
+MAILS_PER_ADDRESS_PER_HOUR = 3
+PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a revocation reason
+SIGN_OUT_OTHERS = "sign_out_others"
+CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _issue(purpose: str, user_id: str, email: str, seconds: int) -> str:
+    raw = secrets.token_urlsafe(32)
+    now = int(clock.now())
+    AccountToken(
+        token_hash(raw),
+        purpose=purpose,
+        user_id=user_id,
+        email=email,
+        created_at=now,
+        valid_until=now + seconds,
+        expires_at=datetime.fromtimestamp(now + seconds + 86400, UTC),
+    ).save(condition=AccountToken.token_hash.does_not_exist())
+    return raw
+
+
+def _consume(token: str, purpose: str) -> AccountToken:
+    """Mark the token used, once; any other state of it is ``LinkTokenInvalid``."""
+    if not token or len(token) > 128:
+        raise LinkTokenInvalid()
+    now = int(clock.now())
+    item = AccountToken(token_hash(token))
+    try:
+        item.update(
+            actions=[AccountToken.used_at.set(now)],
+            condition=AccountToken.token_hash.exists()
+            & (AccountToken.purpose == purpose)
+            & AccountToken.used_at.does_not_exist()
+            & (AccountToken.valid_until > now),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == CONDITION_FAILED:
+            raise LinkTokenInvalid() from None
+        raise
+    return item
+
+
+def _peek(token: str, purpose: str) -> AccountToken:
+    """The token if it could be used now, without using it (a reset link is checked before the password)."""
+    if not token or len(token) > 128:
+        raise LinkTokenInvalid()
+    try:
+        item = AccountToken.get(token_hash(token), consistent_read=True)
+    except DoesNotExist:
+        raise LinkTokenInvalid() from None
+    if item.purpose != purpose or item.used_at is not None or int(item.valid_until) <= int(clock.now()):
+        raise LinkTokenInvalid()
+    return item
+
+
+# --- 1. email verification ---------------------------------------------------------------------------
+def send_verification(user_id: str) -> bool:
+    """Mail a verification link (at sign-up, and on resend). False when nothing was sent: already
+    verified, the address is suppressed, or it got its hourly share of mail."""
+    profile = users.get_user(user_id)
+    if profile.email_verified:
+        return False
+    raw = _issue(VERIFY_EMAIL, user_id, users.normalize_email(profile.email), VERIFY_SECONDS)
+    rendered = templates.render(
+        "verify_email",
+        profile.locale,
+        link=templates.site_link("/account/verify-email", token=raw),
+        name=profile.display_name,
+    )
+    sent = outbox.send(profile.email, rendered, kind="verify_email", per_hour=MAILS_PER_ADDRESS_PER_HOUR)
+    audit.record(f"user:{user_id}", "auth.verification_sent", f"user/{user_id}", after={"sent": sent})
+    return sent
+
+
+def verify_email(token: str) -> str:
+    """Use a verification link; returns the user id. The address must still be the account's."""
+    item = _consume(token, VERIFY_EMAIL)
+    try:
+        users.mark_email_verified(item.user_id, email_normalized=item.email)
+    except users.UserNotFound:
+        raise LinkTokenInvalid() from None  # the account changed its address (or is gone) since
+    audit.record(f"user:{item.user_id}", "auth.email_verified", f"user/{item.user_id}")
+    return str(item.user_id)
+
+
+# --- 2. password reset ---------------------------------------------------------------------------------
+def forgot_password(email: str) -> None:
+    """Mail a reset link if the address has an account; the caller answers the same either way.
+
+    Both branches start with the same two calls (the per-address counter, the claim read); a known
+    address then costs a user read, a token write and the SES call. docs/auth.md says how that
+    difference is kept from being an oracle (the per-IP limit, and the same answer)."""
+    normalized = users.normalize_email(email)
+    allowed = outbox.under_hourly_cap("reset_password", normalized, MAILS_PER_ADDRESS_PER_HOUR)
+    try:
+        claim = EmailClaim.get(normalized, consistent_read=True)
+    except DoesNotExist:
+        return
+    if not allowed:
+        return
+    profile = users.find_user(str(claim.user_id))
+    if profile is None or profile.suspended:
+        return
+    raw = _issue(RESET_PASSWORD, profile.user_id, normalized, RESET_SECONDS)
+    rendered = templates.render(
+        "reset_password", profile.locale, link=templates.site_link("/account/reset-password", token=raw)
+    )
+    outbox.send(profile.email, rendered, kind="reset_password")
+    audit.record("system", "auth.password_reset_requested", f"user/{profile.user_id}")
+
+
+def check_reset_token(token: str) -> None:
+    _peek(token, RESET_PASSWORD)
+
+
+def reset_password(token: str, new_password: str) -> None:
+    """Set a new password with a reset link: every session of the account ends, and the account is told."""
+    item = _peek(token, RESET_PASSWORD)
+    profile = users.get_user(str(item.user_id))
+    passwords.check_policy(new_password, email=users.normalize_email(profile.email))  # before using the link
+    new_hash = passwords.hash_password(new_password)
+    item = _consume(token, RESET_PASSWORD)
+    User(item.user_id).update(
+        actions=[User.password_hash.set(new_hash), User.failed_logins.set(0), User.locked_until.remove()]
+    )
+    revocation.revoke_all(str(item.user_id), reason=revocation.PASSWORD_RESET)
+    audit.record(f"user:{item.user_id}", "auth.password_reset", f"user/{item.user_id}")
+    _mail_password_changed(profile)
+
+
+def _mail_password_changed(profile: users.UserProfile) -> None:
+    rendered = templates.render("password_changed", profile.locale, name=profile.display_name)
+    outbox.send(profile.email, rendered, kind="password_changed")
+
+
+# --- 3. change password ----------------------------------------------------------------------------------
+def _check_password(user_id: str, password: str) -> User:
+    user = users.load_user(user_id)
+    if not passwords.verify_password(password, user.password_hash):
+        users.record_failure(user_id, now=clock.now())
+        raise PasswordIncorrect()
+    return user
+
+
+def change_password(user_id: str, current: str, new_password: str) -> TokenPair:
+    """Current password required. Every other session ends; the caller gets a fresh one (returned)."""
+    user = _check_password(user_id, current)
+    passwords.check_policy(new_password, email=user.email_normalized)
+    new_hash = passwords.hash_password(new_password)
+    user.update(actions=[User.password_hash.set(new_hash)])
+    pair = _restart_sessions(user_id, PASSWORD_CHANGED)
+    audit.record(f"user:{user_id}", "auth.password_changed", f"user/{user_id}")
+    _mail_password_changed(users.UserProfile.of(user))
+    return pair
+
+
+def _restart_sessions(user_id: str, reason: str) -> TokenPair:
+    """Void every token of the user, then start the caller's new session at the marker itself (a family
+    created at ``not_before`` is not before it), so only this one survives."""
+    marker = revocation.revoke_all(user_id, reason=reason)
+    return new_session(users.get_user(user_id), ["pwd"], now=float(marker))
+
+
+# --- 5. sessions ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SessionView:
+    family_id: str
+    created_at: int
+    last_used_at: int
+    client: str | None
+    ip: str | None
+    mfa: bool
+
+
+def list_sessions(user_id: str) -> list[SessionView]:
+    """The user's live sessions (refresh families neither revoked, expired nor voided), newest first."""
+    not_before = revocation.read_not_before(user_id, consistent=True)
+    now = datetime.fromtimestamp(clock.now(), UTC)
+    found = []
+    for family in RefreshFamily.by_user.query(user_id, scan_index_forward=False):
+        if family.revoked or family.expires_at <= now or int(family.created_at) < not_before:
+            continue
+        found.append(
+            SessionView(
+                family_id=family.family_id,
+                created_at=int(family.created_at),
+                last_used_at=int(family.last_used_at or family.created_at),
+                client=family.client,
+                ip=family.ip,
+                mfa="mfa" in (family.amr or []),
+            )
+        )
+    return found
+
+
+def revoke_session(user_id: str, family_id: str) -> None:
+    """End one of the caller's sessions; another user's (or an unknown) id is ``SESSION_NOT_FOUND``."""
+    try:
+        family = RefreshFamily.get(family_id, consistent_read=True)
+    except DoesNotExist:
+        raise SessionNotFound() from None
+    if family.user_id != user_id:
+        raise SessionNotFound()
+    refresh_tokens.revoke_family(family_id, reason="user_revoked")
+    audit.record(f"user:{user_id}", "auth.session_revoked", f"user/{user_id}", after={"family_id": family_id})
+
+
+def sign_out_others(user_id: str) -> TokenPair:
+    pair = _restart_sessions(user_id, SIGN_OUT_OTHERS)
+    audit.record(f"user:{user_id}", "auth.signed_out_others", f"user/{user_id}")
+    return pair
