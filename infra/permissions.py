@@ -124,6 +124,10 @@ PERMISSIONS: dict[str, Needs] = {
     "auth.password_change": needs(
         write=f"users {ACCOUNT_MAIL} {REVOCATIONS} {SESSIONS}", audit=True, mail=True, secrets=ISSUER
     ),
+    "mail.receipts": needs(
+        f"orders gachas vtubers users {ACCOUNT_MAIL}", "mail-sent", mail=True
+    ),
+    "mail.feedback": needs(write="mail-suppressions"),
     "auth.sessions_list": needs(f"refresh-families {REVOCATIONS}"),
     "auth.session_revoke": needs(write="refresh-families", audit=True),
     "auth.sessions_revoke_others": needs(write=f"users {REVOCATIONS} {SESSIONS}", audit=True, secrets=ISSUER),

@@ -72,7 +72,7 @@ def post_register(body: RegisterIn) -> Response[RegisterOut]:
         terms_version=body.terms_version,
     )
     # After the account exists: a failed send leaves a working account whose owner can ask again (resend).
-    accounts.send_verification(profile.user_id)
+    accounts.send_verification(profile.user_id, resend=False)
     out = RegisterOut(
         user_id=profile.user_id,
         email=profile.email,

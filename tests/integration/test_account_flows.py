@@ -112,10 +112,7 @@ def test_resend_is_capped_per_address_and_hour(api: Api) -> None:
     # Any of the links works (each is its own token); the newest one here.
     ok = api.post("/api/auth/email/verify", json_body={"token": token_in(latest_link("mika@example.jp", "verify"))})
     assert ok.status == 200
-    assert api.post("/api/auth/email/resend", token=login(api)["access_token"]).json() == {
-        "sent": False,
-        "email_verified": True,
-    }
+    assert [u.email_verified for u in User.scan()] == [True]
 
 
 def test_forgot_password_answers_the_same_for_unknown_addresses_and_mails_only_real_ones(api: Api) -> None:

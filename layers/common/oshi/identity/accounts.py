@@ -91,9 +91,10 @@ def _peek(token: str, purpose: str) -> AccountToken:
 
 
 # --- 1. email verification ---------------------------------------------------------------------------
-def send_verification(user_id: str) -> bool:
+def send_verification(user_id: str, *, resend: bool = True) -> bool:
     """Mail a verification link (at sign-up, and on resend). False when nothing was sent: already
-    verified, the address is suppressed, or it got its hourly share of mail."""
+    verified, the address is suppressed, or it got its hourly share of mail. A resend is audited (the
+    sign-up's first link is part of the registration)."""
     profile = users.get_user(user_id)
     if profile.email_verified:
         return False
@@ -105,7 +106,8 @@ def send_verification(user_id: str) -> bool:
         name=profile.display_name,
     )
     sent = outbox.send(profile.email, rendered, kind="verify_email", per_hour=MAILS_PER_ADDRESS_PER_HOUR)
-    audit.record(f"user:{user_id}", "auth.verification_sent", f"user/{user_id}", after={"sent": sent})
+    if resend:
+        audit.record(f"user:{user_id}", "auth.verification_resent", f"user/{user_id}", after={"sent": sent})
     return sent
 
 

@@ -68,6 +68,15 @@ CONSUMERS: tuple[Consumer, ...] = (
         (GACHA_COMPLETED.detail_type, ORDER_REFUNDED.detail_type),
         max_receive_count=3,
     ),
+    # PaymentCompleted / OrderRefunded -> the fan's receipt / refund notice by mail (issue 18). Read-only
+    # on the money tables; a ledger item per event id makes a redelivery send nothing.
+    Consumer(
+        "mail",
+        "mail.receipts",
+        (PAYMENT_COMPLETED.detail_type, ORDER_REFUNDED.detail_type),
+        max_receive_count=5,
+        max_concurrency=10,  # SES' sending rate, not the tables, is the limit here
+    ),
 )
 
 SCHEDULES: tuple[Schedule, ...] = (
@@ -84,6 +93,10 @@ UPLOAD_VALIDATION = Consumer(
 )
 UPLOAD_EVENTS_PREFIX = "uploads/"
 
+# SES bounce/complaint notifications (configuration set -> SNS -> this queue, not a bus rule) -> the
+# suppression list (issue 18). The CDK Mail construct wires it; locally nothing bounces.
+MAIL_FEEDBACK = Consumer("mail-feedback", "mail.feedback", (), batch_size=10, max_receive_count=5)
+
 
 def all_handlers() -> list[str]:
     """Every handler module the system runs: routes, the authorizer, consumers, schedules, WebSocket."""
@@ -96,4 +109,5 @@ def all_handlers() -> list[str]:
         *(schedule.handler for schedule in SCHEDULES),
         *routes.WEBSOCKET_ROUTES.values(),
         UPLOAD_VALIDATION.handler,
+        MAIL_FEEDBACK.handler,
     ]
