@@ -182,7 +182,57 @@ const DICT = {
   mfaScan: ["認証アプリでQRコードを読み取り、表示されたコードを入力してください。", "Scan the QR code with an authenticator app and enter the code it shows."],
   mfaSecret: ["手入力用のキー", "Key for manual entry"],
   mfaEnabled: ["二段階認証は有効です。", "Two-step verification is on."],
-  registered: ["登録しました。ログインしてください。", "Account created. Please sign in."],
+  registered: [
+    "登録しました。確認メールを送りましたので、メール内のリンクを開いてからご購入ください。ログインしてください。",
+    "Account created. We mailed you a link: follow it before buying. Please sign in.",
+  ],
+  // account flows (issue 18)
+  verifyEmailTitle: ["メールアドレスの確認", "Confirm your email"],
+  verifyingEmail: ["確認しています…", "Confirming…"],
+  emailVerified: ["メールアドレスを確認しました。ご購入いただけます。", "Your email address is confirmed. You can buy now."],
+  emailNotVerified: [
+    "メールアドレスが未確認です。確認メールのリンクを開くまでご購入いただけません。",
+    "Your email address is not confirmed yet: follow the link we mailed you before buying.",
+  ],
+  resendVerification: ["確認メールを再送する", "Send the link again"],
+  verificationSent: ["確認メールを送りました。", "We sent you a new link."],
+  verificationNotSent: [
+    "メールを送れませんでした(送信回数の上限、または配信できないアドレスです)。時間をおいてお試しください。",
+    "No mail was sent (too many in the last hour, or the address cannot receive mail). Try again later.",
+  ],
+  mailSuppressed: [
+    "このメールアドレスには配信できませんでした(不達または迷惑メール報告)。お問い合わせください。",
+    "Mail to this address bounced or was reported as spam; we no longer send to it. Please contact us.",
+  ],
+  forgotPassword: ["パスワードをお忘れの方", "Forgot your password?"],
+  forgotTitle: ["パスワードの再設定", "Reset your password"],
+  forgotHelp: [
+    "登録したメールアドレスを入力してください。再設定用のリンクをお送りします(30分有効)。",
+    "Enter your account's email address: we will mail you a link (valid for 30 minutes).",
+  ],
+  sendResetLink: ["再設定リンクを送る", "Send the link"],
+  resetRequested: [
+    "ご入力のアドレスが登録されていれば、再設定用のメールを送りました。",
+    "If that address has an account, we have mailed it a link.",
+  ],
+  newPassword: ["新しいパスワード", "New password"],
+  currentPassword: ["現在のパスワード", "Current password"],
+  setNewPassword: ["パスワードを設定する", "Set the password"],
+  passwordReset: [
+    "パスワードを再設定しました。すべての端末からログアウトしました。新しいパスワードでログインしてください。",
+    "Your password was reset and every session signed out. Sign in with the new password.",
+  ],
+  changePassword: ["パスワードの変更", "Change password"],
+  passwordChanged: ["パスワードを変更しました。他の端末からはログアウトしました。", "Password changed; your other sessions were signed out."],
+  sessionsTitle: ["ログイン中の端末", "Signed-in sessions"],
+  sessionCreated: ["ログイン", "Signed in"],
+  sessionLastUsed: ["最終利用", "Last used"],
+  sessionClient: ["端末", "Client"],
+  sessionIp: ["IPアドレス", "IP address"],
+  revokeSession: ["ログアウトさせる", "Sign out"],
+  revokeOthers: ["他のすべての端末からログアウト", "Sign out every other session"],
+  othersRevoked: ["他の端末からログアウトしました。", "Your other sessions were signed out."],
+  unknownClient: ["不明", "Unknown"],
   // vtuber
   gachas: ["ガチャ", "Gachas"],
   // footer
