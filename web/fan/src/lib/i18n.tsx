@@ -229,9 +229,10 @@ const DICT = {
   sessionLastUsed: ["最終利用", "Last used"],
   sessionClient: ["端末", "Client"],
   sessionIp: ["IPアドレス", "IP address"],
-  revokeSession: ["ログアウトさせる", "Sign out"],
-  revokeOthers: ["他のすべての端末からログアウト", "Sign out every other session"],
-  othersRevoked: ["他の端末からログアウトしました。", "Your other sessions were signed out."],
+  // Not "ログアウト": the page's own sign-out button is found by that name.
+  revokeSession: ["この端末のログインを解除", "End this session"],
+  revokeOthers: ["他のすべての端末のログインを解除", "End every other session"],
+  othersRevoked: ["他の端末のログインを解除しました。", "Your other sessions were ended."],
   unknownClient: ["不明", "Unknown"],
   // vtuber
   gachas: ["ガチャ", "Gachas"],

@@ -10,6 +10,8 @@ import { api, session } from "@/lib/api";
 import { errorMessage } from "@/lib/errors";
 import { useI18n } from "@/lib/i18n";
 
+import { ChangePassword, EmailStatus, Sessions } from "./AccountSecurity";
+
 function Account() {
   const { t, lang } = useI18n();
   const router = useRouter();
@@ -58,6 +60,7 @@ function Account() {
           <dd>{me.birth_date}</dd>
         </dl>
       )}
+      {me && <EmailStatus me={me} />}
       <h2>{t("mfaSetup")}</h2>
       {me?.mfa_enabled ? (
         <p className="ok">{t("mfaEnabled")}</p>
@@ -88,6 +91,8 @@ function Account() {
           {problem}
         </p>
       )}
+      <ChangePassword />
+      <Sessions />
       <div className="actions">
         <button type="button" className="secondary" onClick={signOut}>
           {t("signOut")}

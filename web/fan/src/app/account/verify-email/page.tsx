@@ -14,16 +14,13 @@ import { useQueryParam } from "@/lib/useQueryParam";
 function VerifyEmail() {
   const { t, lang } = useI18n();
   const token = useQueryParam("token");
-  const [state, setState] = useState<"busy" | "done" | string>("busy");
+  // No token in the link: nothing to send, the answer is known.
+  const [state, setState] = useState<"busy" | "done" | string>(token ? "busy" : "LINK_TOKEN_INVALID");
   const started = useRef(false);
 
   useEffect(() => {
-    if (started.current) return; // the link is single use: one request even under StrictMode
+    if (started.current || !token) return; // the link is single use: one request even under StrictMode
     started.current = true;
-    if (!token) {
-      setState("LINK_TOKEN_INVALID");
-      return;
-    }
     api.POST("/api/auth/email/verify", { body: { token } }).then(async ({ data, error }) => {
       if (!data) return setState(errorCode(error) ?? "NETWORK");
       // A signed-in tab picks up the verified address at its next token: take it now.
