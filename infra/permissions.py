@@ -114,10 +114,14 @@ PERMISSIONS: dict[str, Needs] = {
     "auth.mfa_verify": needs("user-emails", f"users {SESSIONS}", audit=True, secrets=f"{ISSUER} mfa-key"),
     "auth.mfa_setup": needs(write="users", audit=True, secrets="mfa-key"),
     "auth.mfa_enable": needs(write="users", audit=True, secrets="mfa-key"),
+    "auth.mfa_recovery_codes": needs(write="users rate-limits", audit=True),
+    "auth.mfa_disable": needs(
+        write=f"users rate-limits {REVOCATIONS} {SESSIONS}", audit=True, secrets=f"{ISSUER} mfa-key"
+    ),
     "auth.logout_all": needs(write=REVOCATIONS, audit=True),
     "auth.admin_user_suspend": needs(write=f"users {REVOCATIONS}", audit=True),
     # --- account flows (issue 18): link tokens, mail (suppression list, per-address caps), sessions ---
-    "auth.email_verify": needs(write="users account-tokens", audit=True),
+    "auth.email_verify": needs(write="users account-tokens rate-limits", audit=True),
     "auth.email_resend": needs(write=f"users {ACCOUNT_MAIL}", audit=True, mail=True),
     "auth.password_forgot": needs("user-emails", f"users {ACCOUNT_MAIL}", audit=True, mail=True),
     "auth.password_reset": needs(write=f"users {ACCOUNT_MAIL} {REVOCATIONS}", audit=True, mail=True),
@@ -129,8 +133,10 @@ PERMISSIONS: dict[str, Needs] = {
     ),
     "mail.feedback": needs(write="mail-suppressions"),
     "auth.sessions_list": needs(f"refresh-families {REVOCATIONS}"),
-    "auth.session_revoke": needs(write="refresh-families", audit=True),
-    "auth.sessions_revoke_others": needs(write=f"users {REVOCATIONS} {SESSIONS}", audit=True, secrets=ISSUER),
+    "auth.session_revoke": needs(write="refresh-families rate-limits", audit=True),
+    "auth.sessions_revoke_others": needs(
+        write=f"users rate-limits {REVOCATIONS} {SESSIONS}", audit=True, secrets=ISSUER
+    ),
     # --- vtuber service and catalogue (issue 4) ---
     "vtuber.apply": needs("users", "vtubers", audit=True),
     "vtuber.admin_list": needs("vtubers users"),

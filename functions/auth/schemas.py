@@ -123,3 +123,20 @@ class SessionsOut(BaseModel):
 
 class SessionRevokedOut(BaseModel):
     revoked: bool = True
+
+
+class RecoveryCodesIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS)
+
+
+class RecoveryCodesOut(BaseModel):
+    """Shown once; the old codes no longer work."""
+
+    recovery_codes: list[str]
+
+
+class MfaDisableIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS)
+    code: str = Field(min_length=6, max_length=19, description="A TOTP code or a recovery code.")

@@ -16,7 +16,8 @@ endpoint = Endpoint(__name__)
 @endpoint
 def post_sessions_revoke_others() -> Response[TokensOut]:
     web = web_session.web_client(endpoint)
-    pair = accounts.sign_out_others(endpoint.caller().user_id)
+    caller = endpoint.caller()
+    pair = accounts.sign_out_others(caller.user_id, mfa=caller.mfa)
     cookie = web_session.refresh_cookie(pair.refresh_token) if web else None
     return web_session.json_response(TokensOut.of(pair, in_cookie=web is not None), cookie)
 

@@ -211,3 +211,66 @@ def test_sessions_are_listed_and_revoked_one_or_all_others(api: Api) -> None:
     survivor = kept.json()
     assert api.get("/api/me", token=survivor["access_token"]).status == 200  # ...its replacement is not
     assert len(api.get("/api/auth/sessions", token=survivor["access_token"]).json()["items"]) == 1
+
+
+def _enrol(api: Api, access: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, list[str]]:
+    from oshi.identity import mfa
+
+    secret = api.post("/api/auth/mfa/setup", token=access).json()["secret"]
+    code = mfa.code_at_step(secret, mfa.step_at(clock.now()))
+    enabled = api.post("/api/auth/mfa/enable", token=access, json_body={"code": code})
+    assert enabled.status == 200, enabled.json()
+    return secret, list(enabled.json()["recovery_codes"])
+
+
+def _mfa_sign_in(api: Api, code: str) -> Any:
+    challenge = api.post("/api/auth/login", json_body={"email": "mika@example.jp", "password": PASSWORD}).json()
+    return api.post("/api/auth/mfa/verify", json_body={"challenge": challenge["challenge"], "code": code})
+
+
+def test_recovery_codes_are_shown_once_hashed_and_each_works_once(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register(api)
+    _, codes = _enrol(api, login(api)["access_token"], monkeypatch)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    [user] = list(User.scan())
+    assert user.mfa_recovery_codes and not (set(codes) & set(user.mfa_recovery_codes))  # hashes only
+
+    first = _mfa_sign_in(api, codes[0].upper())  # case and dashes do not matter
+    assert first.status == 200 and first.json()["amr"] == ["pwd", "mfa"]
+    reused = _mfa_sign_in(api, codes[0])
+    assert (reused.status, code_of(reused)) == (401, "MFA_CODE_INVALID")
+    assert len(User.get(user.user_id).mfa_recovery_codes) == 9
+
+    session = first.json()["access_token"]
+    wrong = api.post("/api/auth/mfa/recovery-codes", token=session, json_body={"password": "nope nope 1"})
+    assert (wrong.status, code_of(wrong)) == (403, "PASSWORD_INCORRECT")
+    fresh = api.post("/api/auth/mfa/recovery-codes", token=session, json_body={"password": PASSWORD}).json()
+    assert len(fresh["recovery_codes"]) == 10
+    old = _mfa_sign_in(api, codes[1])  # the old set no longer works
+    assert (old.status, code_of(old)) == (401, "MFA_CODE_INVALID")
+    assert _mfa_sign_in(api, fresh["recovery_codes"][0]).status == 200
+
+
+def test_disabling_mfa_needs_the_password_and_a_code(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    register(api)
+    _, codes = _enrol(api, login(api)["access_token"], monkeypatch)
+    session = _mfa_sign_in(api, codes[0]).json()
+    no_code = api.post(
+        "/api/auth/mfa/disable", token=session["access_token"], json_body={"password": PASSWORD, "code": "000000"}
+    )
+    assert (no_code.status, code_of(no_code)) == (401, "MFA_CODE_INVALID")
+    bad_password = api.post(
+        "/api/auth/mfa/disable", token=session["access_token"], json_body={"password": "x-wrong-1", "code": codes[1]}
+    )
+    assert (bad_password.status, code_of(bad_password)) == (403, "PASSWORD_INCORRECT")
+    [user] = list(User.scan())
+    assert User.get(user.user_id).mfa_enabled is True  # nothing changed
+    off = api.post(
+        "/api/auth/mfa/disable", token=session["access_token"], json_body={"password": PASSWORD, "code": codes[1]}
+    )
+    assert off.status == 200 and off.json()["amr"] == ["pwd"]
+    assert User.get(user.user_id).mfa_enabled is False
+    assert api.get("/api/me", token=session["access_token"]).status == 401  # the MFA session ended
+    assert login(api)["amr"] == ["pwd"]  # password alone signs in again

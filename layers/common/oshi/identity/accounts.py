@@ -20,7 +20,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from oshi import audit
 from oshi.identity import passwords, refresh_tokens, revocation, users
-from oshi.identity.sessions import TokenPair, new_session
+from oshi.identity.sessions import TokenPair, restart
 from oshi.kernel import clock
 from oshi.kernel.errors import LinkTokenInvalid, PasswordIncorrect, SessionNotFound
 from oshi.mail import outbox, templates
@@ -173,7 +173,7 @@ def _mail_password_changed(profile: users.UserProfile) -> None:
 
 
 # --- 3. change password ----------------------------------------------------------------------------------
-def _check_password(user_id: str, password: str) -> User:
+def check_password(user_id: str, password: str) -> User:
     user = users.load_user(user_id)
     if not passwords.verify_password(password, user.password_hash):
         users.record_failure(user_id, now=clock.now())
@@ -181,23 +181,20 @@ def _check_password(user_id: str, password: str) -> User:
     return user
 
 
-def change_password(user_id: str, current: str, new_password: str) -> TokenPair:
+def change_password(user_id: str, current: str, new_password: str, *, mfa: bool = False) -> TokenPair:
     """Current password required. Every other session ends; the caller gets a fresh one (returned)."""
-    user = _check_password(user_id, current)
+    user = check_password(user_id, current)
     passwords.check_policy(new_password, email=user.email_normalized)
     new_hash = passwords.hash_password(new_password)
     user.update(actions=[User.password_hash.set(new_hash)])
-    pair = _restart_sessions(user_id, PASSWORD_CHANGED)
+    pair = _restart_sessions(user_id, PASSWORD_CHANGED, ["pwd", "mfa"] if mfa else ["pwd"])
     audit.record(f"user:{user_id}", "auth.password_changed", f"user/{user_id}")
     _mail_password_changed(users.UserProfile.of(user))
     return pair
 
 
-def _restart_sessions(user_id: str, reason: str) -> TokenPair:
-    """Void every token of the user, then start the caller's new session at the marker itself (a family
-    created at ``not_before`` is not before it), so only this one survives."""
-    marker = revocation.revoke_all(user_id, reason=reason)
-    return new_session(users.get_user(user_id), ["pwd"], now=float(marker))
+def _restart_sessions(user_id: str, reason: str, amr: list[str] | None = None) -> TokenPair:
+    return restart(user_id, reason, amr or ["pwd"])
 
 
 # --- 5. sessions ---------------------------------------------------------------------------------------
@@ -244,7 +241,22 @@ def revoke_session(user_id: str, family_id: str) -> None:
     audit.record(f"user:{user_id}", "auth.session_revoked", f"user/{user_id}", after={"family_id": family_id})
 
 
-def sign_out_others(user_id: str) -> TokenPair:
-    pair = _restart_sessions(user_id, SIGN_OUT_OTHERS)
+MFA_DISABLED = "mfa_disabled"
+
+
+def disable_mfa(user_id: str, password: str, code: str) -> TokenPair:
+    """MFA off (password and a code); every session that showed MFA ends, the caller continues without."""
+    users.disable_mfa(user_id, password, code)
+    return _restart_sessions(user_id, MFA_DISABLED)
+
+
+def regenerate_recovery_codes(user_id: str, password: str) -> list[str]:
+    check_password(user_id, password)
+    return users.issue_recovery_codes(user_id)
+
+
+def sign_out_others(user_id: str, *, mfa: bool = False) -> TokenPair:
+    """The caller's new session keeps its MFA status (``amr``)."""
+    pair = _restart_sessions(user_id, SIGN_OUT_OTHERS, ["pwd", "mfa"] if mfa else ["pwd"])
     audit.record(f"user:{user_id}", "auth.signed_out_others", f"user/{user_id}")
     return pair

@@ -78,7 +78,7 @@ def verify_mfa(challenge: str, code: str, *, seen: Seen | None = None) -> TokenP
     except tokens.InvalidToken:
         raise InvalidMfaChallenge() from None
     now = clock.now()
-    profile = users.UserProfile.of(users.check_mfa_code(user_id, code, now=now))
+    profile = users.UserProfile.of(users.check_second_factor(user_id, code, now=now))
     return new_session(profile, ["pwd", "mfa"], now=now, seen=seen)
 
 
@@ -95,6 +95,13 @@ def refresh(refresh_token: str) -> TokenPair:
 def logout(refresh_token: str) -> None:
     """Revoke the token's family. Unknown tokens are ignored: logout always succeeds."""
     refresh_tokens.revoke(refresh_token)
+
+
+def restart(user_id: str, reason: str, amr: list[str]) -> TokenPair:
+    """Void every token of the user, then start the caller's new session at the marker itself (a family
+    created at ``not_before`` is not before it), so only this one survives."""
+    marker = revocation.revoke_all(user_id, reason=reason)
+    return new_session(users.get_user(user_id), amr, now=float(marker))
 
 
 def sign_out_everywhere(user_id: str) -> None:

@@ -16,15 +16,18 @@ from datetime import UTC, date, datetime
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from oshi import audit
-from oshi.identity import mfa, passwords, revocation
+from oshi.identity import mfa, passwords, recovery_codes, revocation
 from oshi.identity.principal import Role
 from oshi.kernel import clock
 from oshi.kernel.errors import (
     EmailTaken,
+    Forbidden,
     InvalidCredentials,
     MfaAlreadyEnabled,
     MfaCodeInvalid,
+    MfaNotEnabled,
     MfaNotSetUp,
+    PasswordIncorrect,
     UserNotFound,
 )
 from oshi.kernel.txn import ConditionsFailed, Txn
@@ -384,3 +387,81 @@ def check_mfa_code(user_id: str, code: str, *, now: float | None = None) -> User
             raise MfaCodeInvalid() from None
         raise
     return user
+
+
+# --- MFA recovery codes and disabling MFA (issue 18) ------------------------------------------------------
+def issue_recovery_codes(user_id: str) -> list[str]:
+    """Ten new one-time codes (the old ones stop working); returned once, only hashes are kept."""
+    codes = recovery_codes.new_codes()
+    try:
+        User(user_id).update(
+            actions=[User.mfa_recovery_codes.set({recovery_codes.code_hash(user_id, c) for c in codes})],
+            condition=User.mfa_enabled == True,  # noqa: E712 - a DynamoDB condition
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == CONDITION_FAILED:
+            raise MfaNotEnabled() from None
+        raise
+    audit.record(f"user:{user_id}", "auth.recovery_codes_issued", f"user/{user_id}")
+    return codes
+
+
+def check_recovery_code(user_id: str, code: str, *, now: float | None = None) -> User:
+    """Use one recovery code in place of a TOTP code; each works once (conditional DELETE from the set).
+    Wrong codes count towards the sign-in lockout, like wrong TOTP codes."""
+    at = now if now is not None else clock.now()
+    user = _load(user_id)
+    if _locked(user, at) or user.suspended or not user.mfa_enabled:
+        raise InvalidCredentials()
+    hashed = recovery_codes.code_hash(user_id, code)
+    try:
+        user.update(
+            actions=[
+                User.mfa_recovery_codes.delete({hashed}),
+                User.failed_logins.set(0),
+                User.locked_until.remove(),
+            ],
+            condition=User.mfa_recovery_codes.contains(hashed),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == CONDITION_FAILED:
+            record_failure(user_id, now=at)
+            raise MfaCodeInvalid() from None
+        raise
+    audit.record(
+        f"user:{user_id}",
+        "auth.recovery_code_used",
+        f"user/{user_id}",
+        after={"codes_left": len(user.mfa_recovery_codes or ())},
+    )
+    return user
+
+
+def check_second_factor(user_id: str, code: str, *, now: float | None = None) -> User:
+    """A TOTP code or a recovery code, whichever it looks like."""
+    if recovery_codes.looks_like(code):
+        return check_recovery_code(user_id, code, now=now)
+    return check_mfa_code(user_id, code, now=now)
+
+
+def disable_mfa(user_id: str, password: str, code: str) -> None:
+    """Turn MFA off: the password and a second factor (TOTP or recovery code) are both required. An
+    admin's MFA cannot be turned off this way (admin routes need it; docs/auth.md: recovery by ops)."""
+    user = _load(user_id)
+    if Role.ADMIN in _roles(user):
+        raise Forbidden("An admin account keeps MFA on; ask another admin (docs/auth.md).")
+    if not user.mfa_enabled:
+        raise MfaNotEnabled()
+    if not passwords.verify_password(password, user.password_hash):
+        record_failure(user_id, now=clock.now())
+        raise PasswordIncorrect()
+    check_second_factor(user_id, code)
+    User(user_id).update(
+        actions=[
+            User.mfa_enabled.set(False),
+            User.mfa_secret.remove(),
+            User.mfa_pending_secret.remove(),
+            User.mfa_recovery_codes.remove(),
+        ]
+    )
+    audit.record(f"user:{user_id}", "auth.mfa_disabled", f"user/{user_id}")

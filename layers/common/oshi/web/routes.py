@@ -245,6 +245,23 @@ ROUTES: tuple[Route, ...] = (
         tags=("auth",),
         caller_limit=ACCOUNT_LINK_LIMIT,
     ),
+    Route(
+        "POST",
+        "/api/auth/mfa/recovery-codes",
+        "auth.mfa_recovery_codes",
+        "New MFA recovery codes (password required; the old ones stop working)",
+        mfa=True,
+        tags=("auth",),
+        caller_limit=ACCOUNT_LINK_LIMIT,
+    ),
+    Route(
+        "POST",
+        "/api/auth/mfa/disable",
+        "auth.mfa_disable",
+        "Turn MFA off (password and a TOTP or recovery code); not for admins",
+        tags=("auth",),
+        caller_limit=ACCOUNT_LINK_LIMIT,
+    ),
     Route("GET", "/api/auth/sessions", "auth.sessions_list", "The caller's signed-in sessions", tags=("auth",)),
     Route(
         "DELETE",
