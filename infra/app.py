@@ -67,6 +67,7 @@ def config_from_context(app: App) -> StackConfig:
         cdn_web_acl_arn=_optional(app.node.try_get_context("cdn_web_acl_arn")),
         frontend_url=_optional(app.node.try_get_context("frontend_url")),
         mail_from=_optional(app.node.try_get_context("mail_from")),
+        seller_name=_optional(app.node.try_get_context("seller_name")),
     )
 
 

@@ -82,6 +82,7 @@ class StackConfig:
     site_dir: Path = ROOT / "web" / "fan" / "out"
     frontend_url: str | None = None
     mail_from: str | None = None  # the SES sending address; its domain is the identity (docs/deploy.md)
+    seller_name: str | None = None  # the legal seller printed on receipts (特定商取引法)
 
 
 class OshiStack(Stack):
@@ -96,6 +97,7 @@ class OshiStack(Stack):
             settings,
             mail_from=config.mail_from or settings.mail_from,
             mail_configuration_set=configuration_set_name(settings),
+            seller_name=config.seller_name or settings.seller_name,
         )
         Tags.of(self).add("app", settings.app_name)
         Tags.of(self).add("stage", settings.stage)
