@@ -21,6 +21,7 @@ from oshi.web.routes import AUTHORIZER_HANDLER, ROUTES
 # Secrets by role; the stack maps each to its Secrets Manager secret (names from oshi.kernel.settings).
 SECRETS = ("jwt-private", "jwt-public", "mfa-key", "refresh-key", "stripe", "komoju", "cdn-signing-key")
 UPLOADS = "uploads/"
+EXPORTS = "exports/"  # APPI data exports (functions/privacy/export.py): the fan's signed link reads them
 PREVIEWS = "previews/"  # public prize previews (oshi.catalogue.previews), copied from uploads/
 OBJECT_READ = ("s3:GetObject",)
 OBJECT_PUT = ("s3:PutObject",)
@@ -132,6 +133,13 @@ PERMISSIONS: dict[str, Needs] = {
         f"orders gachas vtubers users {ACCOUNT_MAIL}", "mail-sent", mail=True
     ),
     "mail.feedback": needs(write="mail-suppressions"),
+    "auth.data_export": needs(write="rate-limits", audit=True, events=True),
+    "privacy.export": needs(
+        "users orders medal-balances medal-ledger rewards exchanges downloads refresh-families audit",
+        f"mail-sent {ACCOUNT_MAIL}",
+        objects=(ObjectAccess(EXPORTS, ("s3:PutObject", "s3:GetObject")),),
+        mail=True,
+    ),
     "auth.sessions_list": needs(f"refresh-families {REVOCATIONS}"),
     "auth.session_revoke": needs(write="refresh-families rate-limits", audit=True),
     "auth.sessions_revoke_others": needs(

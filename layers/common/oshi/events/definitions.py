@@ -294,3 +294,18 @@ RATE_ANOMALY = declare(
     event_id="rate-anomaly-{gacha_id}-{thousands}",
     id_parts=(("thousands", "draws // 1000: one alert per gacha per 1,000 compared draws"),),
 )
+
+
+# --- account flows (issue 18) ---------------------------------------------------------------------------
+class DataExportRequestedData(EventData):
+    user_id: str = Field(description="The person whose data is exported (and mailed the link).")
+    export_id: str = Field(description="This request's id: the export's object key and its event id.")
+
+
+DATA_EXPORT_REQUESTED = declare(
+    "DataExportRequested",
+    DataExportRequestedData,
+    producer="oshi.identity.accounts",
+    description="A fan asked for a copy of their data (APPI): a consumer builds it and mails a link.",
+    event_id="data-export-{export_id}",
+)

@@ -21,7 +21,10 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from oshi import audit
 from oshi.identity import passwords, refresh_tokens, revocation, users
 from oshi.identity.sessions import TokenPair, restart
+from oshi.events import bus
+from oshi.events.definitions import DATA_EXPORT_REQUESTED, DataExportRequestedData
 from oshi.kernel import clock
+from oshi.kernel.ids import new_id
 from oshi.kernel.errors import LinkTokenInvalid, PasswordIncorrect, SessionNotFound
 from oshi.mail import outbox, templates
 from oshi.models.accounts import AccountToken
@@ -260,3 +263,13 @@ def sign_out_others(user_id: str, *, mfa: bool = False) -> TokenPair:
     pair = _restart_sessions(user_id, SIGN_OUT_OTHERS, ["pwd", "mfa"] if mfa else ["pwd"])
     audit.record(f"user:{user_id}", "auth.signed_out_others", f"user/{user_id}")
     return pair
+
+
+# --- 7. data export (APPI) -------------------------------------------------------------------------------
+def request_export(user_id: str) -> str:
+    """Ask for a copy of everything held about the user; a consumer builds it and mails a link.
+    Returns the export id. The route's per-account limit keeps this from being a cheap amplifier."""
+    export_id = new_id()
+    bus.publish([DATA_EXPORT_REQUESTED.event(DataExportRequestedData(user_id=user_id, export_id=export_id))])
+    audit.record(f"user:{user_id}", "privacy.export_requested", f"user/{user_id}", after={"export_id": export_id})
+    return export_id

@@ -103,6 +103,7 @@ DOWNLOAD_URL_LIMIT = CallerLimit(max_hits=30)  # stops URL scraping
 # Account flows (issue 18): mail-sending requests per IP (public) or account; link/password attempts.
 MAIL_REQUEST_LIMIT = CallerLimit(max_hits=5, window_seconds=300)
 ACCOUNT_LINK_LIMIT = CallerLimit(max_hits=20)
+EXPORT_LIMIT = CallerLimit(max_hits=3, window_seconds=3600)  # each export reads everything about the fan
 
 ROUTES: tuple[Route, ...] = (
     Route(
@@ -261,6 +262,15 @@ ROUTES: tuple[Route, ...] = (
         "Turn MFA off (password and a TOTP or recovery code); not for admins",
         tags=("auth",),
         caller_limit=ACCOUNT_LINK_LIMIT,
+    ),
+    Route(
+        "POST",
+        "/api/me/export",
+        "auth.data_export",
+        "Ask for a copy of all your data (APPI): a download link is mailed",
+        tags=("auth",),
+        caller_limit=EXPORT_LIMIT,
+        success=(202,),
     ),
     Route("GET", "/api/auth/sessions", "auth.sessions_list", "The caller's signed-in sessions", tags=("auth",)),
     Route(

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from oshi.events.definitions import GACHA_COMPLETED, ORDER_REFUNDED, PAYMENT_COMPLETED, REFUND_DUE
+from oshi.events.definitions import (
+    DATA_EXPORT_REQUESTED,
+    GACHA_COMPLETED,
+    ORDER_REFUNDED,
+    PAYMENT_COMPLETED,
+    REFUND_DUE,
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,18 @@ CONSUMERS: tuple[Consumer, ...] = (
         (PAYMENT_COMPLETED.detail_type, ORDER_REFUNDED.detail_type),
         max_receive_count=5,
         max_concurrency=10,  # SES' sending rate, not the tables, is the limit here
+    ),
+    # DataExportRequested -> one JSON document of everything about the fan, in S3, and a mailed link
+    # (issue 18, APPI). Reads many tables; rare; one at a time per batch.
+    Consumer(
+        "data-export",
+        "privacy.export",
+        (DATA_EXPORT_REQUESTED.detail_type,),
+        batch_size=1,
+        max_receive_count=3,
+        visibility_timeout_seconds=180,
+        timeout_seconds=120,
+        max_concurrency=2,
     ),
 )
 
