@@ -140,6 +140,10 @@ PERMISSIONS: dict[str, Needs] = {
         objects=(ObjectAccess(EXPORTS, ("s3:PutObject", "s3:GetObject")),),
         mail=True,
     ),
+    "auth.account_delete": needs(
+        "vtubers gachas", f"users rate-limits {REVOCATIONS} {ACCOUNT_MAIL}", audit=True, mail=True
+    ),
+    "privacy.erase": needs(write=f"users user-emails rewards downloads {REVOCATIONS}", audit=True),
     "auth.sessions_list": needs(f"refresh-families {REVOCATIONS}"),
     "auth.session_revoke": needs(write="refresh-families rate-limits", audit=True),
     "auth.sessions_revoke_others": needs(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
@@ -25,11 +25,13 @@ from oshi.events import bus
 from oshi.events.definitions import DATA_EXPORT_REQUESTED, DataExportRequestedData
 from oshi.kernel import clock
 from oshi.kernel.ids import new_id
-from oshi.kernel.errors import LinkTokenInvalid, PasswordIncorrect, SessionNotFound
+from oshi.kernel.errors import DeletionBlocked, LinkTokenInvalid, PasswordIncorrect, SessionNotFound
 from oshi.mail import outbox, templates
 from oshi.models.accounts import AccountToken
+from oshi.models.gachas import Gacha, GachaStatus
 from oshi.models.sessions import RefreshFamily
 from oshi.models.users import EmailClaim, User
+from oshi.models.vtubers import Vtuber
 
 VERIFY_EMAIL, RESET_PASSWORD = "verify_email", "reset_password"  # noqa: S105 - purposes, not secrets
 VERIFY_SECONDS = 24 * 3600
@@ -38,6 +40,7 @@ MAILS_PER_ADDRESS_PER_HOUR = 3
 PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a revocation reason
 SIGN_OUT_OTHERS = "sign_out_others"
 CONDITION_FAILED = "ConditionalCheckFailedException"
+JST = timezone(timedelta(hours=9))
 
 
 def token_hash(token: str) -> str:
@@ -273,3 +276,43 @@ def request_export(user_id: str) -> str:
     bus.publish([DATA_EXPORT_REQUESTED.event(DataExportRequestedData(user_id=user_id, export_id=export_id))])
     audit.record(f"user:{user_id}", "privacy.export_requested", f"user/{user_id}", after={"export_id": export_id})
     return export_id
+
+
+# --- 8. account deletion ---------------------------------------------------------------------------------
+DELETION_GRACE_SECONDS = 30 * 24 * 3600
+DELETION_REQUESTED = "deletion_requested"
+
+
+def _gacha_on_sale(user_id: str) -> bool:
+    """A VTuber's published gacha whose sale has not ended: its buyers are owed draws and rewards."""
+    try:
+        vtuber = Vtuber.get(user_id)
+    except DoesNotExist:
+        return False
+    now = clock.utc_now()
+    return any(
+        g.status == GachaStatus.PUBLISHED and g.ends_at > now for g in Gacha.by_vtuber.query(vtuber.vtuber_id)
+    )
+
+
+def request_deletion(user_id: str, password: str) -> int:
+    """Schedule the erasure (password re-entered); returns when it will run (epoch s). Every session ends;
+    signing in again before then cancels it. A VTuber with a gacha on sale must wait for it to end."""
+    user = check_password(user_id, password)
+    if _gacha_on_sale(user_id):
+        raise DeletionBlocked()
+    now = int(clock.now())
+    user.update(actions=[User.deletion_requested_at.set(now), User.deletion_pending.set("1")])
+    revocation.revoke_all(user_id, reason=DELETION_REQUESTED)
+    due = now + DELETION_GRACE_SECONDS
+    audit.record(f"user:{user_id}", "privacy.deletion_requested", f"user/{user_id}", after={"erase_after": due})
+    profile = users.UserProfile.of(user)
+    rendered = templates.render(
+        "deletion_scheduled",
+        profile.locale,
+        link=templates.site_link("/account/signin/"),
+        name=profile.display_name,
+        date_jst=datetime.fromtimestamp(due, JST).strftime("%Y-%m-%d %H:%M"),
+    )
+    outbox.send(profile.email, rendered, kind="deletion_scheduled")
+    return due

@@ -67,6 +67,7 @@ def new_session(
 def login(email: str, password: str, *, seen: Seen | None = None) -> TokenPair | MfaChallenge:
     now = clock.now()
     user = users.authenticate(email, password, now=now)
+    users.cancel_deletion(user)  # signing in during the grace period keeps the account (issue 18)
     if user.mfa_enabled:
         return MfaChallenge(tokens.issue_mfa_challenge(user.user_id))
     return new_session(users.UserProfile.of(user), ["pwd"], now=now, seen=seen)

@@ -465,3 +465,21 @@ def disable_mfa(user_id: str, password: str, code: str) -> None:
         ]
     )
     audit.record(f"user:{user_id}", "auth.mfa_disabled", f"user/{user_id}")
+
+
+# --- account deletion (issue 18) ---------------------------------------------------------------------------
+def cancel_deletion(user: User) -> bool:
+    """Signing in during the grace period cancels a requested deletion. True if one was cancelled."""
+    if user.deletion_requested_at is None:
+        return False
+    try:
+        user.update(
+            actions=[User.deletion_requested_at.remove(), User.deletion_pending.remove()],
+            condition=User.deletion_requested_at.exists() & (User.deleted.does_not_exist() | (User.deleted == False)),  # noqa: E712
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == CONDITION_FAILED:
+            return False
+        raise
+    audit.record(f"user:{user.user_id}", "privacy.deletion_cancelled", f"user/{user.user_id}")
+    return True

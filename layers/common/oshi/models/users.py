@@ -14,9 +14,21 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from oshi.models.base import table_meta
+
+
+class UsersPendingDeletion(GlobalSecondaryIndex["User"]):
+    """Sparse: only accounts whose deletion was requested carry ``deletion_pending`` (the eraser's list)."""
+
+    class Meta:
+        index_name = "pending-deletion"
+        projection = AllProjection()
+
+    deletion_pending = UnicodeAttribute(hash_key=True)  # always "1"
+    deletion_requested_at = NumberAttribute(range_key=True)
 
 
 class User(Model):
@@ -50,6 +62,8 @@ class User(Model):
     # Account deletion: requested at (epoch s); the erase job runs after the grace period; signing in cancels.
     deletion_requested_at = NumberAttribute(null=True)
     deleted = BooleanAttribute(null=True)  # erased: personal data gone, sign-in impossible
+    deletion_pending = UnicodeAttribute(null=True)  # "1" while a deletion waits (sparse index below)
+    pending_deletion = UsersPendingDeletion()
 
 
 class EmailClaim(Model):

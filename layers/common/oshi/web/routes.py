@@ -272,6 +272,15 @@ ROUTES: tuple[Route, ...] = (
         caller_limit=EXPORT_LIMIT,
         success=(202,),
     ),
+    Route(
+        "POST",
+        "/api/me/delete",
+        "auth.account_delete",
+        "Delete your account: erased after 30 days unless you sign in again (password required)",
+        tags=("auth",),
+        caller_limit=ACCOUNT_LINK_LIMIT,
+        success=(202,),
+    ),
     Route("GET", "/api/auth/sessions", "auth.sessions_list", "The caller's signed-in sessions", tags=("auth",)),
     Route(
         "DELETE",
