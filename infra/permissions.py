@@ -50,7 +50,9 @@ class Needs:
     manage_connections: bool = False  # postToConnection on the WebSocket API
     cdn: bool = False  # signs CloudFront URLs: gets OSHI_CDN_DOMAIN / OSHI_CDN_KEY_PAIR_ID
     seed_key: frozenset[str] = frozenset()  # "encrypt" / "decrypt" with the fairness seed key (issue 11)
-    mail: bool = False  # sends mail through SES (oshi.mail.outbox): ses:SendEmail/SendRawEmail on the identity
+    mail: bool = (
+        False  # sends mail through SES (oshi.mail.outbox): ses:SendEmail/SendRawEmail on the identity
+    )
 
     @property
     def tables(self) -> frozenset[str]:
@@ -129,9 +131,7 @@ PERMISSIONS: dict[str, Needs] = {
     "auth.password_change": needs(
         write=f"users {ACCOUNT_MAIL} {REVOCATIONS} {SESSIONS}", audit=True, mail=True, secrets=ISSUER
     ),
-    "mail.receipts": needs(
-        f"orders gachas vtubers users {ACCOUNT_MAIL}", "mail-sent", mail=True
-    ),
+    "mail.receipts": needs(f"orders gachas vtubers users {ACCOUNT_MAIL}", "mail-sent", mail=True),
     "mail.feedback": needs(write="mail-suppressions"),
     "auth.data_export": needs(write="rate-limits", audit=True, events=True),
     "privacy.export": needs(

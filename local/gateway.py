@@ -90,9 +90,13 @@ def _mailbox(path: str) -> HttpResponse:
     from local import mailbox
 
     if path.endswith(".json"):
-        return HttpResponse(200, {"Content-Type": "application/json", "Cache-Control": "no-store"}, _json(mailbox.as_json()))
+        return HttpResponse(
+            200, {"Content-Type": "application/json", "Cache-Control": "no-store"}, _json(mailbox.as_json())
+        )
     return HttpResponse(
-        200, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}, mailbox.page().encode()
+        200,
+        {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"},
+        mailbox.page().encode(),
     )
 
 

@@ -25,7 +25,9 @@ class DeletionScheduledOut(BaseModel):
 @endpoint
 def post_account_delete(body: DeleteAccountIn) -> Response[DeletionScheduledOut]:
     due = accounts.request_deletion(endpoint.caller().user_id, body.password)
-    return Response(status_code=202, content_type="application/json", body=DeletionScheduledOut(erase_after=due))
+    return Response(
+        status_code=202, content_type="application/json", body=DeletionScheduledOut(erase_after=due)
+    )
 
 
 handler = endpoint.lambda_handler

@@ -19,7 +19,9 @@ class ExportRequestedOut(BaseModel):
 @endpoint
 def post_data_export() -> Response[ExportRequestedOut]:
     export_id = accounts.request_export(endpoint.caller().user_id)
-    return Response(status_code=202, content_type="application/json", body=ExportRequestedOut(export_id=export_id))
+    return Response(
+        status_code=202, content_type="application/json", body=ExportRequestedOut(export_id=export_id)
+    )
 
 
 handler = endpoint.lambda_handler

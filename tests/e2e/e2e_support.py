@@ -23,7 +23,9 @@ __all__ = [
 ]
 
 
-def mailbox(stack: LocalStack, address: str, *, wait_for: str = "", seconds: float = 20) -> list[dict[str, Any]]:
+def mailbox(
+    stack: LocalStack, address: str, *, wait_for: str = "", seconds: float = 20
+) -> list[dict[str, Any]]:
     """The local stack's mail to ``address`` (``/_local/mail.json``), newest first; with ``wait_for``,
     polls until a mail whose subject or text contains it has arrived (consumers send asynchronously)."""
     deadline = time.monotonic() + seconds
@@ -55,6 +57,8 @@ def token_of(link: str) -> str:
 
 def verify_email(stack: LocalStack, address: str) -> None:
     """Follow the sign-up mail's verification link (the API call its page makes)."""
-    token = token_of(link_in(mailbox(stack, address, wait_for="/account/verify-email"), "/account/verify-email"))
+    token = token_of(
+        link_in(mailbox(stack, address, wait_for="/account/verify-email"), "/account/verify-email")
+    )
     response = requests.post(f"{stack.api_url}/api/auth/email/verify", json={"token": token}, timeout=10)
     assert response.status_code == 200, response.text

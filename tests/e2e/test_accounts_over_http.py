@@ -32,7 +32,12 @@ def test_sign_up_verify_buy_receipt_reset_over_http(local_stack: LocalStack, htt
     assert registered.status_code == 201, registered.text
     first = http.post(f"{api}/api/auth/login", json={"email": email, "password": PASSWORD}, timeout=10).json()
     auth = {"Authorization": f"Bearer {first['tokens']['access_token']}"}
-    purchase = {"gacha_id": local_stack.demo_gacha_id(), "count": 1, "provider": "stripe", "payment_method": "card"}
+    purchase = {
+        "gacha_id": local_stack.demo_gacha_id(),
+        "count": 1,
+        "provider": "stripe",
+        "payment_method": "card",
+    }
     refused = http.post(f"{api}/api/gacha/purchase", json=purchase, headers=auth, timeout=10)
     assert (refused.status_code, refused.json()["error"]["code"]) == (403, "EMAIL_NOT_VERIFIED")
 
@@ -40,7 +45,9 @@ def test_sign_up_verify_buy_receipt_reset_over_http(local_stack: LocalStack, htt
     assert page.status_code == 200 and email in page.text and 'href="http' in page.text
     verify_email(local_stack, email)
 
-    signed_in = http.post(f"{api}/api/auth/login", json={"email": email, "password": PASSWORD}, timeout=10).json()
+    signed_in = http.post(
+        f"{api}/api/auth/login", json={"email": email, "password": PASSWORD}, timeout=10
+    ).json()
     tokens = signed_in["tokens"]
     auth = {"Authorization": f"Bearer {tokens['access_token']}"}
     order = http.post(f"{api}/api/gacha/purchase", json=purchase, headers=auth, timeout=10)
@@ -56,7 +63,9 @@ def test_sign_up_verify_buy_receipt_reset_over_http(local_stack: LocalStack, htt
     assert http.post(f"{api}/api/auth/password/forgot", json={"email": email}, timeout=10).status_code == 202
     reset_link = link_in(mailbox(local_stack, email, wait_for="reset-password"), "/account/reset-password")
     reset = http.post(
-        f"{api}/api/auth/password/reset", json={"token": token_of(reset_link), "password": NEW_PASSWORD}, timeout=10
+        f"{api}/api/auth/password/reset",
+        json={"token": token_of(reset_link), "password": NEW_PASSWORD},
+        timeout=10,
     )
     assert reset.status_code == 200, reset.text
     assert http.get(f"{api}/api/me", headers=auth, timeout=10).status_code == 401  # old sessions revoked

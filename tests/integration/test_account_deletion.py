@@ -47,8 +47,9 @@ def _code(response: Any) -> str:
 
 
 def _run_eraser() -> dict[str, int]:
-    from local.apigw import FakeLambdaContext
     from privacy import erase
+
+    from local.apigw import FakeLambdaContext
 
     assert any(s.handler == "privacy.erase" for s in topology.SCHEDULES)
     return dict(erase.handler({}, FakeLambdaContext(function_name="erase")))
@@ -99,9 +100,13 @@ def test_deletion_erases_identity_after_the_grace_period_and_keeps_the_records(
     assert login.status == 401
 
 
-def test_signing_in_during_the_grace_period_cancels_the_deletion(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_signing_in_during_the_grace_period_cancels_the_deletion(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _account("fan-1")
-    assert api.post("/api/me/delete", token=token_for("fan-1"), json_body={"password": PASSWORD}).status == 202
+    assert (
+        api.post("/api/me/delete", token=token_for("fan-1"), json_body={"password": PASSWORD}).status == 202
+    )
     signed_in = api.post("/api/auth/login", json_body={"email": "fan-1@example.com", "password": PASSWORD})
     assert signed_in.status == 200
     assert User.get("fan-1").deletion_requested_at is None

@@ -36,7 +36,9 @@ def register(api: Api, email: str = "mika@example.jp") -> dict[str, Any]:
     return dict(response.json())
 
 
-def login(api: Api, email: str = "mika@example.jp", password: str = PASSWORD, **headers: str) -> dict[str, Any]:
+def login(
+    api: Api, email: str = "mika@example.jp", password: str = PASSWORD, **headers: str
+) -> dict[str, Any]:
     response = api.post(
         "/api/auth/login", json_body={"email": email, "password": password}, headers=headers or None
     )
@@ -110,7 +112,9 @@ def test_resend_is_capped_per_address_and_hour(api: Api) -> None:
     limited = api.post("/api/auth/email/resend", token=access)  # the route's per-account limit
     assert (limited.status, code_of(limited)) == (429, "RATE_LIMITED")
     # Any of the links works (each is its own token); the newest one here.
-    ok = api.post("/api/auth/email/verify", json_body={"token": token_in(latest_link("mika@example.jp", "verify"))})
+    ok = api.post(
+        "/api/auth/email/verify", json_body={"token": token_in(latest_link("mika@example.jp", "verify"))}
+    )
     assert ok.status == 200
     assert [u.email_verified for u in User.scan()] == [True]
 
@@ -130,7 +134,9 @@ def test_a_flood_of_forgot_password_sends_at_most_three_mails(api: Api) -> None:
     register(api)
     for _ in range(4):  # from several IPs: the per-IP limit is not what stops it
         for client in (Api(), Api()):
-            assert client.post("/api/auth/password/forgot", json_body={"email": "mika@example.jp"}).status == 202
+            assert (
+                client.post("/api/auth/password/forgot", json_body={"email": "mika@example.jp"}).status == 202
+            )
     resets = [m for m in mailbox.to("mika@example.jp") if "reset-password" in m.text]
     assert len(resets) == 3
 
@@ -153,7 +159,10 @@ def test_reset_password_revokes_every_session_and_is_notified(api: Api) -> None:
 
     reused = api.post("/api/auth/password/reset", json_body={"token": token, "password": "another pass 99"})
     assert (reused.status, code_of(reused)) == (400, "LINK_TOKEN_INVALID")
-    assert api.post("/api/auth/login", json_body={"email": "mika@example.jp", "password": PASSWORD}).status == 401
+    assert (
+        api.post("/api/auth/login", json_body={"email": "mika@example.jp", "password": PASSWORD}).status
+        == 401
+    )
     login(api, password=NEW_PASSWORD)
 
 
@@ -199,9 +208,9 @@ def test_sessions_are_listed_and_revoked_one_or_all_others(api: Api) -> None:
 
     assert api.call("DELETE", f"/api/auth/sessions/{phone_id}", token=laptop["access_token"]).status == 200
     assert api.post("/api/auth/refresh", json_body={"refresh_token": phone["refresh_token"]}).status == 401
-    assert [s["client"] for s in api.get("/api/auth/sessions", token=laptop["access_token"]).json()["items"]] == [
-        "Laptop/2.0"
-    ]
+    assert [
+        s["client"] for s in api.get("/api/auth/sessions", token=laptop["access_token"]).json()["items"]
+    ] == ["Laptop/2.0"]
 
     third = login(api, **{"User-Agent": "Tablet/3.0"})
     kept = api.post("/api/auth/sessions/revoke-others", token=third["access_token"])
@@ -224,7 +233,9 @@ def _enrol(api: Api, access: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str,
 
 
 def _mfa_sign_in(api: Api, code: str) -> Any:
-    challenge = api.post("/api/auth/login", json_body={"email": "mika@example.jp", "password": PASSWORD}).json()
+    challenge = api.post(
+        "/api/auth/login", json_body={"email": "mika@example.jp", "password": PASSWORD}
+    ).json()
     return api.post("/api/auth/mfa/verify", json_body={"challenge": challenge["challenge"], "code": code})
 
 
@@ -258,17 +269,23 @@ def test_disabling_mfa_needs_the_password_and_a_code(api: Api, monkeypatch: pyte
     _, codes = _enrol(api, login(api)["access_token"], monkeypatch)
     session = _mfa_sign_in(api, codes[0]).json()
     no_code = api.post(
-        "/api/auth/mfa/disable", token=session["access_token"], json_body={"password": PASSWORD, "code": "000000"}
+        "/api/auth/mfa/disable",
+        token=session["access_token"],
+        json_body={"password": PASSWORD, "code": "000000"},
     )
     assert (no_code.status, code_of(no_code)) == (401, "MFA_CODE_INVALID")
     bad_password = api.post(
-        "/api/auth/mfa/disable", token=session["access_token"], json_body={"password": "x-wrong-1", "code": codes[1]}
+        "/api/auth/mfa/disable",
+        token=session["access_token"],
+        json_body={"password": "x-wrong-1", "code": codes[1]},
     )
     assert (bad_password.status, code_of(bad_password)) == (403, "PASSWORD_INCORRECT")
     [user] = list(User.scan())
     assert User.get(user.user_id).mfa_enabled is True  # nothing changed
     off = api.post(
-        "/api/auth/mfa/disable", token=session["access_token"], json_body={"password": PASSWORD, "code": codes[1]}
+        "/api/auth/mfa/disable",
+        token=session["access_token"],
+        json_body={"password": PASSWORD, "code": codes[1]},
     )
     assert off.status == 200 and off.json()["amr"] == ["pwd"]
     assert User.get(user.user_id).mfa_enabled is False

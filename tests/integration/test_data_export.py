@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from draw_support import deliver, on_sale, paid_order
 from payment_support import bus_fixture, of_type  # noqa: F401
+from privacy import export
 from support import Api, token_for
 
 from local import mailbox
@@ -21,7 +22,6 @@ from oshi.kernel.ids import new_id
 from oshi.kernel.settings import get_settings
 from oshi.models.users import User
 from oshi.web import topology
-from privacy import export
 
 pytestmark = pytest.mark.usefixtures("aws")
 EXPORT = next(c for c in topology.CONSUMERS if c.handler == "privacy.export")
@@ -50,7 +50,9 @@ def _fan(user_id: str) -> None:
 def _deliver(event: dict[str, Any]) -> dict[str, Any]:
     body = {"detail-type": event["detail-type"], "source": "oshi.gacha", "detail": event["detail"]}
     message = {"MessageId": new_id(), "ReceiptHandle": "rh", "Body": json.dumps(body), "Attributes": {}}
-    return dict(export.handler(sqs_event(EXPORT, EXPORT.queue, [message]), FakeLambdaContext(function_name="x")))
+    return dict(
+        export.handler(sqs_event(EXPORT, EXPORT.queue, [message]), FakeLambdaContext(function_name="x"))
+    )
 
 
 def test_export_builds_one_document_and_mails_a_signed_link_once(api: Api, bus: list[dict[str, Any]]) -> None:
@@ -63,7 +65,10 @@ def test_export_builds_one_document_and_mails_a_signed_link_once(api: Api, bus: 
     assert response.status == 202
     export_id = response.json()["export_id"]
     [requested] = of_type(bus, "DataExportRequested")
-    event = {"detail-type": "DataExportRequested", "detail": {"metadata": requested["metadata"], "data": requested["data"]}}
+    event = {
+        "detail-type": "DataExportRequested",
+        "detail": {"metadata": requested["metadata"], "data": requested["data"]},
+    }
     assert _deliver(event) == {"batchItemFailures": []}
     assert _deliver(event) == {"batchItemFailures": []}  # a redelivery mails nothing more
 

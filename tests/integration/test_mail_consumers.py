@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from draw_support import message, on_sale, paid_order
+from mail import feedback, receipts
 from payment_support import fan
 from support import Api
 
 from local import mailbox
 from local.apigw import FakeLambdaContext
 from local.pump import sqs_event
-from mail import feedback, receipts
 from oshi.events.definitions import ORDER_REFUNDED, OrderRefundedData
 from oshi.kernel.ids import new_id
 from oshi.kernel.settings import get_settings
@@ -28,7 +28,9 @@ MAIL = next(c for c in topology.CONSUMERS if c.handler == "mail.receipts")
 
 
 def run(handler: Any, consumer: Any, *messages: dict[str, Any]) -> dict[str, Any]:
-    return dict(handler(sqs_event(consumer, consumer.queue, list(messages)), FakeLambdaContext(function_name="m")))
+    return dict(
+        handler(sqs_event(consumer, consumer.queue, list(messages)), FakeLambdaContext(function_name="m"))
+    )
 
 
 def sqs_message(body: dict[str, Any]) -> dict[str, Any]:
@@ -107,10 +109,17 @@ def test_bounces_and_complaints_suppress_the_address_for_good(api: Api) -> None:
         "eventType": "Bounce",
         "bounce": {"bounceType": "Transient", "bouncedRecipients": [{"emailAddress": "other@example.com"}]},
     }
-    complaint = {"eventType": "Complaint", "complaint": {"complainedRecipients": [{"emailAddress": "c@example.com"}]}}
+    complaint = {
+        "eventType": "Complaint",
+        "complaint": {"complainedRecipients": [{"emailAddress": "c@example.com"}]},
+    }
     sns = {"Type": "Notification", "Message": json.dumps(permanent)}
     result = run(
-        feedback.handler, topology.MAIL_FEEDBACK, sqs_message(sns), sqs_message(transient), sqs_message(complaint)
+        feedback.handler,
+        topology.MAIL_FEEDBACK,
+        sqs_message(sns),
+        sqs_message(transient),
+        sqs_message(complaint),
     )
     assert result == {"batchItemFailures": []}
     assert suppression.is_suppressed("fan-1@example.com") and suppression.is_suppressed("c@example.com")

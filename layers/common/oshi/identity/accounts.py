@@ -19,13 +19,13 @@ from datetime import UTC, datetime, timedelta, timezone
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from oshi import audit
-from oshi.identity import passwords, refresh_tokens, revocation, users
-from oshi.identity.sessions import TokenPair, restart
 from oshi.events import bus
 from oshi.events.definitions import DATA_EXPORT_REQUESTED, DataExportRequestedData
+from oshi.identity import passwords, refresh_tokens, revocation, users
+from oshi.identity.sessions import TokenPair, restart
 from oshi.kernel import clock
-from oshi.kernel.ids import new_id
 from oshi.kernel.errors import DeletionBlocked, LinkTokenInvalid, PasswordIncorrect, SessionNotFound
+from oshi.kernel.ids import new_id
 from oshi.mail import outbox, templates
 from oshi.models.accounts import AccountToken
 from oshi.models.gachas import Gacha, GachaStatus
@@ -33,7 +33,7 @@ from oshi.models.sessions import RefreshFamily
 from oshi.models.users import EmailClaim, User
 from oshi.models.vtubers import Vtuber
 
-VERIFY_EMAIL, RESET_PASSWORD = "verify_email", "reset_password"  # noqa: S105 - purposes, not secrets
+VERIFY_EMAIL, RESET_PASSWORD = "verify_email", "reset_password"
 VERIFY_SECONDS = 24 * 3600
 RESET_SECONDS = 30 * 60
 MAILS_PER_ADDRESS_PER_HOUR = 3
@@ -274,7 +274,9 @@ def request_export(user_id: str) -> str:
     Returns the export id. The route's per-account limit keeps this from being a cheap amplifier."""
     export_id = new_id()
     bus.publish([DATA_EXPORT_REQUESTED.event(DataExportRequestedData(user_id=user_id, export_id=export_id))])
-    audit.record(f"user:{user_id}", "privacy.export_requested", f"user/{user_id}", after={"export_id": export_id})
+    audit.record(
+        f"user:{user_id}", "privacy.export_requested", f"user/{user_id}", after={"export_id": export_id}
+    )
     return export_id
 
 
@@ -305,7 +307,9 @@ def request_deletion(user_id: str, password: str) -> int:
     user.update(actions=[User.deletion_requested_at.set(now), User.deletion_pending.set("1")])
     revocation.revoke_all(user_id, reason=DELETION_REQUESTED)
     due = now + DELETION_GRACE_SECONDS
-    audit.record(f"user:{user_id}", "privacy.deletion_requested", f"user/{user_id}", after={"erase_after": due})
+    audit.record(
+        f"user:{user_id}", "privacy.deletion_requested", f"user/{user_id}", after={"erase_after": due}
+    )
     profile = users.UserProfile.of(user)
     rendered = templates.render(
         "deletion_scheduled",

@@ -44,9 +44,7 @@ class Erased:
 def due(grace_seconds: int, *, limit: int = 100) -> list[User]:
     """Accounts whose deletion was requested more than ``grace_seconds`` ago (sparse index)."""
     cutoff = int(clock.now()) - grace_seconds
-    return list(
-        User.pending_deletion.query("1", User.deletion_requested_at <= cutoff, limit=limit)
-    )
+    return list(User.pending_deletion.query("1", User.deletion_requested_at <= cutoff, limit=limit))
 
 
 def erase(user: User) -> Erased | None:

@@ -104,7 +104,12 @@ def _new_token(family_id: str, user_id: str, now: float, raw: str) -> tuple[str,
 
 
 def start_family(
-    user_id: str, amr: list[str], *, now: float | None = None, client: str | None = None, ip: str | None = None
+    user_id: str,
+    amr: list[str],
+    *,
+    now: float | None = None,
+    client: str | None = None,
+    ip: str | None = None,
 ) -> Issued:
     at = now if now is not None else clock.now()
     family_id = uuid.uuid4().hex

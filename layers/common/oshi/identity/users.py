@@ -475,7 +475,8 @@ def cancel_deletion(user: User) -> bool:
     try:
         user.update(
             actions=[User.deletion_requested_at.remove(), User.deletion_pending.remove()],
-            condition=User.deletion_requested_at.exists() & (User.deleted.does_not_exist() | (User.deleted == False)),  # noqa: E712
+            condition=User.deletion_requested_at.exists()
+            & (User.deleted.does_not_exist() | (User.deleted == False)),  # noqa: E712
         )
     except UpdateError as exc:
         if exc.cause_response_code == CONDITION_FAILED:

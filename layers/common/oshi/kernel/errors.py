@@ -160,7 +160,9 @@ class UserNotFound(NotFound):
 # --- account flows (issue 18: oshi.identity.account_tokens, oshi.identity.accounts) -------------------
 class EmailNotVerified(Forbidden):
     code = "EMAIL_NOT_VERIFIED"
-    default_message = "Verify your email address before buying: follow the link we sent you, or ask for a new one."
+    default_message = (
+        "Verify your email address before buying: follow the link we sent you, or ask for a new one."
+    )
 
 
 class LinkTokenInvalid(DomainError):

@@ -281,7 +281,9 @@ ROUTES: tuple[Route, ...] = (
         caller_limit=ACCOUNT_LINK_LIMIT,
         success=(202,),
     ),
-    Route("GET", "/api/auth/sessions", "auth.sessions_list", "The caller's signed-in sessions", tags=("auth",)),
+    Route(
+        "GET", "/api/auth/sessions", "auth.sessions_list", "The caller's signed-in sessions", tags=("auth",)
+    ),
     Route(
         "DELETE",
         "/api/auth/sessions/{session_id}",
