@@ -9,7 +9,7 @@ failure) and the mail goes out then.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -19,6 +19,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from oshi.events.definitions import ORDER_REFUNDED, PAYMENT_COMPLETED
 from oshi.identity import users
+from oshi.kernel import clock
 from oshi.kernel.observability import logger
 from oshi.kernel.settings import get_settings
 from oshi.mail import outbox, templates
@@ -35,7 +36,7 @@ PAYMENT_METHODS = {
 
 
 def jst(moment: datetime | None) -> str:
-    return (moment or datetime.now(UTC)).astimezone(JST).strftime("%Y-%m-%d %H:%M")
+    return (moment or clock.utc_now()).astimezone(JST).strftime("%Y-%m-%d %H:%M")
 
 
 def _vtuber_name(gacha: Gacha | None) -> str:

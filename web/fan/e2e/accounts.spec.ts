@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-import { DEMO_PASSWORD, expectNoAxeViolations, mailedLink, shot, signIn } from "./support";
+import { DEMO_PASSWORD, expectNoAxeViolations, mailedLink, registerFan, shot, signIn } from "./support";
 
 const NEW_PASSWORD = "new-Password-2";
 
@@ -57,4 +57,22 @@ test("sign up, verify by the mailed link, reset the password by the mailed link"
   await page.getByLabel("パスワード", { exact: true }).fill(NEW_PASSWORD);
   await page.getByRole("button", { name: "ログインする" }).click();
   await page.waitForURL((url) => !url.pathname.startsWith("/account/signin"));
+});
+
+test("export the data by mail, then delete the account", async ({ page, request }, info) => {
+  test.skip(info.project.name !== "desktop", "one account flow is enough");
+  const email = await registerFan(request);
+  await signIn(page, email, "/account/");
+  await page.getByRole("button", { name: "データを請求する" }).click();
+  await expect(page.getByText("準備ができたらメールでお知らせします")).toBeVisible();
+  const link = await mailedLink(request, email, "/exports/");
+  const download = await request.get(link);
+  expect(download.status()).toBe(200);
+  expect((await download.json()).profile.email).toBe(email);
+
+  await page.locator("#delete-password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "アカウントを削除する" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("link", { name: "ログイン" })).toBeVisible();
+  await mailedLink(request, email, "/account/signin/"); // "deletion scheduled: sign in to cancel"
 });

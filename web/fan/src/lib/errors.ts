@@ -45,6 +45,11 @@ const MESSAGES: Record<string, [string, string]> = {
     "This link is invalid, expired or already used. Please ask for a new one.",
   ],
   PASSWORD_INCORRECT: ["現在のパスワードが正しくありません。", "The current password is not correct."],
+  DELETION_BLOCKED: [
+    "販売中のガチャがあるため、販売終了まで削除できません。",
+    "You have a gacha on sale: the account can be deleted after its sale ends.",
+  ],
+  MFA_NOT_ENABLED: ["二段階認証は有効になっていません。", "Two-step verification is not on."],
   SESSION_NOT_FOUND: ["この端末はすでにログアウトしています。", "That session has already ended."],
 };
 

@@ -234,6 +234,30 @@ const DICT = {
   revokeOthers: ["他のすべての端末のログインを解除", "End every other session"],
   othersRevoked: ["他の端末のログインを解除しました。", "Your other sessions were ended."],
   unknownClient: ["不明", "Unknown"],
+  recoveryCodesTitle: ["リカバリーコード", "Recovery codes"],
+  recoveryCodesHelp: [
+    "認証アプリを使えなくなったときに、6桁のコードの代わりに1回ずつ使えます。この画面でしか表示されません。安全な場所に保管してください。",
+    "Each works once instead of a 6-digit code if you lose your authenticator. They are shown only now: keep them somewhere safe.",
+  ],
+  recoveryCodesLeft: ["未使用のリカバリーコード", "Unused recovery codes"],
+  regenerateCodes: ["リカバリーコードを作り直す", "Make new recovery codes"],
+  disableMfa: ["二段階認証をオフにする", "Turn two-step verification off"],
+  mfaCodeOrRecovery: ["認証コードまたはリカバリーコード", "Authenticator or recovery code"],
+  mfaDisabled: ["二段階認証をオフにしました。", "Two-step verification is off."],
+  exportTitle: ["データのダウンロード", "Download your data"],
+  exportHelp: [
+    "登録情報・購入履歴・抽選結果・メダル・アイテムなど、お預かりしているデータ一式(JSON)を作成し、ダウンロード用リンクをメールでお送りします。",
+    "We build one file (JSON) of everything we hold about you (profile, orders and results, medals, items...) and mail you a download link.",
+  ],
+  exportRequest: ["データを請求する", "Request my data"],
+  exportRequested: ["受け付けました。準備ができたらメールでお知らせします。", "Requested: we will mail you when it is ready."],
+  deleteTitle: ["アカウントの削除", "Delete your account"],
+  deleteHelp: [
+    "30日後に個人データを消去します。それまでにログインすると取り消されます。購入の記録は法令に基づき個人を特定できない形で保管します。獲得アイテムはダウンロードできなくなります。",
+    "We erase your personal data after 30 days; signing in before then cancels it. Purchase records are kept as the law requires, without your identity. Your items can no longer be downloaded.",
+  ],
+  deleteAccount: ["アカウントを削除する", "Delete my account"],
+  deleteScheduled: ["削除を受け付けました。ログアウトしました。", "Deletion scheduled; you are signed out."],
   // vtuber
   gachas: ["ガチャ", "Gachas"],
   // footer

@@ -139,3 +139,117 @@ export function Sessions() {
     </section>
   );
 }
+
+export function RecoveryCodes({ codes }: { codes: string[] }) {
+  const { t } = useI18n();
+  return (
+    <section aria-labelledby="recovery-heading">
+      <h2 id="recovery-heading">{t("recoveryCodesTitle")}</h2>
+      <p>{t("recoveryCodesHelp")}</p>
+      <ul className="codes">
+        {codes.map((code) => (
+          <li key={code}>
+            <code>{code}</code>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** For an account with MFA on: new recovery codes (password), or MFA off (password and a code). */
+export function ManageMfa({ me, onChange }: { me: Me; onChange: (me: Me) => void }) {
+  const { t, lang } = useI18n();
+  const [password, setPassword] = useState("");
+  const [code, setCode] = useState("");
+  const [codes, setCodes] = useState<string[] | null>(null);
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+
+  async function regenerate() {
+    const { data, error } = await api.POST("/api/auth/mfa/recovery-codes", { body: { password } });
+    if (!data) return setNote({ ok: false, text: errorMessage(errorCode(error), lang) });
+    setCodes(data.recovery_codes);
+    setNote(null);
+  }
+  async function disable() {
+    const { data, error } = await api.POST("/api/auth/mfa/disable", { body: { password, code } });
+    if (!data) return setNote({ ok: false, text: errorMessage(errorCode(error), lang) });
+    session.signedIn(data);
+    onChange({ ...me, mfa_enabled: false });
+    setNote({ ok: true, text: t("mfaDisabled") });
+  }
+
+  return (
+    <section aria-labelledby="manage-mfa-heading">
+      <h2 id="manage-mfa-heading">{t("recoveryCodesTitle")}</h2>
+      {codes && <RecoveryCodes codes={codes} />}
+      <label htmlFor="mfa-password">{t("currentPassword")}</label>
+      <input id="mfa-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+      <div className="actions">
+        <button type="button" className="secondary" onClick={regenerate}>
+          {t("regenerateCodes")}
+        </button>
+      </div>
+      <label htmlFor="mfa-off-code">{t("mfaCodeOrRecovery")}</label>
+      <input id="mfa-off-code" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} />
+      <div className="actions">
+        <button type="button" className="secondary" onClick={disable}>
+          {t("disableMfa")}
+        </button>
+      </div>
+      {note && (
+        <p className={note.ok ? "ok" : "error"} role={note.ok ? "status" : "alert"}>
+          {note.text}
+        </p>
+      )}
+    </section>
+  );
+}
+
+export function DataAndDeletion({ onDeleted }: { onDeleted: () => void }) {
+  const { t, lang } = useI18n();
+  const [password, setPassword] = useState("");
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+
+  async function requestExport() {
+    const { data, error } = await api.POST("/api/me/export");
+    setNote(data ? { ok: true, text: t("exportRequested") } : { ok: false, text: errorMessage(errorCode(error), lang) });
+  }
+  async function remove(event: FormEvent) {
+    event.preventDefault();
+    const { data, error } = await api.POST("/api/me/delete", { body: { password } });
+    if (!data) return setNote({ ok: false, text: errorMessage(errorCode(error), lang) });
+    await session.signOut(); // every session was ended by the request
+    onDeleted();
+  }
+
+  return (
+    <>
+      <section aria-labelledby="export-heading">
+        <h2 id="export-heading">{t("exportTitle")}</h2>
+        <p>{t("exportHelp")}</p>
+        <button type="button" className="secondary" onClick={requestExport}>
+          {t("exportRequest")}
+        </button>
+      </section>
+      <section aria-labelledby="delete-heading">
+        <h2 id="delete-heading">{t("deleteTitle")}</h2>
+        <p>{t("deleteHelp")}</p>
+        <form onSubmit={remove}>
+          <label htmlFor="delete-password">{t("currentPassword")}</label>
+          <input id="delete-password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <div className="actions">
+            <button className="secondary" type="submit">
+              {t("deleteAccount")}
+            </button>
+          </div>
+        </form>
+      </section>
+      {note && (
+        <p className={note.ok ? "ok" : "error"} role={note.ok ? "status" : "alert"}>
+          {note.text}
+        </p>
+      )}
+    </>
+  );
+}
