@@ -152,8 +152,8 @@ PERMISSIONS: dict[str, Needs] = {
     # --- vtuber service and catalogue (issue 4) ---
     "vtuber.apply": needs("users", "vtubers", audit=True),
     "vtuber.admin_list": needs("vtubers users"),
-    "vtuber.admin_approve": needs(write="vtubers users", audit=True),
-    "vtuber.admin_reject": needs(write="vtubers users", audit=True),
+    "vtuber.admin_approve": needs(write="vtubers users", audit=True, events=True),  # VtuberScreened
+    "vtuber.admin_reject": needs(write="vtubers users", audit=True, events=True),
     "vtuber.admin_suspend": needs(write="vtubers users gachas", audit=True, events=True),
     "vtuber.upload": needs(
         "users",

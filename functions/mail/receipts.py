@@ -1,4 +1,5 @@
-"""Consumer: ``PaymentCompleted`` -> a receipt, ``OrderRefunded`` -> a refund notice, mailed to the fan.
+"""Consumer: ``PaymentCompleted`` -> a receipt, ``OrderRefunded`` -> a refund notice, mailed to the fan;
+``VtuberScreened`` -> the applicant told of the approval or the rejection (with its reason).
 
 Off the money path: the order is already paid (or refunded) when the event is published, and this
 consumer only reads. Exactly once per event: ``oshi.mail.outbox.send_once`` keys a ledger item by the
@@ -17,7 +18,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pynamodb.exceptions import DoesNotExist
 
-from oshi.events.definitions import ORDER_REFUNDED, PAYMENT_COMPLETED
+from oshi.events.definitions import ORDER_REFUNDED, PAYMENT_COMPLETED, VTUBER_SCREENED
 from oshi.identity import users
 from oshi.kernel import clock
 from oshi.kernel.observability import logger
@@ -94,6 +95,26 @@ def _refund(event_id: str, order_id: str, amount: int, reason: str) -> None:
     outbox.send_once(f"refund#{event_id}", profile.email, rendered, kind="refund")
 
 
+def _screened(event_id: str, user_id: str, decision: str, reason: str | None) -> None:
+    profile = users.find_user(user_id)
+    if profile is None:
+        return
+    try:
+        channel = str(Vtuber.get(user_id).channel_name)
+    except DoesNotExist:
+        channel = "-"
+    kind = "vtuber_approved" if decision == "approved" else "vtuber_rejected"
+    rendered = templates.render(
+        kind,
+        profile.locale,
+        link=templates.site_link("/vtuber/") if decision == "approved" else None,
+        name=profile.display_name,
+        channel=channel,
+        reason=reason or "-",
+    )
+    outbox.send_once(f"{kind}#{event_id}", profile.email, rendered, kind=kind)
+
+
 def record_handler(record: SQSRecord) -> None:
     event = json.loads(record.body)
     detail_type = event.get("detail-type")
@@ -104,6 +125,10 @@ def record_handler(record: SQSRecord) -> None:
         refunded = ORDER_REFUNDED.parse(event["detail"])
         data = refunded.data
         _refund(refunded.metadata.event_id, data.order_id, data.amount, data.reason)
+    elif detail_type == VTUBER_SCREENED.detail_type:
+        screened = VTUBER_SCREENED.parse(event["detail"])
+        data = screened.data
+        _screened(screened.metadata.event_id, data.user_id, data.decision, data.reason)
     else:
         logger.warning("ignored event", extra={"detail_type": detail_type})
 

@@ -10,7 +10,7 @@ import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from draw_support import message, on_sale, paid_order
 from mail import feedback, receipts
-from payment_support import fan
+from payment_support import bus_fixture, fan, of_type  # noqa: F401
 from support import Api
 
 from local import mailbox
@@ -136,3 +136,30 @@ def fan_token_of(user_id: str) -> str:
     from support import token_for
 
     return token_for(user_id)
+
+
+def test_vtuber_applicants_are_mailed_the_decision_with_the_reason(
+    api: Api, bus: list[dict[str, Any]]
+) -> None:
+    from vtuber_support import admin, apply
+
+    for user_id in ("vt-ok", "vt-no"):
+        fan(user_id)
+    approved_id, rejected_id = apply(api, "vt-ok", "Hoshi"), apply(api, "vt-no", "Tsuki")
+    assert api.post(f"/api/admin/vtubers/{approved_id}/approve", token=admin()).status == 200
+    rejected = api.post(
+        f"/api/admin/vtubers/{rejected_id}/reject",
+        token=admin(),
+        json_body={"reason": "チャンネルが確認できません"},
+    )
+    assert rejected.status == 200, rejected.body
+    screened = of_type(bus, "VtuberScreened")
+    assert [e["data"]["decision"] for e in screened] == ["approved", "rejected"]
+    for event in screened:
+        body = {"detail-type": "VtuberScreened", "source": "oshi.gacha", "detail": event}
+        run(receipts.handler, MAIL, sqs_message(body))
+        run(receipts.handler, MAIL, sqs_message(body))  # redelivered: no second mail
+    [ok] = mailbox.to("vt-ok@example.com")
+    assert ok.subject == "VTuber登録が承認されました" and "Hoshi" in ok.text
+    [no] = mailbox.to("vt-no@example.com")
+    assert no.subject == "VTuber登録の審査結果" and "理由: チャンネルが確認できません" in no.text

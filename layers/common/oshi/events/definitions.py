@@ -309,3 +309,20 @@ DATA_EXPORT_REQUESTED = declare(
     description="A fan asked for a copy of their data (APPI): a consumer builds it and mails a link.",
     event_id="data-export-{export_id}",
 )
+
+
+class VtuberScreenedData(EventData):
+    vtuber_id: str = Field(description="The VTuber's public id.")
+    user_id: str = Field(description="The applicant's account (mailed the decision).")
+    decision: Literal["approved", "rejected"] = Field(description="The admin's decision.")
+    reason: str | None = Field(None, description="The reason given (always for a rejection).")
+    decided_at: int = Field(description="When it was decided (epoch seconds).")
+
+
+VTUBER_SCREENED = declare(
+    "VtuberScreened",
+    VtuberScreenedData,
+    producer="oshi.catalogue.vtubers",
+    description="An admin approved or rejected a VTuber application (the applicant is mailed).",
+    event_id="vtuber-screened-{vtuber_id}-{decision}-{decided_at}",
+)

@@ -164,6 +164,28 @@ TEMPLATES: dict[str, dict[str, Template]] = {
             "See the order",
         ),
     },
+    "vtuber_approved": {
+        "ja": Template(
+            "VTuber登録が承認されました",
+            ("{name} さん、{channel} のVTuber登録が承認されました。", "ガチャの作成を始められます。"),
+            "VTuber管理画面を開く",
+        ),
+        "en": Template(
+            "Your VTuber application was approved",
+            ("Hello {name}, {channel} is approved as a VTuber.", "You can start creating gachas."),
+            "Open the VTuber pages",
+        ),
+    },
+    "vtuber_rejected": {
+        "ja": Template(
+            "VTuber登録の審査結果",
+            ("{name} さん、{channel} のVTuber登録は今回は承認されませんでした。", "理由: {reason}"),
+        ),
+        "en": Template(
+            "About your VTuber application",
+            ("Hello {name}, the application of {channel} was not approved this time.", "Reason: {reason}"),
+        ),
+    },
     "export_ready": {
         "ja": Template(
             "データのダウンロード準備ができました",

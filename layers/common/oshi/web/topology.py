@@ -16,6 +16,7 @@ from oshi.events.definitions import (
     ORDER_REFUNDED,
     PAYMENT_COMPLETED,
     REFUND_DUE,
+    VTUBER_SCREENED,
 )
 
 
@@ -79,7 +80,7 @@ CONSUMERS: tuple[Consumer, ...] = (
     Consumer(
         "mail",
         "mail.receipts",
-        (PAYMENT_COMPLETED.detail_type, ORDER_REFUNDED.detail_type),
+        (PAYMENT_COMPLETED.detail_type, ORDER_REFUNDED.detail_type, VTUBER_SCREENED.detail_type),
         max_receive_count=5,
         max_concurrency=10,  # SES' sending rate, not the tables, is the limit here
     ),
