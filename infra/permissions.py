@@ -124,7 +124,8 @@ PERMISSIONS: dict[str, Needs] = {
     "auth.logout_all": needs(write=REVOCATIONS, audit=True),
     "auth.admin_user_suspend": needs(write=f"users {REVOCATIONS}", audit=True),
     # --- account flows (issue 18): link tokens, mail (suppression list, per-address caps), sessions ---
-    "auth.email_verify": needs(write="users account-tokens rate-limits", audit=True),
+    "auth.email_verify": needs(write=f"users user-emails {ACCOUNT_MAIL}", audit=True, mail=True),
+    "auth.email_change": needs("user-emails", f"users {ACCOUNT_MAIL}", audit=True, mail=True),
     "auth.email_resend": needs(write=f"users {ACCOUNT_MAIL}", audit=True, mail=True),
     "auth.password_forgot": needs("user-emails", f"users {ACCOUNT_MAIL}", audit=True, mail=True),
     "auth.password_reset": needs(write=f"users {ACCOUNT_MAIL} {REVOCATIONS}", audit=True, mail=True),

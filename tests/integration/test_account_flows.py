@@ -291,3 +291,60 @@ def test_disabling_mfa_needs_the_password_and_a_code(api: Api, monkeypatch: pyte
     assert User.get(user.user_id).mfa_enabled is False
     assert api.get("/api/me", token=session["access_token"]).status == 401  # the MFA session ended
     assert login(api)["amr"] == ["pwd"]  # password alone signs in again
+
+
+def test_change_email_takes_effect_only_when_the_new_address_is_verified(api: Api) -> None:
+    register(api)
+    register(Api(), "taken@example.jp")
+    access = login(api)["access_token"]
+    wrong = api.post(
+        "/api/auth/email/change",
+        token=access,
+        json_body={"password": "nope nope 1", "new_email": "new@example.jp"},
+    )
+    assert (wrong.status, code_of(wrong)) == (403, "PASSWORD_INCORRECT")
+    taken = api.post(
+        "/api/auth/email/change",
+        token=access,
+        json_body={"password": PASSWORD, "new_email": "Taken@example.jp"},
+    )
+    assert (taken.status, code_of(taken)) == (409, "EMAIL_TAKEN")
+    asked = api.post(
+        "/api/auth/email/change",
+        token=access,
+        json_body={"password": PASSWORD, "new_email": "new@example.jp"},
+    )
+    assert asked.json() == {"sent": True}
+    [mail] = mailbox.to("new@example.jp")
+    assert mail.subject == "新しいメールアドレスの確認"
+    assert api.get("/api/me", token=access).json()["email"] == "mika@example.jp"  # not yet
+
+    token = token_in(mail.link("/account/verify-email"))
+    assert api.post("/api/auth/email/verify", json_body={"token": token}).status == 200
+    assert api.get("/api/me", token=access).json()["email"] == "new@example.jp"
+    told = mailbox.to("mika@example.jp")[0]
+    assert told.subject == "メールアドレスが変更されました" and "ne***@example.jp" in told.text
+    again = api.post("/api/auth/email/verify", json_body={"token": token})
+    assert (again.status, code_of(again)) == (400, "LINK_TOKEN_INVALID")
+    login(api, "new@example.jp")
+    old = api.post("/api/auth/login", json_body={"email": "mika@example.jp", "password": PASSWORD})
+    assert old.status == 401
+    register(Api(), "mika@example.jp")  # the old address is free again
+
+
+def test_mail_follows_the_locale_chosen_at_sign_up(api: Api) -> None:
+    response = api.post(
+        "/api/auth/register",
+        json_body={
+            "email": "en@example.jp",
+            "password": PASSWORD,
+            "display_name": "Emma",
+            "birth_date": "1995-05-05",
+            "terms_version": "2026-11",
+            "accept_terms": True,
+            "locale": "en",
+        },
+    )
+    assert response.status == 201
+    [mail] = mailbox.to("en@example.jp")
+    assert mail.subject == "Confirm your email address" and "Hello Emma" in mail.text

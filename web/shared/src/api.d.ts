@@ -208,6 +208,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/email/change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the account's email (password required): the new address is verified first */
+        post: operations["post_email_change_api_auth_email_change_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/email/resend": {
         parameters: {
             query?: never;
@@ -1323,6 +1340,13 @@ export interface components {
             /** Problems */
             problems: string[];
         };
+        /** ChangeEmailIn */
+        ChangeEmailIn: {
+            /** New Email */
+            new_email: string;
+            /** Password */
+            password: string;
+        };
         /** ChangePasswordIn */
         ChangePasswordIn: {
             /** Current Password */
@@ -1475,6 +1499,14 @@ export interface components {
             /** Slot */
             slot: number;
             table: components["schemas"]["TableKind"];
+        };
+        /**
+         * EmailChangeRequestedOut
+         * @description ``sent`` is false when the new address got its hourly share of mail or cannot receive mail.
+         */
+        EmailChangeRequestedOut: {
+            /** Sent */
+            sent: boolean;
         };
         /** EmailVerifiedOut */
         EmailVerifiedOut: {
@@ -2867,6 +2899,8 @@ export interface components {
             display_name: string;
             /** Email */
             email: string;
+            /** Locale */
+            locale?: ("ja" | "en") | null;
             /** Password */
             password: string;
             /** Terms Version */
@@ -4043,6 +4077,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DecisionOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_email_change_api_auth_email_change_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeEmailIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailChangeRequestedOut"];
                 };
             };
             /** @description Missing or invalid token */

@@ -24,8 +24,15 @@ from oshi.events.definitions import DATA_EXPORT_REQUESTED, DataExportRequestedDa
 from oshi.identity import passwords, refresh_tokens, revocation, users
 from oshi.identity.sessions import TokenPair, restart
 from oshi.kernel import clock
-from oshi.kernel.errors import DeletionBlocked, LinkTokenInvalid, PasswordIncorrect, SessionNotFound
+from oshi.kernel.errors import (
+    DeletionBlocked,
+    EmailTaken,
+    LinkTokenInvalid,
+    PasswordIncorrect,
+    SessionNotFound,
+)
 from oshi.kernel.ids import new_id
+from oshi.kernel.txn import ConditionsFailed, Txn
 from oshi.mail import outbox, templates
 from oshi.models.accounts import AccountToken
 from oshi.models.gachas import Gacha, GachaStatus
@@ -34,6 +41,7 @@ from oshi.models.users import EmailClaim, User
 from oshi.models.vtubers import Vtuber
 
 VERIFY_EMAIL, RESET_PASSWORD = "verify_email", "reset_password"
+CHANGE_EMAIL = "change_email"
 VERIFY_SECONDS = 24 * 3600
 RESET_SECONDS = 30 * 60
 MAILS_PER_ADDRESS_PER_HOUR = 3
@@ -118,7 +126,10 @@ def send_verification(user_id: str, *, resend: bool = True) -> bool:
 
 
 def verify_email(token: str) -> str:
-    """Use a verification link; returns the user id. The address must still be the account's."""
+    """Use a verification link (sign-up, or a change of address); returns the user id. A sign-up link's
+    address must still be the account's."""
+    if _purpose_of(token) == CHANGE_EMAIL:
+        return _complete_email_change(token)
     item = _consume(token, VERIFY_EMAIL)
     try:
         users.mark_email_verified(item.user_id, email_normalized=item.email)
@@ -320,3 +331,78 @@ def request_deletion(user_id: str, password: str) -> int:
     )
     outbox.send(profile.email, rendered, kind="deletion_scheduled")
     return due
+
+
+# --- 3b. change of email address ---------------------------------------------------------------------------
+def _purpose_of(token: str) -> str | None:
+    if not token or len(token) > 128:
+        return None
+    try:
+        return str(AccountToken.get(token_hash(token), consistent_read=True).purpose)
+    except DoesNotExist:
+        return None
+
+
+def request_email_change(user_id: str, password: str, new_email: str) -> bool:
+    """Mail a link to the new address; the account keeps the old one until the link is followed."""
+    user = check_password(user_id, password)
+    normalized = users.normalize_email(new_email)
+    if normalized == user.email_normalized:
+        raise EmailTaken(details=[{"field": "new_email", "type": "same"}])
+    try:
+        EmailClaim.get(normalized, consistent_read=True)
+    except DoesNotExist:
+        pass
+    else:
+        raise EmailTaken(details=[{"field": "new_email", "type": "taken"}])
+    raw = _issue(CHANGE_EMAIL, user_id, normalized, VERIFY_SECONDS)
+    profile = users.UserProfile.of(user)
+    rendered = templates.render(
+        "change_email",
+        profile.locale,
+        link=templates.site_link("/account/verify-email", token=raw),
+        name=profile.display_name,
+    )
+    sent = outbox.send(normalized, rendered, kind="change_email", per_hour=MAILS_PER_ADDRESS_PER_HOUR)
+    audit.record(f"user:{user_id}", "auth.email_change_requested", f"user/{user_id}", after={"sent": sent})
+    return sent
+
+
+def _complete_email_change(token: str) -> str:
+    """One transaction: the link is used, the new address claimed, the old claim released, the account
+    moved to the new (verified) address; then the old address is told."""
+    item = _peek(token, CHANGE_EMAIL)
+    user = users.load_user(str(item.user_id))
+    old_email, old_normalized, new = user.email, user.email_normalized, str(item.email)
+    now = int(clock.now())
+    txn = Txn()
+    txn.update(
+        "token",
+        item,
+        [AccountToken.used_at.set(now)],
+        condition=AccountToken.used_at.does_not_exist() & (AccountToken.valid_until > now),
+    )
+    txn.put("claim", EmailClaim(new, user_id=user.user_id), condition=EmailClaim.email.does_not_exist())
+    txn.delete("old_claim", EmailClaim(old_normalized), condition=EmailClaim.user_id == user.user_id)
+    txn.update(
+        "user",
+        user,
+        [User.email.set(new), User.email_normalized.set(new), User.email_verified.set(True)],
+        condition=User.email_normalized == old_normalized,
+    )
+    try:
+        txn.commit()
+    except ConditionsFailed as failed:
+        if "claim" in failed.labels:
+            raise EmailTaken(details=[{"field": "new_email", "type": "taken"}]) from None
+        raise LinkTokenInvalid() from None
+    audit.record(f"user:{user.user_id}", "auth.email_changed", f"user/{user.user_id}")
+    rendered = templates.render("email_changed", user.locale, name=user.display_name, new_email=_masked(new))
+    outbox.send(old_email, rendered, kind="email_changed")
+    return str(user.user_id)
+
+
+def _masked(address: str) -> str:
+    """The new address as told to the old one: enough to recognise, not to harvest."""
+    local, _, domain = address.partition("@")
+    return f"{local[:2]}***@{domain}"

@@ -94,6 +94,7 @@ def register(
     birth_date: date,
     terms_version: str,
     now: float | None = None,
+    locale: str | None = None,
 ) -> UserProfile:
     """A new fan. Whatever else the request carried (a ``role``...) is not a parameter, so it cannot land."""
     return _create(
@@ -104,6 +105,7 @@ def register(
         terms_version=terms_version,
         roles={Role.FAN},
         now=now,
+        locale=locale,
     )
 
 
@@ -132,6 +134,7 @@ def _create(
     terms_version: str,
     roles: set[Role],
     now: float | None = None,
+    locale: str | None = None,
 ) -> UserProfile:
     normalized = normalize_email(email)
     passwords.check_policy(password, email=normalized)
@@ -151,6 +154,7 @@ def _create(
         password_hash=password_hash,
         failed_logins=0,
         mfa_enabled=False,
+        locale=locale if locale in ("ja", "en") else None,
     )
     txn = Txn()
     txn.put("email", EmailClaim(normalized, user_id=user_id), condition=EmailClaim.email.does_not_exist())

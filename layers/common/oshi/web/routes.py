@@ -219,6 +219,14 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(
         "POST",
+        "/api/auth/email/change",
+        "auth.email_change",
+        "Change the account's email (password required): the new address is verified first",
+        tags=("auth",),
+        caller_limit=MAIL_REQUEST_LIMIT,
+    ),
+    Route(
+        "POST",
         "/api/auth/password/forgot",
         "auth.password_forgot",
         "Mail a password reset link (the same answer whether or not the address has an account)",

@@ -234,6 +234,12 @@ const DICT = {
   revokeOthers: ["他のすべての端末のログインを解除", "End every other session"],
   othersRevoked: ["他の端末のログインを解除しました。", "Your other sessions were ended."],
   unknownClient: ["不明", "Unknown"],
+  changeEmail: ["メールアドレスの変更", "Change email address"],
+  newEmail: ["新しいメールアドレス", "New email address"],
+  changeEmailSent: [
+    "新しいアドレスに確認メールを送りました。リンクを開くと変更が完了します。",
+    "We mailed a link to the new address; the change happens when you open it.",
+  ],
   recoveryCodesTitle: ["リカバリーコード", "Recovery codes"],
   recoveryCodesHelp: [
     "認証アプリを使えなくなったときに、6桁のコードの代わりに1回ずつ使えます。この画面でしか表示されません。安全な場所に保管してください。",

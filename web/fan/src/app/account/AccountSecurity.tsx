@@ -253,3 +253,39 @@ export function DataAndDeletion({ onDeleted }: { onDeleted: () => void }) {
     </>
   );
 }
+
+export function ChangeEmail() {
+  const { t, lang } = useI18n();
+  const [password, setPassword] = useState("");
+  const [email, setEmail] = useState("");
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const { data, error } = await api.POST("/api/auth/email/change", { body: { password, new_email: email } });
+    if (!data) return setNote({ ok: false, text: errorMessage(errorCode(error), lang) });
+    setNote(data.sent ? { ok: true, text: t("changeEmailSent") } : { ok: false, text: t("verificationNotSent") });
+  }
+
+  return (
+    <section aria-labelledby="email-heading">
+      <h2 id="email-heading">{t("changeEmail")}</h2>
+      <form onSubmit={submit}>
+        <label htmlFor="new-email">{t("newEmail")}</label>
+        <input id="new-email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <label htmlFor="email-password">{t("currentPassword")}</label>
+        <input id="email-password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <div className="actions">
+          <button className="secondary" type="submit">
+            {t("changeEmail")}
+          </button>
+        </div>
+      </form>
+      {note && (
+        <p className={note.ok ? "ok" : "error"} role={note.ok ? "status" : "alert"}>
+          {note.text}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -10,7 +10,7 @@ import { api, session } from "@/lib/api";
 import { errorMessage } from "@/lib/errors";
 import { useI18n } from "@/lib/i18n";
 
-import { ChangePassword, DataAndDeletion, EmailStatus, ManageMfa, RecoveryCodes, Sessions } from "./AccountSecurity";
+import { ChangeEmail, ChangePassword, DataAndDeletion, EmailStatus, ManageMfa, RecoveryCodes, Sessions } from "./AccountSecurity";
 
 function Account() {
   const { t, lang } = useI18n();
@@ -97,6 +97,7 @@ function Account() {
         </p>
       )}
       <ChangePassword />
+      <ChangeEmail />
       <Sessions />
       <DataAndDeletion onDeleted={() => router.push("/")} />
       <div className="actions">
