@@ -127,7 +127,8 @@ PERMISSIONS: dict[str, Needs] = {
     "auth.email_verify": needs(write=f"users user-emails {ACCOUNT_MAIL}", audit=True, mail=True),
     "auth.email_change": needs("user-emails", f"users {ACCOUNT_MAIL}", audit=True, mail=True),
     "auth.email_resend": needs(write=f"users {ACCOUNT_MAIL}", audit=True, mail=True),
-    "auth.password_forgot": needs("user-emails", f"users {ACCOUNT_MAIL}", audit=True, mail=True),
+    "auth.password_forgot": needs(write=ACCOUNT_MAIL, events=True),
+    "auth.password_reset_mail": needs("user-emails", f"users {ACCOUNT_MAIL}", audit=True, mail=True),
     "auth.password_reset": needs(write=f"users {ACCOUNT_MAIL} {REVOCATIONS}", audit=True, mail=True),
     "auth.password_change": needs(
         write=f"users {ACCOUNT_MAIL} {REVOCATIONS} {SESSIONS}", audit=True, mail=True, secrets=ISSUER

@@ -326,3 +326,18 @@ VTUBER_SCREENED = declare(
     description="An admin approved or rejected a VTuber application (the applicant is mailed).",
     event_id="vtuber-screened-{vtuber_id}-{decision}-{decided_at}",
 )
+
+
+class PasswordResetRequestedData(EventData):
+    request_id: str = Field(
+        description="The request's id; the address waits in account-tokens (1 h), never on the bus."
+    )
+
+
+PASSWORD_RESET_REQUESTED = declare(
+    "PasswordResetRequested",
+    PasswordResetRequestedData,
+    producer="oshi.identity.accounts",
+    description="Someone asked for a password reset link; a consumer mails it if the address has an account.",
+    event_id="password-reset-{request_id}",
+)

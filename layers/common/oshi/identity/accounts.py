@@ -20,7 +20,12 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from oshi import audit
 from oshi.events import bus
-from oshi.events.definitions import DATA_EXPORT_REQUESTED, DataExportRequestedData
+from oshi.events.definitions import (
+    DATA_EXPORT_REQUESTED,
+    PASSWORD_RESET_REQUESTED,
+    DataExportRequestedData,
+    PasswordResetRequestedData,
+)
 from oshi.identity import passwords, refresh_tokens, revocation, users
 from oshi.identity.sessions import TokenPair, restart
 from oshi.kernel import clock
@@ -140,29 +145,59 @@ def verify_email(token: str) -> str:
 
 
 # --- 2. password reset ---------------------------------------------------------------------------------
-def forgot_password(email: str) -> None:
-    """Mail a reset link if the address has an account; the caller answers the same either way.
+RESET_REQUEST = "reset_request"
+RESET_REQUEST_SECONDS = 3600
 
-    Both branches start with the same two calls (the per-address counter, the claim read); a known
-    address then costs a user read, a token write and the SES call. docs/auth.md says how that
-    difference is kept from being an oracle (the per-IP limit, and the same answer)."""
-    normalized = users.normalize_email(email)
+
+def forgot_password(email: str) -> str:
+    """The request path of "forgot password": the SAME two calls whatever the address (one PutItem of the
+    request, one PutEvents), so neither the answer nor its timing says whether an account exists. The
+    lookup and the mail happen in the ``auth.password_reset_mail`` consumer (``send_reset_link``). The
+    address waits in ``account-tokens`` (1 h TTL), never on the bus (whose archive keeps events)."""
+    request_id = new_id()
+    _store_request(request_id, users.normalize_email(email))
+    bus.publish([PASSWORD_RESET_REQUESTED.event(PasswordResetRequestedData(request_id=request_id))])
+    return request_id
+
+
+def _store_request(request_id: str, normalized: str) -> None:
+    now = int(clock.now())
+    AccountToken(
+        token_hash(request_id),
+        purpose=RESET_REQUEST,
+        user_id="",
+        email=normalized,
+        created_at=now,
+        valid_until=now + RESET_REQUEST_SECONDS,
+        expires_at=datetime.fromtimestamp(now + RESET_REQUEST_SECONDS, UTC),
+    ).save()
+
+
+def send_reset_link(request_id: str) -> bool:
+    """The consumer's half: mail a reset link if the requested address has an account (at most
+    ``MAILS_PER_ADDRESS_PER_HOUR`` an hour). Idempotent: the request is used once."""
+    try:
+        request = _consume(request_id, RESET_REQUEST)
+    except LinkTokenInvalid:
+        return False  # already handled (a redelivery), or expired
+    normalized = str(request.email)
     allowed = outbox.under_hourly_cap("reset_password", normalized, MAILS_PER_ADDRESS_PER_HOUR)
     try:
         claim = EmailClaim.get(normalized, consistent_read=True)
     except DoesNotExist:
-        return
+        return False
     if not allowed:
-        return
+        return False
     profile = users.find_user(str(claim.user_id))
     if profile is None or profile.suspended:
-        return
+        return False
     raw = _issue(RESET_PASSWORD, profile.user_id, normalized, RESET_SECONDS)
     rendered = templates.render(
         "reset_password", profile.locale, link=templates.site_link("/account/reset-password", token=raw)
     )
-    outbox.send(profile.email, rendered, kind="reset_password")
-    audit.record("system", "auth.password_reset_requested", f"user/{profile.user_id}")
+    sent = outbox.send(profile.email, rendered, kind="reset_password")
+    audit.record("system", "auth.password_reset_requested", f"user/{profile.user_id}", after={"sent": sent})
+    return sent
 
 
 def check_reset_token(token: str) -> None:

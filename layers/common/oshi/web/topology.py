@@ -14,6 +14,7 @@ from oshi.events.definitions import (
     DATA_EXPORT_REQUESTED,
     GACHA_COMPLETED,
     ORDER_REFUNDED,
+    PASSWORD_RESET_REQUESTED,
     PAYMENT_COMPLETED,
     REFUND_DUE,
     VTUBER_SCREENED,
@@ -84,6 +85,9 @@ CONSUMERS: tuple[Consumer, ...] = (
         max_receive_count=5,
         max_concurrency=10,  # SES' sending rate, not the tables, is the limit here
     ),
+    # PasswordResetRequested -> the reset link, mailed if the address has an account (issue 18). Off the
+    # request path so that the request answers in the same time whether or not the account exists.
+    Consumer("password-reset", "auth.password_reset_mail", (PASSWORD_RESET_REQUESTED.detail_type,)),
     # DataExportRequested -> one JSON document of everything about the fan, in S3, and a mailed link
     # (issue 18, APPI). Reads many tables; rare; one at a time per batch.
     Consumer(
