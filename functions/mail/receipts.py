@@ -123,12 +123,12 @@ def record_handler(record: SQSRecord) -> None:
         _receipt(paid.metadata.event_id, paid.data.order_id)
     elif detail_type == ORDER_REFUNDED.detail_type:
         refunded = ORDER_REFUNDED.parse(event["detail"])
-        data = refunded.data
-        _refund(refunded.metadata.event_id, data.order_id, data.amount, data.reason)
+        money = refunded.data
+        _refund(refunded.metadata.event_id, money.order_id, money.amount, money.reason)
     elif detail_type == VTUBER_SCREENED.detail_type:
         screened = VTUBER_SCREENED.parse(event["detail"])
-        data = screened.data
-        _screened(screened.metadata.event_id, data.user_id, data.decision, data.reason)
+        decision = screened.data
+        _screened(screened.metadata.event_id, decision.user_id, decision.decision, decision.reason)
     else:
         logger.warning("ignored event", extra={"detail_type": detail_type})
 

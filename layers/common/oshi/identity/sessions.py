@@ -67,9 +67,9 @@ def new_session(
 def login(email: str, password: str, *, seen: Seen | None = None) -> TokenPair | MfaChallenge:
     now = clock.now()
     user = users.authenticate(email, password, now=now)
-    users.cancel_deletion(user)  # signing in during the grace period keeps the account (issue 18)
     if user.mfa_enabled:
         return MfaChallenge(tokens.issue_mfa_challenge(user.user_id))
+    users.cancel_deletion(user)  # a complete sign-in during the grace period keeps the account (issue 18)
     return new_session(users.UserProfile.of(user), ["pwd"], now=now, seen=seen)
 
 
@@ -79,7 +79,9 @@ def verify_mfa(challenge: str, code: str, *, seen: Seen | None = None) -> TokenP
     except tokens.InvalidToken:
         raise InvalidMfaChallenge() from None
     now = clock.now()
-    profile = users.UserProfile.of(users.check_second_factor(user_id, code, now=now))
+    user = users.check_second_factor(user_id, code, now=now)
+    users.cancel_deletion(user)
+    profile = users.UserProfile.of(user)
     return new_session(profile, ["pwd", "mfa"], now=now, seen=seen)
 
 
