@@ -108,7 +108,7 @@ SCHEDULES: tuple[Schedule, ...] = (
     # Stated rates against observed draws; publishes RateAnomaly (issue 11). Off the public read path.
     Schedule("rate-anomaly-scan", "gacha.rate_anomaly_scan", every_minutes=15, timeout_seconds=120),
     # Erases accounts 30 days after their deletion was requested (issue 18; oshi.identity.erasure).
-    Schedule("account-eraser", "privacy.erase", every_minutes=60, timeout_seconds=300),
+    Schedule("account-eraser", "privacy.erase", every_minutes=30, timeout_seconds=300),
 )
 
 # S3 ObjectCreated under "uploads/" -> this queue (S3 event notification, not a bus rule) -> the upload
