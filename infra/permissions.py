@@ -111,10 +111,14 @@ PERMISSIONS: dict[str, Needs] = {
     "auth.authorizer": needs(secrets="jwt-public"),
     "auth.me": needs("users mail-suppressions"),
     "auth.register": needs(write=f"users user-emails {ACCOUNT_MAIL}", audit=True, mail=True),
-    "auth.login": needs("user-emails", f"users {SESSIONS} rate-limits", audit=True, secrets=ISSUER),
+    "auth.login": needs(
+        f"user-emails {REVOCATIONS}", f"users {SESSIONS} rate-limits", audit=True, secrets=ISSUER
+    ),
     "auth.refresh": needs(f"users {REVOCATIONS}", SESSIONS, audit=True, secrets=f"{ISSUER} refresh-key"),
     "auth.logout": needs(write=SESSIONS, audit=True),
-    "auth.mfa_verify": needs("user-emails", f"users {SESSIONS}", audit=True, secrets=f"{ISSUER} mfa-key"),
+    "auth.mfa_verify": needs(
+        f"user-emails {REVOCATIONS}", f"users {SESSIONS}", audit=True, secrets=f"{ISSUER} mfa-key"
+    ),
     "auth.mfa_setup": needs(write="users", audit=True, secrets="mfa-key"),
     "auth.mfa_enable": needs(write="users", audit=True, secrets="mfa-key"),
     "auth.mfa_recovery_codes": needs(write="users rate-limits", audit=True),

@@ -1,6 +1,6 @@
 """Issue 18 end to end over HTTP on the local stack, with the mail read from its mailbox
 (``/_local/mail.json``): sign up, verify by the mailed link, buy, get the receipt, reset the password
-by the mailed link, and see the old sessions revoked."""
+by the mailed link, see the old sessions revoked, export the data and delete the account."""
 
 from __future__ import annotations
 
@@ -74,3 +74,17 @@ def test_sign_up_verify_buy_receipt_reset_over_http(local_stack: LocalStack, htt
     again = http.post(f"{api}/api/auth/login", json={"email": email, "password": NEW_PASSWORD}, timeout=10)
     assert again.status_code == 200
     assert mailbox(local_stack, email)[0]["subject"] == "パスワードが変更されました"
+
+    # Export the data (APPI): the consumer mails a signed link to one JSON document.
+    auth = {"Authorization": f"Bearer {again.json()['tokens']['access_token']}"}
+    assert http.post(f"{api}/api/me/export", headers=auth, timeout=10).status_code == 202
+    document = http.get(link_in(mailbox(local_stack, email, wait_for="/exports/"), "/exports/"), timeout=10)
+    assert document.status_code == 200
+    data = document.json()
+    assert data["profile"]["email"] == email and [o["order_id"] for o in data["orders"]] == [order_id]
+
+    # Delete the account: every session ends at once; the erasure follows after the grace period.
+    deleted = http.post(f"{api}/api/me/delete", json={"password": NEW_PASSWORD}, headers=auth, timeout=10)
+    assert deleted.status_code == 202, deleted.text
+    assert http.get(f"{api}/api/me", headers=auth, timeout=10).status_code == 401
+    assert mailbox(local_stack, email)[0]["subject"] == "アカウント削除を受け付けました"

@@ -64,13 +64,20 @@ def new_session(
     return _pair(profile, issued, at)
 
 
+def _not_voided(user_id: str, now: float) -> float:
+    """The issue time for a new sign-in: not before the user's revocation marker. A sign-in in the same
+    second as a revocation (a password reset, sign-out everywhere) would otherwise get tokens that are
+    void from the start (the marker voids everything issued up to the end of its second). One GetItem."""
+    return max(now, float(revocation.read_not_before(user_id, consistent=True)))
+
+
 def login(email: str, password: str, *, seen: Seen | None = None) -> TokenPair | MfaChallenge:
     now = clock.now()
     user = users.authenticate(email, password, now=now)
     if user.mfa_enabled:
         return MfaChallenge(tokens.issue_mfa_challenge(user.user_id))
     users.cancel_deletion(user)  # a complete sign-in during the grace period keeps the account (issue 18)
-    return new_session(users.UserProfile.of(user), ["pwd"], now=now, seen=seen)
+    return new_session(users.UserProfile.of(user), ["pwd"], now=_not_voided(user.user_id, now), seen=seen)
 
 
 def verify_mfa(challenge: str, code: str, *, seen: Seen | None = None) -> TokenPair:
@@ -82,7 +89,7 @@ def verify_mfa(challenge: str, code: str, *, seen: Seen | None = None) -> TokenP
     user = users.check_second_factor(user_id, code, now=now)
     users.cancel_deletion(user)
     profile = users.UserProfile.of(user)
-    return new_session(profile, ["pwd", "mfa"], now=now, seen=seen)
+    return new_session(profile, ["pwd", "mfa"], now=_not_voided(user_id, now), seen=seen)
 
 
 def refresh(refresh_token: str) -> TokenPair:
