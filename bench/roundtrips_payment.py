@@ -72,7 +72,9 @@ def seed_sale(total_stock: int = 100) -> tuple[str, str]:
         roles={"fan"},
         password_hash="-",
     ).save()
-    return gacha_id, tokens.issue_access_token(Caller("bench-fan", frozenset({Role.FAN}), False), amr=["pwd"])
+    return gacha_id, tokens.issue_access_token(
+        Caller("bench-fan", frozenset({Role.FAN}), False, email_verified=True), amr=["pwd"]
+    )
 
 
 def measure(stripe_standin: Any) -> dict[str, list[str]]:

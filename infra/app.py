@@ -66,6 +66,8 @@ def config_from_context(app: App) -> StackConfig:
         cdn_certificate_arn=_optional(app.node.try_get_context("cdn_certificate_arn")),
         cdn_web_acl_arn=_optional(app.node.try_get_context("cdn_web_acl_arn")),
         frontend_url=_optional(app.node.try_get_context("frontend_url")),
+        mail_from=_optional(app.node.try_get_context("mail_from")),
+        seller_name=_optional(app.node.try_get_context("seller_name")),
     )
 
 

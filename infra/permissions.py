@@ -21,6 +21,7 @@ from oshi.web.routes import AUTHORIZER_HANDLER, ROUTES
 # Secrets by role; the stack maps each to its Secrets Manager secret (names from oshi.kernel.settings).
 SECRETS = ("jwt-private", "jwt-public", "mfa-key", "refresh-key", "stripe", "komoju", "cdn-signing-key")
 UPLOADS = "uploads/"
+EXPORTS = "exports/"  # APPI data exports (functions/privacy/export.py): the fan's signed link reads them
 PREVIEWS = "previews/"  # public prize previews (oshi.catalogue.previews), copied from uploads/
 OBJECT_READ = ("s3:GetObject",)
 OBJECT_PUT = ("s3:PutObject",)
@@ -49,6 +50,9 @@ class Needs:
     manage_connections: bool = False  # postToConnection on the WebSocket API
     cdn: bool = False  # signs CloudFront URLs: gets OSHI_CDN_DOMAIN / OSHI_CDN_KEY_PAIR_ID
     seed_key: frozenset[str] = frozenset()  # "encrypt" / "decrypt" with the fairness seed key (issue 11)
+    mail: bool = (
+        False  # sends mail through SES (oshi.mail.outbox): ses:SendEmail/SendRawEmail on the identity
+    )
 
     @property
     def tables(self) -> frozenset[str]:
@@ -67,6 +71,7 @@ def needs(
     manage_connections: bool = False,
     cdn: bool = False,
     seed_key: str = "",
+    mail: bool = False,
 ) -> Needs:
     """Space-separated names keep the table below readable."""
     written = frozenset(write.split())
@@ -81,6 +86,7 @@ def needs(
         manage_connections=manage_connections,
         cdn=cdn,
         seed_key=frozenset(seed_key.split()),
+        mail=mail,
     )
 
 
@@ -88,6 +94,7 @@ NONE = Needs()
 SESSIONS = "refresh-tokens refresh-families"
 REVOCATIONS = "token-revocations"
 ISSUER = "jwt-private jwt-public"
+ACCOUNT_MAIL = "account-tokens mail-suppressions rate-limits"  # link tokens, suppression list, mail caps
 VTUBER_READ = "users vtubers assets storage gachas prizes"
 PROVIDERS = "stripe komoju"
 ORDER_TABLES = "orders provider-events gachas prizes purchase-claims spending"
@@ -102,21 +109,57 @@ PERMISSIONS: dict[str, Needs] = {
     "system.admin_audit": needs("audit"),  # reads the log; only audit=True appends to it
     # --- auth (issue 2): token issuers read the private keys; the authorizer only the public ones ---
     "auth.authorizer": needs(secrets="jwt-public"),
-    "auth.me": needs("users"),
-    "auth.register": needs(write="users user-emails", audit=True),
-    "auth.login": needs("user-emails", f"users {SESSIONS} rate-limits", audit=True, secrets=ISSUER),
+    "auth.me": needs("users mail-suppressions"),
+    "auth.register": needs(write=f"users user-emails {ACCOUNT_MAIL}", audit=True, mail=True),
+    "auth.login": needs(
+        f"user-emails {REVOCATIONS}", f"users {SESSIONS} rate-limits", audit=True, secrets=ISSUER
+    ),
     "auth.refresh": needs(f"users {REVOCATIONS}", SESSIONS, audit=True, secrets=f"{ISSUER} refresh-key"),
     "auth.logout": needs(write=SESSIONS, audit=True),
-    "auth.mfa_verify": needs("user-emails", f"users {SESSIONS}", audit=True, secrets=f"{ISSUER} mfa-key"),
+    "auth.mfa_verify": needs(
+        f"user-emails {REVOCATIONS}", f"users {SESSIONS}", audit=True, secrets=f"{ISSUER} mfa-key"
+    ),
     "auth.mfa_setup": needs(write="users", audit=True, secrets="mfa-key"),
     "auth.mfa_enable": needs(write="users", audit=True, secrets="mfa-key"),
+    "auth.mfa_recovery_codes": needs(write="users rate-limits", audit=True),
+    "auth.mfa_disable": needs(
+        write=f"users rate-limits {REVOCATIONS} {SESSIONS}", audit=True, secrets=f"{ISSUER} mfa-key"
+    ),
     "auth.logout_all": needs(write=REVOCATIONS, audit=True),
     "auth.admin_user_suspend": needs(write=f"users {REVOCATIONS}", audit=True),
+    # --- account flows (issue 18): link tokens, mail (suppression list, per-address caps), sessions ---
+    "auth.email_verify": needs(write=f"users user-emails {ACCOUNT_MAIL}", audit=True, mail=True),
+    "auth.email_change": needs("user-emails", f"users {ACCOUNT_MAIL}", audit=True, mail=True),
+    "auth.email_resend": needs(write=f"users {ACCOUNT_MAIL}", audit=True, mail=True),
+    "auth.password_forgot": needs(write=ACCOUNT_MAIL, events=True),
+    "auth.password_reset_mail": needs("user-emails", f"users {ACCOUNT_MAIL}", audit=True, mail=True),
+    "auth.password_reset": needs(write=f"users {ACCOUNT_MAIL} {REVOCATIONS}", audit=True, mail=True),
+    "auth.password_change": needs(
+        write=f"users {ACCOUNT_MAIL} {REVOCATIONS} {SESSIONS}", audit=True, mail=True, secrets=ISSUER
+    ),
+    "mail.receipts": needs(f"orders gachas vtubers users {ACCOUNT_MAIL}", "mail-sent", mail=True),
+    "mail.feedback": needs(write="mail-suppressions"),
+    "auth.data_export": needs(write="rate-limits", audit=True, events=True),
+    "privacy.export": needs(
+        "users orders medal-balances medal-ledger rewards exchanges downloads refresh-families audit",
+        f"mail-sent {ACCOUNT_MAIL}",
+        objects=(ObjectAccess(EXPORTS, ("s3:PutObject", "s3:GetObject")),),
+        mail=True,
+    ),
+    "auth.account_delete": needs(
+        "vtubers gachas", f"users rate-limits {REVOCATIONS} {ACCOUNT_MAIL}", audit=True, mail=True
+    ),
+    "privacy.erase": needs(write=f"users user-emails rewards downloads {REVOCATIONS}", audit=True),
+    "auth.sessions_list": needs(f"refresh-families {REVOCATIONS}"),
+    "auth.session_revoke": needs(write="refresh-families rate-limits", audit=True),
+    "auth.sessions_revoke_others": needs(
+        write=f"users rate-limits {REVOCATIONS} {SESSIONS}", audit=True, secrets=ISSUER
+    ),
     # --- vtuber service and catalogue (issue 4) ---
     "vtuber.apply": needs("users", "vtubers", audit=True),
     "vtuber.admin_list": needs("vtubers users"),
-    "vtuber.admin_approve": needs(write="vtubers users", audit=True),
-    "vtuber.admin_reject": needs(write="vtubers users", audit=True),
+    "vtuber.admin_approve": needs(write="vtubers users", audit=True, events=True),  # VtuberScreened
+    "vtuber.admin_reject": needs(write="vtubers users", audit=True, events=True),
     "vtuber.admin_suspend": needs(write="vtubers users gachas", audit=True, events=True),
     "vtuber.upload": needs(
         "users",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from aws_cdk import CfnOutput, Duration, NestedStack, Stack, Tags
@@ -17,6 +17,7 @@ from infra.constructs.data import Data
 from infra.constructs.events import Events
 from infra.constructs.functions import METRICS_NAMESPACE, FunctionFactory
 from infra.constructs.hosting import FanSite
+from infra.constructs.mail import Mail, configuration_set_name
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.storage import Storage
 from infra.constructs.waf import ApiWaf
@@ -80,6 +81,8 @@ class StackConfig:
     # return fans there and the refresh-cookie routes accept it as Origin (OSHI_FRONTEND_URL).
     site_dir: Path = ROOT / "web" / "fan" / "out"
     frontend_url: str | None = None
+    mail_from: str | None = None  # the SES sending address; its domain is the identity (docs/deploy.md)
+    seller_name: str | None = None  # the legal seller printed on receipts (特定商取引法)
 
 
 class OshiStack(Stack):
@@ -89,6 +92,12 @@ class OshiStack(Stack):
             Settings(stage=config.stage, frontend_url=config.frontend_url)
             if config.frontend_url
             else Settings(stage=config.stage)
+        )
+        settings = replace(
+            settings,
+            mail_from=config.mail_from or settings.mail_from,
+            mail_configuration_set=configuration_set_name(settings),
+            seller_name=config.seller_name or settings.seller_name,
         )
         Tags.of(self).add("app", settings.app_name)
         Tags.of(self).add("stage", settings.stage)
@@ -179,6 +188,13 @@ class OshiStack(Stack):
             timeout_seconds=topology.UPLOAD_VALIDATION.timeout_seconds,
         )
         storage.wire_upload_validation(settings, monitoring, validator)
+        mail_feedback = factory.build(
+            self,
+            topology.MAIL_FEEDBACK.handler,
+            memory_mb=topology.MAIL_FEEDBACK.memory_mb,
+            timeout_seconds=topology.MAIL_FEEDBACK.timeout_seconds,
+        )
+        mail = Mail(self, "Mail", settings=settings, monitoring=monitoring, feedback=mail_feedback)
 
         # Grants, each derived from the handler's entry in infra/permissions.py and nothing else.
         workers: dict[str, lambda_.Function] = {
@@ -188,6 +204,7 @@ class OshiStack(Stack):
             **events.schedules,
             **ws_functions,
             topology.UPLOAD_VALIDATION.handler: validator,
+            topology.MAIL_FEEDBACK.handler: mail_feedback,
         }
         for handler, function in workers.items():
             needs = needs_of(handler)
@@ -203,6 +220,8 @@ class OshiStack(Stack):
             for queue in sorted(needs.queues):
                 events.queues[queue].grant_send_messages(role)
                 events.dead_letter_queues[queue].grant_consume_messages(role)
+            if needs.mail:
+                mail.grant_send(role, role)
             if needs.manage_connections:
                 websocket.grant_manage_connections(role, role)
                 function.add_environment("OSHI_WEBSOCKET_ENDPOINT", websocket.callback_url)
@@ -269,6 +288,7 @@ def check_declarations(tables: set[str]) -> None:
         *(schedule.handler for schedule in topology.SCHEDULES),
         *routes.WEBSOCKET_ROUTES.values(),
         topology.UPLOAD_VALIDATION.handler,
+        topology.MAIL_FEEDBACK.handler,
     ]
     problems = check(handlers, tables)
     if problems.missing or problems.unknown_tables or problems.unknown_secrets:

@@ -109,6 +109,7 @@ def main() -> int:
     print(f"  API        {config.api_url}  (try {config.api_url}/api/health)")
     print(f"  OpenAPI    {config.api_url}/api/openapi.json")
     print(f"  moto (AWS) {config.moto_url}  stage={settings.stage}")
+    print(f"  mailbox    {config.app_url}/_local/mail  (every mail sent; nothing leaves this machine)")
     print(standins.summary())
     print(extras.summary())
     print(f"  routes     {len(ROUTES)}; consumers pumped: {', '.join(queue_urls) or 'none yet'}")

@@ -41,6 +41,9 @@ class _Handler(BaseHTTPRequestHandler):
             )
             return
         body = self.rfile.read(length) if length else None
+        if urlsplit(self.path).path in MAILBOX_PATHS:
+            self._send(_mailbox(urlsplit(self.path).path))
+            return
         if is_site_path(self.path):
             site = serve_static(self.command, self.path)
             self._send(HttpResponse(site.status, site.headers, site.body))
@@ -78,6 +81,23 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         logger.debug("local gateway: " + format % args)
+
+
+MAILBOX_PATHS = ("/_local/mail", "/_local/mail.json")  # the developer mailbox (local.mailbox); local only
+
+
+def _mailbox(path: str) -> HttpResponse:
+    from local import mailbox
+
+    if path.endswith(".json"):
+        return HttpResponse(
+            200, {"Content-Type": "application/json", "Cache-Control": "no-store"}, _json(mailbox.as_json())
+        )
+    return HttpResponse(
+        200,
+        {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"},
+        mailbox.page().encode(),
+    )
 
 
 def _json(value: object) -> bytes:

@@ -153,6 +153,14 @@ def create_fairness_key(settings: Settings) -> None:
         kms.create_alias(AliasName=settings.fairness_key_alias, TargetKeyId=key_id)
 
 
+def create_mail_identity(settings: Settings) -> None:
+    """The SES sending identity (moto's: nothing leaves the machine; ``local.mailbox`` lists what was sent)."""
+    ses = client("sesv2")
+    existing = {i["IdentityName"] for i in ses.list_email_identities().get("EmailIdentities", [])}
+    if settings.mail_from not in existing:
+        ses.create_email_identity(EmailIdentity=settings.mail_from)
+
+
 def provision(settings: Settings) -> dict[str, str]:
     for model in all_models():
         create_table(table_spec(model))
@@ -160,4 +168,5 @@ def provision(settings: Settings) -> dict[str, str]:
     create_secrets(settings)
     create_fairness_key(settings)
     create_payment_secrets(settings)
+    create_mail_identity(settings)
     return create_events(settings)

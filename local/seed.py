@@ -69,11 +69,12 @@ MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x64" + b"\x00" * 412
 
 
 def _token(user_id: str, roles: frozenset[Role], mfa: bool) -> str:
-    caller = Caller(user_id=user_id, roles=roles, mfa=mfa)
+    caller = Caller(user_id=user_id, roles=roles, mfa=mfa, email_verified=True)
     return tokens.issue_access_token(caller, amr=["pwd", "mfa"] if mfa else ["pwd"], ttl=DEMO_TOKEN_SECONDS)
 
 
 def _account(label: str, profile: users.UserProfile, *, mfa: bool = False) -> DemoAccount:
+    users.mark_email_verified(profile.user_id)  # demo accounts can buy at once (no mailbox round trip)
     current = users.get_user(profile.user_id)
     return DemoAccount(
         label, current.user_id, current.email, current.roles, mfa, _token(current.user_id, current.roles, mfa)

@@ -51,7 +51,9 @@ class Api:
         return self.call("POST", target, **kwargs)
 
 
-def token_for(user_id: str, *roles: Role, mfa: bool = False) -> str:
+def token_for(user_id: str, *roles: Role, mfa: bool = False, email_verified: bool = True) -> str:
     """An access token signed with the provisioned key, for tests that need a caller but not the login flow."""
-    caller = Caller(user_id=user_id, roles=frozenset(roles or (Role.FAN,)), mfa=mfa)
+    caller = Caller(
+        user_id=user_id, roles=frozenset(roles or (Role.FAN,)), mfa=mfa, email_verified=email_verified
+    )
     return tokens.issue_access_token(caller, amr=["pwd", "mfa"] if mfa else ["pwd"])

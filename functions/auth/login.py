@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from auth import web_session
 from auth.schemas import MAX_PASSWORD_CHARS, LoginOut
+from auth.web_session import seen
 from oshi.identity import sessions
 from oshi.identity.sessions import TokenPair
 from oshi.web.api import Endpoint
@@ -25,7 +26,7 @@ class LoginIn(BaseModel):
 @endpoint
 def post_login(body: LoginIn) -> Response[LoginOut]:
     web = web_session.web_client(endpoint)  # before the password check: a refused Origin learns nothing
-    result = sessions.login(body.email, body.password)
+    result = sessions.login(body.email, body.password, seen=seen(endpoint))
     cookie = (
         web_session.refresh_cookie(result.refresh_token) if web and isinstance(result, TokenPair) else None
     )

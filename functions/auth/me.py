@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from oshi.identity import users
 from oshi.identity.principal import Role
+from oshi.mail import suppression
 from oshi.web.api import Endpoint
 
 endpoint = Endpoint(__name__)
@@ -31,6 +32,9 @@ class MeOut(BaseModel):
     birth_date: date | None = Field(default=None, exclude_if=_absent)
     mfa_enabled: bool | None = Field(default=None, exclude_if=_absent)
     terms_version: str | None = Field(default=None, exclude_if=_absent)
+    email_verified: bool | None = Field(default=None, exclude_if=_absent)
+    # SES reported the address as bounced or complaining: nothing is mailed to it any more (issue 18).
+    mail_suppressed: bool | None = Field(default=None, exclude_if=_absent)
 
 
 @endpoint
@@ -46,6 +50,8 @@ def get_me() -> MeOut:
         out.birth_date = profile.birth_date
         out.mfa_enabled = profile.mfa_enabled
         out.terms_version = profile.terms_version
+        out.email_verified = profile.email_verified
+        out.mail_suppressed = suppression.is_suppressed(profile.email)
     return out
 
 

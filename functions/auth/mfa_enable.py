@@ -17,12 +17,15 @@ class MfaCodeIn(BaseModel):
 
 class MfaEnableOut(BaseModel):
     mfa_enabled: bool
+    # Shown once: ten one-time codes, each usable once instead of a TOTP code (only hashes are kept).
+    recovery_codes: list[str] = []
 
 
 @endpoint
 def post_mfa_enable(body: MfaCodeIn) -> MfaEnableOut:
-    profile = users.enable_mfa(endpoint.caller().user_id, body.code)
-    return MfaEnableOut(mfa_enabled=profile.mfa_enabled)
+    user_id = endpoint.caller().user_id
+    profile = users.enable_mfa(user_id, body.code)
+    return MfaEnableOut(mfa_enabled=profile.mfa_enabled, recovery_codes=users.issue_recovery_codes(user_id))
 
 
 handler = endpoint.lambda_handler

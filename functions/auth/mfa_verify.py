@@ -18,13 +18,14 @@ endpoint = Endpoint(__name__)
 class MfaVerifyIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
     challenge: str = Field(min_length=20, max_length=2048)
-    code: str = Field(min_length=6, max_length=6, pattern=r"^\d{6}$")
+    # A 6-digit TOTP code, or a recovery code (xxxx-xxxx-xxxx-xxxx), each usable once.
+    code: str = Field(min_length=6, max_length=19, pattern=r"^(\d{6}|[A-Za-z0-9]{4}(-?[A-Za-z0-9]{4}){3})$")
 
 
 @endpoint
 def post_mfa_verify(body: MfaVerifyIn) -> Response[TokensOut]:
     web = web_session.web_client(endpoint)
-    pair = sessions.verify_mfa(body.challenge, body.code)
+    pair = sessions.verify_mfa(body.challenge, body.code, seen=web_session.seen(endpoint))
     cookie = web_session.refresh_cookie(pair.refresh_token) if web else None
     return web_session.json_response(TokensOut.of(pair, in_cookie=web is not None), cookie)
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from auth.schemas import MAX_PASSWORD_CHARS
-from oshi.identity import users
+from oshi.identity import accounts, users
 from oshi.identity.principal import Role
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
@@ -25,6 +26,8 @@ class RegisterIn(BaseModel):
     birth_date: date
     terms_version: str = Field(min_length=1, max_length=32, pattern=r"^[\w.-]+$")
     accept_terms: bool
+    # The language of the mail we send (issue 18); Japanese when absent.
+    locale: Literal["ja", "en"] | None = None
 
     @field_validator("email", mode="before")
     @classmethod
@@ -59,6 +62,7 @@ class RegisterOut(BaseModel):
     email: str
     display_name: str
     roles: list[Role]
+    email_verified: bool = False  # a link was mailed; purchases need it followed
 
 
 @endpoint
@@ -69,7 +73,10 @@ def post_register(body: RegisterIn) -> Response[RegisterOut]:
         display_name=body.display_name,
         birth_date=body.birth_date,
         terms_version=body.terms_version,
+        locale=body.locale,
     )
+    # After the account exists: a failed send leaves a working account whose owner can ask again (resend).
+    accounts.send_verification(profile.user_id, resend=False)
     out = RegisterOut(
         user_id=profile.user_id,
         email=profile.email,

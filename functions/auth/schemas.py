@@ -52,3 +52,91 @@ class LoginOut(BaseModel):
         if isinstance(result, MfaChallenge):
             return cls(mfa_required=True, challenge=result.challenge, challenge_expires_in=result.expires_in)
         return cls(mfa_required=False, tokens=TokensOut.of(result, in_cookie=in_cookie))
+
+
+# --- account flows (issue 18) ---------------------------------------------------------------------------
+LINK_TOKEN = Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+class LinkTokenIn(BaseModel):
+    """The token from a mailed link (the ``token`` query parameter of the page it opens)."""
+
+    model_config = ConfigDict(extra="ignore")
+    token: str = LINK_TOKEN
+
+
+class EmailVerifiedOut(BaseModel):
+    email_verified: bool
+
+
+class VerificationSentOut(BaseModel):
+    """``sent`` is false when nothing was mailed: already verified, the address bounced or complained
+    (``mail_suppressed``), or its hourly share of mail is used up."""
+
+    sent: bool
+    email_verified: bool
+
+
+class ForgotPasswordIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    email: str = Field(min_length=3, max_length=254)
+
+
+class AcceptedOut(BaseModel):
+    """The same answer whatever happened (no account enumeration)."""
+
+    accepted: bool = True
+
+
+class ResetPasswordIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    token: str = LINK_TOKEN
+    password: str = Field(max_length=MAX_PASSWORD_CHARS)
+
+
+class PasswordResetOut(BaseModel):
+    password_reset: bool = True
+
+
+class LinkValidOut(BaseModel):
+    valid: bool = True
+
+
+class ChangePasswordIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    current_password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS)
+    new_password: str = Field(max_length=MAX_PASSWORD_CHARS)
+
+
+class SessionOut(BaseModel):
+    session_id: str
+    created_at: int = Field(description="Sign-in time, epoch seconds.")
+    last_used_at: int = Field(description="Last refresh, epoch seconds.")
+    client: str | None = Field(description="User-Agent at sign-in, as seen.")
+    ip: str | None = Field(description="Source IP at sign-in, as seen.")
+    mfa: bool
+
+
+class SessionsOut(BaseModel):
+    items: list[SessionOut]
+
+
+class SessionRevokedOut(BaseModel):
+    revoked: bool = True
+
+
+class RecoveryCodesIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS)
+
+
+class RecoveryCodesOut(BaseModel):
+    """Shown once; the old codes no longer work."""
+
+    recovery_codes: list[str]
+
+
+class MfaDisableIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS)
+    code: str = Field(min_length=6, max_length=19, description="A TOTP code or a recovery code.")

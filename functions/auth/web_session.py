@@ -20,6 +20,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from pydantic import BaseModel
 
+from oshi.identity import sessions
 from oshi.identity.refresh_tokens import REFRESH_TOKEN_SECONDS
 from oshi.kernel.errors import CsrfRejected
 from oshi.kernel.settings import get_settings
@@ -100,3 +101,9 @@ def json_response(body: M, cookie: Cookie | None = None) -> Response[M]:
     return Response(
         status_code=200, content_type="application/json", body=body, cookies=[cookie] if cookie else None
     )
+
+
+def seen(endpoint: Endpoint) -> sessions.Seen:
+    """The client and source IP of this sign-in, for the sessions list (informational: both can lie)."""
+    identity = (endpoint.app.current_event.raw_event.get("requestContext") or {}).get("identity") or {}
+    return sessions.Seen(client=endpoint.header("User-Agent"), ip=identity.get("sourceIp"))

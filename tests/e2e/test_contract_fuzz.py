@@ -37,6 +37,13 @@ CASES: Counter[str] = Counter()
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("fuzz")]
+SESSION_ENDING = {
+    "auth.logout_all",
+    "auth.sessions_revoke_others",
+    "auth.password_change",
+    "auth.mfa_disable",
+    "auth.account_delete",
+}
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +78,8 @@ def test_no_5xx_and_every_response_matches_the_contract(
     operation = api_schema[route.path][route.method]
     # Signing out everywhere revokes the caller's tokens: fuzz it as another account, so the fan's token
     # stays valid for the routes after it.
-    account = "minor" if route.handler == "auth.logout_all" else "fan"
+    # The same for the account routes that end the caller's other sessions, or the account (issue 18).
+    account = "minor" if route.handler in SESSION_ENDING else "fan"
     headers = {"Authorization": f"Bearer {fuzz_stack.demo_token(account)}"}
     session = requests.Session()
 

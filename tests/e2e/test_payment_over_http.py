@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import requests
-from e2e_support import LocalStack
+from e2e_support import LocalStack, verify_email
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("local-stack")]
 SETTLED = ("PAID", "FULFILLED")  # the draw service may already have fulfilled it
@@ -60,6 +60,7 @@ def new_fan(http: requests.Session, stack: LocalStack) -> str:
         timeout=10,
     )
     assert registered.status_code == 201, registered.text
+    verify_email(stack, email)  # buying needs a verified address: the link from the local mailbox
     login = http.post(
         f"{stack.api_url}/api/auth/login", json={"email": email, "password": password}, timeout=10
     )

@@ -294,6 +294,7 @@ def test_exactly_one_function_per_route_consumer_and_authorizer(synth: Synth) ->
     expected += [consumer.handler for consumer in topology.CONSUMERS]
     expected += [schedule.handler for schedule in topology.SCHEDULES]
     expected += [*routes.WEBSOCKET_ROUTES.values(), topology.UPLOAD_VALIDATION.handler]
+    expected += [topology.MAIL_FEEDBACK.handler]  # SES feedback (infra/constructs/mail.py)
     assert sorted(_handler_of(synth, "dev").values()) == sorted(expected)
     real_consumers = [consumer.handler for consumer in topology.CONSUMERS]
     with_fake = [h for h in expected if h not in real_consumers] + [FAKE_CONSUMER.handler]
@@ -311,7 +312,8 @@ def test_functions_share_runtime_layer_tracing_logs_and_settings(synth: Synth) -
         "OSHI_CDN_DOMAIN",
         "OSHI_CDN_KEY_PAIR_ID",
     }
-    env = {k: v for k, v in Settings(stage="dev").to_env().items() if k not in overridden}
+    env = Settings(stage="dev", mail_configuration_set="oshi-dev-mail").to_env()  # the Mail construct's
+    env = {k: v for k, v in env.items() if k not in overridden}
     for handler, props in (
         (r["Properties"]["Handler"].removesuffix(".handler"), r["Properties"])
         for r in synth.resources("dev", "AWS::Lambda::Function").values()
@@ -573,14 +575,15 @@ def test_every_queue_has_a_dlq_and_every_dlq_an_alarm(synth: Synth) -> None:
         assert dlqs <= alarmed, f"{stack}: DLQ without alarm"
         for alarm in synth.resources(stack, "AWS::CloudWatch::Alarm").values():
             assert alarm["Properties"]["AlarmActions"], "alarm notifies nobody"
-    # The fake consumer's queue + DLQ, the upload validation queue + DLQ, one DLQ per schedule.
-    assert len(synth.resources("with_consumer", "AWS::SQS::Queue")) == 4 + len(topology.SCHEDULES)
+    # The fake consumer's queue + DLQ, the upload validation and mail feedback queues + DLQs, one DLQ per
+    # schedule.
+    assert len(synth.resources("with_consumer", "AWS::SQS::Queue")) == 6 + len(topology.SCHEDULES)
 
 
 def test_api_5xx_alarm_notifies_the_admin_topic(synth: Synth) -> None:
     alarms = synth.resources("dev", "AWS::CloudWatch::Alarm").values()
     (api_alarm,) = [a for a in alarms if a["Properties"]["MetricName"] == "5XXError"]
-    (topic_id,) = synth.resources("dev", "AWS::SNS::Topic")
+    (topic_id,) = [t for t in synth.resources("dev", "AWS::SNS::Topic") if "AdminAlerts" in t]
     assert api_alarm["Properties"]["AlarmActions"] == [{"Ref": topic_id}]
 
 
@@ -635,6 +638,10 @@ def test_authorizer_reads_only_the_public_keys_secret(synth: Synth) -> None:
         "auth.login",
         "auth.refresh",
         "auth.mfa_verify",
+        # issue 18: these end the other sessions and start the caller's new one
+        "auth.password_change",
+        "auth.sessions_revoke_others",
+        "auth.mfa_disable",
     }
 
 

@@ -411,7 +411,8 @@ def _enrol(api: Api, clock: Clock) -> tuple[str, str, str]:
         token=pair["access_token"],
         json_body={"code": mfa.code_at_step(secret, mfa.step_at(clock.now))},
     )
-    assert enable.status == 200 and enable.json() == {"mfa_enabled": True}
+    assert enable.status == 200 and enable.json()["mfa_enabled"] is True
+    assert len(enable.json()["recovery_codes"]) == 10  # shown once (issue 18)
     return email, secret, tokens.verify_access_token(pair["access_token"]).user_id
 
 

@@ -14,6 +14,7 @@ from draw_support import deliver, on_sale, paid_order
 from support import Api, token_for
 from vtuber_support import approved, gacha_body, validated_asset
 
+from oshi.identity import refresh_tokens
 from oshi.identity.principal import Role
 from oshi.models.gachas import Gacha
 from oshi.models.orders import Order
@@ -40,6 +41,7 @@ def test_no_route_reveals_or_changes_another_users_objects(api: Api) -> None:
     draft = api.post("/api/vtuber/gacha/create", token=sale.vt.token, json_body=gacha_body([asset]))
     assert draft.status == 201, draft.body
     draft_id = draft.json()["gacha_id"]
+    session_of_a = refresh_tokens.start_family("fan-a", ["pwd"]).family_id  # a sign-in of fan A (issue 18)
     secrets_of_a = [order.order_id, draft_id, asset, *(r.reward_id for r in rewards)]
     before = _state(order.order_id, draft_id)
 
@@ -51,6 +53,7 @@ def test_no_route_reveals_or_changes_another_users_objects(api: Api) -> None:
         "vtuber_id": sale.vt.vtuber_id,
         "user_id": "fan-a",
         "prize_id": "p01",
+        "session_id": session_of_a,
     }
     swept = 0
     for route in (r for r in ROUTES if "{" in r.path):
@@ -81,3 +84,4 @@ def test_no_route_reveals_or_changes_another_users_objects(api: Api) -> None:
     assert steal.status == 422 and asset in steal.body.decode()  # named as not theirs, nothing created
     assert swept == 2 * sum("{" in r.path for r in ROUTES)
     assert _state(order.order_id, draft_id) == before
+    assert refresh_tokens.RefreshFamily.get(session_of_a).revoked is False

@@ -19,6 +19,7 @@ LAYERS = (
     "models",  # table schemas (PynamoDB): CDK, the local stack and tests derive tables from them
     "audit",  # the hash-chained audit log
     "events",  # every event on the bus: detail type, payload model, producer
+    "mail",  # mail templates (JA/EN), the SES outbox, the suppression list
     "identity",  # users, passwords, MFA, tokens, sessions, Role/Caller
     "draw",  # draw engine, rates, provably-fair derivation and store
     "catalogue",  # VTubers, uploads, line-ups, the public storefront, moderation

@@ -15,6 +15,7 @@ const PUBLIC_PAGES = [
   "/contact/",
   "/account/signin/",
   "/account/signup/",
+  "/account/forgot-password/",
   "/no-such-page/",
 ];
 

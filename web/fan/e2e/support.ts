@@ -59,7 +59,36 @@ export async function registerFan(request: APIRequestContext, birthDate = "1999-
     data: { email, password: DEMO_PASSWORD, display_name: "E2E Fan", birth_date: birthDate, terms_version: "2026-11", accept_terms: true },
   });
   expect(response.status(), await response.text()).toBeLessThan(300);
+  await verifyEmail(request, email); // buying needs a verified address
   return email;
+}
+
+interface Mail {
+  to: string[];
+  subject: string;
+  text: string;
+  links: string[];
+}
+
+/** The local stack's mailbox (`/_local/mail.json`, newest first): the newest link to `email` containing
+ * `fragment`, waiting for the mail to arrive (consumers send asynchronously). */
+export async function mailedLink(request: APIRequestContext, email: string, fragment: string): Promise<string> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const mails = (await (await request.get(`${stack.appUrl}/_local/mail.json`)).json()) as Mail[];
+    for (const mail of mails.filter((m) => m.to.includes(email))) {
+      const link = mail.links.find((l) => l.includes(fragment));
+      if (link) return link;
+    }
+    await new Promise((wait) => setTimeout(wait, 200));
+  }
+  throw new Error(`no mail to ${email} with a link containing ${fragment}`);
+}
+
+/** Follow the sign-up mail's verification link the way its page does (one API call). */
+export async function verifyEmail(request: APIRequestContext, email: string): Promise<void> {
+  const token = new URL(await mailedLink(request, email, "/account/verify-email")).searchParams.get("token");
+  const response = await request.post(`${stack.appUrl}/api/auth/email/verify`, { data: { token } });
+  expect(response.status(), await response.text()).toBe(200);
 }
 
 export async function bearerFor(request: APIRequestContext, email: string): Promise<string> {

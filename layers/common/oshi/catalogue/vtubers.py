@@ -211,7 +211,23 @@ def decide(
         after={**snapshot(vtuber), "role_changed": role_changed},
         request_id=request_id,
     )
+    if action in ("approve", "reject"):  # the applicant is told by mail (issue 18: mail.receipts)
+        _publish_screened(vtuber, vtuber_id, action, reason, now)
     return Decision(vtuber, role_changed)
+
+
+def _publish_screened(vtuber: Vtuber, vtuber_id: str, action: str, reason: str | None, at: Any) -> None:
+    from oshi.events import bus
+    from oshi.events.definitions import VTUBER_SCREENED, VtuberScreenedData
+
+    data = VtuberScreenedData(
+        vtuber_id=vtuber_id,
+        user_id=vtuber.user_id,
+        decision="approved" if action == "approve" else "rejected",
+        reason=reason,
+        decided_at=int(at.timestamp()),
+    )
+    bus.publish([VTUBER_SCREENED.event(data)])
 
 
 def _sync_role(user_id: str, *, grant: bool, actor: str) -> bool:

@@ -294,3 +294,50 @@ RATE_ANOMALY = declare(
     event_id="rate-anomaly-{gacha_id}-{thousands}",
     id_parts=(("thousands", "draws // 1000: one alert per gacha per 1,000 compared draws"),),
 )
+
+
+# --- account flows (issue 18) ---------------------------------------------------------------------------
+class DataExportRequestedData(EventData):
+    user_id: str = Field(description="The person whose data is exported (and mailed the link).")
+    export_id: str = Field(description="This request's id: the export's object key and its event id.")
+
+
+DATA_EXPORT_REQUESTED = declare(
+    "DataExportRequested",
+    DataExportRequestedData,
+    producer="oshi.identity.accounts",
+    description="A fan asked for a copy of their data (APPI): a consumer builds it and mails a link.",
+    event_id="data-export-{export_id}",
+)
+
+
+class VtuberScreenedData(EventData):
+    vtuber_id: str = Field(description="The VTuber's public id.")
+    user_id: str = Field(description="The applicant's account (mailed the decision).")
+    decision: Literal["approved", "rejected"] = Field(description="The admin's decision.")
+    reason: str | None = Field(None, description="The reason given (always for a rejection).")
+    decided_at: int = Field(description="When it was decided (epoch seconds).")
+
+
+VTUBER_SCREENED = declare(
+    "VtuberScreened",
+    VtuberScreenedData,
+    producer="oshi.catalogue.vtubers",
+    description="An admin approved or rejected a VTuber application (the applicant is mailed).",
+    event_id="vtuber-screened-{vtuber_id}-{decision}-{decided_at}",
+)
+
+
+class PasswordResetRequestedData(EventData):
+    request_id: str = Field(
+        description="The request's id; the address waits in account-tokens (1 h), never on the bus."
+    )
+
+
+PASSWORD_RESET_REQUESTED = declare(
+    "PasswordResetRequested",
+    PasswordResetRequestedData,
+    producer="oshi.identity.accounts",
+    description="Someone asked for a password reset link; a consumer mails it if the address has an account.",
+    event_id="password-reset-{request_id}",
+)

@@ -23,6 +23,9 @@ class Caller:
     roles: frozenset[Role]
     mfa: bool = False
     issued_at: int = 0  # the access token's iat: revocation voids tokens issued before a marker
+    # The account's email was verified when the token was issued (claim "ev"): purchase routes need it,
+    # read from the token so that the purchase path adds no read of the user item.
+    email_verified: bool = False
 
     def to_context(self) -> dict[str, str]:
         """The authorizer context API Gateway passes to the handler (values must be strings)."""
@@ -31,6 +34,7 @@ class Caller:
             "roles": ",".join(sorted(role.value for role in self.roles)),
             "mfa": "true" if self.mfa else "false",
             "iat": str(self.issued_at),
+            "ev": "true" if self.email_verified else "false",
         }
 
     @classmethod
@@ -49,4 +53,5 @@ class Caller:
             roles=roles,
             mfa=str(context.get("mfa")).lower() == "true",
             issued_at=issued_at,
+            email_verified=str(context.get("ev")).lower() == "true",
         )

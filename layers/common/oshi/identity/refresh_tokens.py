@@ -103,7 +103,14 @@ def _new_token(family_id: str, user_id: str, now: float, raw: str) -> tuple[str,
     return raw, item
 
 
-def start_family(user_id: str, amr: list[str], *, now: float | None = None) -> Issued:
+def start_family(
+    user_id: str,
+    amr: list[str],
+    *,
+    now: float | None = None,
+    client: str | None = None,
+    ip: str | None = None,
+) -> Issued:
     at = now if now is not None else clock.now()
     family_id = uuid.uuid4().hex
     raw, item = _new_token(family_id, user_id, at, secrets.token_urlsafe(32))
@@ -115,6 +122,9 @@ def start_family(user_id: str, amr: list[str], *, now: float | None = None) -> I
         revoked=False,
         created_at=int(at),
         expires_at=_expiry(at),
+        last_used_at=int(at),
+        client=client[:200] if client else None,
+        ip=ip[:64] if ip else None,
     )
     txn = Txn()
     txn.put("family", family, condition=RefreshFamily.family_id.does_not_exist())
@@ -205,7 +215,11 @@ def _rotate(token: str, old: RefreshToken, family: RefreshFamily, now: float) ->
     txn.update(
         "family",
         family,
-        [RefreshFamily.head.set(new.token_hash), RefreshFamily.expires_at.set(_expiry(now))],
+        [
+            RefreshFamily.head.set(new.token_hash),
+            RefreshFamily.expires_at.set(_expiry(now)),
+            RefreshFamily.last_used_at.set(int(now)),  # the sessions list's "last used"
+        ],
         condition=(RefreshFamily.revoked == False) & (RefreshFamily.head == old.token_hash),  # noqa: E712
     )
     try:

@@ -30,37 +30,66 @@ class MfaChallenge:
     expires_in: int = tokens.MFA_CHALLENGE_SECONDS
 
 
-def _access_token(profile: users.UserProfile, amr: tuple[str, ...]) -> str:
-    caller = Caller(user_id=profile.user_id, roles=profile.roles, mfa="mfa" in amr)
-    return tokens.issue_access_token(caller, amr=list(amr))
+def _access_token(profile: users.UserProfile, amr: tuple[str, ...], now: float | None = None) -> str:
+    caller = Caller(
+        user_id=profile.user_id, roles=profile.roles, mfa="mfa" in amr, email_verified=profile.email_verified
+    )
+    return tokens.issue_access_token(caller, amr=list(amr), now=now)
 
 
-def _pair(profile: users.UserProfile, issued: refresh_tokens.Issued) -> TokenPair:
+def _pair(profile: users.UserProfile, issued: refresh_tokens.Issued, now: float | None = None) -> TokenPair:
     return TokenPair(
-        access_token=_access_token(profile, issued.amr),
+        access_token=_access_token(profile, issued.amr, now),
         refresh_token=issued.token,
         expires_in=tokens.ACCESS_TOKEN_SECONDS,
         amr=issued.amr,
     )
 
 
-def login(email: str, password: str) -> TokenPair | MfaChallenge:
+@dataclass(frozen=True)
+class Seen:
+    """Where a sign-in came from, as the request showed it (the sessions list displays it)."""
+
+    client: str | None = None  # User-Agent
+    ip: str | None = None
+
+
+def new_session(
+    profile: users.UserProfile, amr: list[str], *, now: float | None = None, seen: Seen | None = None
+) -> TokenPair:
+    """A new refresh family and its first access token, both issued at ``now``."""
+    at = now if now is not None else clock.now()
+    seen = seen or Seen()
+    issued = refresh_tokens.start_family(profile.user_id, amr, now=at, client=seen.client, ip=seen.ip)
+    return _pair(profile, issued, at)
+
+
+def _not_voided(user_id: str, now: float) -> float:
+    """The issue time for a new sign-in: not before the user's revocation marker. A sign-in in the same
+    second as a revocation (a password reset, sign-out everywhere) would otherwise get tokens that are
+    void from the start (the marker voids everything issued up to the end of its second). One GetItem."""
+    return max(now, float(revocation.read_not_before(user_id, consistent=True)))
+
+
+def login(email: str, password: str, *, seen: Seen | None = None) -> TokenPair | MfaChallenge:
     now = clock.now()
     user = users.authenticate(email, password, now=now)
     if user.mfa_enabled:
         return MfaChallenge(tokens.issue_mfa_challenge(user.user_id))
-    profile = users.UserProfile.of(user)
-    return _pair(profile, refresh_tokens.start_family(profile.user_id, ["pwd"], now=now))
+    users.cancel_deletion(user)  # a complete sign-in during the grace period keeps the account (issue 18)
+    return new_session(users.UserProfile.of(user), ["pwd"], now=_not_voided(user.user_id, now), seen=seen)
 
 
-def verify_mfa(challenge: str, code: str) -> TokenPair:
+def verify_mfa(challenge: str, code: str, *, seen: Seen | None = None) -> TokenPair:
     try:
         user_id = tokens.verify_mfa_challenge(challenge)
     except tokens.InvalidToken:
         raise InvalidMfaChallenge() from None
     now = clock.now()
-    profile = users.UserProfile.of(users.check_mfa_code(user_id, code, now=now))
-    return _pair(profile, refresh_tokens.start_family(user_id, ["pwd", "mfa"], now=now))
+    user = users.check_second_factor(user_id, code, now=now)
+    users.cancel_deletion(user)
+    profile = users.UserProfile.of(user)
+    return new_session(profile, ["pwd", "mfa"], now=_not_voided(user_id, now), seen=seen)
 
 
 def refresh(refresh_token: str) -> TokenPair:
@@ -76,6 +105,13 @@ def refresh(refresh_token: str) -> TokenPair:
 def logout(refresh_token: str) -> None:
     """Revoke the token's family. Unknown tokens are ignored: logout always succeeds."""
     refresh_tokens.revoke(refresh_token)
+
+
+def restart(user_id: str, reason: str, amr: list[str]) -> TokenPair:
+    """Void every token of the user, then start the caller's new session at the marker itself (a family
+    created at ``not_before`` is not before it), so only this one survives."""
+    marker = revocation.revoke_all(user_id, reason=reason)
+    return new_session(users.get_user(user_id), amr, now=float(marker))
 
 
 def sign_out_everywhere(user_id: str) -> None:

@@ -95,6 +95,7 @@ def issue_access_token(
         "typ": "access",
         "roles": sorted(role.value for role in caller.roles),
         "amr": amr,
+        "ev": caller.email_verified,
     }
     return jwt.encode(claims, key, algorithm=ALGORITHM, headers={"kid": kid})
 
@@ -150,6 +151,7 @@ def verify_access_token(token: str) -> Caller:
         roles=roles,
         mfa="mfa" in (claims.get("amr") or []),
         issued_at=int(claims["iat"]),
+        email_verified=claims.get("ev") is True,
     )
 
 

@@ -16,15 +16,18 @@ from datetime import UTC, date, datetime
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from oshi import audit
-from oshi.identity import mfa, passwords, revocation
+from oshi.identity import mfa, passwords, recovery_codes, revocation
 from oshi.identity.principal import Role
 from oshi.kernel import clock
 from oshi.kernel.errors import (
     EmailTaken,
+    Forbidden,
     InvalidCredentials,
     MfaAlreadyEnabled,
     MfaCodeInvalid,
+    MfaNotEnabled,
     MfaNotSetUp,
+    PasswordIncorrect,
     UserNotFound,
 )
 from oshi.kernel.txn import ConditionsFailed, Txn
@@ -48,6 +51,10 @@ class UserProfile:
     terms_version: str
     created_at: datetime
     suspended: bool = False
+    email_verified: bool = False
+    locale: str = "ja"
+    recovery_codes_left: int = 0
+    deletion_requested_at: int | None = None
 
     @classmethod
     def of(cls, user: User) -> UserProfile:
@@ -61,6 +68,12 @@ class UserProfile:
             terms_version=user.terms_version,
             created_at=user.created_at,
             suspended=bool(user.suspended),
+            email_verified=bool(user.email_verified),
+            locale=user.locale or "ja",
+            recovery_codes_left=len(user.mfa_recovery_codes or ()),
+            deletion_requested_at=(
+                int(user.deletion_requested_at) if user.deletion_requested_at is not None else None
+            ),
         )
 
 
@@ -81,6 +94,7 @@ def register(
     birth_date: date,
     terms_version: str,
     now: float | None = None,
+    locale: str | None = None,
 ) -> UserProfile:
     """A new fan. Whatever else the request carried (a ``role``...) is not a parameter, so it cannot land."""
     return _create(
@@ -91,6 +105,7 @@ def register(
         terms_version=terms_version,
         roles={Role.FAN},
         now=now,
+        locale=locale,
     )
 
 
@@ -119,6 +134,7 @@ def _create(
     terms_version: str,
     roles: set[Role],
     now: float | None = None,
+    locale: str | None = None,
 ) -> UserProfile:
     normalized = normalize_email(email)
     passwords.check_policy(password, email=normalized)
@@ -138,6 +154,7 @@ def _create(
         password_hash=password_hash,
         failed_logins=0,
         mfa_enabled=False,
+        locale=locale if locale in ("ja", "en") else None,
     )
     txn = Txn()
     txn.put("email", EmailClaim(normalized, user_id=user_id), condition=EmailClaim.email.does_not_exist())
@@ -198,6 +215,25 @@ def _change_role(user_id: str, role: Role, *, add: bool, actor: str) -> UserProf
         after={"role": role.value},
     )
     return get_user(user_id)
+
+
+def mark_email_verified(user_id: str, *, email_normalized: str | None = None) -> None:
+    """The account's address is confirmed. With ``email_normalized``: only if the account still has that
+    address (a verification link for an address since changed does nothing). Raises ``UserNotFound``."""
+    condition = User.user_id.exists()
+    if email_normalized is not None:
+        condition = condition & (User.email_normalized == email_normalized)
+    try:
+        User(user_id).update(actions=[User.email_verified.set(True)], condition=condition)
+    except UpdateError as exc:
+        if exc.cause_response_code == CONDITION_FAILED:
+            raise UserNotFound() from None
+        raise
+
+
+def load_user(user_id: str) -> User:
+    """The user item itself, secrets included: for ``oshi.identity`` modules only."""
+    return _load(user_id)
 
 
 # --- suspension --------------------------------------------------------------------------------------
@@ -355,3 +391,100 @@ def check_mfa_code(user_id: str, code: str, *, now: float | None = None) -> User
             raise MfaCodeInvalid() from None
         raise
     return user
+
+
+# --- MFA recovery codes and disabling MFA (issue 18) ------------------------------------------------------
+def issue_recovery_codes(user_id: str) -> list[str]:
+    """Ten new one-time codes (the old ones stop working); returned once, only hashes are kept."""
+    codes = recovery_codes.new_codes()
+    try:
+        User(user_id).update(
+            actions=[User.mfa_recovery_codes.set({recovery_codes.code_hash(user_id, c) for c in codes})],
+            condition=User.mfa_enabled == True,  # noqa: E712 - a DynamoDB condition
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == CONDITION_FAILED:
+            raise MfaNotEnabled() from None
+        raise
+    audit.record(f"user:{user_id}", "auth.recovery_codes_issued", f"user/{user_id}")
+    return codes
+
+
+def check_recovery_code(user_id: str, code: str, *, now: float | None = None) -> User:
+    """Use one recovery code in place of a TOTP code; each works once (conditional DELETE from the set).
+    Wrong codes count towards the sign-in lockout, like wrong TOTP codes."""
+    at = now if now is not None else clock.now()
+    user = _load(user_id)
+    if _locked(user, at) or user.suspended or not user.mfa_enabled:
+        raise InvalidCredentials()
+    hashed = recovery_codes.code_hash(user_id, code)
+    try:
+        user.update(
+            actions=[
+                User.mfa_recovery_codes.delete({hashed}),
+                User.failed_logins.set(0),
+                User.locked_until.remove(),
+            ],
+            condition=User.mfa_recovery_codes.contains(hashed),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == CONDITION_FAILED:
+            record_failure(user_id, now=at)
+            raise MfaCodeInvalid() from None
+        raise
+    audit.record(
+        f"user:{user_id}",
+        "auth.recovery_code_used",
+        f"user/{user_id}",
+        after={"codes_left": len(user.mfa_recovery_codes or ())},
+    )
+    return user
+
+
+def check_second_factor(user_id: str, code: str, *, now: float | None = None) -> User:
+    """A TOTP code or a recovery code, whichever it looks like."""
+    if recovery_codes.looks_like(code):
+        return check_recovery_code(user_id, code, now=now)
+    return check_mfa_code(user_id, code, now=now)
+
+
+def disable_mfa(user_id: str, password: str, code: str) -> None:
+    """Turn MFA off: the password and a second factor (TOTP or recovery code) are both required. An
+    admin's MFA cannot be turned off this way (admin routes need it; docs/auth.md: recovery by ops)."""
+    user = _load(user_id)
+    if Role.ADMIN in _roles(user):
+        raise Forbidden("An admin account keeps MFA on; ask another admin (docs/auth.md).")
+    if not user.mfa_enabled:
+        raise MfaNotEnabled()
+    if not passwords.verify_password(password, user.password_hash):
+        record_failure(user_id, now=clock.now())
+        raise PasswordIncorrect()
+    check_second_factor(user_id, code)
+    User(user_id).update(
+        actions=[
+            User.mfa_enabled.set(False),
+            User.mfa_secret.remove(),
+            User.mfa_pending_secret.remove(),
+            User.mfa_recovery_codes.remove(),
+        ]
+    )
+    audit.record(f"user:{user_id}", "auth.mfa_disabled", f"user/{user_id}")
+
+
+# --- account deletion (issue 18) ---------------------------------------------------------------------------
+def cancel_deletion(user: User) -> bool:
+    """Signing in during the grace period cancels a requested deletion. True if one was cancelled."""
+    if user.deletion_requested_at is None:
+        return False
+    try:
+        user.update(
+            actions=[User.deletion_requested_at.remove(), User.deletion_pending.remove()],
+            condition=User.deletion_requested_at.exists()
+            & (User.deleted.does_not_exist() | (User.deleted == False)),  # noqa: E712
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == CONDITION_FAILED:
+            return False
+        raise
+    audit.record(f"user:{user.user_id}", "privacy.deletion_cancelled", f"user/{user.user_id}")
+    return True

@@ -157,6 +157,43 @@ class UserNotFound(NotFound):
     default_message = "No such user."
 
 
+# --- account flows (issue 18: oshi.identity.account_tokens, oshi.identity.accounts) -------------------
+class EmailNotVerified(Forbidden):
+    code = "EMAIL_NOT_VERIFIED"
+    default_message = (
+        "Verify your email address before buying: follow the link we sent you, or ask for a new one."
+    )
+
+
+class LinkTokenInvalid(DomainError):
+    """Unknown, tampered, expired or already-used link token: one answer, nothing changes."""
+
+    status = 400
+    code = "LINK_TOKEN_INVALID"
+    default_message = "This link is invalid, expired or already used; ask for a new one."
+
+
+class PasswordIncorrect(DomainError):
+    status = 403
+    code = "PASSWORD_INCORRECT"
+    default_message = "The current password is incorrect."
+
+
+class MfaNotEnabled(Conflict):
+    code = "MFA_NOT_ENABLED"
+    default_message = "Multi-factor authentication is not on for this account."
+
+
+class SessionNotFound(NotFound):
+    code = "SESSION_NOT_FOUND"
+    default_message = "No such session."
+
+
+class DeletionBlocked(Conflict):
+    code = "DELETION_BLOCKED"
+    default_message = "The account cannot be deleted while one of its gachas is on sale."
+
+
 class PayloadTooLarge(DomainError):
     status = 413
     code = "PAYLOAD_TOO_LARGE"

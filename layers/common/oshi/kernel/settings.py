@@ -46,6 +46,12 @@ class Settings:
     websocket_endpoint: str = (
         ""  # https://{api}.execute-api.{region}.amazonaws.com/{stage} (postToConnection)
     )
+    # --- mail (issue 18): the SES sending identity and configuration set (CDK parameters on AWS) ---
+    mail_from: str = "no-reply@oshi-gacha.example"
+    mail_configuration_set: str = ""  # empty = none (the local stack and tests)
+    seller_name: str = (
+        "【要設定】販売事業者名"  # the seller of record on receipts (特定商取引法), as on the site
+    )
 
     def __post_init__(self) -> None:
         if self.stage not in STAGES:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pynamodb.models import Model
 
+from oshi.models.accounts import AccountToken, MailSent, MailSuppression
 from oshi.models.assets import Asset, StorageUsage
 from oshi.models.audit import AuditEntry
 from oshi.models.campaigns import Campaign
@@ -51,6 +52,10 @@ def all_models() -> tuple[type[Model], ...]:
         Exchange,
         DownloadRecord,
         RateLimitCounter,
-        # draw formats and campaigns (issue 20) models below this line
+        # draw formats and campaigns (issue 20)
         Campaign,
+        # account flows and mail (issue 18)
+        AccountToken,
+        MailSuppression,
+        MailSent,
     )

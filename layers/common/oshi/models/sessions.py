@@ -15,6 +15,7 @@ from pynamodb.attributes import (
     TTLAttribute,
     UnicodeAttribute,
 )
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from oshi.models.base import table_meta
@@ -33,6 +34,17 @@ class RefreshToken(Model):
     expires_at = TTLAttribute()
 
 
+class FamiliesByUser(GlobalSecondaryIndex["RefreshFamily"]):
+    """A user's sessions (``GET /api/auth/sessions``), oldest first."""
+
+    class Meta:
+        index_name = "by-user"
+        projection = AllProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+    created_at = NumberAttribute(range_key=True)
+
+
 class RefreshFamily(Model):
     Meta = table_meta("refresh-families")
 
@@ -46,6 +58,11 @@ class RefreshFamily(Model):
     )  # "logout" | "reuse" | "user" | "revoked" (token-revocations)
     created_at = NumberAttribute()
     expires_at = TTLAttribute()
+    # As seen at sign-in and at each rotation (issue 18: the sessions list). Informational only.
+    last_used_at = NumberAttribute(null=True)
+    client = UnicodeAttribute(null=True)  # User-Agent, truncated
+    ip = UnicodeAttribute(null=True)
+    by_user = FamiliesByUser()
 
 
 class TokenRevocation(Model):

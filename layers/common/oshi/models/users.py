@@ -14,9 +14,21 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from oshi.models.base import table_meta
+
+
+class UsersPendingDeletion(GlobalSecondaryIndex["User"]):
+    """Sparse: only accounts whose deletion was requested carry ``deletion_pending`` (the eraser's list)."""
+
+    class Meta:
+        index_name = "pending-deletion"
+        projection = AllProjection()
+
+    deletion_pending = UnicodeAttribute(hash_key=True)  # always "1"
+    deletion_requested_at = NumberAttribute(range_key=True)
 
 
 class User(Model):
@@ -42,6 +54,16 @@ class User(Model):
     mfa_last_step = NumberAttribute(null=True)  # last accepted TOTP time step: replay protection
     # An admin suspended the account: no sign-in, no refresh; its tokens were revoked at the same time.
     suspended = BooleanAttribute(null=True)
+    # Issue 18. Absent on accounts made before verification existed: those count as unverified.
+    email_verified = BooleanAttribute(null=True)
+    locale = UnicodeAttribute(null=True)  # "ja" (default) | "en": the language of mail to this user
+    # One-time MFA recovery codes: SHA-256 of each unused code (oshi.identity.recovery_codes).
+    mfa_recovery_codes = UnicodeSetAttribute(null=True)
+    # Account deletion: requested at (epoch s); the erase job runs after the grace period; signing in cancels.
+    deletion_requested_at = NumberAttribute(null=True)
+    deleted = BooleanAttribute(null=True)  # erased: personal data gone, sign-in impossible
+    deletion_pending = UnicodeAttribute(null=True)  # "1" while a deletion waits (sparse index below)
+    pending_deletion = UsersPendingDeletion()
 
 
 class EmailClaim(Model):

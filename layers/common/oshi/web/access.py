@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from oshi.identity.principal import Caller
-from oshi.kernel.errors import Forbidden, MfaRequired, Unauthorized
+from oshi.kernel.errors import EmailNotVerified, Forbidden, MfaRequired, Unauthorized
 from oshi.web.routes import Route
 
 
@@ -14,6 +14,7 @@ class Decision(StrEnum):
     SIGN_IN = "sign_in"
     WRONG_ROLE = "wrong_role"
     NEEDS_MFA = "needs_mfa"
+    NEEDS_VERIFIED_EMAIL = "needs_verified_email"
 
 
 def decide(route: Route, caller: Caller | None) -> Decision:
@@ -25,6 +26,8 @@ def decide(route: Route, caller: Caller | None) -> Decision:
         return Decision.WRONG_ROLE
     if route.mfa and not caller.mfa:
         return Decision.NEEDS_MFA
+    if route.verified_email and not caller.email_verified:
+        return Decision.NEEDS_VERIFIED_EMAIL
     return Decision.ALLOW
 
 
@@ -37,3 +40,5 @@ def require(route: Route, caller: Caller | None) -> None:
         raise Forbidden()
     if decision is Decision.NEEDS_MFA:
         raise MfaRequired()
+    if decision is Decision.NEEDS_VERIFIED_EMAIL:
+        raise EmailNotVerified()

@@ -55,6 +55,8 @@ class Route:
     tags: tuple[str, ...] = field(default=())
     caller_limit: CallerLimit | None = None  # per-caller rate limit, on top of the stage-wide throttling
     success: tuple[int, ...] = (200,)  # the 2xx/3xx codes the handler answers with (OpenAPI documents them)
+    # The caller's email must be verified (the access token's "ev" claim): 403 EMAIL_NOT_VERIFIED.
+    verified_email: bool = False
 
     def __post_init__(self) -> None:
         # Admin reads expose other people's data (screening queue, payments, balances): a stolen admin
@@ -98,6 +100,10 @@ LOGIN_LIMIT = CallerLimit(max_hits=20)  # per source IP; an account also locks a
 PURCHASE_LIMIT = CallerLimit(max_hits=10)
 UPLOAD_LIMIT = CallerLimit(max_hits=30)
 DOWNLOAD_URL_LIMIT = CallerLimit(max_hits=30)  # stops URL scraping
+# Account flows (issue 18): mail-sending requests per IP (public) or account; link/password attempts.
+MAIL_REQUEST_LIMIT = CallerLimit(max_hits=5, window_seconds=300)
+ACCOUNT_LINK_LIMIT = CallerLimit(max_hits=20)
+EXPORT_LIMIT = CallerLimit(max_hits=3, window_seconds=3600)  # each export reads everything about the fan
 
 ROUTES: tuple[Route, ...] = (
     Route(
@@ -190,6 +196,117 @@ ROUTES: tuple[Route, ...] = (
         "auth.mfa_enable",
         "Confirm TOTP enrolment with a code",
         tags=("auth",),
+    ),
+    # --- account flows (issue 18): link tokens, password reset/change, sessions. Public ones are limited
+    # per source IP, signed-in ones per account; mail is further capped per address (oshi.identity.accounts).
+    Route(
+        "POST",
+        "/api/auth/email/verify",
+        "auth.email_verify",
+        "Verify the account's email with the mailed link's token",
+        access=Access.PUBLIC,
+        throttle=AUTH_THROTTLE,
+        tags=("auth",),
+        caller_limit=ACCOUNT_LINK_LIMIT,
+    ),
+    Route(
+        "POST",
+        "/api/auth/email/resend",
+        "auth.email_resend",
+        "Mail a new email verification link",
+        tags=("auth",),
+        caller_limit=MAIL_REQUEST_LIMIT,
+    ),
+    Route(
+        "POST",
+        "/api/auth/email/change",
+        "auth.email_change",
+        "Change the account's email (password required): the new address is verified first",
+        tags=("auth",),
+        caller_limit=MAIL_REQUEST_LIMIT,
+    ),
+    Route(
+        "POST",
+        "/api/auth/password/forgot",
+        "auth.password_forgot",
+        "Mail a password reset link (the same answer whether or not the address has an account)",
+        access=Access.PUBLIC,
+        throttle=AUTH_THROTTLE,
+        tags=("auth",),
+        caller_limit=MAIL_REQUEST_LIMIT,
+        success=(202,),
+    ),
+    Route(
+        "POST",
+        "/api/auth/password/reset",
+        "auth.password_reset",
+        "Set a new password with a reset link's token; signs out every session",
+        access=Access.PUBLIC,
+        throttle=AUTH_THROTTLE,
+        tags=("auth",),
+        caller_limit=ACCOUNT_LINK_LIMIT,
+    ),
+    Route(
+        "POST",
+        "/api/auth/password/change",
+        "auth.password_change",
+        "Change the password (current one required); signs out every other session",
+        tags=("auth",),
+        caller_limit=ACCOUNT_LINK_LIMIT,
+    ),
+    Route(
+        "POST",
+        "/api/auth/mfa/recovery-codes",
+        "auth.mfa_recovery_codes",
+        "New MFA recovery codes (password required; the old ones stop working)",
+        mfa=True,
+        tags=("auth",),
+        caller_limit=ACCOUNT_LINK_LIMIT,
+    ),
+    Route(
+        "POST",
+        "/api/auth/mfa/disable",
+        "auth.mfa_disable",
+        "Turn MFA off (password and a TOTP or recovery code); not for admins",
+        tags=("auth",),
+        caller_limit=ACCOUNT_LINK_LIMIT,
+    ),
+    Route(
+        "POST",
+        "/api/me/export",
+        "auth.data_export",
+        "Ask for a copy of all your data (APPI): a download link is mailed",
+        tags=("auth",),
+        caller_limit=EXPORT_LIMIT,
+        success=(202,),
+    ),
+    Route(
+        "POST",
+        "/api/me/delete",
+        "auth.account_delete",
+        "Delete your account: erased after 30 days unless you sign in again (password required)",
+        tags=("auth",),
+        caller_limit=ACCOUNT_LINK_LIMIT,
+        success=(202,),
+    ),
+    Route(
+        "GET", "/api/auth/sessions", "auth.sessions_list", "The caller's signed-in sessions", tags=("auth",)
+    ),
+    Route(
+        "DELETE",
+        "/api/auth/sessions/{session_id}",
+        "auth.session_revoke",
+        "Sign one of the caller's sessions out",
+        tags=("auth",),
+        caller_limit=ACCOUNT_LINK_LIMIT,
+    ),
+    Route(
+        "POST",
+        "/api/auth/sessions/revoke-others",
+        "auth.sessions_revoke_others",
+        "Sign out every other session of the caller",
+        tags=("auth",),
+        caller_limit=ACCOUNT_LINK_LIMIT,
     ),
     # --- VTuber screening, uploads, gacha creation (issue 4) ---
     Route(
@@ -368,6 +485,7 @@ ROUTES: tuple[Route, ...] = (
         tags=("purchase",),
         success=(201, 200),
         caller_limit=PURCHASE_LIMIT,
+        verified_email=True,
     ),
     Route("GET", "/api/gacha/orders", "gacha.orders", "The caller's purchase history", tags=("purchase",)),
     Route(

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from oshi.events.definitions import GACHA_COMPLETED, ORDER_REFUNDED, PAYMENT_COMPLETED, REFUND_DUE
+from oshi.events.definitions import (
+    DATA_EXPORT_REQUESTED,
+    GACHA_COMPLETED,
+    ORDER_REFUNDED,
+    PASSWORD_RESET_REQUESTED,
+    PAYMENT_COMPLETED,
+    REFUND_DUE,
+    VTUBER_SCREENED,
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,30 @@ CONSUMERS: tuple[Consumer, ...] = (
         (GACHA_COMPLETED.detail_type, ORDER_REFUNDED.detail_type),
         max_receive_count=3,
     ),
+    # PaymentCompleted / OrderRefunded -> the fan's receipt / refund notice by mail (issue 18). Read-only
+    # on the money tables; a ledger item per event id makes a redelivery send nothing.
+    Consumer(
+        "mail",
+        "mail.receipts",
+        (PAYMENT_COMPLETED.detail_type, ORDER_REFUNDED.detail_type, VTUBER_SCREENED.detail_type),
+        max_receive_count=5,
+        max_concurrency=10,  # SES' sending rate, not the tables, is the limit here
+    ),
+    # PasswordResetRequested -> the reset link, mailed if the address has an account (issue 18). Off the
+    # request path so that the request answers in the same time whether or not the account exists.
+    Consumer("password-reset", "auth.password_reset_mail", (PASSWORD_RESET_REQUESTED.detail_type,)),
+    # DataExportRequested -> one JSON document of everything about the fan, in S3, and a mailed link
+    # (issue 18, APPI). Reads many tables; rare; one at a time per batch.
+    Consumer(
+        "data-export",
+        "privacy.export",
+        (DATA_EXPORT_REQUESTED.detail_type,),
+        batch_size=1,
+        max_receive_count=3,
+        visibility_timeout_seconds=180,
+        timeout_seconds=120,
+        max_concurrency=2,
+    ),
 )
 
 SCHEDULES: tuple[Schedule, ...] = (
@@ -75,6 +107,8 @@ SCHEDULES: tuple[Schedule, ...] = (
     Schedule("reservation-sweeper", "payment.sweep", every_minutes=5),
     # Stated rates against observed draws; publishes RateAnomaly (issue 11). Off the public read path.
     Schedule("rate-anomaly-scan", "gacha.rate_anomaly_scan", every_minutes=15, timeout_seconds=120),
+    # Erases accounts 30 days after their deletion was requested (issue 18; oshi.identity.erasure).
+    Schedule("account-eraser", "privacy.erase", every_minutes=30, timeout_seconds=300),
 )
 
 # S3 ObjectCreated under "uploads/" -> this queue (S3 event notification, not a bus rule) -> the upload
@@ -83,6 +117,10 @@ UPLOAD_VALIDATION = Consumer(
     "upload-validation", "vtuber.validate_upload", (), batch_size=5, max_receive_count=5
 )
 UPLOAD_EVENTS_PREFIX = "uploads/"
+
+# SES bounce/complaint notifications (configuration set -> SNS -> this queue, not a bus rule) -> the
+# suppression list (issue 18). The CDK Mail construct wires it; locally nothing bounces.
+MAIL_FEEDBACK = Consumer("mail-feedback", "mail.feedback", (), batch_size=10, max_receive_count=5)
 
 
 def all_handlers() -> list[str]:
@@ -96,4 +134,5 @@ def all_handlers() -> list[str]:
         *(schedule.handler for schedule in SCHEDULES),
         *routes.WEBSOCKET_ROUTES.values(),
         UPLOAD_VALIDATION.handler,
+        MAIL_FEEDBACK.handler,
     ]

@@ -44,6 +44,21 @@ const MESSAGES: Record<string, [string, string]> = {
   VALIDATION_FAILED: ["入力内容を確認してください。", "Please check what you entered."],
   UNAUTHORIZED: ["ログインしてください。", "Please sign in."],
   REWARD_NOT_FOUND: ["アイテムが見つかりません。", "Item not found."],
+  EMAIL_NOT_VERIFIED: [
+    "メールアドレスの確認が済んでいません。確認メールのリンクを開いてから、もう一度お試しください。",
+    "Confirm your email address first (follow the link we mailed you), then try again.",
+  ],
+  LINK_TOKEN_INVALID: [
+    "このリンクは無効か、有効期限が切れているか、使用済みです。もう一度お手続きください。",
+    "This link is invalid, expired or already used. Please ask for a new one.",
+  ],
+  PASSWORD_INCORRECT: ["現在のパスワードが正しくありません。", "The current password is not correct."],
+  DELETION_BLOCKED: [
+    "販売中のガチャがあるため、販売終了まで削除できません。",
+    "You have a gacha on sale: the account can be deleted after its sale ends.",
+  ],
+  MFA_NOT_ENABLED: ["二段階認証は有効になっていません。", "Two-step verification is not on."],
+  SESSION_NOT_FOUND: ["この端末はすでにログアウトしています。", "That session has already ended."],
 };
 
 export function errorMessage(code: string | null, lang: Lang): string {

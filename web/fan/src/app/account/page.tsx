@@ -10,6 +10,8 @@ import { api, session } from "@/lib/api";
 import { errorMessage } from "@/lib/errors";
 import { useI18n } from "@/lib/i18n";
 
+import { ChangeEmail, ChangePassword, DataAndDeletion, EmailStatus, ManageMfa, RecoveryCodes, Sessions } from "./AccountSecurity";
+
 function Account() {
   const { t, lang } = useI18n();
   const router = useRouter();
@@ -17,6 +19,7 @@ function Account() {
   const [setup, setSetup] = useState<Schemas["MfaSetupOut"] | null>(null);
   const [code, setCode] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
+  const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
 
   useEffect(() => {
@@ -38,6 +41,7 @@ function Account() {
     const { data, error } = await api.POST("/api/auth/mfa/enable", { body: { code } });
     if (!data) return setProblem(errorMessage(errorCode(error), lang));
     setSetup(null);
+    setRecoveryCodes(data.recovery_codes ?? null); // shown once
     setMe(me && { ...me, mfa_enabled: data.mfa_enabled });
   }
   async function signOut() {
@@ -58,9 +62,13 @@ function Account() {
           <dd>{me.birth_date}</dd>
         </dl>
       )}
+      {me && <EmailStatus me={me} />}
       <h2>{t("mfaSetup")}</h2>
       {me?.mfa_enabled ? (
-        <p className="ok">{t("mfaEnabled")}</p>
+        <>
+          <p className="ok">{t("mfaEnabled")}</p>
+          {recoveryCodes ? <RecoveryCodes codes={recoveryCodes} /> : <ManageMfa me={me} onChange={setMe} />}
+        </>
       ) : setup ? (
         <form onSubmit={enable}>
           <p>{t("mfaScan")}</p>
@@ -88,6 +96,10 @@ function Account() {
           {problem}
         </p>
       )}
+      <ChangePassword />
+      <ChangeEmail />
+      <Sessions />
+      <DataAndDeletion onDeleted={() => router.push("/")} />
       <div className="actions">
         <button type="button" className="secondary" onClick={signOut}>
           {t("signOut")}

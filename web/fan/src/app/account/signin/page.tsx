@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
@@ -89,6 +90,9 @@ function SignIn() {
               {t("signIn")}
             </button>
           </div>
+          <p>
+            <Link href="/account/forgot-password/">{t("forgotPassword")}</Link>
+          </p>
         </form>
       )}
       {problem && (

@@ -28,7 +28,7 @@ export default function SignUpPage() {
     setBusy(true);
     setProblem(null);
     const { data, error } = await api.POST("/api/auth/register", {
-      body: { ...form, terms_version: SITE.termsVersion, accept_terms: accept },
+      body: { ...form, terms_version: SITE.termsVersion, accept_terms: accept, locale: lang },
     });
     setBusy(false);
     if (!data) return setProblem(errorMessage(errorCode(error), lang));

@@ -1,0 +1,24 @@
+"""POST /api/auth/mfa/disable: MFA off, with the password and a second factor (TOTP or recovery code).
+Every session ends; this one continues (without MFA) with the tokens returned. Not for admins."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response
+
+from auth import web_session
+from auth.schemas import MfaDisableIn, TokensOut
+from oshi.identity import accounts
+from oshi.web.api import Endpoint
+
+endpoint = Endpoint(__name__)
+
+
+@endpoint
+def post_mfa_disable(body: MfaDisableIn) -> Response[TokensOut]:
+    web = web_session.web_client(endpoint)
+    pair = accounts.disable_mfa(endpoint.caller().user_id, body.password, body.code)
+    cookie = web_session.refresh_cookie(pair.refresh_token) if web else None
+    return web_session.json_response(TokensOut.of(pair, in_cookie=web is not None), cookie)
+
+
+handler = endpoint.lambda_handler

@@ -1,0 +1,25 @@
+"""POST /api/auth/sessions/revoke-others: every other session and access token of the caller stops
+working at once (``oshi.identity.revocation``); this one continues with the new tokens returned."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response
+
+from auth import web_session
+from auth.schemas import TokensOut
+from oshi.identity import accounts
+from oshi.web.api import Endpoint
+
+endpoint = Endpoint(__name__)
+
+
+@endpoint
+def post_sessions_revoke_others() -> Response[TokensOut]:
+    web = web_session.web_client(endpoint)
+    caller = endpoint.caller()
+    pair = accounts.sign_out_others(caller.user_id, mfa=caller.mfa)
+    cookie = web_session.refresh_cookie(pair.refresh_token) if web else None
+    return web_session.json_response(TokensOut.of(pair, in_cookie=web is not None), cookie)
+
+
+handler = endpoint.lambda_handler

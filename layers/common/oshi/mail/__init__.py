@@ -1,0 +1,1 @@
+"""Mail (issue 18): templates (Japanese and English, text and HTML), the SES outbox, the suppression list."""
