@@ -135,6 +135,8 @@ PERMISSIONS: dict[str, Needs] = {
         objects=PREVIEW_COPY,
     ),
     "vtuber.gachas_mine": needs("vtubers gachas prizes"),
+    "vtuber.gacha_preview": needs(f"{VTUBER_READ} fairness"),  # validates and computes; writes nothing
+    "vtuber.application": needs("vtubers"),
     "vtuber.gacha_update": needs(
         VTUBER_READ,
         "gachas prizes assets fairness",

@@ -202,6 +202,13 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(
         "GET",
+        "/api/vtuber/application",
+        "vtuber.application",
+        "The caller's own VTuber application and its state",
+        tags=("vtuber",),
+    ),
+    Route(
+        "GET",
         "/api/admin/vtubers",
         "vtuber.admin_list",
         "VTuber applications by status (screening queue)",
@@ -270,6 +277,14 @@ ROUTES: tuple[Route, ...] = (
         roles=frozenset({Role.VTUBER}),
         tags=("vtuber",),
         success=(201,),
+    ),
+    Route(
+        "POST",
+        "/api/vtuber/gacha/preview",
+        "vtuber.gacha_preview",
+        "The disclosure a gacha would have (validated as create, nothing saved)",
+        roles=frozenset({Role.VTUBER}),
+        tags=("vtuber",),
     ),
     Route(
         "GET",

@@ -1,0 +1,66 @@
+"""The console's own routes: the applicant's application state and the editor's live disclosure preview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from support import Api, token_for
+from vtuber_support import JPEG, PNG, approved, apply, gacha_body, validated_asset
+
+from oshi.identity.principal import Role
+from oshi.models.gachas import Gacha
+
+
+def test_application_state_is_404_before_applying_then_follows_the_decision(api: Api) -> None:
+    token = token_for("applicant-1", Role.FAN)
+    missing = api.get("/api/vtuber/application", token=token)
+    assert missing.status == 404 and missing.json()["error"]["code"] == "NOT_FOUND"
+    vtuber_id = apply(api, "applicant-1")
+    pending = api.get("/api/vtuber/application", token=token).json()
+    assert pending["vtuber_id"] == vtuber_id and pending["status"] == "pending"
+    vt = approved(api, "applicant-2")
+    assert api.get("/api/vtuber/application", token=vt.token).json()["status"] == "approved"
+
+
+def test_preview_is_what_create_discloses_and_saves_nothing(api: Api) -> None:
+    vt = approved(api)
+    assets = [validated_asset(api, vt, PNG), validated_asset(api, vt, JPEG, "image/jpeg")]
+    body = gacha_body(assets)
+    before = Gacha.count()
+    preview = api.post("/api/vtuber/gacha/preview", token=vt.token, json_body=body)
+    assert preview.status == 200, preview.body
+    assert Gacha.count() == before
+    created = api.post("/api/vtuber/gacha/create", token=vt.token, json_body=body)
+    assert created.status == 201, created.body
+
+    def disclosure(doc: dict[str, Any]) -> Any:
+        keys = ("prize_id", "name", "rarity", "rate_ppm", "rate_percent", "stock")
+        return (
+            [{k: p[k] for k in keys} for p in doc["prizes"]],
+            doc["rarity_totals"],
+            doc["guarantee"],
+            doc["rarest_prize"],
+            doc["rate_table"]["hash"],
+        )
+
+    assert disclosure(preview.json()) == disclosure(created.json())
+
+
+def test_preview_refuses_a_bad_lineup_with_the_same_field_errors_as_create(api: Api) -> None:
+    vt = approved(api)
+    asset = validated_asset(api, vt)
+    body = gacha_body([asset])
+    body["prizes"][0]["rate_ppm"] = 599_999  # the sum is one short of 1,000,000
+    preview = api.post("/api/vtuber/gacha/preview", token=vt.token, json_body=body)
+    create = api.post("/api/vtuber/gacha/create", token=vt.token, json_body=body)
+    assert preview.status == create.status == 422
+    assert preview.json()["error"]["code"] == create.json()["error"]["code"] == "GACHA_INVALID"
+    assert preview.json()["error"]["details"] == create.json()["error"]["details"]
+
+
+def test_preview_is_for_approved_vtubers_only(api: Api) -> None:
+    apply(api, "pending-1")
+    response = api.post(
+        "/api/vtuber/gacha/preview", token=token_for("pending-1", Role.FAN), json_body=gacha_body(["x" * 26])
+    )
+    assert response.status == 403
