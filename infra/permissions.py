@@ -194,6 +194,7 @@ PERMISSIONS: dict[str, Needs] = {
     ),
     "gacha.admin_refund": needs("users", REFUND_TABLES, audit=True, secrets=PROVIDERS, events=True),
     "gacha.admin_reconciliation": needs("orders"),
+    "gacha.admin_orders": needs("orders"),
     # Reveals the server seed once the sale has ended (a write on the fairness table, issue 11).
     "gacha.fairness": needs("gachas prizes vtubers", "fairness", seed_key="decrypt"),
     "gacha.stats": needs("gachas prizes vtubers fairness"),  # read-only: the alert is the scan's

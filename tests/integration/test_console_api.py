@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from payment_support import (
+    Standins,
+    fan,
+    gacha_on_sale,
+    purchase,
+    standins_fixture,  # noqa: F401
+)
 from support import Api, token_for
-from vtuber_support import JPEG, PNG, approved, apply, gacha_body, validated_asset
+from vtuber_support import JPEG, PNG, admin, apply, approved, gacha_body, validated_asset
 
 from oshi.identity.principal import Role
 from oshi.models.gachas import Gacha
+from oshi.models.orders import Order
 
 
 def test_application_state_is_404_before_applying_then_follows_the_decision(api: Api) -> None:
@@ -64,3 +72,29 @@ def test_preview_is_for_approved_vtubers_only(api: Api) -> None:
         "/api/vtuber/gacha/preview", token=token_for("pending-1", Role.FAN), json_body=gacha_body(["x" * 26])
     )
     assert response.status == 403
+
+
+def test_the_asset_list_says_how_much_of_the_quota_is_used(api: Api) -> None:
+    vt = approved(api)
+    before = api.get("/api/vtuber/assets", token=vt.token).json()["storage"]
+    assert before["used_bytes"] == 0 and before["quota_bytes"] == 5 * 1024**3
+    validated_asset(api, vt, PNG)
+    after = api.get("/api/vtuber/assets", token=vt.token).json()["storage"]
+    assert after["used_bytes"] == len(PNG)
+
+
+def test_admin_finds_an_order_by_id_or_by_fan_and_nobody_else_can(api: Api, standins: Standins) -> None:
+    sale = gacha_on_sale(api)
+    fan_token = fan("fan-lookup")
+    response = purchase(api, fan_token, sale.gacha_id)
+    assert response.status in (200, 201), response.body
+    order = Order.get(response.json()["order_id"])
+    by_id = api.get(f"/api/admin/orders?order_id={order.order_id}", token=admin())
+    assert by_id.status == 200, by_id.body
+    assert [o["order_id"] for o in by_id.json()["items"]] == [order.order_id]
+    by_fan = api.get(f"/api/admin/orders?fan_id={order.fan_id}", token=admin())
+    assert order.order_id in [o["order_id"] for o in by_fan.json()["items"]]
+    assert api.get("/api/admin/orders?order_id=nope", token=admin()).status == 404
+    assert api.get("/api/admin/orders", token=admin()).status == 400
+    as_fan = api.get(f"/api/admin/orders?order_id={order.order_id}", token=fan_token)
+    assert as_fan.status == 403

@@ -55,6 +55,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find an order by id, or a fan's orders (admin console) */
+        get: operations["get_admin_orders_api_admin_orders_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/orders/{order_id}/refund": {
         parameters: {
             query?: never;
@@ -684,6 +701,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/vtuber/application": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own VTuber application and its state */
+        get: operations["get_application_api_vtuber_application_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/vtuber/apply": {
         parameters: {
             query?: never;
@@ -763,6 +797,23 @@ export interface paths {
         get: operations["get_gacha_form_api_vtuber_gacha_new_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vtuber/gacha/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The disclosure a gacha would have (validated as create, nothing saved) */
+        post: operations["post_preview_api_vtuber_gacha_preview_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -938,6 +989,7 @@ export interface components {
         AssetList: {
             /** Items */
             items: components["schemas"]["AssetOut"][];
+            storage?: components["schemas"]["StorageQuota"] | null;
         };
         /** AssetOut */
         AssetOut: {
@@ -1478,6 +1530,43 @@ export interface components {
             ppm_total: number;
             price_single: components["schemas"]["PriceRange"];
             price_ten: components["schemas"]["PriceRange"];
+        };
+        /**
+         * GachaIn
+         * @description Unknown fields are refused, and any field about collecting a set is named as a complete gacha.
+         */
+        GachaIn: {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            guarantee?: components["schemas"]["GuaranteeIn"] | null;
+            /**
+             * Medals Per Draw
+             * @default 1
+             */
+            medals_per_draw: number;
+            /** Price Single */
+            price_single: number;
+            /** Price Ten */
+            price_ten: number;
+            /** Prizes */
+            prizes: components["schemas"]["PrizeIn"][];
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /** Title */
+            title: string;
+            /** Total Stock */
+            total_stock?: number | null;
         };
         /** GachaPage */
         GachaPage: {
@@ -2801,6 +2890,18 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** StorageQuota */
+        StorageQuota: {
+            /** Max File Bytes */
+            max_file_bytes: number;
+            /** Quota Bytes */
+            quota_bytes: number;
+            /**
+             * Used Bytes
+             * @description Validated files plus pending reservations
+             */
+            used_bytes: number;
+        };
         /**
          * StoredTotalsOut
          * @description What the fan's medal balance item says.
@@ -3137,6 +3238,67 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MedalReportOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_admin_orders_api_admin_orders_get: {
+        parameters: {
+            query?: {
+                order_id?: string | null;
+                fan_id?: string | null;
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderPage"];
                 };
             };
             /** @description Missing or invalid token */
@@ -5164,6 +5326,62 @@ export interface operations {
             };
         };
     };
+    get_application_api_vtuber_application_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VtuberOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     post_apply_api_vtuber_apply_post: {
         parameters: {
             query?: never;
@@ -5418,6 +5636,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GachaForm"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_preview_api_vtuber_gacha_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GachaIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnGacha"];
                 };
             };
             /** @description Missing or invalid token */

@@ -419,6 +419,15 @@ ROUTES: tuple[Route, ...] = (
         tags=("admin", "orders"),
     ),
     Route(
+        "GET",
+        "/api/admin/orders",
+        "gacha.admin_orders",
+        "Find an order by id, or a fan's orders (admin console)",
+        roles=frozenset({Role.ADMIN}),
+        mfa=True,
+        tags=("admin", "orders"),
+    ),
+    Route(
         "POST",
         "/api/admin/orders/{order_id}/refund",
         "gacha.admin_refund",
