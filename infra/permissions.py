@@ -137,6 +137,7 @@ PERMISSIONS: dict[str, Needs] = {
     "vtuber.gachas_mine": needs("vtubers gachas prizes"),
     "vtuber.gacha_preview": needs(f"{VTUBER_READ} fairness"),  # validates and computes; writes nothing
     "vtuber.application": needs("vtubers"),
+    "vtuber.gacha_get": needs("vtubers gachas prizes fairness"),
     "vtuber.gacha_update": needs(
         VTUBER_READ,
         "gachas prizes assets fairness",

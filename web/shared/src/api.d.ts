@@ -827,7 +827,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One of the caller's own gachas with its lineup (drafts included) */
+        get: operations["get_gacha_api_vtuber_gacha__gacha_id__get"];
         /** Edit a draft, or a published gacha before its sale starts */
         put: operations["put_gacha_api_vtuber_gacha__gacha_id__put"];
         post?: never;
@@ -5688,6 +5689,64 @@ export interface operations {
                 "application/json": components["schemas"]["GachaIn"];
             };
         };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnGacha"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_gacha_api_vtuber_gacha__gacha_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                gacha_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description Successful Response */
             200: {

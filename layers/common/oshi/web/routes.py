@@ -279,6 +279,14 @@ ROUTES: tuple[Route, ...] = (
         success=(201,),
     ),
     Route(
+        "GET",
+        "/api/vtuber/gacha/{gacha_id}",
+        "vtuber.gacha_get",
+        "One of the caller's own gachas with its lineup (drafts included)",
+        roles=frozenset({Role.VTUBER}),
+        tags=("vtuber",),
+    ),
+    Route(
         "POST",
         "/api/vtuber/gacha/preview",
         "vtuber.gacha_preview",
