@@ -18,7 +18,9 @@ export function createApi(session: Session, baseUrl = "") {
     credentials: "same-origin",
     fetch: async (request: Request) => {
       // The body is read once, so a retry after a refresh sends the very same bytes.
-      const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.text();
+      // No body at all when there is none: fetch would send "" as text/plain, a content type the API refuses.
+      const text = request.method === "GET" || request.method === "HEAD" ? "" : await request.text();
+      const body = text === "" ? undefined : text;
       const send = (token: string | null): Promise<Response> => {
         const headers = new Headers(request.headers);
         headers.set(CLIENT_HEADER, session.clientName);

@@ -34,7 +34,7 @@ function signInLink() {
  * Renders children only for a signed-in user with the role (and, for admin pages, a token that shows MFA).
  * Otherwise says what is missing and links to the step that gives it.
  */
-export function Guard({ role, mfa = false, children }: { role?: "vtuber" | "admin"; mfa?: boolean; children: ReactNode }) {
+export function Guard({ need, mfa = false, children }: { need?: "vtuber" | "admin"; mfa?: boolean; children: ReactNode }) {
   const { state, me } = useAuth();
   if (state === "unknown") return <Loading />;
   if (state === "signed-out" || !me)
@@ -43,13 +43,13 @@ export function Guard({ role, mfa = false, children }: { role?: "vtuber" | "admi
         ログインが必要です。 <Link href={signInLink()}>ログインする</Link>
       </p>
     );
-  if (role === "vtuber" && !hasRole(me, "vtuber"))
+  if (need === "vtuber" && !hasRole(me, "vtuber"))
     return (
       <p>
         VTuberとして承認されたアカウントだけが使えます。 <Link href="/apply/">VTuber申請へ</Link>
       </p>
     );
-  if (role === "admin" && !hasRole(me, "admin")) return <ErrorBox>管理者だけが使えるページです。</ErrorBox>;
+  if (need === "admin" && !hasRole(me, "admin")) return <ErrorBox>管理者だけが使えるページです。</ErrorBox>;
   if (mfa && !me.mfa)
     return (
       <p>

@@ -17,8 +17,8 @@ describe("percentages to ppm, exactly", () => {
     expect(ppmToInput(333_334)).toBe("33.3334");
     expect(ppmToInput(0)).toBe("0");
   });
-  it("sums 0.1 + 0.2 to exactly 300000 and puts the remainder on the chosen row", () => {
-    expect(rateSum(["0.1", "0.2"]).total).toBe(300_000);
+  it("sums 0.1 % + 0.2 % to exactly 3000 ppm and puts the remainder on the chosen row", () => {
+    expect(rateSum(["0.1", "0.2"]).total).toBe(3_000);
     const rows = ["33.3333", "33.3333", ""];
     expect(fillRemainder(rows, 2)).toBe("33.3334");
     expect(rateSum(["33.3333", "33.3333", "33.3334"]).remainder).toBe(0);

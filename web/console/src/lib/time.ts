@@ -10,9 +10,9 @@ export function toJstInput(at: Date | string): string {
   return new Date(ms).toISOString().slice(0, 16);
 }
 
-/** A datetime-local value typed in JST as ISO 8601 with its offset ("2026-12-04T18:30:00+09:00"). */
+/** A datetime-local value typed in JST (minutes, or seconds) as ISO 8601 with its offset (+09:00). */
 export function fromJstInput(value: string): string {
-  return `${value}:00+09:00`;
+  return `${value.length === 16 ? `${value}:00` : value}+09:00`;
 }
 
 export function formatBytes(bytes: number): string {

@@ -36,6 +36,7 @@ function Apply() {
   }, []);
 
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- loads from the API; state is set when it answers
     void load();
   }, [load]);
 

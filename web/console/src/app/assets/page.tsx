@@ -69,6 +69,7 @@ function Library() {
     else setProblem(errorMessage(error));
   }, []);
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- loads from the API; state is set when it answers
     void load();
   }, [load]);
   const pending = assets?.items.some((a) => a.status === "pending") ?? false;
@@ -173,7 +174,7 @@ export default function AssetsPage() {
   return (
     <>
       <h1>素材ライブラリ</h1>
-      <Guard role="vtuber">
+      <Guard need="vtuber">
         <Library />
       </Guard>
     </>
