@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aws_cdk import CfnOutput, Duration, NestedStack, Stack, Tags
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
@@ -16,7 +18,7 @@ from infra.constructs.auth import AuthSecrets, PlatformSecrets
 from infra.constructs.data import Data
 from infra.constructs.events import Events
 from infra.constructs.functions import METRICS_NAMESPACE, FunctionFactory
-from infra.constructs.hosting import FanSite
+from infra.constructs.hosting import ConsoleSite, FanSite
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.storage import Storage
 from infra.constructs.waf import ApiWaf
@@ -80,16 +82,19 @@ class StackConfig:
     # return fans there and the refresh-cookie routes accept it as Origin (OSHI_FRONTEND_URL).
     site_dir: Path = ROOT / "web" / "fan" / "out"
     frontend_url: str | None = None
+    # The console's export and its own origin (OSHI_CONSOLE_URL: the only Origin its refresh cookie accepts).
+    console_dir: Path = ROOT / "web" / "console" / "out"
+    console_url: str | None = None
 
 
 class OshiStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, config: StackConfig, **kwargs: object) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
-        settings = (
-            Settings(stage=config.stage, frontend_url=config.frontend_url)
-            if config.frontend_url
-            else Settings(stage=config.stage)
-        )
+        settings = Settings(stage=config.stage)
+        if config.frontend_url:
+            settings = dataclasses.replace(settings, frontend_url=config.frontend_url)
+        if config.console_url:
+            settings = dataclasses.replace(settings, console_url=config.console_url)
         Tags.of(self).add("app", settings.app_name)
         Tags.of(self).add("stage", settings.stage)
 
@@ -160,6 +165,22 @@ class OshiStack(Stack):
             site_dir=config.site_dir,
             web_acl_arn=config.cdn_web_acl_arn,
         )
+        console_site = ConsoleSite(
+            self,
+            "ConsoleSite",
+            settings=settings,
+            rest_api=api.rest_api,
+            logs=storage.logs,
+            site_dir=config.console_dir,
+            web_acl_arn=config.cdn_web_acl_arn,
+        )
+        # The console uploads straight to the content bucket (presigned POST) from its own origin.
+        storage.bucket.add_cors_rule(
+            allowed_methods=[s3.HttpMethods.POST],
+            allowed_origins=sorted({console_site.url, *([config.console_url] if config.console_url else [])}),
+            allowed_headers=["*"],
+            max_age=3000,
+        )
 
         ws_functions = {
             handler: factory.build(self, handler, memory_mb=WS_MEMORY_MB, timeout_seconds=WS_TIMEOUT_SECONDS)
@@ -229,6 +250,13 @@ class OshiStack(Stack):
             description="The fan app and /api on one origin (set context frontend_url to it, or to its custom domain)",
         )
         CfnOutput(self, "FanSiteBucket", value=fan_site.bucket.bucket_name)
+        CfnOutput(
+            self,
+            "ConsoleSiteUrl",
+            value=console_site.url,
+            description="The console and /api on its own origin (set context console_url to it, or to its custom domain)",
+        )
+        CfnOutput(self, "ConsoleSiteBucket", value=console_site.bucket.bucket_name)
         CfnOutput(self, "ContentBucket", value=storage.bucket.bucket_name)
         CfnOutput(self, "EventBus", value=events.bus.event_bus_name)
         CfnOutput(self, "AlertTopic", value=monitoring.topic.topic_arn)
