@@ -174,13 +174,16 @@ class OshiStack(Stack):
             site_dir=config.console_dir,
             web_acl_arn=config.cdn_web_acl_arn,
         )
-        # The console uploads straight to the content bucket (presigned POST) from its own origin.
-        storage.bucket.add_cors_rule(
-            allowed_methods=[s3.HttpMethods.POST],
-            allowed_origins=sorted({console_site.url, *([config.console_url] if config.console_url else [])}),
-            allowed_headers=["*"],
-            max_age=3000,
-        )
+        # The console uploads straight to the content bucket (presigned POST) from its own origin. Only the
+        # configured console_url: the distribution's own domain would close a cycle (bucket -> distribution
+        # -> API -> functions -> bucket name), as for frontend_url (docs/deploy.md).
+        if config.console_url:
+            storage.bucket.add_cors_rule(
+                allowed_methods=[s3.HttpMethods.POST],
+                allowed_origins=[config.console_url],
+                allowed_headers=["*"],
+                max_age=3000,
+            )
 
         ws_functions = {
             handler: factory.build(self, handler, memory_mb=WS_MEMORY_MB, timeout_seconds=WS_TIMEOUT_SECONDS)
