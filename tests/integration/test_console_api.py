@@ -54,7 +54,10 @@ def test_preview_is_what_create_discloses_and_saves_nothing(api: Api) -> None:
     assert disclosure(preview.json()) == disclosure(created.json())
     gacha_id = created.json()["gacha_id"]
     loaded = api.get(f"/api/vtuber/gacha/{gacha_id}", token=vt.token)
-    assert loaded.status == 200 and loaded.json() == {**created.json(), "sale_state": loaded.json()["sale_state"]}
+    assert loaded.status == 200 and loaded.json() == {
+        **created.json(),
+        "sale_state": loaded.json()["sale_state"],
+    }
     other = approved(api, "vt-other")
     assert api.get(f"/api/vtuber/gacha/{gacha_id}", token=other.token).status == 404
 
