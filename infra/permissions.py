@@ -152,6 +152,9 @@ PERMISSIONS: dict[str, Needs] = {
     "vtuber.sales": needs("vtubers gachas prizes orders"),
     "vtuber.admin_gacha_suspend": needs(write="gachas", audit=True, events=True),
     "vtuber.exchange_item_create": needs("vtubers assets", "exchange-items", audit=True),
+    "vtuber.exchange_items_mine": needs("vtubers exchange-items"),
+    "vtuber.exchange_item_update": needs("vtubers assets", "exchange-items", audit=True),
+    "vtuber.exchange_item_withdraw": needs("vtubers", "exchange-items", audit=True),
     "vtuber.validate_upload": needs(
         "users", "vtubers assets storage", audit=True, objects=(ObjectAccess(UPLOADS, OBJECT_VALIDATE),)
     ),

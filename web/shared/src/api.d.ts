@@ -759,10 +759,45 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The VTuber's own exchange items, withdrawn ones included */
+        get: operations["get_exchange_items_api_vtuber_exchange_items_get"];
         put?: never;
         /** Create an exchange item for the VTuber's shop */
         post: operations["post_exchange_item_api_vtuber_exchange_items_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vtuber/exchange-items/{item_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change an exchange item's terms before its sale starts */
+        put: operations["put_exchange_item_api_vtuber_exchange_items__item_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vtuber/exchange-items/{item_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw an exchange item before its sale starts */
+        post: operations["post_withdraw_api_vtuber_exchange_items__item_id__withdraw_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1862,6 +1897,42 @@ export interface components {
              */
             your_count?: number | null;
         };
+        /** ItemUpdateIn */
+        ItemUpdateIn: {
+            /** Asset Id */
+            asset_id: string;
+            /**
+             * Cost
+             * @description Medals per unit
+             */
+            cost: number;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Name */
+            name: string;
+            /** Per User Limit */
+            per_user_limit: number;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /** Stock */
+            stock?: number | null;
+            /**
+             * Version
+             * @description The version the editor loaded (409 when stale)
+             */
+            version?: number | null;
+        };
         /** ItemsOut */
         ItemsOut: {
             /** Items */
@@ -2245,6 +2316,76 @@ export interface components {
             version: number;
             /** Vtuber Id */
             vtuber_id: string;
+        };
+        /** OwnItemList */
+        OwnItemList: {
+            /**
+             * Items
+             * @description Latest sale start first, withdrawn ones included
+             */
+            items: components["schemas"]["OwnItemOut"][];
+        };
+        /** OwnItemOut */
+        OwnItemOut: {
+            /** Asset Id */
+            asset_id: string;
+            /**
+             * Cost
+             * @description Medals per unit
+             */
+            cost: number;
+            /** Description */
+            description: string;
+            /**
+             * Editable
+             * @description Still before its sale's start and not withdrawn
+             */
+            editable: boolean;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Item Id */
+            item_id: string;
+            /** Name */
+            name: string;
+            /** Per User Limit */
+            per_user_limit: number;
+            /** Remaining */
+            remaining?: number | null;
+            /** Size Bytes */
+            size_bytes: number;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * State
+             * @description The item's sale state; null when created
+             */
+            state?: ("upcoming" | "on_sale" | "ended" | "sold_out" | "suspended") | null;
+            status: components["schemas"]["ExchangeItemStatus"];
+            /**
+             * Stock
+             * @description Units on offer in total; null = unlimited
+             */
+            stock?: number | null;
+            /**
+             * Type
+             * @description The granted file's MIME type
+             */
+            type: string;
+            /** Version */
+            version: number;
+            /** Vtuber Id */
+            vtuber_id: string;
+            /**
+             * Your Count
+             * @description Units the caller has obtained so far
+             */
+            your_count?: number | null;
         };
         /** OwnPrize */
         OwnPrize: {
@@ -5501,6 +5642,62 @@ export interface operations {
             };
         };
     };
+    get_exchange_items_api_vtuber_exchange_items_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnItemList"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     post_exchange_item_api_vtuber_exchange_items_post: {
         parameters: {
             query?: never;
@@ -5521,6 +5718,126 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ItemCreatedOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    put_exchange_item_api_vtuber_exchange_items__item_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ItemUpdateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnItemOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_withdraw_api_vtuber_exchange_items__item_id__withdraw_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnItemOut"];
                 };
             };
             /** @description Missing or invalid token */
