@@ -472,8 +472,11 @@ def update_item(
                 ExchangeItem.description.set(spec.description),
                 ExchangeItem.cost.set(spec.cost),
                 ExchangeItem.per_user_limit.set(spec.per_user_limit),
-                ExchangeItem.stock.set(spec.stock),
-                ExchangeItem.remaining.set(spec.stock),
+                *(
+                    [ExchangeItem.stock.remove(), ExchangeItem.remaining.remove()]
+                    if spec.stock is None  # unlimited
+                    else [ExchangeItem.stock.set(spec.stock), ExchangeItem.remaining.set(spec.stock)]
+                ),
                 ExchangeItem.starts_at.set(spec.starts_at),
                 ExchangeItem.ends_at.set(spec.ends_at),
                 ExchangeItem.asset_id.set(asset.asset_id),
