@@ -160,6 +160,28 @@ test("the gacha editor: exact ppm, the remainder helper, field errors, the fan's
   expect(fanApi.prizes.map((p: { rate_ppm: number }) => p.rate_ppm)).toEqual([666_667, 333_333]);
 });
 
+test("exchange items: created, edited and withdrawn before their start", async () => {
+  await studio.getByRole("navigation").getByRole("link", { name: "交換アイテム" }).click();
+  await expect(studio.getByRole("heading", { level: 1 })).toHaveText("交換アイテム");
+  await studio.getByLabel("アイテム名").fill("サイン入り壁紙");
+  await studio.getByLabel("必要メダル（1個あたり）").fill("0");
+  await studio.getByLabel("渡す素材（受理済み）").selectOption({ label: "art.png" });
+  await studio.getByRole("button", { name: "追加する" }).click();
+  await expect(studio.locator("#x-cost-error")).toBeVisible(); // the API's rule, on its field
+  await studio.getByLabel("必要メダル（1個あたり）").fill("30");
+  await studio.getByRole("button", { name: "追加する" }).click();
+  await expect(studio.getByTestId("exchange-message")).toHaveText("「サイン入り壁紙」を追加しました。");
+  await studio.getByRole("button", { name: "「サイン入り壁紙」を編集" }).click();
+  await studio.getByLabel("必要メダル（1個あたり）").fill("45");
+  await studio.getByRole("button", { name: "更新する" }).click();
+  await expect(studio.getByTestId("exchange-message")).toHaveText("「サイン入り壁紙」を更新しました。");
+  await expect(studio.getByTestId("exchange-items")).toContainText("45");
+  await expectNoAxeViolations(studio);
+  await studio.getByRole("button", { name: "「サイン入り壁紙」を取り下げ…" }).click();
+  await studio.getByRole("dialog").getByRole("button", { name: "取り下げる" }).click();
+  await expect(studio.getByTestId("exchange-items")).toContainText("（取り下げ済み）");
+});
+
 test("a fan buys; the sales page shows the sale per JST day, with a CSV", async ({ request }) => {
   const fanEmail = await register(request, "fan");
   const token = await bearerFor(request, fanEmail);
