@@ -72,6 +72,12 @@ test("a new account applies; the admin approves with TOTP; the studio appears wi
   // The applicant's page notices the approval and refreshes the session: the studio's menu appears.
   await expect(studio.getByTestId("application-status")).toHaveText("承認済み", { timeout: 20_000 });
   await expect(studio.getByRole("navigation").getByRole("link", { name: "素材ライブラリ" })).toBeVisible();
+
+  // A reload keeps the session through the console's own cookie, which the fan app's origin never gets.
+  await studio.reload();
+  await expect(studio.getByRole("navigation").getByRole("link", { name: "素材ライブラリ" })).toBeVisible();
+  expect(await vtuberContext.cookies(`${stack.consoleUrl}/api/auth/refresh`)).toEqual([expect.objectContaining({ name: "oshi_console_refresh", httpOnly: true, sameSite: "Strict" })]);
+  expect(await vtuberContext.cookies(`${stack.appUrl}/api/auth/refresh`)).toEqual([]);
 });
 
 test("uploads go straight to storage with progress, then are accepted; a renamed executable is rejected with its reason", async () => {
@@ -220,7 +226,12 @@ test("the admin refunds the order after a confirmation naming the amount; the au
   await expect(dialog.getByTestId("refund-amount")).toContainText("￥300");
   await dialog.getByLabel("理由（必須）").fill("E2E: 二重購入の申し出");
   await expectNoAxeViolations(admin);
-  await dialog.getByRole("button", { name: "￥300 を返金する" }).click();
+  for (let i = 0; i < 4; i++) {
+    await admin.keyboard.press("Tab"); // focus stays in the dialog (keyboard-complete, no escape to the page)
+    expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+  }
+  await dialog.getByRole("button", { name: "￥300 を返金する" }).focus();
+  await admin.keyboard.press("Enter");
   await expect(admin.getByTestId("orders-message")).toContainText("￥300 を返金しました");
   await expect(admin.getByTestId("order-status")).toHaveText("返金済み", { timeout: 20_000 });
 
@@ -254,5 +265,10 @@ test("every console page has no axe violations, signed out and as the admin", as
     await admin.waitForLoadState("networkidle");
     await expectNoAxeViolations(admin);
   }
-  await expect(admin.getByTestId("mfa-state").or(admin.locator("body"))).toBeVisible();
+  await admin.goto("/admin/");
+  await expect(admin.getByTestId("mfa-state")).toHaveText("二段階認証済みのセッションです。管理メニューを使えます。");
+  // A VTuber is not an admin: the admin pages say so and load nothing.
+  await studio.goto("/admin/orders/");
+  await expect(studio.getByRole("alert").filter({ hasText: "管理者" })).toHaveText("管理者だけが使えるページです。");
+  await expectNoAxeViolations(studio);
 });
