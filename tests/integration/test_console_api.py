@@ -106,3 +106,14 @@ def test_admin_finds_an_order_by_id_or_by_fan_and_nobody_else_can(api: Api, stan
     assert api.get("/api/admin/orders", token=admin()).status == 400
     as_fan = api.get(f"/api/admin/orders?order_id={order.order_id}", token=fan_token)
     assert as_fan.status == 403
+
+
+def test_the_editor_gets_each_prize_preview_asset_back_to_send_with_an_edit(api: Api) -> None:
+    vt = approved(api)
+    reward, preview = validated_asset(api, vt, PNG), validated_asset(api, vt, JPEG, "image/jpeg")
+    body = gacha_body([reward])
+    body["prizes"][0]["preview_asset_id"] = preview
+    created = api.post("/api/vtuber/gacha/create", token=vt.token, json_body=body)
+    assert created.status == 201, created.body
+    loaded = api.get(f"/api/vtuber/gacha/{created.json()['gacha_id']}", token=vt.token).json()
+    assert [p["preview_asset_id"] for p in loaded["prizes"]] == [preview, None, None, None, None]

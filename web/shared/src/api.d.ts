@@ -2398,6 +2398,11 @@ export interface components {
             name: string;
             /** @description null: the VTuber attached no preview */
             preview?: components["schemas"]["PrizePreview"] | null;
+            /**
+             * Preview Asset Id
+             * @description The library asset shown publicly as the preview (send it back with an edit)
+             */
+            preview_asset_id?: string | null;
             /** Prize Id */
             prize_id: string;
             /**

@@ -20,7 +20,7 @@ import { formatDateTime, fromJstInput, toJstInput } from "@/lib/time";
 import { useQueryParam } from "@/lib/useQueryParam";
 
 type Rarity = Schemas["GachaForm"]["rarities"][number];
-type PrizeRow = { name: string; rarity: Rarity; rate: string; assetIds: string[]; stock: string };
+type PrizeRow = { name: string; rarity: Rarity; rate: string; assetIds: string[]; stock: string; previewId: string };
 type Form = {
   kind: "rate";
   title: string;
@@ -39,7 +39,7 @@ type Body = Omit<Schemas["GachaCreateIn"], "publish">;
 const INTEGER = /^\d{1,9}$/;
 
 function emptyPrize(rarity: Rarity): PrizeRow {
-  return { name: "", rarity, rate: "", assetIds: [], stock: "" };
+  return { name: "", rarity, rate: "", assetIds: [], stock: "", previewId: "" };
 }
 
 function newForm(form: Schemas["GachaForm"]): Form {
@@ -79,6 +79,7 @@ function fromGacha(g: Schemas["OwnGacha"]): Form {
       rate: ppmToInput(p.rate_ppm),
       assetIds: p.asset_ids,
       stock: p.stock ? String(p.stock.total) : "",
+      previewId: p.preview_asset_id ?? "",
     })),
   };
 }
@@ -107,7 +108,7 @@ function toBody(form: Form): { body: Body | null; problems: FieldProblems } {
     if (!p.name.trim()) problems[`prizes.${i}.name`] = "入力してください";
     if (p.assetIds.length === 0) problems[`prizes.${i}.asset_ids`] = "景品の素材を1つ以上選んでください";
     const stock = int(`prizes.${i}.stock`, p.stock, true);
-    return { name: p.name, rarity: p.rarity, rate_ppm: ppm ?? 0, asset_ids: p.assetIds, stock };
+    return { name: p.name, rarity: p.rarity, rate_ppm: ppm ?? 0, asset_ids: p.assetIds, stock, preview_asset_id: p.previewId || null };
   });
   const sum = rateSum(form.prizes.map((p) => p.rate));
   if (sum.invalid.length === 0 && sum.total !== PPM_TOTAL) problems.rates = "提供割合の合計をちょうど100%（1,000,000 ppm）にしてください";
@@ -369,6 +370,23 @@ function Editor() {
                 ))}
               </select>
               <FieldError id={`prizes.${i}.asset_ids`} problems={problems} />
+              <label htmlFor={`prizes.${i}.preview_asset_id`}>公開プレビュー（任意。景品ファイルとは別の素材）</label>
+              <select
+                id={`prizes.${i}.preview_asset_id`}
+                value={prize.previewId}
+                onChange={(e) => changePrize(i, { previewId: e.target.value })}
+                {...described(`prizes.${i}.preview_asset_id`, problems)}
+              >
+                <option value="">なし</option>
+                {validAssets
+                  .filter((a) => a.kind !== "archive")
+                  .map((a) => (
+                    <option key={a.asset_id} value={a.asset_id}>
+                      {a.filename}
+                    </option>
+                  ))}
+              </select>
+              <FieldError id={`prizes.${i}.preview_asset_id`} problems={problems} />
               {form.prizes.length > 1 && (
                 <button type="button" className="secondary" onClick={() => change({ prizes: form.prizes.filter((_, j) => j !== i) })}>
                   景品 {i + 1} を削除
