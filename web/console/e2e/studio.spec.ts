@@ -44,7 +44,7 @@ test.afterAll(async () => {
   await adminContext?.close();
 });
 
-test("a new account applies; the admin approves with TOTP; the studio appears without signing out", async ({ request }) => {
+test("a new account applies; the admin approves with TOTP (and rejects another with a reason); the studio appears without signing out", async ({ request }) => {
   const email = await register(request, "vtuber");
   await signIn(studio, email, "/apply/");
   await expect(studio.getByRole("heading", { level: 1 })).toHaveText("VTuber申請");
@@ -68,6 +68,24 @@ test("a new account applies; the admin approves with TOTP; the studio appears wi
   await shot(admin, "screening");
   await card.getByRole("button", { name: `「${channel}」を承認` }).click();
   await expect(admin.getByRole("status").filter({ hasText: "承認しました" })).toBeVisible();
+
+  // Another applicant (through the API) is rejected with a reason the applicant then sees.
+  const otherEmail = await register(request, "applicant");
+  const otherToken = await bearerFor(request, otherEmail);
+  const other = `却下テスト${Date.now().toString(36)}`;
+  const applied = await request.post(`${stack.consoleUrl}/api/vtuber/apply`, {
+    headers: { Authorization: `Bearer ${otherToken}` },
+    data: { channel_name: other, channel_url: "https://youtube.example/@other" },
+  });
+  expect(applied.status()).toBe(201);
+  await admin.reload();
+  await admin.getByRole("button", { name: `「${other}」を却下…` }).click();
+  const rejectDialog = admin.getByRole("dialog", { name: "申請を却下します" });
+  await rejectDialog.getByLabel("理由（必須）").fill("チャンネルの確認ができませんでした");
+  await rejectDialog.getByRole("button", { name: "却下する" }).click();
+  await expect(admin.getByRole("status").filter({ hasText: "却下しました" })).toBeVisible();
+  const state = await (await request.get(`${stack.consoleUrl}/api/vtuber/application`, { headers: { Authorization: `Bearer ${otherToken}` } })).json();
+  expect([state.status, state.reason]).toEqual(["rejected", "チャンネルの確認ができませんでした"]);
 
   // The applicant's page notices the approval and refreshes the session: the studio's menu appears.
   await expect(studio.getByTestId("application-status")).toHaveText("承認済み", { timeout: 20_000 });
@@ -235,10 +253,19 @@ test("the admin refunds the order after a confirmation naming the amount; the au
   await expect(admin.getByTestId("orders-message")).toContainText("￥300 を返金しました");
   await expect(admin.getByTestId("order-status")).toHaveText("返金済み", { timeout: 20_000 });
 
+  // Suspending the single gacha takes it off sale.
+  await admin.getByLabel("ガチャID").fill(gachaId);
+  await admin.getByLabel("理由（必須）", { exact: true }).fill("E2E: 権利確認のため一時停止");
+  await admin.getByRole("button", { name: "このガチャの販売を停止する" }).click();
+  await expect(admin.getByTestId("orders-message")).toHaveText(`ガチャ ${gachaId} の販売を停止しました。`);
+  const detail = await admin.request.get(`${stack.appUrl}/api/gachas/${gachaId}`);
+  expect(detail.status() === 404 || (await detail.json()).sale_state !== "on_sale").toBe(true);
+
   await admin.getByRole("navigation").getByRole("link", { name: "監査ログ" }).click();
   await expect(admin.getByTestId("chain-state")).toContainText("チェーンは完全です");
   const table = admin.getByTestId("audit-table");
-  for (const action of ["vtuber.applied", "vtuber.approved", "gacha.created", "gacha.published"]) await expect(table).toContainText(action);
+  for (const action of ["vtuber.applied", "vtuber.approved", "vtuber.rejected", "gacha.created", "gacha.published", "exchange_item.withdrawn"])
+    await expect(table).toContainText(action);
   await expect(table).toContainText("refund");
   await admin.getByLabel("絞り込み（操作・実行者・対象）").fill("vtuber.approved");
   await expect(table.locator("tbody tr")).not.toHaveCount(0);
