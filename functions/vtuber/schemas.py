@@ -219,7 +219,8 @@ class GachaUpdateIn(GachaIn):
 class OwnPrize(DisclosedPrize):
     asset_ids: list[str] = Field(description="The assets the prize grants")
     preview_asset_id: str | None = Field(
-        default=None, description="The library asset shown publicly as the preview (send it back with an edit)"
+        default=None,
+        description="The library asset shown publicly as the preview (send it back with an edit)",
     )
 
 

@@ -117,3 +117,21 @@ def test_the_editor_gets_each_prize_preview_asset_back_to_send_with_an_edit(api:
     assert created.status == 201, created.body
     loaded = api.get(f"/api/vtuber/gacha/{created.json()['gacha_id']}", token=vt.token).json()
     assert [p["preview_asset_id"] for p in loaded["prizes"]] == [preview, None, None, None, None]
+
+
+def test_an_empty_text_plain_body_is_a_415_not_a_crash(api: Api) -> None:
+    # What a browser's fetch sends for body "" on a route whose JSON body is optional.
+    vtuber_id = apply(api, "applicant-415")
+    response = api.call(
+        "POST",
+        f"/api/admin/vtubers/{vtuber_id}/approve",
+        token=admin(),
+        body=b"",
+        headers={"Content-Type": "text/plain;charset=UTF-8"},
+    )
+    assert response.status == 415, response.body
+    assert response.json()["error"]["code"] == "UNSUPPORTED_MEDIA_TYPE"
+    assert (
+        api.get("/api/vtuber/application", token=token_for("applicant-415", Role.FAN)).json()["status"]
+        == "pending"
+    )
