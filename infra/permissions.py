@@ -137,6 +137,7 @@ PERMISSIONS: dict[str, Needs] = {
     "vtuber.gachas_mine": needs("vtubers gachas prizes"),
     "vtuber.gacha_preview": needs(f"{VTUBER_READ} fairness"),  # validates and computes; writes nothing
     "vtuber.application": needs("vtubers"),
+    "vtuber.asset_view": needs("vtubers assets", objects=(ObjectAccess(UPLOADS, OBJECT_READ),)),
     "vtuber.gacha_get": needs("vtubers gachas prizes fairness"),
     "vtuber.gacha_update": needs(
         VTUBER_READ,

@@ -135,3 +135,17 @@ def test_an_empty_text_plain_body_is_a_415_not_a_crash(api: Api) -> None:
         api.get("/api/vtuber/application", token=token_for("applicant-415", Role.FAN)).json()["status"]
         == "pending"
     )
+
+
+def test_a_vtuber_views_only_their_own_validated_files(api: Api) -> None:
+    vt = approved(api)
+    asset = validated_asset(api, vt, PNG)
+    view = api.get(f"/api/vtuber/assets/{asset}/view", token=vt.token)
+    assert view.status == 200, view.body
+    assert view.json()["content_type"] == "image/png" and view.json()["expires_in"] == 300
+    url = view.json()["url"]  # in-process moto has no endpoint to fetch; the real stack's browser test does
+    assert (
+        f"uploads/{vt.vtuber_id}/{asset}" in url and "X-Amz-Expires=300" in url and "X-Amz-Signature=" in url
+    )
+    other = approved(api, "vt-2")
+    assert api.get(f"/api/vtuber/assets/{asset}/view", token=other.token).status == 404

@@ -16,7 +16,14 @@ import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { bearerFor, buyAndPay, expectNoAxeViolations, register, shot, signIn, stack } from "./support";
 
 const ROOT = resolve(__dirname, "../../..");
-const PNG = Buffer.concat([Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"), Buffer.alloc(4096)]);
+// A real 8x8 PNG (the viewer shows it), padded after IEND so the upload's progress has something to show.
+const PNG = Buffer.concat([
+  Buffer.from(
+    "89504e470d0a1a0a0000000d49484452000000080000000808020000004b6d29dc0000001149444154789c63a8d2ebc38a1886960400438a4d81d69cac270000000049454e44ae426082",
+    "hex",
+  ),
+  Buffer.alloc(4096),
+]);
 const MP3 = Buffer.concat([Buffer.from("494433040000000000", "hex"), Buffer.alloc(8192)]);
 const EXE = Buffer.concat([Buffer.from("4d5a90000300000004000000ffff", "hex"), Buffer.alloc(2048)]);
 
@@ -110,6 +117,13 @@ test("uploads go straight to storage with progress, then are accepted; a renamed
   await expect(studio.getByText("送信完了（検査待ち）")).toHaveCount(2, { timeout: 20_000 });
   for (const name of ["art.png", "voice.mp3"]) await expect(studio.getByTestId(`asset-${name}`)).toContainText("受理", { timeout: 30_000 });
   expect(await studio.locator("progress").first().getAttribute("value")).toBe(String(PNG.length));
+  // The library previews the VTuber's own file through a short-lived signed URL.
+  await studio.getByRole("button", { name: "「art.png」を見る" }).click();
+  const viewer = studio.getByRole("dialog", { name: "art.png" });
+  await expect(viewer.getByRole("img", { name: "art.png" })).toBeVisible();
+  await expectNoAxeViolations(studio);
+  await viewer.getByRole("button", { name: "閉じる" }).click();
+  await expect(viewer).toBeHidden();
 
   await studio.getByLabel(/ファイルを選ぶ/).setInputFiles([{ name: "setup.png", mimeType: "image/png", buffer: EXE }]);
   const rejected = studio.getByTestId("asset-setup.png");

@@ -752,6 +752,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/vtuber/assets/{asset_id}/view": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A short-lived URL to view one of the caller's own validated files */
+        get: operations["get_asset_view_api_vtuber_assets__asset_id__view_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/vtuber/exchange-items": {
         parameters: {
             query?: never;
@@ -1057,6 +1074,19 @@ export interface components {
          * @enum {string}
          */
         AssetStatus: "pending" | "validated" | "rejected";
+        /** AssetViewOut */
+        AssetViewOut: {
+            /** Asset Id */
+            asset_id: string;
+            /** Content Type */
+            content_type: string;
+            /** Expires In */
+            expires_in: number;
+            /** Kind */
+            kind: string;
+            /** Url */
+            url: string;
+        };
         /**
          * AttentionOut
          * @description A paid order not fulfilled within ``stale_after_minutes``.
@@ -5607,6 +5637,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssetList"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_asset_view_api_vtuber_assets__asset_id__view_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetViewOut"];
                 };
             };
             /** @description Missing or invalid token */

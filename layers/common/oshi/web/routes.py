@@ -280,6 +280,14 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(
         "GET",
+        "/api/vtuber/assets/{asset_id}/view",
+        "vtuber.asset_view",
+        "A short-lived URL to view one of the caller's own validated files",
+        roles=frozenset({Role.VTUBER}),
+        tags=("vtuber",),
+    ),
+    Route(
+        "GET",
         "/api/vtuber/gacha/{gacha_id}",
         "vtuber.gacha_get",
         "One of the caller's own gachas with its lineup (drafts included)",

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState, type ChangeEvent } from "reac
 
 import type { Schemas } from "@oshi/shared";
 
+import { Dialog } from "@/components/Dialog";
 import { ErrorBox, Guard, Loading } from "@/components/Status";
 import { api } from "@/lib/api";
 import { errorMessage } from "@/lib/errors";
@@ -61,6 +62,7 @@ function Library() {
   const [assets, setAssets] = useState<Schemas["AssetList"] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [uploads, setUploads] = useState<Upload[]>([]);
+  const [viewing, setViewing] = useState<{ asset: Asset; view: Schemas["AssetViewOut"] } | null>(null);
   const input = useRef<HTMLInputElement>(null);
 
   const load = useCallback(async () => {
@@ -105,6 +107,12 @@ function Library() {
     if (input.current) input.current.value = "";
   }
 
+  async function open(asset: Asset) {
+    const { data, error } = await api.GET("/api/vtuber/assets/{asset_id}/view", { params: { path: { asset_id: asset.asset_id } } });
+    if (data) setViewing({ asset, view: data });
+    else setProblem(errorMessage(error));
+  }
+
   if (problem) return <ErrorBox>{problem}</ErrorBox>;
   if (!assets) return <Loading />;
   const storage = assets.storage;
@@ -147,6 +155,7 @@ function Library() {
                 <th scope="col">サイズ</th>
                 <th scope="col">状態</th>
                 <th scope="col">アップロード日時</th>
+                <th scope="col">プレビュー</th>
               </tr>
             </thead>
             <tbody>
@@ -160,12 +169,38 @@ function Library() {
                     {a.status === "rejected" && <span className="reason">：{(a.reason_code && REASONS[a.reason_code]) || a.reason}</span>}
                   </td>
                   <td>{formatDateTime(a.created_at)}</td>
+                  <td>
+                    {a.status === "validated" && a.kind && a.kind !== "archive" && (
+                      <button type="button" className="secondary" onClick={() => open(a)}>
+                        「{a.filename}」を見る
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
+      <Dialog open={viewing !== null} title={viewing ? viewing.asset.filename : "プレビュー"} onClose={() => setViewing(null)}>
+        {viewing && (
+          <div className="viewer" data-testid="asset-viewer">
+            {viewing.view.kind === "image" && (
+              // eslint-disable-next-line @next/next/no-img-element -- a short-lived signed URL; static export
+              <img src={viewing.view.url} alt={viewing.asset.filename} />
+            )}
+            {/* eslint-disable jsx-a11y/media-has-caption -- the VTuber's own uploads come without caption tracks */}
+            {viewing.view.kind === "audio" && <audio controls src={viewing.view.url} aria-label={viewing.asset.filename} />}
+            {viewing.view.kind === "video" && <video controls src={viewing.view.url} aria-label={viewing.asset.filename} />}
+            {/* eslint-enable jsx-a11y/media-has-caption */}
+          </div>
+        )}
+        <div className="actions">
+          <button type="button" className="secondary" onClick={() => setViewing(null)}>
+            閉じる
+          </button>
+        </div>
+      </Dialog>
     </>
   );
 }
