@@ -12,18 +12,46 @@ import { formatDateTime } from "@/lib/time";
 
 const PERIODS = [7, 30, 90, 365] as const;
 
+/** Every JST day of the period, with zeros where nothing sold (the API lists only days with sales). */
+function everyDay(report: Schemas["SalesReport"]): Schemas["SalesDay"][] {
+  const byDate = new Map(report.per_day.map((d) => [d.date, d]));
+  const jstDate = (ms: number) => new Date(ms + 9 * 3_600_000).toISOString().slice(0, 10);
+  const out: Schemas["SalesDay"][] = [];
+  const last = jstDate(Date.parse(report.until));
+  for (let ms = Date.parse(report.since); out.length < 400; ms += 86_400_000) {
+    const date = jstDate(ms);
+    if (out.length === 0 || out[out.length - 1].date !== date) out.push(byDate.get(date) ?? { date, revenue: 0, draws: 0, orders: 0 });
+    if (date >= last) break;
+  }
+  return out;
+}
+
 function Chart({ days }: { days: Schemas["SalesDay"][] }) {
   const max = Math.max(1, ...days.map((d) => d.revenue));
   const width = 640;
   const height = 200;
-  const bar = days.length ? Math.max(4, Math.floor(width / days.length) - 4) : 0;
-  const summary = days.map((d) => `${d.date}: ${formatYen(d.revenue)}`).join("、");
+  const step = days.length ? width / days.length : 0;
+  const bar = Math.max(1, step * 0.8);
+  const summary = days
+    .filter((d) => d.revenue > 0)
+    .map((d) => `${d.date}: ${formatYen(d.revenue)}`)
+    .join("、");
   return (
     <svg className="chart" viewBox={`0 0 ${width} ${height + 20}`} role="img" aria-label={`日別の売上（グラフ）: ${summary || "売上なし"}`}>
       {days.map((d, i) => {
         const h = Math.round((d.revenue * height) / max);
-        return <rect key={d.date} x={i * (bar + 4)} y={height - h} width={bar} height={h} />;
+        return <rect key={d.date} x={i * step} y={height - h} width={bar} height={h} />;
       })}
+      {days.length > 0 && (
+        <>
+          <text x={0} y={height + 16} fontSize={12} fill="#5c5566">
+            {days[0].date}
+          </text>
+          <text x={width} y={height + 16} fontSize={12} fill="#5c5566" textAnchor="end">
+            {days[days.length - 1].date}
+          </text>
+        </>
+      )}
       <line x1={0} x2={width} y1={height} y2={height} stroke="#5c5566" />
     </svg>
   );
@@ -80,7 +108,7 @@ function Sales() {
             </dd>
           </dl>
           <h2>日別の売上</h2>
-          <Chart days={report.per_day} />
+          <Chart days={everyDay(report)} />
           <div className="table-scroll">
             <table data-testid="sales-table">
               <caption>日別（日本時間）</caption>
