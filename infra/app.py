@@ -5,7 +5,7 @@ build/layer, built by ``make layer``), ``frontend_origins`` (CORS; a list or com
 ``alert_emails``, ``cdn_public_key`` (PEM, or ``cdn_public_key_file``), ``cdn_domain_name`` and
 ``cdn_certificate_arn`` (us-east-1 ACM), ``cdn_web_acl_arn`` (the ``WebAclArn`` output of the
 ``Oshi-<stage>-edge`` stack in us-east-1), ``frontend_url`` (the fan app's origin, e.g. the ``FanSiteUrl``
-output), ``region``.
+output), ``console_url`` (the console's origin, e.g. the ``ConsoleSiteUrl`` output), ``region``.
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ def config_from_context(app: App) -> StackConfig:
         frontend_url=_optional(app.node.try_get_context("frontend_url")),
         mail_from=_optional(app.node.try_get_context("mail_from")),
         seller_name=_optional(app.node.try_get_context("seller_name")),
+        console_url=_optional(app.node.try_get_context("console_url")),
     )
 
 

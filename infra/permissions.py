@@ -178,6 +178,10 @@ PERMISSIONS: dict[str, Needs] = {
         objects=PREVIEW_COPY,
     ),
     "vtuber.gachas_mine": needs("vtubers gachas prizes"),
+    "vtuber.gacha_preview": needs(f"{VTUBER_READ} fairness"),  # validates and computes; writes nothing
+    "vtuber.application": needs("vtubers"),
+    "vtuber.asset_view": needs("vtubers assets", objects=(ObjectAccess(UPLOADS, OBJECT_READ),)),
+    "vtuber.gacha_get": needs("vtubers gachas prizes fairness"),
     "vtuber.gacha_update": needs(
         VTUBER_READ,
         "gachas prizes assets fairness",
@@ -192,6 +196,9 @@ PERMISSIONS: dict[str, Needs] = {
     "vtuber.sales": needs("vtubers gachas prizes orders"),
     "vtuber.admin_gacha_suspend": needs(write="gachas", audit=True, events=True),
     "vtuber.exchange_item_create": needs("vtubers assets", "exchange-items", audit=True),
+    "vtuber.exchange_items_mine": needs("vtubers exchange-items"),
+    "vtuber.exchange_item_update": needs("vtubers assets", "exchange-items", audit=True),
+    "vtuber.exchange_item_withdraw": needs("vtubers", "exchange-items", audit=True),
     "vtuber.validate_upload": needs(
         "users", "vtubers assets storage", audit=True, objects=(ObjectAccess(UPLOADS, OBJECT_VALIDATE),)
     ),
@@ -235,6 +242,7 @@ PERMISSIONS: dict[str, Needs] = {
     ),
     "gacha.admin_refund": needs("users", REFUND_TABLES, audit=True, secrets=PROVIDERS, events=True),
     "gacha.admin_reconciliation": needs("orders"),
+    "gacha.admin_orders": needs("orders"),
     # Reveals the server seed once the sale has ended (a write on the fairness table, issue 11).
     "gacha.fairness": needs("gachas prizes vtubers", "fairness", seed_key="decrypt"),
     "gacha.stats": needs("gachas prizes vtubers fairness"),  # read-only: the alert is the scan's

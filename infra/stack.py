@@ -8,6 +8,7 @@ from pathlib import Path
 from aws_cdk import CfnOutput, Duration, NestedStack, Stack, Tags
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
@@ -16,7 +17,7 @@ from infra.constructs.auth import AuthSecrets, PlatformSecrets
 from infra.constructs.data import Data
 from infra.constructs.events import Events
 from infra.constructs.functions import METRICS_NAMESPACE, FunctionFactory
-from infra.constructs.hosting import FanSite
+from infra.constructs.hosting import ConsoleSite, FanSite
 from infra.constructs.mail import Mail, configuration_set_name
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.storage import Storage
@@ -83,22 +84,23 @@ class StackConfig:
     frontend_url: str | None = None
     mail_from: str | None = None  # the SES sending address; its domain is the identity (docs/deploy.md)
     seller_name: str | None = None  # the legal seller printed on receipts (特定商取引法)
+    # The console's export and its own origin (OSHI_CONSOLE_URL: the only Origin its refresh cookie accepts).
+    console_dir: Path = ROOT / "web" / "console" / "out"
+    console_url: str | None = None
 
 
 class OshiStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, config: StackConfig, **kwargs: object) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
-        settings = (
-            Settings(stage=config.stage, frontend_url=config.frontend_url)
-            if config.frontend_url
-            else Settings(stage=config.stage)
-        )
+        settings = Settings(stage=config.stage)
         settings = replace(
             settings,
+            frontend_url=config.frontend_url or settings.frontend_url,
+            console_url=config.console_url or settings.console_url,
             mail_from=config.mail_from or settings.mail_from,
-            mail_configuration_set=configuration_set_name(settings),
             seller_name=config.seller_name or settings.seller_name,
         )
+        settings = replace(settings, mail_configuration_set=configuration_set_name(settings))
         Tags.of(self).add("app", settings.app_name)
         Tags.of(self).add("stage", settings.stage)
 
@@ -169,6 +171,25 @@ class OshiStack(Stack):
             site_dir=config.site_dir,
             web_acl_arn=config.cdn_web_acl_arn,
         )
+        console_site = ConsoleSite(
+            self,
+            "ConsoleSite",
+            settings=settings,
+            rest_api=api.rest_api,
+            logs=storage.logs,
+            site_dir=config.console_dir,
+            web_acl_arn=config.cdn_web_acl_arn,
+        )
+        # The console uploads straight to the content bucket (presigned POST) from its own origin. Only the
+        # configured console_url: the distribution's own domain would close a cycle (bucket -> distribution
+        # -> API -> functions -> bucket name), as for frontend_url (docs/deploy.md).
+        if config.console_url:
+            storage.bucket.add_cors_rule(
+                allowed_methods=[s3.HttpMethods.POST],
+                allowed_origins=[config.console_url],
+                allowed_headers=["*"],
+                max_age=3000,
+            )
 
         ws_functions = {
             handler: factory.build(self, handler, memory_mb=WS_MEMORY_MB, timeout_seconds=WS_TIMEOUT_SECONDS)
@@ -248,6 +269,13 @@ class OshiStack(Stack):
             description="The fan app and /api on one origin (set context frontend_url to it, or to its custom domain)",
         )
         CfnOutput(self, "FanSiteBucket", value=fan_site.bucket.bucket_name)
+        CfnOutput(
+            self,
+            "ConsoleSiteUrl",
+            value=console_site.url,
+            description="The console and /api on its own origin (set context console_url to it, or to its custom domain)",
+        )
+        CfnOutput(self, "ConsoleSiteBucket", value=console_site.bucket.bucket_name)
         CfnOutput(self, "ContentBucket", value=storage.bucket.bucket_name)
         CfnOutput(self, "EventBus", value=events.bus.event_bus_name)
         CfnOutput(self, "AlertTopic", value=monitoring.topic.topic_arn)

@@ -80,7 +80,7 @@ def main() -> int:
     from local.pump import EventPump, start_extras
     from local.seed import DEMO_PASSWORD, seed
     from local.standins import start_standins
-    from local.static_site import site_built
+    from local.static_site import CONSOLE_DIR, site_built
     from local.totp import DEMO_TOTP_SECRET
     from oshi.kernel.settings import get_settings
     from oshi.web import topology
@@ -101,11 +101,16 @@ def main() -> int:
     pump = EventPump(queue_urls)
     pump.start()
     gateway = serve(config.host, config.port)
+    # The console on its own origin (cookies: stack.py); a stack on a chosen PORT may run without it.
+    console = serve(config.host, config.console_port, CONSOLE_DIR) if config.console_port else None
 
     print(f"\noshi gacha local stack ready in {time.perf_counter() - started:.1f}s", flush=True)
     print(
         f"  App        {config.app_url}/  (the fan web app{'' if site_built() else '; not built: run `make web`'})"
     )
+    if console is not None:
+        note = "" if site_built(CONSOLE_DIR) else "; not built: run `make web`"
+        print(f"  Console    {config.console_url}/  (VTuber studio and admin{note})")
     print(f"  API        {config.api_url}  (try {config.api_url}/api/health)")
     print(f"  OpenAPI    {config.api_url}/api/openapi.json")
     print(f"  moto (AWS) {config.moto_url}  stage={settings.stage}")
@@ -129,8 +134,11 @@ def main() -> int:
     print(f"{name}: stopping", flush=True)
 
     def stop_gateway() -> None:
-        gateway.shutdown()
-        gateway.server_close()
+        for server in (gateway, console):
+            if server is None:
+                continue
+            server.shutdown()
+            server.server_close()
 
     stuck = stop_together(
         [

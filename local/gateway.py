@@ -13,10 +13,11 @@ import json
 import threading
 from collections import defaultdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from local.dispatch import HttpResponse, dispatch
-from local.static_site import is_site_path, serve_static
+from local.static_site import SITE_DIR, is_site_path, serve_static
 from oshi.kernel.errors import error_body
 from oshi.kernel.observability import logger
 from oshi.web.routes import match
@@ -45,7 +46,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(_mailbox(urlsplit(self.path).path))
             return
         if is_site_path(self.path):
-            site = serve_static(self.command, self.path)
+            site = serve_static(self.command, self.path, getattr(self.server, "site_root", SITE_DIR))
             self._send(HttpResponse(site.status, site.headers, site.body))
             return
         route, _, _ = match(self.command, urlsplit(self.path).path.rstrip("/") or "/")
@@ -104,9 +105,11 @@ def _json(value: object) -> bytes:
     return json.dumps(value).encode()
 
 
-def serve(host: str, port: int) -> ThreadingHTTPServer:
-    """Start the gateway in a background thread and return the server (call .shutdown() to stop)."""
+def serve(host: str, port: int, site_root: Path = SITE_DIR) -> ThreadingHTTPServer:
+    """Start the gateway in a background thread and return the server (call .shutdown() to stop).
+    ``site_root``: the static export served for non-API paths (the console's port serves web/console/out)."""
     server = ThreadingHTTPServer((host, port), _Handler)
+    server.site_root = site_root  # type: ignore[attr-defined]  # read back by _Handler
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="local-gateway", daemon=True).start()
     return server

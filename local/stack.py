@@ -15,11 +15,16 @@ class LocalConfig:
     host: str = "127.0.0.1"
     port: int = 8000
     moto_port: int = 5000
+    console_port: int = 8001  # 0: no console
 
     @classmethod
     def from_env(cls) -> LocalConfig:
         return cls(
-            port=int(os.environ.get("PORT", "8000")), moto_port=int(os.environ.get("MOTO_PORT", "5000"))
+            port=int(os.environ.get("PORT", "8000")),
+            moto_port=int(os.environ.get("MOTO_PORT", "5000")),
+            # A stack on a chosen PORT (the test suites) serves no console unless given CONSOLE_PORT too:
+            # a fixed default would collide between stacks started side by side.
+            console_port=int(os.environ.get("CONSOLE_PORT", "0" if "PORT" in os.environ else "8001")),
         )
 
     @property
@@ -36,6 +41,13 @@ class LocalConfig:
         origin the payment providers send the fan back to, and the session cookie belongs to one host name."""
         return f"http://localhost:{self.port}"
 
+    @property
+    def console_url(self) -> str:
+        """The console (VTuber studio, admin) on its own port, with /api there too (same origin for it).
+        127.0.0.1, not localhost: browsers share cookies across ports, not across host names, so the fan
+        app's pages can never see or send the console's session cookie."""
+        return f"http://{self.host}:{self.console_port}"
+
 
 def prepare_environment(config: LocalConfig) -> None:
     """Point every AWS client at the moto server. Must run before project modules bind settings or models."""
@@ -51,6 +63,7 @@ def prepare_environment(config: LocalConfig) -> None:
             # come back to it; "localhost" (not 127.0.0.1) because that is the name a person types, and the
             # session cookie belongs to the name it was set on.
             "OSHI_FRONTEND_URL": config.app_url,
+            "OSHI_CONSOLE_URL": config.console_url,
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_METRICS_DISABLED": "true",
             "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),

@@ -1,4 +1,5 @@
-"""The fan web app's static export (web/fan/out), served by the local gateway for every path not under /api.
+"""The web apps' static exports (web/fan/out; web/console/out on the console's own port), served by the
+local gateway for every path not under /api.
 
 What CloudFront + S3 do on AWS, locally: ``/path/`` -> ``/path/index.html`` (the viewer-request function),
 an unknown path -> ``404.html`` with status 404, content types by extension, and long immutable caching
@@ -13,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 SITE_DIR = Path(__file__).resolve().parents[1] / "web" / "fan" / "out"
+CONSOLE_DIR = Path(__file__).resolve().parents[1] / "web" / "console" / "out"
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 _TYPES = {
@@ -71,7 +73,7 @@ def serve_static(method: str, target: str, root: Path = SITE_DIR) -> StaticRespo
         )
     root = root.resolve()
     if not root.is_dir():
-        message = b"The fan app is not built: run `make web` (or `make run`, which builds it first)."
+        message = b"The app is not built: run `make web` (or `make run`, which builds it first)."
         return StaticResponse(503, {"Content-Type": "text/plain; charset=utf-8"}, message)
     path = urlsplit(target).path
     file = _resolve(root, path)

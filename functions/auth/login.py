@@ -28,7 +28,9 @@ def post_login(body: LoginIn) -> Response[LoginOut]:
     web = web_session.web_client(endpoint)  # before the password check: a refused Origin learns nothing
     result = sessions.login(body.email, body.password, seen=seen(endpoint))
     cookie = (
-        web_session.refresh_cookie(result.refresh_token) if web and isinstance(result, TokenPair) else None
+        web_session.refresh_cookie(result.refresh_token, web)
+        if web and isinstance(result, TokenPair)
+        else None
     )
     return web_session.json_response(LoginOut.of(result, in_cookie=web is not None), cookie)
 

@@ -29,7 +29,7 @@ def post_logout(body: RefreshTokenIn) -> Response[LogoutOut]:
         raise ValidationFailed(details=[web_session.MISSING_TOKEN])
     if token is not None:
         sessions.logout(token)
-    return web_session.json_response(LogoutOut(), web_session.cleared_cookie() if web else None)
+    return web_session.json_response(LogoutOut(), web_session.cleared_cookie(web) if web else None)
 
 
 handler = endpoint.lambda_handler

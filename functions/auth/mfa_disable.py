@@ -17,7 +17,7 @@ endpoint = Endpoint(__name__)
 def post_mfa_disable(body: MfaDisableIn) -> Response[TokensOut]:
     web = web_session.web_client(endpoint)
     pair = accounts.disable_mfa(endpoint.caller().user_id, body.password, body.code)
-    cookie = web_session.refresh_cookie(pair.refresh_token) if web else None
+    cookie = web_session.refresh_cookie(pair.refresh_token, web) if web else None
     return web_session.json_response(TokensOut.of(pair, in_cookie=web is not None), cookie)
 
 

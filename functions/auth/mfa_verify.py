@@ -26,7 +26,7 @@ class MfaVerifyIn(BaseModel):
 def post_mfa_verify(body: MfaVerifyIn) -> Response[TokensOut]:
     web = web_session.web_client(endpoint)
     pair = sessions.verify_mfa(body.challenge, body.code, seen=web_session.seen(endpoint))
-    cookie = web_session.refresh_cookie(pair.refresh_token) if web else None
+    cookie = web_session.refresh_cookie(pair.refresh_token, web) if web else None
     return web_session.json_response(TokensOut.of(pair, in_cookie=web is not None), cookie)
 
 

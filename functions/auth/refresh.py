@@ -25,7 +25,7 @@ def post_refresh(body: RefreshTokenIn) -> Response[TokensOut]:
             raise ValidationFailed(details=[web_session.MISSING_TOKEN])
         raise InvalidRefreshToken()  # the fan app without a cookie: no session to continue
     pair = sessions.refresh(token)
-    cookie = web_session.refresh_cookie(pair.refresh_token) if web else None
+    cookie = web_session.refresh_cookie(pair.refresh_token, web) if web else None
     return web_session.json_response(TokensOut.of(pair, in_cookie=web is not None), cookie)
 
 

@@ -18,7 +18,7 @@ def post_sessions_revoke_others() -> Response[TokensOut]:
     web = web_session.web_client(endpoint)
     caller = endpoint.caller()
     pair = accounts.sign_out_others(caller.user_id, mfa=caller.mfa)
-    cookie = web_session.refresh_cookie(pair.refresh_token) if web else None
+    cookie = web_session.refresh_cookie(pair.refresh_token, web) if web else None
     return web_session.json_response(TokensOut.of(pair, in_cookie=web is not None), cookie)
 
 

@@ -52,3 +52,23 @@ class ItemCreatedOut(ItemOut):
     @classmethod
     def created(cls, item: ExchangeItem) -> ItemCreatedOut:
         return cls(**dict(ItemOut.of(item)), asset_id=item.asset_id, status=ExchangeItemStatus(item.status))
+
+
+class ItemUpdateIn(ItemCreateIn):
+    version: StrictInt | None = Field(
+        default=None, description="The version the editor loaded (409 when stale)"
+    )
+
+
+class OwnItemOut(ItemCreatedOut):
+    version: int
+    editable: bool = Field(description="Still before its sale's start and not withdrawn")
+
+    @classmethod
+    def own(cls, item: ExchangeItem, now: datetime) -> OwnItemOut:
+        editable = item.status == ExchangeItemStatus.ACTIVE and now < item.starts_at
+        return cls(**dict(ItemCreatedOut.created(item)), version=int(item.version), editable=editable)
+
+
+class OwnItemList(BaseModel):
+    items: list[OwnItemOut] = Field(description="Latest sale start first, withdrawn ones included")

@@ -234,6 +234,10 @@ class GachaUpdateIn(GachaIn):
 
 class OwnPrize(DisclosedPrize):
     asset_ids: list[str] = Field(description="The assets the prize grants")
+    preview_asset_id: str | None = Field(
+        default=None,
+        description="The library asset shown publicly as the preview (send it back with an edit)",
+    )
 
 
 class OwnGacha(GachaDocument):
@@ -249,11 +253,17 @@ class OwnGacha(GachaDocument):
         at = clock.utc_now()
         document = storefront.disclosure(gacha, prizes, None, at).document
         assets = {p.prize_id: list(p.asset_ids) for p in prizes}
+        previews = {p.prize_id: p.preview_asset_id for p in prizes}
         return cls.model_validate(
             {
                 **document,
                 "prizes": [
-                    {**row, "asset_ids": assets.get(row["prize_id"], [])} for row in document["prizes"]
+                    {
+                        **row,
+                        "asset_ids": assets.get(row["prize_id"], []),
+                        "preview_asset_id": previews.get(row["prize_id"]),
+                    }
+                    for row in document["prizes"]
                 ],
                 "version": int(gacha.version),
                 "editable": lineup.editable(gacha, at),

@@ -14,6 +14,10 @@ the app calls its API same-origin (no CORS, the refresh cookie scoped to ``/api/
   ``Idempotency-Key``) is forwarded, except ``Host`` (API Gateway needs its own).
 
 ``web/fan/out`` is uploaded (and the distribution invalidated) only if it exists at synth time.
+
+``ConsoleSite`` is the same construct for the console (VTuber studio, admin; ``web/console/out``): its
+OWN distribution and bucket, so it has its own origin and its own refresh cookie (``oshi_console_refresh``,
+accepted from ``settings.console_url`` only); nothing the fan app runs can reach a console session.
 """
 
 from __future__ import annotations
@@ -64,6 +68,8 @@ class FanSite(Construct):
         logs: s3.IBucket,
         site_dir: Path,
         web_acl_arn: str | None = None,
+        label: str = "fan app",
+        log_prefix: str = "fan-site",
     ) -> None:
         super().__init__(scope, construct_id)
         prod = settings.stage == "prod"
@@ -75,7 +81,7 @@ class FanSite(Construct):
             enforce_ssl=True,
             versioned=prod,
             server_access_logs_bucket=logs,
-            server_access_logs_prefix="s3/fan-site/",
+            server_access_logs_prefix=f"s3/{log_prefix}/",
             # No auto-delete (its custom-resource Lambda is one more function to own): empty it to destroy.
             removal_policy=RemovalPolicy.RETAIN if prod else RemovalPolicy.DESTROY,
         )
@@ -91,7 +97,7 @@ class FanSite(Construct):
         headers = cloudfront.ResponseHeadersPolicy(
             self,
             "SecurityHeaders",
-            comment=f"oshi {settings.stage}: fan app security headers",
+            comment=f"oshi {settings.stage}: {label} security headers",
             security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
                 strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
                     access_control_max_age=Duration.days(730), include_subdomains=True, override=True
@@ -142,7 +148,7 @@ class FanSite(Construct):
         self.distribution = cloudfront.Distribution(
             self,
             "Cdn",
-            comment=f"oshi {settings.stage}: fan app and /api",
+            comment=f"oshi {settings.stage}: {label} and /api",
             default_root_object="index.html",
             default_behavior=cloudfront.BehaviorOptions(
                 origin=site_origin,
@@ -182,9 +188,11 @@ class FanSite(Construct):
             web_acl_id=web_acl_arn,
             enable_logging=True,
             log_bucket=logs,
-            log_file_prefix="cloudfront/fan-site/",
+            log_file_prefix=f"cloudfront/{log_prefix}/",
         )
-        acknowledge(self.distribution, "AwsSolutions-CFR1", "A public storefront: no geo restriction.")
+        acknowledge(
+            self.distribution, "AwsSolutions-CFR1", f"The {label} is used from anywhere: no geo restriction."
+        )
         acknowledge(
             self.distribution,
             "AwsSolutions-CFR4",
@@ -252,3 +260,30 @@ class FanSite(Construct):
                         "CDK asset bucket, write of the site bucket only, and CloudFront invalidations (which its "
                         "grant does not scope to a distribution).",
                     )
+
+
+class ConsoleSite(FanSite):
+    """The console's own distribution (same headers, caching and /api behaviour as the fan app's)."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: Settings,
+        rest_api: apigateway.RestApi,
+        logs: s3.IBucket,
+        site_dir: Path,
+        web_acl_arn: str | None = None,
+    ) -> None:
+        super().__init__(
+            scope,
+            construct_id,
+            settings=settings,
+            rest_api=rest_api,
+            logs=logs,
+            site_dir=site_dir,
+            web_acl_arn=web_acl_arn,
+            label="console",
+            log_prefix="console",
+        )

@@ -127,7 +127,11 @@ def synth(cli_synth: CliSynth, stub_layer: Path, tmp_path_factory: pytest.TempPa
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     env = Environment(region="ap-northeast-1")
     no_export = tmp_path_factory.mktemp("no-export") / "out"  # absent: nothing to upload
-    common: dict[str, Any] = {"layer_dir": stub_layer, "cdn_public_key_pem": _rsa_public_pem()}
+    common: dict[str, Any] = {
+        "layer_dir": stub_layer,
+        "cdn_public_key_pem": _rsa_public_pem(),
+        "console_dir": no_export,  # the console's export is uploaded like the fan app's (tested there)
+    }
     OshiStack(
         app,
         "Dev",
@@ -143,7 +147,11 @@ def synth(cli_synth: CliSynth, stub_layer: Path, tmp_path_factory: pytest.TempPa
             app,
             "WithConsumer",
             config=StackConfig(
-                stage="dev", site_dir=no_export, frontend_url="https://fans.example", **common
+                stage="dev",
+                site_dir=no_export,
+                frontend_url="https://fans.example",
+                console_url="https://console.example",
+                **common,
             ),
             env=env,
         )
@@ -1159,3 +1167,30 @@ def test_fan_site_url_is_an_output_and_frontend_url_reaches_the_functions(synth:
     functions = synth.resources("with_consumer", "AWS::Lambda::Function")
     envs = [f["Properties"].get("Environment", {}).get("Variables", {}) for f in functions.values()]
     assert any(env.get("OSHI_FRONTEND_URL") == "https://fans.example" for env in envs)
+
+
+def test_the_console_has_its_own_distribution_origin_and_upload_cors(synth: Synth) -> None:
+    assert {"FanSiteUrl", "ConsoleSiteUrl"} <= set(synth.templates["dev"]["Outputs"])
+    comments = sorted(
+        d["Properties"]["DistributionConfig"].get("Comment", "")
+        for d in synth.resources("dev", "AWS::CloudFront::Distribution").values()
+    )
+    assert "oshi dev: console and /api" in comments and "oshi dev: fan app and /api" in comments
+    functions = synth.resources("with_consumer", "AWS::Lambda::Function")
+    envs = [f["Properties"].get("Environment", {}).get("Variables", {}) for f in functions.values()]
+    assert any(env.get("OSHI_CONSOLE_URL") == "https://console.example" for env in envs)
+    # The console's presigned POST uploads: the content bucket answers CORS for the console's origins only.
+    buckets = synth.resources("with_consumer", "AWS::S3::Bucket").values()
+    rules = [
+        rule for b in buckets for rule in b["Properties"].get("CorsConfiguration", {}).get("CorsRules", [])
+    ]
+    assert rules == [
+        {
+            "AllowedHeaders": ["*"],
+            "AllowedMethods": ["POST"],
+            "AllowedOrigins": ["https://console.example"],
+            "MaxAge": 3000,
+        }
+    ]
+    dev_buckets = synth.resources("dev", "AWS::S3::Bucket").values()
+    assert not any("CorsConfiguration" in b["Properties"] for b in dev_buckets)  # no console_url: no CORS

@@ -55,6 +55,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find an order by id, or a fan's orders (admin console) */
+        get: operations["get_admin_orders_api_admin_orders_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/orders/{order_id}/refund": {
         parameters: {
             query?: never;
@@ -956,6 +973,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/vtuber/application": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own VTuber application and its state */
+        get: operations["get_application_api_vtuber_application_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/vtuber/apply": {
         parameters: {
             query?: never;
@@ -990,6 +1024,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/vtuber/assets/{asset_id}/view": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A short-lived URL to view one of the caller's own validated files */
+        get: operations["get_asset_view_api_vtuber_assets__asset_id__view_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/vtuber/campaigns": {
         parameters: {
             query?: never;
@@ -1015,10 +1066,45 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The VTuber's own exchange items, withdrawn ones included */
+        get: operations["get_exchange_items_api_vtuber_exchange_items_get"];
         put?: never;
         /** Create an exchange item for the VTuber's shop */
         post: operations["post_exchange_item_api_vtuber_exchange_items_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vtuber/exchange-items/{item_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change an exchange item's terms before its sale starts */
+        put: operations["put_exchange_item_api_vtuber_exchange_items__item_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vtuber/exchange-items/{item_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw an exchange item before its sale starts */
+        post: operations["post_withdraw_api_vtuber_exchange_items__item_id__withdraw_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1059,7 +1145,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/vtuber/gacha/{gacha_id}": {
+    "/api/vtuber/gacha/preview": {
         parameters: {
             query?: never;
             header?: never;
@@ -1067,6 +1153,24 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        put?: never;
+        /** The disclosure a gacha would have (validated as create, nothing saved) */
+        post: operations["post_preview_api_vtuber_gacha_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vtuber/gacha/{gacha_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the caller's own gachas with its lineup (drafts included) */
+        get: operations["get_gacha_api_vtuber_gacha__gacha_id__get"];
         /** Edit a draft, or a published gacha before its sale starts */
         put: operations["put_gacha_api_vtuber_gacha__gacha_id__put"];
         post?: never;
@@ -1239,6 +1343,7 @@ export interface components {
         AssetList: {
             /** Items */
             items: components["schemas"]["AssetOut"][];
+            storage?: components["schemas"]["StorageQuota"] | null;
         };
         /** AssetOut */
         AssetOut: {
@@ -1270,6 +1375,19 @@ export interface components {
          * @enum {string}
          */
         AssetStatus: "pending" | "validated" | "rejected";
+        /** AssetViewOut */
+        AssetViewOut: {
+            /** Asset Id */
+            asset_id: string;
+            /** Content Type */
+            content_type: string;
+            /** Expires In */
+            expires_in: number;
+            /** Kind */
+            kind: string;
+            /** Url */
+            url: string;
+        };
         /**
          * AttentionOut
          * @description A paid order not fulfilled within ``stale_after_minutes``.
@@ -2342,6 +2460,57 @@ export interface components {
             price_single: components["schemas"]["PriceRange"];
             price_ten: components["schemas"]["PriceRange"];
         };
+        /**
+         * GachaIn
+         * @description Unknown fields are refused, and any field about collecting a set is named as a complete gacha.
+         */
+        GachaIn: {
+            /**
+             * Ceiling
+             * @description Rate gachas: 天井. A fan's N-th consecutive draw without the top rarity is top rarity
+             */
+            ceiling?: number | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            guarantee?: components["schemas"]["GuaranteeIn"] | null;
+            /**
+             * Kind
+             * @description rate: independent draws at fixed rates; box: a finite box of tickets
+             * @default rate
+             * @enum {string}
+             */
+            kind: "rate" | "box";
+            /** @description Box gachas: the last-one prize (ラストワン賞), to whoever draws the last ticket */
+            last_one?: components["schemas"]["PrizeIn"] | null;
+            /**
+             * Medals Per Draw
+             * @default 1
+             */
+            medals_per_draw: number;
+            /** Price Single */
+            price_single: number;
+            /** Price Ten */
+            price_ten: number;
+            /** Prizes */
+            prizes: components["schemas"]["PrizeIn"][];
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /** Title */
+            title: string;
+            /** Total Stock */
+            total_stock?: number | null;
+        };
         /** GachaMe */
         GachaMe: {
             /** @description null: this gacha has no ceiling */
@@ -2680,6 +2849,42 @@ export interface components {
              * @description Units the caller has obtained so far
              */
             your_count?: number | null;
+        };
+        /** ItemUpdateIn */
+        ItemUpdateIn: {
+            /** Asset Id */
+            asset_id: string;
+            /**
+             * Cost
+             * @description Medals per unit
+             */
+            cost: number;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Name */
+            name: string;
+            /** Per User Limit */
+            per_user_limit: number;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /** Stock */
+            stock?: number | null;
+            /**
+             * Version
+             * @description The version the editor loaded (409 when stale)
+             */
+            version?: number | null;
         };
         /** ItemsOut */
         ItemsOut: {
@@ -3170,6 +3375,76 @@ export interface components {
             /** Vtuber Id */
             vtuber_id: string;
         };
+        /** OwnItemList */
+        OwnItemList: {
+            /**
+             * Items
+             * @description Latest sale start first, withdrawn ones included
+             */
+            items: components["schemas"]["OwnItemOut"][];
+        };
+        /** OwnItemOut */
+        OwnItemOut: {
+            /** Asset Id */
+            asset_id: string;
+            /**
+             * Cost
+             * @description Medals per unit
+             */
+            cost: number;
+            /** Description */
+            description: string;
+            /**
+             * Editable
+             * @description Still before its sale's start and not withdrawn
+             */
+            editable: boolean;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Item Id */
+            item_id: string;
+            /** Name */
+            name: string;
+            /** Per User Limit */
+            per_user_limit: number;
+            /** Remaining */
+            remaining?: number | null;
+            /** Size Bytes */
+            size_bytes: number;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * State
+             * @description The item's sale state; null when created
+             */
+            state?: ("upcoming" | "on_sale" | "ended" | "sold_out" | "suspended") | null;
+            status: components["schemas"]["ExchangeItemStatus"];
+            /**
+             * Stock
+             * @description Units on offer in total; null = unlimited
+             */
+            stock?: number | null;
+            /**
+             * Type
+             * @description The granted file's MIME type
+             */
+            type: string;
+            /** Version */
+            version: number;
+            /** Vtuber Id */
+            vtuber_id: string;
+            /**
+             * Your Count
+             * @description Units the caller has obtained so far
+             */
+            your_count?: number | null;
+        };
         /** OwnPrize */
         OwnPrize: {
             /**
@@ -3181,6 +3456,11 @@ export interface components {
             name: string;
             /** @description null: the VTuber attached no preview */
             preview?: components["schemas"]["PrizePreview"] | null;
+            /**
+             * Preview Asset Id
+             * @description The library asset shown publicly as the preview (send it back with an edit)
+             */
+            preview_asset_id?: string | null;
             /** Prize Id */
             prize_id: string;
             /**
@@ -3900,6 +4180,18 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** StorageQuota */
+        StorageQuota: {
+            /** Max File Bytes */
+            max_file_bytes: number;
+            /** Quota Bytes */
+            quota_bytes: number;
+            /**
+             * Used Bytes
+             * @description Validated files plus pending reservations
+             */
+            used_bytes: number;
+        };
         /**
          * StoredTotalsOut
          * @description What the fan's medal balance item says.
@@ -4247,6 +4539,67 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MedalReportOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_admin_orders_api_admin_orders_get: {
+        parameters: {
+            query?: {
+                order_id?: string | null;
+                fan_id?: string | null;
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderPage"];
                 };
             };
             /** @description Missing or invalid token */
@@ -7135,6 +7488,62 @@ export interface operations {
             };
         };
     };
+    get_application_api_vtuber_application_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VtuberOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     post_apply_api_vtuber_apply_post: {
         parameters: {
             query?: never;
@@ -7213,6 +7622,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssetList"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_asset_view_api_vtuber_assets__asset_id__view_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetViewOut"];
                 };
             };
             /** @description Missing or invalid token */
@@ -7369,6 +7836,62 @@ export interface operations {
             };
         };
     };
+    get_exchange_items_api_vtuber_exchange_items_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnItemList"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     post_exchange_item_api_vtuber_exchange_items_post: {
         parameters: {
             query?: never;
@@ -7389,6 +7912,126 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ItemCreatedOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    put_exchange_item_api_vtuber_exchange_items__item_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ItemUpdateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnItemOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_withdraw_api_vtuber_exchange_items__item_id__withdraw_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnItemOut"];
                 };
             };
             /** @description Missing or invalid token */
@@ -7505,6 +8148,124 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GachaForm"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_preview_api_vtuber_gacha_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GachaIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnGacha"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for the caller's roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_gacha_api_vtuber_gacha__gacha_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                gacha_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnGacha"];
                 };
             };
             /** @description Missing or invalid token */

@@ -11,6 +11,8 @@
 
 export const CLIENT_HEADER = "X-Oshi-Client";
 export const CLIENT_NAME = "web";
+/** The console's client name: the API answers it with its own cookie, usable from the console's origin only. */
+export const CONSOLE_CLIENT_NAME = "console";
 const LOCK_NAME = "oshi-refresh";
 const CHANNEL_NAME = "oshi-session";
 /** Remembers only *that* this browser signed in (not a secret), so anonymous visitors skip the refresh call. */
@@ -41,6 +43,8 @@ export class Session {
   constructor(
     private readonly baseUrl = "",
     private readonly fetcher: typeof fetch = (...args) => fetch(...args),
+    /** `X-Oshi-Client`: "web" (fan app) or "console"; each app has its own refresh cookie. */
+    readonly clientName: string = CLIENT_NAME,
   ) {
     this.channel = typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel(CHANNEL_NAME);
     this.channel?.addEventListener("message", (event: MessageEvent<Message>) => {
@@ -100,7 +104,7 @@ export class Session {
     try {
       response = await this.fetcher(`${this.baseUrl}/api/auth/refresh`, {
         method: "POST",
-        headers: { "Content-Type": "application/json", [CLIENT_HEADER]: CLIENT_NAME },
+        headers: { "Content-Type": "application/json", [CLIENT_HEADER]: this.clientName },
         body: "{}",
         credentials: "same-origin",
       });
@@ -120,7 +124,7 @@ export class Session {
     try {
       await this.fetcher(`${this.baseUrl}/api/auth/logout`, {
         method: "POST",
-        headers: { "Content-Type": "application/json", [CLIENT_HEADER]: CLIENT_NAME },
+        headers: { "Content-Type": "application/json", [CLIENT_HEADER]: this.clientName },
         body: "{}",
         credentials: "same-origin",
       });

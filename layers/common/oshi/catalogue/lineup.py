@@ -681,3 +681,26 @@ def list_own(user_id: str) -> list[Gacha]:
     if vtuber is None:
         raise VtuberNotApproved(details={"status": "none"})
     return list(Gacha.by_vtuber.query(vtuber.vtuber_id, scan_index_forward=False))
+
+
+def preview_gacha(user_id: str, spec: GachaSpec) -> tuple[Gacha, list[Prize]]:
+    """What ``create_gacha`` would store, validated the same way but written nowhere (the console's live
+    disclosure preview). The previews' public copies do not exist yet, so the rows carry none."""
+    vtuber = vtubers.require_approved(user_id)
+    now = clock.utc_now()
+    assets = _validate(vtuber, spec, now)
+    gacha = Gacha(
+        "preview",
+        vtuber_id=vtuber.vtuber_id,
+        owner_user_id=user_id,
+        status=GachaStatus.DRAFT.value,
+        sold_draws=0,
+        version=0,
+        created_at=now,
+        updated_at=now,
+    )
+    _apply_spec(gacha, spec)
+    prizes = _prizes("preview", spec, assets)
+    for prize in prizes:
+        prize.preview_asset_id = prize.preview_key = prize.preview_type = prize.preview_kind = None
+    return gacha, prizes

@@ -300,3 +300,39 @@ def _decide(
         extra={"asset_id": asset.asset_id, "status": asset.status, "reason_code": asset.reason_code},
     )
     return asset
+
+
+# --- the owner's own view of a validated file (the console's library previews) ---------------------------
+OWN_VIEW_SECONDS = 300
+VIEWABLE_KINDS = ("image", "audio", "video")
+
+
+@dataclass(frozen=True)
+class OwnView:
+    asset: Asset
+    url: str
+    content_type: str
+    expires_in: int
+
+
+def own_view(user_id: str, asset_id: str) -> OwnView:
+    """A short presigned GET of one of the caller's own validated image/audio/video files. Another
+    VTuber's asset, an unknown one, or one not validated or not viewable is the same 404."""
+    from oshi.catalogue.previews import _presigner  # SigV4 query signing: S3 enforces the expiry
+    from oshi.kernel.errors import NotFound
+
+    vtuber = vtubers.require_approved(user_id)
+    asset = owned_assets(vtuber.vtuber_id, {asset_id}).get(asset_id)
+    if asset is None or asset.status != AssetStatus.VALIDATED or asset.kind not in VIEWABLE_KINDS:
+        raise NotFound("No viewable asset with this id.")
+    content_type = asset.detected_type or asset.declared_type
+    url = _presigner().generate_presigned_url(
+        "get_object",
+        Params={
+            "Bucket": get_settings().content_bucket,
+            "Key": asset.object_key,
+            "ResponseContentType": content_type,
+        },
+        ExpiresIn=OWN_VIEW_SECONDS,
+    )
+    return OwnView(asset, str(url), content_type, OWN_VIEW_SECONDS)

@@ -388,6 +388,11 @@ class ExchangeItemInvalid(DomainError):
     default_message = "The exchange item breaks one or more rules; see details."
 
 
+class ExchangeItemFrozen(Conflict):
+    code = "EXCHANGE_ITEM_FROZEN"
+    default_message = "The item's sale has started (or it was withdrawn): its terms can no longer change."
+
+
 class InsufficientMedals(Conflict):
     code = "INSUFFICIENT_MEDALS"
     default_message = "You do not have enough medals for this trade."

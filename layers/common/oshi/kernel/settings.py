@@ -36,6 +36,8 @@ class Settings:
     stripe_api_base: str = "https://api.stripe.com"
     komoju_api_base: str = "https://komoju.com"
     frontend_url: str = "http://localhost:3000"  # where providers send the fan back after checkout
+    # The console's own origin (VTuber studio + admin): only it may use the console's refresh cookie.
+    console_url: str = "http://127.0.0.1:3001"
     spending_cap_under_16: int = 5000  # JPY a month (oshi.commerce.spending); 0 = no cap
     spending_cap_16_17: int = 10000
     # --- rewards (issue 7): CloudFront domain for signed downloads; empty = S3 presigned URLs (local) ---

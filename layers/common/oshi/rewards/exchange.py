@@ -29,13 +29,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from oshi import audit
 from oshi.catalogue import vtubers
 from oshi.kernel import batch, clock, idempotency, ids
 from oshi.kernel.errors import (
     ExchangeClosed,
+    ExchangeItemFrozen,
     ExchangeItemInvalid,
     ExchangeItemNotFound,
     ExchangeLimitReached,
@@ -409,3 +410,119 @@ def trade(fan_id: str, item_id: str, quantity: int, idempotency_key: str) -> Tra
                 raise
             time.sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 - jitter, not a secret
     raise TradeBusy()
+
+
+# --- the VTuber's own items: list, edit or withdraw before the sale starts (the console) -----------------
+def own_items(user_id: str) -> list[ExchangeItem]:
+    vtuber = vtubers.require_approved(user_id)
+    keys = [i.item_id for i in ExchangeItem.by_vtuber.query(vtuber.vtuber_id)]
+    items = [_load_item(item_id) for item_id in keys]
+    return sorted(items, key=lambda i: i.starts_at, reverse=True)
+
+
+def _own_unstarted(user_id: str, item_id: str, now: datetime) -> tuple[Vtuber, ExchangeItem]:
+    vtuber = vtubers.require_approved(user_id)
+    item = _load_item(item_id)
+    if item.vtuber_id != vtuber.vtuber_id:
+        raise ExchangeItemNotFound()  # another VTuber's item: indistinguishable from a missing one
+    if item.status != ExchangeItemStatus.ACTIVE or now >= item.starts_at:
+        raise ExchangeItemFrozen(details={"starts_at": item.starts_at.isoformat(), "status": item.status})
+    return vtuber, item
+
+
+def _frozen_condition(item: ExchangeItem, now: datetime) -> Any:
+    # Trades condition on the version, so a bumped version refuses any trade priced on the old terms.
+    return (
+        (ExchangeItem.version == int(item.version))
+        & (ExchangeItem.status == ExchangeItemStatus.ACTIVE.value)
+        & (ExchangeItem.starts_at > now)
+    )
+
+
+def update_item(
+    user_id: str,
+    item_id: str,
+    spec: ItemSpec,
+    *,
+    version: int | None = None,
+    raw: Any = None,
+    request_id: str | None = None,
+) -> ExchangeItem:
+    """New terms for an item whose sale has not started (409 ``EXCHANGE_ITEM_FROZEN`` after it has)."""
+    from oshi.catalogue import lineup
+    from oshi.catalogue.uploads import owned_assets
+
+    now = clock.utc_now()
+    vtuber, item = _own_unstarted(user_id, item_id, now)
+    if version is not None and version != int(item.version):
+        raise ExchangeItemFrozen(
+            "The item changed since it was loaded; reload it.", details={"version": item.version}
+        )
+    asset = owned_assets(vtuber.vtuber_id, {spec.asset_id}).get(spec.asset_id)
+    problems = lineup.complete_gacha_fields(raw) + check_spec(spec, now) + check_asset(asset, spec.asset_id)
+    if spec.starts_at <= now:
+        problems.append(_problem("starts_at", "an edit keeps the start in the future", "start_in_past"))
+    if problems or asset is None:
+        raise ExchangeItemInvalid(details=problems)
+    before = {"name": item.name, "cost": int(item.cost), "stock": item.stock, "version": int(item.version)}
+    try:
+        item.update(
+            actions=[
+                ExchangeItem.name.set(spec.name.strip()),
+                ExchangeItem.description.set(spec.description),
+                ExchangeItem.cost.set(spec.cost),
+                ExchangeItem.per_user_limit.set(spec.per_user_limit),
+                *(
+                    [ExchangeItem.stock.remove(), ExchangeItem.remaining.remove()]
+                    if spec.stock is None  # unlimited
+                    else [ExchangeItem.stock.set(spec.stock), ExchangeItem.remaining.set(spec.stock)]
+                ),
+                ExchangeItem.starts_at.set(spec.starts_at),
+                ExchangeItem.ends_at.set(spec.ends_at),
+                ExchangeItem.asset_id.set(asset.asset_id),
+                ExchangeItem.asset_object_key.set(asset.object_key),
+                ExchangeItem.asset_file_name.set(asset.filename),
+                ExchangeItem.asset_content_type.set(asset.detected_type or asset.declared_type),
+                ExchangeItem.asset_size_bytes.set(int(asset.size_bytes or 0)),
+                ExchangeItem.version.add(1),
+            ],
+            condition=_frozen_condition(item, now),
+        )
+    except UpdateError as err:
+        raise ExchangeItemFrozen() from err
+    _terms.pop(item_id, None)
+    audit.record(
+        user_id,
+        "exchange_item.updated",
+        f"exchange-item/{item_id}",
+        before=before,
+        after={"name": item.name, "cost": spec.cost, "stock": spec.stock, "version": int(item.version)},
+        request_id=request_id,
+    )
+    return item
+
+
+def withdraw_item(user_id: str, item_id: str, *, request_id: str | None = None) -> ExchangeItem:
+    """Take an item off sale before its sale starts; kept for the record (status ``withdrawn``)."""
+    now = clock.utc_now()
+    _, item = _own_unstarted(user_id, item_id, now)
+    try:
+        item.update(
+            actions=[
+                ExchangeItem.status.set(ExchangeItemStatus.WITHDRAWN.value),
+                ExchangeItem.version.add(1),
+            ],
+            condition=_frozen_condition(item, now),
+        )
+    except UpdateError as err:
+        raise ExchangeItemFrozen() from err
+    _terms.pop(item_id, None)
+    audit.record(
+        user_id,
+        "exchange_item.withdrawn",
+        f"exchange-item/{item_id}",
+        before={"status": ExchangeItemStatus.ACTIVE.value},
+        after={"status": ExchangeItemStatus.WITHDRAWN.value},
+        request_id=request_id,
+    )
+    return item

@@ -28,7 +28,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -192,6 +195,12 @@ class Endpoint:
             if any(d["type"] == "json_invalid" for d in details):
                 return error_response(InvalidJson())
             return error_response(ValidationFailed(details=details))
+
+        @app.exception_handler(RequestUnsupportedContentType)
+        def on_unsupported_content_type(_: RequestUnsupportedContentType) -> Response:
+            # An empty body sent as text/plain (a browser's fetch with body "") to a route with an
+            # optional JSON body: a 415, not a crash.
+            return error_response(UnsupportedMediaType())
 
         @app.not_found
         def on_not_found(_: Exception) -> Response:

@@ -1,0 +1,44 @@
+"""GET /api/admin/orders: an order by its id, or a fan's orders by their user id (admin console lookup).
+
+Exactly one of ``order_id`` and ``fan_id``; the fan's orders page newest first like the fan's history. An
+admin sees status, payment and results, then retries or refunds with the routes beside this one.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from pynamodb.exceptions import DoesNotExist
+
+from gacha.purchase_schemas import OrderOut, OrderPage
+from oshi.commerce import orders
+from oshi.kernel.errors import BadRequest, OrderNotFound
+from oshi.models.orders import Order
+from oshi.web.api import Endpoint
+
+endpoint = Endpoint(__name__)
+ID = r"^[0-9A-Za-z_-]{1,64}$"
+
+
+@endpoint
+def get_admin_orders(
+    order_id: Annotated[str | None, Query(pattern=ID)] = None,
+    fan_id: Annotated[str | None, Query(pattern=ID)] = None,
+    limit: Annotated[int, Query(ge=1, le=orders.MAX_PAGE)] = 20,
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+) -> OrderPage:
+    if (order_id is None) == (fan_id is None):
+        raise BadRequest("Give exactly one of order_id and fan_id.")
+    if order_id is not None:
+        try:
+            order = Order.get(order_id, consistent_read=True)
+        except DoesNotExist:
+            raise OrderNotFound() from None
+        return OrderPage(items=[OrderOut.of(order, with_results=True)])
+    assert fan_id is not None
+    page, next_cursor = orders.list_for_fan(fan_id, limit=limit, cursor=cursor)
+    return OrderPage(items=[OrderOut.of(o) for o in page], next_cursor=next_cursor)
+
+
+handler = endpoint.lambda_handler

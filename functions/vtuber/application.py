@@ -1,0 +1,21 @@
+"""GET /api/vtuber/application: the caller's own VTuber application and its state (404 before applying)."""
+
+from __future__ import annotations
+
+from oshi.catalogue import vtubers
+from oshi.kernel.errors import NotFound
+from oshi.web.api import Endpoint
+from vtuber.schemas import VtuberOut
+
+endpoint = Endpoint(__name__)
+
+
+@endpoint
+def get_application() -> VtuberOut:
+    vtuber = vtubers.find_by_user(endpoint.caller().user_id)
+    if vtuber is None:
+        raise NotFound("No VTuber application yet.")
+    return VtuberOut.of(vtuber)
+
+
+handler = endpoint.lambda_handler

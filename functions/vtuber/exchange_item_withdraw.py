@@ -1,0 +1,19 @@
+"""POST /api/vtuber/exchange-items/{item_id}/withdraw: take an item off sale before its sale starts."""
+
+from __future__ import annotations
+
+from oshi.kernel import clock
+from oshi.rewards import exchange
+from oshi.web.api import Endpoint
+from vtuber.exchange_schemas import OwnItemOut
+
+endpoint = Endpoint(__name__)
+
+
+@endpoint
+def post_withdraw(item_id: str) -> OwnItemOut:
+    item = exchange.withdraw_item(endpoint.caller().user_id, item_id, request_id=endpoint.request_id)
+    return OwnItemOut.own(item, clock.utc_now())
+
+
+handler = endpoint.lambda_handler

@@ -1,0 +1,19 @@
+"""GET /api/vtuber/gacha/{gacha_id}: one of the caller's own gachas with its lineup (the editor loads it)."""
+
+from __future__ import annotations
+
+from oshi.catalogue import lineup, vtubers
+from oshi.web.api import Endpoint
+from vtuber.schemas import OwnGacha
+
+endpoint = Endpoint(__name__)
+
+
+@endpoint
+def get_gacha(gacha_id: str) -> OwnGacha:
+    vtuber = vtubers.require_approved(endpoint.caller().user_id)
+    gacha = lineup.own_gacha(vtuber, gacha_id)
+    return OwnGacha.of(gacha, lineup.prizes_of(gacha_id, consistent=True))
+
+
+handler = endpoint.lambda_handler
