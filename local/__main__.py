@@ -100,7 +100,7 @@ def main() -> int:
     extras = start_extras(config.host, config.port, queue_urls)  # WebSocket API, S3 uploads, schedules
     pump = EventPump(queue_urls)
     pump.start()
-    gateway = serve(config.host, config.port)
+    gateway = serve(config.host, config.port, instances=config.instances)
 
     print(f"\noshi gacha local stack ready in {time.perf_counter() - started:.1f}s", flush=True)
     print(
@@ -111,7 +111,10 @@ def main() -> int:
     print(f"  moto (AWS) {config.moto_url}  stage={settings.stage}")
     print(standins.summary())
     print(extras.summary())
-    print(f"  routes     {len(ROUTES)}; consumers pumped: {', '.join(queue_urls) or 'none yet'}")
+    print(
+        f"  routes     {len(ROUTES)}, up to {config.instances} instances each (LOCAL_INSTANCES);"
+        f" consumers pumped: {', '.join(queue_urls) or 'none yet'}"
+    )
     print(f"  demo gacha {demo.gacha_id} (on sale) by VTuber {demo.vtuber_id}")
     print(f"  sold out   {demo.sold_out_gacha_id} (a limited sale with no draws left)")
     print(f"  demo accounts (password {DEMO_PASSWORD}; bearer tokens valid 12 h):")

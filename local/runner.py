@@ -51,6 +51,13 @@ class LocalStack:
                 return line.split()[2]
         raise LookupError("no demo gacha in the local stack's summary")
 
+    def demo_sold_out_gacha_id(self) -> str:
+        """The seeded limited gacha whose every draw is sold (its counter set, no orders behind it)."""
+        for line in self.output:
+            if line.strip().startswith("sold out "):
+                return line.split()[2]
+        raise LookupError("no sold-out demo gacha in the local stack's summary")
+
 
 @contextmanager
 def running_local_stack() -> Iterator[LocalStack]:

@@ -9,17 +9,22 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+DEFAULT_INSTANCES = 8  # per route function: requests one route serves at once (local.gateway)
+
 
 @dataclass(frozen=True)
 class LocalConfig:
     host: str = "127.0.0.1"
     port: int = 8000
     moto_port: int = 5000
+    instances: int = DEFAULT_INSTANCES
 
     @classmethod
     def from_env(cls) -> LocalConfig:
         return cls(
-            port=int(os.environ.get("PORT", "8000")), moto_port=int(os.environ.get("MOTO_PORT", "5000"))
+            port=int(os.environ.get("PORT", "8000")),
+            moto_port=int(os.environ.get("MOTO_PORT", "5000")),
+            instances=int(os.environ.get("LOCAL_INSTANCES", str(DEFAULT_INSTANCES))),
         )
 
     @property
