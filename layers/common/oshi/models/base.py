@@ -14,6 +14,7 @@ from pynamodb.attributes import Attribute, TTLAttribute
 from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from oshi.kernel import snapstart
 from oshi.kernel.settings import get_settings
 
 
@@ -91,3 +92,24 @@ def table_spec(model: type[Model]) -> TableSpec:
         indexes=tuple(indexes),
         ttl_attribute=ttl,
     )
+
+
+def _models(root: type[Model] = Model) -> list[type[Model]]:
+    found = []
+    for sub in root.__subclasses__():
+        if getattr(getattr(sub, "Meta", None), "short_name", None):
+            found.append(sub)
+        found.extend(_models(sub))
+    return found
+
+
+def _prime() -> None:
+    """SnapStart: each imported model's botocore client (PynamoDB builds one per model, in its own
+    botocore session, on the model's first request: the service model is parsed each time). PynamoDB keeps
+    the session per thread; Lambda runs the hook and the invocations on the same thread."""
+    if "dynamodb" in get_settings().snapstart_primes:
+        for model in _models():
+            _ = model._get_connection().connection.client
+
+
+snapstart.register("pynamodb", _prime)
