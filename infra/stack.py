@@ -15,7 +15,12 @@ from infra.constructs.api import AUTHORIZER_MEMORY_MB, AUTHORIZER_TIMEOUT_SECOND
 from infra.constructs.auth import AuthSecrets, PlatformSecrets
 from infra.constructs.data import Data
 from infra.constructs.events import Events
-from infra.constructs.functions import METRICS_NAMESPACE, FunctionFactory
+from infra.constructs.functions import (
+    METRICS_NAMESPACE,
+    SNAPSTART_BY_STAGE,
+    FunctionFactory,
+    snapstart_primes,
+)
 from infra.constructs.hosting import FanSite
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.storage import Storage
@@ -80,6 +85,13 @@ class StackConfig:
     # return fans there and the refresh-cookie routes accept it as Origin (OSHI_FRONTEND_URL).
     site_dir: Path = ROOT / "web" / "fan" / "out"
     frontend_url: str | None = None
+    # Lambda SnapStart on the latency-sensitive API functions (infra/constructs/functions.py): context
+    # ``snapstart`` (true|false); unset, the stage decides (SNAPSTART_BY_STAGE; docs/performance.md §1).
+    snapstart: bool | None = None
+
+    @property
+    def snapstart_on(self) -> bool:
+        return SNAPSTART_BY_STAGE[self.stage] if self.snapstart is None else self.snapstart
 
 
 class OshiStack(Stack):
@@ -102,6 +114,7 @@ class OshiStack(Stack):
             settings=settings,
             functions_dir=config.functions_dir,
             layer_dir=config.layer_dir,
+            snapstart=config.snapstart_on,
         )
         auth_secrets = AuthSecrets(self, "Auth", settings=settings)
         platform_secrets = PlatformSecrets(self, "Secrets", settings=settings)
@@ -145,8 +158,8 @@ class OshiStack(Stack):
             api_stack,
             "Api",
             settings=settings,
-            functions=route_functions,
-            authorizer_function=authorizer,
+            functions={handler: factory.invoked(handler) for handler in route_functions},
+            authorizer_function=factory.invoked(routes.AUTHORIZER_HANDLER),
             monitoring=monitoring,
             frontend_origins=config.frontend_origins,
         )
@@ -211,6 +224,17 @@ class OshiStack(Stack):
                 function.add_environment("OSHI_CDN_KEY_PAIR_ID", storage.public_key.public_key_id)
             # settings.content_bucket is read by code; the name holds the account, known at deploy time.
             function.add_environment("OSHI_CONTENT_BUCKET_NAME", storage.bucket.bucket_name)
+            if handler in factory.aliases:  # SnapStart: what to prime before the snapshot
+                function.add_environment(
+                    "OSHI_SNAPSTART_PRIME",
+                    snapstart_primes(
+                        tables=bool(needs.read or needs.write or needs.audit),
+                        secrets=needs.secrets,
+                        objects=bool(needs.objects),
+                        put_events=needs.put_events,
+                        seed_key=bool(needs.seed_key),
+                    ),
+                )
             monitoring.graph(f"{function.node.id} errors", [function.metric_errors()])
         self._business_alarms(monitoring)
 
