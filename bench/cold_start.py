@@ -29,12 +29,41 @@ PROBE = """
 import resource, sys, time
 t = time.perf_counter()
 import {module}
+{first_use}
 elapsed = time.perf_counter() - t
 heavy = sorted(m for m in {heavy!r} if m in sys.modules)
 modules = len(sys.modules)
 rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print({{"seconds": elapsed, "rss_mb": rss_kb / 1024, "heavy": heavy, "modules": modules}})
 """
+
+
+# ``--clients``: also what the first request pays before its first DynamoDB call, without the network: the
+# boto3 DynamoDB client (the authorizer and every signed-in route read the revocation marker with it; public
+# routes do not) and the client of each
+# PynamoDB model the handler loaded (PynamoDB builds one per model). A lazy import that only moves work to
+# the first request shows here; SnapStart does this work before the snapshot (oshi.kernel.snapstart).
+FIRST_USE = """
+if {signed_in}:
+    from oshi.kernel.aws import client
+    client("dynamodb")
+if "pynamodb.models" in sys.modules:
+    def _models(root):
+        for sub in root.__subclasses__():
+            yield sub
+            yield from _models(sub)
+    for _model in _models(sys.modules["pynamodb.models"].Model):
+        if getattr(getattr(_model, "Meta", None), "table_name", None):
+            _model._get_connection().connection.client
+"""
+FIRST_USE_ON = False
+
+
+def _public_handlers() -> set[str]:
+    sys.path[:0] = [str(ROOT / "layers" / "common")]
+    from oshi.web.routes import ROUTES
+
+    return {"boto3", *(route.handler for route in ROUTES if route.is_public)}
 
 
 def handler_modules() -> list[str]:
@@ -83,7 +112,17 @@ def _sample(module: str, root: Path = ROOT) -> dict[str, object]:
         "PYTHONDONTWRITEBYTECODE": "0",
     }
     out = subprocess.run(
-        [sys.executable, "-c", PROBE.format(module=module, heavy=HEAVY)],
+        [
+            sys.executable,
+            "-c",
+            PROBE.format(
+                module=module,
+                heavy=HEAVY,
+                first_use=FIRST_USE.format(signed_in=module not in _public_handlers())
+                if FIRST_USE_ON
+                else "",
+            ),
+        ],
         env=env,
         cwd=root,
         capture_output=True,
@@ -99,7 +138,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--against", type=Path, help="another checkout to measure in the same run")
+    parser.add_argument(
+        "--clients", action="store_true", help="also build the clients the first request uses (FIRST_USE)"
+    )
     args = parser.parse_args()
+    global FIRST_USE_ON
+    FIRST_USE_ON = args.clients
     measure("boto3", 1)  # warm the OS file cache so the baseline is not penalised
     baseline = measure("boto3", args.runs)
     base_s = float(baseline["seconds"])

@@ -145,3 +145,20 @@ def test_priming_hooks_register_without_the_runtime_library_and_run_by_hand() ->
 
     assert {"aws-clients", "pynamodb", "jwt-keys"} <= set(snapstart.registered())
     assert set(snapstart.prime()) >= {"aws-clients", "pynamodb", "jwt-keys"}  # nothing asked: no-ops
+
+
+def test_models_share_one_botocore_session_per_thread() -> None:
+    """PynamoDB made a session per model connection, each parsing DynamoDB's service model again (70-300 ms
+    per model on a function's first request); oshi.models.base shares one per thread."""
+    import threading
+
+    from oshi.models.gachas import Gacha, Prize
+    from oshi.models.orders import Order
+
+    sessions = {id(m._get_connection().connection.session) for m in (Gacha, Prize, Order)}
+    assert len(sessions) == 1
+    other: list[int] = []
+    thread = threading.Thread(target=lambda: other.append(id(Gacha._get_connection().connection.session)))
+    thread.start()
+    thread.join()
+    assert other and other[0] not in sessions  # client creation is not thread-safe: one per thread
