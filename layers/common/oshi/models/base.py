@@ -20,7 +20,6 @@ from pynamodb.models import Model
 from oshi.kernel import snapstart
 from oshi.kernel.settings import get_settings
 
-
 _sessions = threading.local()
 
 
