@@ -98,7 +98,7 @@ def main() -> int:
     for module in topology.all_handlers():
         importlib.import_module(module)
     extras = start_extras(config.host, config.port, queue_urls)  # WebSocket API, S3 uploads, schedules
-    pump = EventPump(queue_urls)
+    pump = EventPump(queue_urls, instances=config.consumer_instances)
     pump.start()
     gateway = serve(config.host, config.port, instances=config.instances)
 
@@ -113,7 +113,8 @@ def main() -> int:
     print(extras.summary())
     print(
         f"  routes     {len(ROUTES)}, up to {config.instances} instances each (LOCAL_INSTANCES);"
-        f" consumers pumped: {', '.join(queue_urls) or 'none yet'}"
+        f" consumers pumped ({config.consumer_instances} each, LOCAL_CONSUMER_INSTANCES):"
+        f" {', '.join(queue_urls) or 'none yet'}"
     )
     print(f"  demo gacha {demo.gacha_id} (on sale) by VTuber {demo.vtuber_id}")
     print(f"  sold out   {demo.sold_out_gacha_id} (a limited sale with no draws left)")

@@ -13,17 +13,13 @@ layer would not, but they keep no per-request state.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import ModuleType
 from urllib.parse import urlsplit
 
 from local.dispatch import HttpResponse, dispatch
+from local.instances import FunctionInstances
 from local.stack import DEFAULT_INSTANCES
 from local.static_site import is_site_path, serve_static
 from oshi.kernel.errors import error_body
@@ -31,51 +27,6 @@ from oshi.kernel.observability import logger
 from oshi.web.routes import match
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
-
-
-class FunctionInstances:
-    """One route's function: at most ``limit`` instances, each serving one request at a time."""
-
-    def __init__(self, handler: str, limit: int) -> None:
-        if limit < 1:
-            raise ValueError("a function needs at least one instance")
-        self.handler = handler
-        self.limit = limit
-        self.created = 0
-        self._idle: list[ModuleType] = []
-        self._changed = threading.Condition()
-
-    def _new_instance(self) -> ModuleType:
-        if self.created == 1:  # the first: the module every other caller imports too
-            return importlib.import_module(self.handler)
-        spec = importlib.util.find_spec(self.handler)
-        assert spec is not None and spec.loader is not None, self.handler
-        module = importlib.util.module_from_spec(spec)  # not in sys.modules: a copy of its own
-        spec.loader.exec_module(module)
-        return module
-
-    @contextmanager
-    def instance(self) -> Iterator[ModuleType]:
-        with self._changed:
-            while not self._idle and self.created >= self.limit:
-                self._changed.wait()
-            module = self._idle.pop() if self._idle else None
-            if module is None:
-                self.created += 1
-        if module is None:
-            try:
-                module = self._new_instance()
-            except BaseException:
-                with self._changed:
-                    self.created -= 1
-                    self._changed.notify()
-                raise
-        try:
-            yield module
-        finally:
-            with self._changed:
-                self._idle.append(module)
-                self._changed.notify()
 
 
 _functions: dict[str, FunctionInstances] = {}

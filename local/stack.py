@@ -18,6 +18,7 @@ class LocalConfig:
     port: int = 8000
     moto_port: int = 5000
     instances: int = DEFAULT_INSTANCES
+    consumer_instances: int = 1  # pollers (each with its own instance) per consumer queue (local.pump)
 
     @classmethod
     def from_env(cls) -> LocalConfig:
@@ -25,6 +26,7 @@ class LocalConfig:
             port=int(os.environ.get("PORT", "8000")),
             moto_port=int(os.environ.get("MOTO_PORT", "5000")),
             instances=int(os.environ.get("LOCAL_INSTANCES", str(DEFAULT_INSTANCES))),
+            consumer_instances=int(os.environ.get("LOCAL_CONSUMER_INSTANCES", "1")),
         )
 
     @property
