@@ -27,5 +27,5 @@ def test_a_tiny_launch_sells_out_and_keeps_the_money_invariants() -> None:
     out = done.stdout
     assert "sign-ins        {'200': 4}" in out, out
     assert "409 SOLD_OUT" in out, out
-    assert "invariants      ok" in out and "not drawn: 0" in out, out
+    assert "invariants      ok" in out and "paid and not drawn: 0" in out, out
     assert "stock           sold_draws" in out and ": ok" in out.split("stock           sold_draws")[1], out
