@@ -162,3 +162,32 @@ def test_models_share_one_botocore_session_per_thread() -> None:
     thread.start()
     thread.join()
     assert other and other[0] not in sessions  # client creation is not thread-safe: one per thread
+
+
+def test_with_the_runtime_library_the_hooks_are_registered_and_a_restore_forgets_the_keys() -> None:
+    """On Lambda, ``snapshot_restore_py`` is importable: prime() runs before the snapshot and restored()
+    after each restore (the JWT keys are read again: a rotation may have happened since the publish)."""
+    script = (
+        "import sys, types\n"
+        "hooks = {}\n"
+        "fake = types.ModuleType('snapshot_restore_py')\n"
+        "fake.register_before_snapshot = lambda fn: hooks.setdefault('before', fn)\n"
+        "fake.register_after_restore = lambda fn: hooks.setdefault('after', fn)\n"
+        "sys.modules['snapshot_restore_py'] = fake\n"
+        "from oshi.identity import tokens\n"
+        "from oshi.kernel import snapstart\n"
+        "assert hooks == {'before': snapstart.prime, 'after': snapstart.restored}, hooks\n"
+        "tokens._public = tokens._CachedKeys(0.0, {'k1': object()})\n"
+        "hooks['after']()\n"
+        "assert tokens._public is None\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "layers" / "common"), "OSHI_STAGE": "dev"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.strip() == "ok", done.stderr[-2000:]
