@@ -27,9 +27,10 @@ IN_PROCESS = (
 )
 LOCAL_STACK = (
     ("bench.draw_latency", ["100"]),  # 4. webhook accepted -> fulfilled
-    ("bench.exchange_load", ["--trades", "200", "--clients", "20"]),
+    ("bench.exchange_load", ["--trades", "100", "--clients", "1,10,50"]),
     ("bench.notify_latency", []),
     ("bench.hot_key", []),  # 6. many fans, one limited gacha
+    ("bench.launch", ["--fans", "100", "--stock", "600"]),  # 9. a scripted launch, invariants checked
 )
 
 

@@ -7,7 +7,9 @@ ratio to `python -c "import boto3"` measured in the same run, the peak RSS, how 
 (exact, unlike the time), and which heavy modules it pulled in. `--against DIR` measures the same
 handlers in another checkout (e.g. `git worktree add /tmp/before HEAD~1`) in the same run, interleaved,
 and prints both: the way to show a refactor did not make handlers import more. Goals (issue 9): no handler above 1.5x the baseline; read-only endpoints and the authorizer at
-or under 1.2x. These machines are noisy: compare ratios, not seconds.
+or under 1.2x. These machines are noisy: compare ratios, not seconds. Each handler's ratio is against the
+``import boto3`` runs interleaved with its own (one boto3, one handler, N times), so a load change on the
+machine during the run moves both sides of a ratio, not one.
 """
 
 from __future__ import annotations
@@ -27,12 +29,41 @@ PROBE = """
 import resource, sys, time
 t = time.perf_counter()
 import {module}
+{first_use}
 elapsed = time.perf_counter() - t
 heavy = sorted(m for m in {heavy!r} if m in sys.modules)
 modules = len(sys.modules)
 rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print({{"seconds": elapsed, "rss_mb": rss_kb / 1024, "heavy": heavy, "modules": modules}})
 """
+
+
+# ``--clients``: also what the first request pays before its first DynamoDB call, without the network: the
+# boto3 DynamoDB client (the authorizer and every signed-in route read the revocation marker with it; public
+# routes do not) and the client of each
+# PynamoDB model the handler loaded (PynamoDB builds one per model). A lazy import that only moves work to
+# the first request shows here; SnapStart does this work before the snapshot (oshi.kernel.snapstart).
+FIRST_USE = """
+if {signed_in}:
+    from oshi.kernel.aws import client
+    client("dynamodb")
+if "pynamodb.models" in sys.modules:
+    def _models(root):
+        for sub in root.__subclasses__():
+            yield sub
+            yield from _models(sub)
+    for _model in _models(sys.modules["pynamodb.models"].Model):
+        if getattr(getattr(_model, "Meta", None), "table_name", None):
+            _model._get_connection().connection.client
+"""
+FIRST_USE_ON = False
+
+
+def _public_handlers() -> set[str]:
+    sys.path[:0] = [str(ROOT / "layers" / "common")]
+    from oshi.web.routes import ROUTES
+
+    return {"boto3", *(route.handler for route in ROUTES if route.is_public)}
 
 
 def handler_modules() -> list[str]:
@@ -49,6 +80,29 @@ def handler_modules() -> list[str]:
 
 
 def measure(module: str, runs: int, root: Path = ROOT) -> dict[str, object]:
+    samples = [_sample(module, root) for _ in range(runs)]
+    return _summary(samples)
+
+
+def _summary(samples: list[dict[str, object]]) -> dict[str, object]:
+    return {
+        "seconds": statistics.median(float(s["seconds"]) for s in samples),  # type: ignore[arg-type]
+        "rss_mb": max(float(s["rss_mb"]) for s in samples),  # type: ignore[arg-type]
+        "heavy": samples[-1]["heavy"],
+        "modules": samples[-1]["modules"],
+    }
+
+
+def interleaved(modules: list[tuple[str, Path]], runs: int) -> list[dict[str, object]]:
+    """Each of ``modules`` (name, tree) measured ``runs`` times, taking turns: one run of each, N times."""
+    samples: list[list[dict[str, object]]] = [[] for _ in modules]
+    for _ in range(runs):
+        for index, (module, root) in enumerate(modules):
+            samples[index].append(_sample(module, root))
+    return [_summary(s) for s in samples]
+
+
+def _sample(module: str, root: Path = ROOT) -> dict[str, object]:
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(root / "layers" / "common"), str(root / "functions")]),
@@ -57,23 +111,26 @@ def measure(module: str, runs: int, root: Path = ROOT) -> dict[str, object]:
         "POWERTOOLS_TRACE_DISABLED": "true",
         "PYTHONDONTWRITEBYTECODE": "0",
     }
-    samples = []
-    for _ in range(runs):
-        out = subprocess.run(
-            [sys.executable, "-c", PROBE.format(module=module, heavy=HEAVY)],
-            env=env,
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        samples.append(json.loads(out.strip().replace("'", '"')))
-    return {
-        "seconds": statistics.median(float(s["seconds"]) for s in samples),
-        "rss_mb": max(float(s["rss_mb"]) for s in samples),
-        "heavy": samples[-1]["heavy"],
-        "modules": samples[-1]["modules"],
-    }
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PROBE.format(
+                module=module,
+                heavy=HEAVY,
+                first_use=FIRST_USE.format(signed_in=module not in _public_handlers())
+                if FIRST_USE_ON
+                else "",
+            ),
+        ],
+        env=env,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    sample: dict[str, object] = json.loads(out.strip().replace("'", '"'))
+    return sample
 
 
 def main() -> None:
@@ -81,7 +138,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--against", type=Path, help="another checkout to measure in the same run")
+    parser.add_argument(
+        "--clients", action="store_true", help="also build the clients the first request uses (FIRST_USE)"
+    )
     args = parser.parse_args()
+    global FIRST_USE_ON
+    FIRST_USE_ON = args.clients
     measure("boto3", 1)  # warm the OS file cache so the baseline is not penalised
     baseline = measure("boto3", args.runs)
     base_s = float(baseline["seconds"])
@@ -93,20 +155,28 @@ def main() -> None:
     else:
         print(f"{'handler':32} {'ms':>8} {'x boto3':>8} {'rss MB':>7} {'modules':>8}  heavy modules")
     for module in args.only or handler_modules():
-        result = measure(module, args.runs)
-        ratio = float(result["seconds"]) / base_s
-        heavy = ", ".join(result["heavy"]) or "-"  # type: ignore[arg-type]
         if args.against:
             try:
-                before = measure(module, args.runs, args.against.resolve())
+                _sample(module, args.against.resolve())
             except subprocess.CalledProcessError:
+                base, result = interleaved([("boto3", ROOT), (module, ROOT)], args.runs)
+                ratio = float(result["seconds"]) / float(base["seconds"])
+                heavy = ", ".join(result["heavy"]) or "-"  # type: ignore[arg-type]
                 print(f"{module:32} {ratio:8.2f} {'(new)':>8} {result['modules']:>8} {'-':>8}  {heavy}")
                 continue
-            before_ratio = float(before["seconds"]) / base_s
+            base, result, before = interleaved(
+                [("boto3", ROOT), (module, ROOT), (module, args.against.resolve())], args.runs
+            )
+            ratio = float(result["seconds"]) / float(base["seconds"])
+            before_ratio = float(before["seconds"]) / float(base["seconds"])
+            heavy = ", ".join(result["heavy"]) or "-"  # type: ignore[arg-type]
             print(
                 f"{module:32} {ratio:8.2f} {before_ratio:8.2f} {result['modules']:>8} {before['modules']:>8}  {heavy}"
             )
         else:
+            base, result = interleaved([("boto3", ROOT), (module, ROOT)], args.runs)
+            ratio = float(result["seconds"]) / float(base["seconds"])
+            heavy = ", ".join(result["heavy"]) or "-"  # type: ignore[arg-type]
             print(
                 f"{module:32} {float(result['seconds']) * 1000:8.1f} {ratio:8.2f} {float(result['rss_mb']):7.0f} "
                 f"{result['modules']:>8}  {heavy}"

@@ -1,21 +1,24 @@
-"""Trades per second on the local stack with 20 concurrent clients, and their latency percentiles.
+"""Trades per second on the local stack with N concurrent clients, and their latency percentiles.
 
-    .venv/bin/python -m bench.exchange_load [--trades 400] [--clients 20]
+    .venv/bin/python -m bench.exchange_load [--trades 400] [--clients 20 | --clients 1,10,50] [--instances 8]
 
 Starts ``python -m local`` (moto server + HTTP gateway) on free ports, writes a shop straight into the
 emulated DynamoDB (an approved VTuber, an unlimited item costing 1 medal, a fan with enough medals),
 then fires the trades over HTTP from N client threads, each with its own Idempotency-Key. Prints
 p50/p95/p99 latency and throughput, then checks the balance went down by exactly the trades made.
 
-Note: the local gateway serves one request at a time per route (one Lambda instance per function), so
-this measures one warm instance's rate on this machine; on AWS, Lambda scales out per request and the
-limit is DynamoDB's per-item write rate on the fan's balance (transactions on the same item serialise).
+Note: the local gateway runs up to ``--instances`` instances of the trade function (``LOCAL_INSTANCES``;
+1 = one request at a time, the old model), all in one process on a shared moto, so this measures the code
+and moto on this machine; on AWS, Lambda scales out per request and the limit is DynamoDB's per-item write
+rate on the fan's balance (transactions on the same item serialise). Each ``--clients`` value gets its own
+shop and fan balance in the same running stack.
 ``seed_shop`` is also used by tests/e2e/test_exchange_over_http.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -25,7 +28,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from local.runner import running_local_stack
+from local.runner import LocalStack, running_local_stack
+from local.stack import DEFAULT_INSTANCES
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL_PREFIX = "oshi-local-"  # the local stack's table names (stage "local")
@@ -152,52 +156,63 @@ def percentile(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--trades", type=int, default=400)
-    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--clients", default="20", help="one number, or several: 1,10,50")
+    parser.add_argument("--instances", type=int, help="instances per route function (default: the stack's)")
     args = parser.parse_args()
+    if args.instances is not None:
+        os.environ["LOCAL_INSTANCES"] = str(args.instances)
+    with running_local_stack() as stack:
+        for clients in (int(c) for c in str(args.clients).split(",")):
+            run(stack, args.trades, clients)
 
+
+def run(stack: LocalStack, trades: int, clients: int) -> None:
     import requests
 
-    with running_local_stack() as stack:
-        api_url, moto_url = stack.api_url, stack.moto_url
-        fan_id, token = stack.demo_user_id("fan"), stack.demo_token("fan")
-        shop = seed_shop(moto_url, fan_id, medals=args.trades + 10, cost=1, per_user_limit=args.trades + 10)
-        session_per_thread: dict[int, requests.Session] = {}
+    api_url, moto_url = stack.api_url, stack.moto_url
+    fan_id, token = stack.demo_user_id("fan"), stack.demo_token("fan")
+    shop = seed_shop(moto_url, fan_id, medals=trades + 10, cost=1, per_user_limit=trades + 10)
+    session_per_thread: dict[int, requests.Session] = {}
 
-        def one(i: int) -> tuple[int, float]:
-            import threading
+    def one(i: int) -> tuple[int, float]:
+        import threading
 
-            session = session_per_thread.setdefault(threading.get_ident(), requests.Session())
-            started = time.perf_counter()
-            response = session.post(
-                f"{api_url}/api/exchange/trade",
-                json={"item_id": shop.item_id, "quantity": 1},
-                headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"load-{i}-{shop.item_id}"},
-                timeout=30,
-            )
-            return response.status_code, time.perf_counter() - started
-
-        one(-1)  # warm the function (imports, the item's terms)
+        session = session_per_thread.setdefault(threading.get_ident(), requests.Session())
         started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=args.clients) as pool:
-            results = list(pool.map(one, range(args.trades)))
-        elapsed = time.perf_counter() - started
-        latencies = [seconds * 1000 for status, seconds in results if status == 201]
-        statuses: dict[int, int] = {}
-        for status, _ in results:
-            statuses[status] = statuses.get(status, 0) + 1
-        balances = requests.get(
-            f"{api_url}/api/medals", headers={"Authorization": f"Bearer {token}"}, timeout=10
-        ).json()["items"]
-        left = next(b["balance"] for b in balances if b["vtuber_id"] == shop.vtuber_id)
-        print(f"exchange trades over HTTP on the local stack: {args.trades} trades, {args.clients} clients")
-        print(f"  statuses        {statuses}")
-        print(f"  throughput      {len(latencies) / elapsed:.1f} trades/s ({elapsed:.2f} s)")
-        print(
-            f"  latency ms      p50 {statistics.median(latencies):.1f}  p95 {percentile(latencies, 0.95):.1f}"
-            f"  p99 {percentile(latencies, 0.99):.1f}"
+        response = session.post(
+            f"{api_url}/api/exchange/trade",
+            json={"item_id": shop.item_id, "quantity": 1},
+            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"load-{i}-{shop.item_id}"},
+            timeout=30,
         )
-        expected = args.trades + 10 - 1 - statuses.get(201, 0)
-        print(f"  balance left    {left} (expected {expected}: {'ok' if left == expected else 'MISMATCH'})")
+        return response.status_code, time.perf_counter() - started
+
+    one(-1)  # warm the function (imports, the item's terms)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        results = list(pool.map(one, range(trades)))
+    elapsed = time.perf_counter() - started
+    latencies = [seconds * 1000 for status, seconds in results if status == 201]
+    statuses: dict[int, int] = {}
+    for status, _ in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    balances = requests.get(
+        f"{api_url}/api/medals", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    ).json()["items"]
+    left = next(b["balance"] for b in balances if b["vtuber_id"] == shop.vtuber_id)
+    instances = os.environ.get("LOCAL_INSTANCES", str(DEFAULT_INSTANCES))
+    print(
+        f"exchange trades over HTTP on the local stack: {trades} trades, {clients} clients,"
+        f" {instances} instances per route"
+    )
+    print(f"  statuses        {statuses}")
+    print(f"  throughput      {len(latencies) / elapsed:.1f} trades/s ({elapsed:.2f} s)")
+    print(
+        f"  latency ms      p50 {statistics.median(latencies):.1f}  p95 {percentile(latencies, 0.95):.1f}"
+        f"  p99 {percentile(latencies, 0.99):.1f}"
+    )
+    expected = trades + 10 - 1 - statuses.get(201, 0)
+    print(f"  balance left    {left} (expected {expected}: {'ok' if left == expected else 'MISMATCH'})")
 
 
 if __name__ == "__main__":

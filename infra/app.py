@@ -5,7 +5,9 @@ build/layer, built by ``make layer``), ``frontend_origins`` (CORS; a list or com
 ``alert_emails``, ``cdn_public_key`` (PEM, or ``cdn_public_key_file``), ``cdn_domain_name`` and
 ``cdn_certificate_arn`` (us-east-1 ACM), ``cdn_web_acl_arn`` (the ``WebAclArn`` output of the
 ``Oshi-<stage>-edge`` stack in us-east-1), ``frontend_url`` (the fan app's origin, e.g. the ``FanSiteUrl``
-output), ``console_url`` (the console's origin, e.g. the ``ConsoleSiteUrl`` output), ``region``.
+output), ``console_url`` (the console's origin, e.g. the ``ConsoleSiteUrl`` output), ``snapstart``
+(true|false: Lambda SnapStart on the latency-sensitive API functions; default per stage,
+``infra.constructs.functions.SNAPSTART_BY_STAGE``), ``region``.
 """
 
 from __future__ import annotations
@@ -40,6 +42,17 @@ def _optional(value: Any) -> str | None:
     return str(value) if value else None
 
 
+def _flag(value: Any) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text not in ("true", "false"):
+        raise ConfigError(f"context 'snapstart' must be true or false, not {value!r}")
+    return text == "true"
+
+
 def config_from_context(app: App) -> StackConfig:
     stage = str(app.node.try_get_context("stage") or "dev")
     if stage not in DEPLOYABLE_STAGES:
@@ -69,6 +82,7 @@ def config_from_context(app: App) -> StackConfig:
         mail_from=_optional(app.node.try_get_context("mail_from")),
         seller_name=_optional(app.node.try_get_context("seller_name")),
         console_url=_optional(app.node.try_get_context("console_url")),
+        snapstart=_flag(app.node.try_get_context("snapstart")),
     )
 
 

@@ -16,7 +16,12 @@ from infra.constructs.api import AUTHORIZER_MEMORY_MB, AUTHORIZER_TIMEOUT_SECOND
 from infra.constructs.auth import AuthSecrets, PlatformSecrets
 from infra.constructs.data import Data
 from infra.constructs.events import Events
-from infra.constructs.functions import METRICS_NAMESPACE, FunctionFactory
+from infra.constructs.functions import (
+    METRICS_NAMESPACE,
+    SNAPSTART_BY_STAGE,
+    FunctionFactory,
+    snapstart_primes,
+)
 from infra.constructs.hosting import ConsoleSite, FanSite
 from infra.constructs.mail import Mail, configuration_set_name
 from infra.constructs.monitoring import Monitoring
@@ -87,6 +92,13 @@ class StackConfig:
     # The console's export and its own origin (OSHI_CONSOLE_URL: the only Origin its refresh cookie accepts).
     console_dir: Path = ROOT / "web" / "console" / "out"
     console_url: str | None = None
+    # Lambda SnapStart on the latency-sensitive API functions (infra/constructs/functions.py): context
+    # ``snapstart`` (true|false); unset, the stage decides (SNAPSTART_BY_STAGE; docs/performance.md §1).
+    snapstart: bool | None = None
+
+    @property
+    def snapstart_on(self) -> bool:
+        return SNAPSTART_BY_STAGE[self.stage] if self.snapstart is None else self.snapstart
 
 
 class OshiStack(Stack):
@@ -113,6 +125,7 @@ class OshiStack(Stack):
             settings=settings,
             functions_dir=config.functions_dir,
             layer_dir=config.layer_dir,
+            snapstart=config.snapstart_on,
         )
         auth_secrets = AuthSecrets(self, "Auth", settings=settings)
         platform_secrets = PlatformSecrets(self, "Secrets", settings=settings)
@@ -156,8 +169,8 @@ class OshiStack(Stack):
             api_stack,
             "Api",
             settings=settings,
-            functions=route_functions,
-            authorizer_function=authorizer,
+            functions={handler: factory.invoked(handler) for handler in route_functions},
+            authorizer_function=factory.invoked(routes.AUTHORIZER_HANDLER),
             monitoring=monitoring,
             frontend_origins=config.frontend_origins,
         )
@@ -251,6 +264,17 @@ class OshiStack(Stack):
                 function.add_environment("OSHI_CDN_KEY_PAIR_ID", storage.public_key.public_key_id)
             # settings.content_bucket is read by code; the name holds the account, known at deploy time.
             function.add_environment("OSHI_CONTENT_BUCKET_NAME", storage.bucket.bucket_name)
+            if handler in factory.aliases:  # SnapStart: what to prime before the snapshot
+                function.add_environment(
+                    "OSHI_SNAPSTART_PRIME",
+                    snapstart_primes(
+                        tables=bool(needs.read or needs.write or needs.audit),
+                        secrets=needs.secrets,
+                        objects=bool(needs.objects),
+                        put_events=needs.put_events,
+                        seed_key=bool(needs.seed_key),
+                    ),
+                )
             monitoring.graph(f"{function.node.id} errors", [function.metric_errors()])
         self._business_alarms(monitoring)
 

@@ -98,11 +98,15 @@ def main() -> int:
     for module in topology.all_handlers():
         importlib.import_module(module)
     extras = start_extras(config.host, config.port, queue_urls)  # WebSocket API, S3 uploads, schedules
-    pump = EventPump(queue_urls)
+    pump = EventPump(queue_urls, instances=config.consumer_instances)
     pump.start()
-    gateway = serve(config.host, config.port)
+    gateway = serve(config.host, config.port, instances=config.instances)
     # The console on its own origin (cookies: stack.py); a stack on a chosen PORT may run without it.
-    console = serve(config.host, config.console_port, CONSOLE_DIR) if config.console_port else None
+    console = (
+        serve(config.host, config.console_port, CONSOLE_DIR, instances=config.instances)
+        if config.console_port
+        else None
+    )
 
     print(f"\noshi gacha local stack ready in {time.perf_counter() - started:.1f}s", flush=True)
     print(
@@ -117,7 +121,11 @@ def main() -> int:
     print(f"  mailbox    {config.app_url}/_local/mail  (every mail sent; nothing leaves this machine)")
     print(standins.summary())
     print(extras.summary())
-    print(f"  routes     {len(ROUTES)}; consumers pumped: {', '.join(queue_urls) or 'none yet'}")
+    print(
+        f"  routes     {len(ROUTES)}, up to {config.instances} instances each (LOCAL_INSTANCES);"
+        f" consumers pumped ({config.consumer_instances} each, LOCAL_CONSUMER_INSTANCES):"
+        f" {', '.join(queue_urls) or 'none yet'}"
+    )
     print(f"  demo gacha {demo.gacha_id} (on sale) by VTuber {demo.vtuber_id}")
     print(f"  sold out   {demo.sold_out_gacha_id} (a limited sale with no draws left)")
     print(f"  demo accounts (password {DEMO_PASSWORD}; bearer tokens valid 12 h):")

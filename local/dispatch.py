@@ -10,6 +10,7 @@ import base64
 import importlib
 import json
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -59,8 +60,10 @@ def dispatch(
     headers: dict[str, str] | None = None,
     body: bytes | None = None,
     source_ip: str = "127.0.0.1",
+    handler_module: ModuleType | None = None,
 ) -> HttpResponse:
-    """Handle one request. ``target`` is the path with an optional query string."""
+    """Handle one request. ``target`` is the path with an optional query string. ``handler_module``: the
+    instance of the route's function to invoke (the local gateway's pool); by default the imported one."""
     headers = headers or {}
     parts = urlsplit(target)
     path = parts.path.rstrip("/") or "/"
@@ -97,6 +100,6 @@ def dispatch(
         authorizer=authorizer_context,
         source_ip=source_ip,
     )
-    module = importlib.import_module(route.handler)
+    module = handler_module or importlib.import_module(route.handler)
     result = module.handler(event, FakeLambdaContext(function_name=route.function_id))
     return _lambda_result(result)

@@ -2,28 +2,44 @@
 and serves the fan web app's static export for every other path (``local.static_site``), one origin as
 behind CloudFront.
 
-Each function is one Lambda instance here: requests to the same route are served one at a time (a
-handler module holds per-invocation state, as it may on Lambda), requests to different routes run in
-parallel.
+Each route's function runs as up to ``instances`` Lambda instances (``LOCAL_INSTANCES``, default
+``DEFAULT_INSTANCES``), as Lambda scales a function out per concurrent request: an instance serves one
+request at a time (a handler module holds per-invocation state, as it may on Lambda), and a request that
+finds every instance busy waits for one, as it would at a reserved-concurrency limit. The first instance is
+the module ``python -m local`` imported; each further one is a fresh copy of the handler module (its own
+resolver and module globals: a cold start), sharing the domain modules (``oshi``) like one container's
+layer would not, but they keep no per-request state.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from collections import defaultdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from local.dispatch import HttpResponse, dispatch
+from local.instances import FunctionInstances
+from local.stack import DEFAULT_INSTANCES
 from local.static_site import SITE_DIR, is_site_path, serve_static
 from oshi.kernel.errors import error_body
 from oshi.kernel.observability import logger
 from oshi.web.routes import match
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
-_instance_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+
+
+_functions: dict[str, FunctionInstances] = {}
+_functions_lock = threading.Lock()
+_instances_per_function = DEFAULT_INSTANCES
+
+
+def function(handler: str) -> FunctionInstances:
+    with _functions_lock:
+        if handler not in _functions:
+            _functions[handler] = FunctionInstances(handler, _instances_per_function)
+        return _functions[handler]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -50,16 +66,19 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HttpResponse(site.status, site.headers, site.body))
             return
         route, _, _ = match(self.command, urlsplit(self.path).path.rstrip("/") or "/")
-        lock = _instance_locks[route.handler if route else ""]
         try:
-            with lock:
-                response = dispatch(
-                    self.command,
-                    self.path,
-                    headers=dict(self.headers.items()),
-                    body=body,
-                    source_ip=self.client_address[0],
-                )
+            if route is None:  # 404/405 from the gateway itself: no function runs
+                response = dispatch(self.command, self.path, headers=dict(self.headers.items()), body=body)
+            else:
+                with function(route.handler).instance() as module:
+                    response = dispatch(
+                        self.command,
+                        self.path,
+                        headers=dict(self.headers.items()),
+                        body=body,
+                        source_ip=self.client_address[0],
+                        handler_module=module,
+                    )
         except Exception:  # noqa: BLE001 - a crashed Lambda: API Gateway answers 502 and the error is in the logs
             logger.exception("handler crashed", extra={"path": self.path})
             response = HttpResponse(
@@ -101,14 +120,29 @@ def _mailbox(path: str) -> HttpResponse:
     )
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default listen backlog is 5: 50 clients connecting at once were reset by the kernel
+    # (ConnectionResetError in the clients) before a handler thread could accept them.
+    request_queue_size = 128
+
+
 def _json(value: object) -> bytes:
     return json.dumps(value).encode()
 
 
-def serve(host: str, port: int, site_root: Path = SITE_DIR) -> ThreadingHTTPServer:
+def serve(
+    host: str, port: int, site_root: Path = SITE_DIR, *, instances: int = DEFAULT_INSTANCES
+) -> ThreadingHTTPServer:
     """Start the gateway in a background thread and return the server (call .shutdown() to stop).
-    ``site_root``: the static export served for non-API paths (the console's port serves web/console/out)."""
-    server = ThreadingHTTPServer((host, port), _Handler)
+    ``site_root``: the static export served for non-API paths (the console's port serves web/console/out).
+    ``instances``: how many requests one route's function serves at once."""
+    global _instances_per_function
+    if instances < 1:
+        raise ValueError("LOCAL_INSTANCES must be at least 1")
+    with _functions_lock:
+        _instances_per_function = instances
+        _functions.clear()
+    server = _Server((host, port), _Handler)
     server.site_root = site_root  # type: ignore[attr-defined]  # read back by _Handler
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="local-gateway", daemon=True).start()

@@ -18,9 +18,11 @@ import json
 import os
 import threading
 import time
+from types import ModuleType
 from typing import Any
 
 from local.apigw import ACCOUNT, FakeLambdaContext
+from local.instances import FunctionInstances
 from oshi.kernel.aws import client
 from oshi.kernel.observability import logger
 from oshi.kernel.settings import Settings, get_settings
@@ -50,8 +52,11 @@ def sqs_event(consumer: Consumer, queue_name: str, messages: list[dict[str, Any]
     }
 
 
-def deliver_once(consumer: Consumer, queue_url: str, wait_seconds: int = 1) -> int:
-    """Receive one batch and run the consumer on it; returns how many messages were received."""
+def deliver_once(
+    consumer: Consumer, queue_url: str, wait_seconds: int = 1, module: ModuleType | None = None
+) -> int:
+    """Receive one batch and run the consumer on it; returns how many messages were received.
+    ``module``: the instance of the consumer's function to run (by default the imported one)."""
     sqs = client("sqs")
     received = sqs.receive_message(
         QueueUrl=queue_url,
@@ -62,7 +67,7 @@ def deliver_once(consumer: Consumer, queue_url: str, wait_seconds: int = 1) -> i
     if not received:
         return 0
     queue_name = queue_url.rsplit("/", 1)[-1]
-    module = importlib.import_module(consumer.handler)
+    module = module or importlib.import_module(consumer.handler)
     try:
         result = module.handler(
             sqs_event(consumer, queue_name, received), FakeLambdaContext(function_name=consumer.queue)
@@ -91,24 +96,37 @@ def pumped_consumers(queue_urls: dict[str, str]) -> list[Consumer]:
 
 
 class EventPump:
-    def __init__(self, queue_urls: dict[str, str]) -> None:
+    """Polls each consumer's queue and runs its function, as an SQS event source mapping does. On AWS the
+    mapping runs several pollers and instances per queue; here ``instances`` pollers per consumer
+    (``LOCAL_CONSUMER_INSTANCES``, default 1), each with its own instance of the function."""
+
+    def __init__(self, queue_urls: dict[str, str], instances: int = 1) -> None:
+        if instances < 1:
+            raise ValueError("LOCAL_CONSUMER_INSTANCES must be at least 1")
         self.queue_urls = queue_urls
+        self.instances = instances
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
         for consumer in pumped_consumers(self.queue_urls):
-            thread = threading.Thread(
-                target=self._run, args=(consumer,), name=f"pump-{consumer.queue}", daemon=True
-            )
-            thread.start()
-            self._threads.append(thread)
+            function = FunctionInstances(consumer.handler, self.instances)
+            for index in range(self.instances):
+                thread = threading.Thread(
+                    target=self._run,
+                    args=(consumer, function),
+                    name=f"pump-{consumer.queue}-{index}",
+                    daemon=True,
+                )
+                thread.start()
+                self._threads.append(thread)
 
-    def _run(self, consumer: Consumer) -> None:
+    def _run(self, consumer: Consumer, function: FunctionInstances) -> None:
         url = self.queue_urls[consumer.queue]
         while not self._stop.is_set():
             try:
-                deliver_once(consumer, url)
+                with function.instance() as module:
+                    deliver_once(consumer, url, module=module)
             except Exception:  # noqa: BLE001 - keep pumping: a moto hiccup must not stop the local stack
                 logger.exception("event pump error", extra={"consumer": consumer.queue})
                 time.sleep(1)

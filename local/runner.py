@@ -6,11 +6,13 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT_SECONDS = 60
@@ -51,6 +53,21 @@ class LocalStack:
                 return line.split()[2]
         raise LookupError("no demo gacha in the local stack's summary")
 
+    def demo_sold_out_gacha_id(self) -> str:
+        """The seeded limited gacha whose every draw is sold (its counter set, no orders behind it)."""
+        for line in self.output:
+            if line.strip().startswith("sold out "):
+                return line.split()[2]
+        raise LookupError("no sold-out demo gacha in the local stack's summary")
+
+
+def _drain(stream: Any, output: list[str], keep: int = 2000) -> None:
+    started = len(output)  # the start-up output, with the ready summary (demo tokens), always stays
+    for line in stream:
+        output.append(line.rstrip("\n"))
+        if len(output) > started + 2 * keep:
+            del output[started:-keep]
+
 
 @contextmanager
 def running_local_stack() -> Iterator[LocalStack]:
@@ -88,6 +105,11 @@ def running_local_stack() -> Iterator[LocalStack]:
     if not output or not output[-1].startswith("Ctrl-C"):
         process.kill()
         raise RuntimeError("local stack did not start:\n" + "\n".join(output[-40:]))
+    # Keep reading what it prints: a full pipe (64 KB of warnings under a load test) would block every
+    # thread of the stack that logs. The last lines are kept for a failing test's message.
+    threading.Thread(
+        target=_drain, args=(process.stdout, output), name="local-stack-output", daemon=True
+    ).start()
     try:
         yield LocalStack(
             f"http://127.0.0.1:{port}",

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+DEFAULT_INSTANCES = 8  # per route function: requests one route serves at once (local.gateway)
+
 
 @dataclass(frozen=True)
 class LocalConfig:
@@ -16,6 +18,8 @@ class LocalConfig:
     port: int = 8000
     moto_port: int = 5000
     console_port: int = 8001  # 0: no console
+    instances: int = DEFAULT_INSTANCES
+    consumer_instances: int = 1  # pollers (each with its own instance) per consumer queue (local.pump)
 
     @classmethod
     def from_env(cls) -> LocalConfig:
@@ -25,6 +29,8 @@ class LocalConfig:
             # A stack on a chosen PORT (the test suites) serves no console unless given CONSOLE_PORT too:
             # a fixed default would collide between stacks started side by side.
             console_port=int(os.environ.get("CONSOLE_PORT", "0" if "PORT" in os.environ else "8001")),
+            instances=int(os.environ.get("LOCAL_INSTANCES", str(DEFAULT_INSTANCES))),
+            consumer_instances=int(os.environ.get("LOCAL_CONSUMER_INSTANCES", "1")),
         )
 
     @property

@@ -39,12 +39,13 @@ class Api(Construct):
         construct_id: str,
         *,
         settings: Settings,
-        functions: dict[str, lambda_.Function],
-        authorizer_function: lambda_.Function,
+        functions: dict[str, lambda_.IFunction],
+        authorizer_function: lambda_.IFunction,
         monitoring: Monitoring,
         frontend_origins: list[str],
     ) -> None:
-        """``functions``: one per route handler, built by the stack (they live in the parent stack; the
+        """``functions``: what to invoke per route handler (the function, or its SnapStart alias), built by
+        the stack (they live in the parent stack; the
         API's methods and resources fill a nested stack of their own, see infra/stack.py)."""
         super().__init__(scope, construct_id)
         prod = settings.stage == "prod"
@@ -113,7 +114,7 @@ class Api(Construct):
             identity_source=apigateway.IdentitySource.header("Authorization"),
             results_cache_ttl=AUTHORIZER_CACHE_TTL,
         )
-        self.functions: dict[str, lambda_.Function] = dict(functions)
+        self.functions: dict[str, lambda_.IFunction] = dict(functions)
         self.methods: dict[str, apigateway.Method] = {}
         by_path: dict[str, list[routes.Route]] = defaultdict(list)
         for route in routes.ROUTES:

@@ -18,6 +18,25 @@ ARCHITECTURE = lambda_.Architecture.ARM_64
 METRICS_NAMESPACE = "OshiGacha"
 # Never shipped in a function asset: caches and compiled files.
 ALWAYS_EXCLUDED = ("__pycache__", "**/__pycache__", "*.pyc", "*.pyo", ".DS_Store")
+# The latency-sensitive API functions (a fan waits on their cold start at a launch): SnapStart when the
+# stage turns it on (context ``snapstart``, docs/deploy.md); API Gateway then invokes their alias ``live``,
+# which points at the version published with the snapshot. Costs and choice: docs/performance.md §1.
+SNAPSTART_HANDLERS = frozenset(
+    {
+        "auth.authorizer",
+        "gacha.catalogue",
+        "gacha.detail",
+        "gacha.purchase",
+        "gacha.order",
+        "reward.list",
+        "reward.download_url",
+        "exchange.trade",
+    }
+)
+SNAPSTART_ALIAS = "live"
+# SnapStart for Python is billed per cached version and per restore: on where fans wait (prod), off in dev
+# (it also makes every deploy publish and snapshot the versions). Context ``snapstart`` overrides it.
+SNAPSTART_BY_STAGE = {"dev": False, "prod": True}
 
 
 def function_id(handler_module: str) -> str:
@@ -45,9 +64,11 @@ class FunctionFactory(Construct):
         settings: Settings,
         functions_dir: Path,
         layer_dir: Path,
+        snapstart: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
         self.settings = settings
+        self.snapstart = snapstart
         self.functions_dir = functions_dir
         self.prod = settings.stage == "prod"
         self.layer = lambda_.LayerVersion(
@@ -59,6 +80,7 @@ class FunctionFactory(Construct):
             description="oshi common package and runtime dependencies (build/layer, `make layer`)",
         )
         self.functions: dict[str, lambda_.Function] = {}
+        self.aliases: dict[str, lambda_.Alias] = {}  # SnapStart functions: what API Gateway invokes
 
     def build(
         self, scope: Construct, handler_module: str, *, memory_mb: int, timeout_seconds: int
@@ -66,6 +88,7 @@ class FunctionFactory(Construct):
         """One function for ``functions/<service>/<module>.py``; its code asset holds only that service."""
         construct_id = function_id(handler_module)
         service = service_of(handler_module)
+        snapstart = self.snapstart and handler_module in SNAPSTART_HANDLERS
         log_group = logs.LogGroup(
             scope,
             f"{construct_id}Logs",
@@ -100,7 +123,17 @@ class FunctionFactory(Construct):
                 "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
             },
             description=f"oshi {self.settings.stage}: {handler_module}.handler",
+            # SnapStart snapshots a published version. Each version kept is a cached snapshot, billed:
+            # the previous one is deleted once the alias points at the new one.
+            snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS if snapstart else None,
+            current_version_options=lambda_.VersionOptions(removal_policy=RemovalPolicy.DESTROY)
+            if snapstart
+            else None,
         )
+        if snapstart:
+            self.aliases[handler_module] = lambda_.Alias(
+                scope, f"{construct_id}Live", alias_name=SNAPSTART_ALIAS, version=function.current_version
+            )
         acknowledge(
             function,
             "AwsSolutions-L1",
@@ -115,3 +148,27 @@ class FunctionFactory(Construct):
         )
         self.functions[handler_module] = function
         return function
+
+    def invoked(self, handler_module: str) -> lambda_.IFunction:
+        """What callers (API Gateway) invoke: the SnapStart alias, or the function itself."""
+        return self.aliases.get(handler_module) or self.functions[handler_module]
+
+
+def snapstart_primes(
+    *, tables: bool, secrets: frozenset[str], objects: bool, put_events: bool, seed_key: bool
+) -> str:
+    """``OSHI_SNAPSTART_PRIME`` for a function (oshi.kernel.snapstart): the clients and keys it will use,
+    from its entry in infra/permissions.py."""
+    primes = set()
+    if tables:
+        primes.add("dynamodb")
+    if secrets:
+        primes.add("secretsmanager")
+    primes.update(f"jwt-{kind}" for kind in ("public", "private") if f"jwt-{kind}" in secrets)
+    if objects:
+        primes.add("s3")
+    if put_events:
+        primes.add("events")
+    if seed_key:
+        primes.add("kms")
+    return ",".join(sorted(primes))

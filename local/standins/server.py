@@ -146,9 +146,9 @@ class StandinServer:
                 self._handle("POST")
 
         try:
-            self.httpd = ThreadingHTTPServer((host, port), Handler)
+            self.httpd = _Server((host, port), Handler)
         except OSError:
-            self.httpd = ThreadingHTTPServer((host, 0), Handler)  # fixed port busy: any free port
+            self.httpd = _Server((host, 0), Handler)  # fixed port busy: any free port
         self.httpd.daemon_threads = True
         self.url = f"http://{host}:{self.httpd.server_address[1]}"
         self._thread = threading.Thread(target=self.httpd.serve_forever, name=self.name, daemon=True)
@@ -197,3 +197,7 @@ def nested(form: dict[str, str]) -> dict[str, Any]:
                 else:
                     node = node.setdefault(part, [] if nxt is not None and nxt.isdigit() else {})
     return root
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the default backlog (5) reset clients of a launch load test (bench.launch)

@@ -1194,3 +1194,75 @@ def test_the_console_has_its_own_distribution_origin_and_upload_cors(synth: Synt
     ]
     dev_buckets = synth.resources("dev", "AWS::S3::Bucket").values()
     assert not any("CorsConfiguration" in b["Properties"] for b in dev_buckets)  # no console_url: no CORS
+
+
+# --- SnapStart (per stage) ------------------------------------------------------------------------------
+
+
+def _route_of(handler: str) -> routes.Route:
+    return next(route for route in routes.ROUTES if route.handler == handler)
+
+
+def test_prod_snapstarts_the_latency_sensitive_functions_behind_an_alias_the_api_invokes(
+    synth: Synth,
+) -> None:
+    from infra.constructs.functions import SNAPSTART_ALIAS, SNAPSTART_HANDLERS
+
+    resources = synth.templates["prod"]["Resources"]
+    handlers = _handler_of(synth, "prod")
+    snapstarted = {
+        handlers[lid]
+        for lid, r in resources.items()
+        if r["Type"] == "AWS::Lambda::Function"
+        and r["Properties"].get("SnapStart") == {"ApplyOn": "PublishedVersions"}
+    }
+    assert snapstarted == SNAPSTART_HANDLERS
+    versions = {lid: r for lid, r in resources.items() if r["Type"] == "AWS::Lambda::Version"}
+    aliases = {lid: r for lid, r in resources.items() if r["Type"] == "AWS::Lambda::Alias"}
+    assert len(aliases) == len(versions) == len(SNAPSTART_HANDLERS)
+    # An old version is a cached snapshot, billed: it goes when the alias moves on.
+    assert all(v["DeletionPolicy"] == "Delete" for v in versions.values())
+    alias_of: dict[str, str] = {}
+    for alias_id, alias in aliases.items():
+        props = alias["Properties"]
+        assert props["Name"] == SNAPSTART_ALIAS
+        version = versions[props["FunctionVersion"]["Fn::GetAtt"][0]]
+        alias_of[handlers[version["Properties"]["FunctionName"]["Ref"]]] = alias_id
+    methods = _methods(synth, "prod")
+    for handler in SNAPSTART_HANDLERS - {routes.AUTHORIZER_HANDLER}:
+        route = _route_of(handler)
+        uri = json.dumps(methods[(route.method, route.path)]["Integration"]["Uri"])
+        assert alias_of[handler] in uri, (handler, uri)
+        environment = resources[_function_by_handler(synth, "prod", handler)]["Properties"]["Environment"]
+        assert "dynamodb" in environment["Variables"]["OSHI_SNAPSTART_PRIME"].split(",")
+    (authorizer,) = synth.resources("prod", "AWS::ApiGateway::Authorizer").values()
+    assert alias_of[routes.AUTHORIZER_HANDLER] in json.dumps(authorizer["Properties"]["AuthorizerUri"])
+    authorizer_env = resources[_function_by_handler(synth, "prod", routes.AUTHORIZER_HANDLER)]["Properties"]
+    assert "jwt-public" in authorizer_env["Environment"]["Variables"]["OSHI_SNAPSTART_PRIME"].split(",")
+    # API Gateway may invoke the alias (the permission names it, not only the function).
+    permissions = synth.resources("prod", "AWS::Lambda::Permission").values()
+    targets = {json.dumps(p["Properties"]["FunctionName"]) for p in permissions}
+    assert all(any(alias_id in t for t in targets) for alias_id in aliases)
+
+
+def test_dev_has_no_snapstart_and_the_api_invokes_the_functions(synth: Synth) -> None:
+    resources = synth.templates["dev"]["Resources"]
+    assert not [r for r in resources.values() if r["Type"] in ("AWS::Lambda::Alias", "AWS::Lambda::Version")]
+    assert not [r for r in resources.values() if "SnapStart" in r.get("Properties", {})]
+
+
+def test_snapstart_is_a_per_stage_context_setting(stub_layer: Path) -> None:
+    from infra.constructs.functions import SNAPSTART_BY_STAGE
+
+    assert SNAPSTART_BY_STAGE == {"dev": False, "prod": True}
+    cases = (
+        ({}, False),
+        ({"snapstart": "true"}, True),
+        ({"stage": "prod"}, True),
+        ({"stage": "prod", "snapstart": False}, False),
+    )
+    for context, expected in cases:
+        app = App(context={"layer_dir": str(stub_layer), **context})
+        assert config_from_context(app).snapstart_on is expected, context
+    with pytest.raises(ConfigError):
+        config_from_context(App(context={"layer_dir": str(stub_layer), "snapstart": "yes"}))

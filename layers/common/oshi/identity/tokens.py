@@ -17,7 +17,7 @@ from typing import Any
 import jwt
 
 from oshi.identity.principal import Caller, Role
-from oshi.kernel import clock
+from oshi.kernel import clock, snapstart
 from oshi.kernel.aws import client
 from oshi.kernel.settings import get_settings
 
@@ -71,6 +71,20 @@ def _private_key() -> tuple[str, Any]:
         _private = _CachedKeys(time.monotonic(), keys, raw["active_kid"])
     assert _private.active_kid is not None
     return _private.active_kid, _private.keys[_private.active_kid]
+
+
+def _prime() -> None:
+    """SnapStart: load the key sets this function may read before the snapshot (the Secrets Manager client,
+    cryptography's key loading). A snapshot may be resumed days later, after a rotation, so each resumed
+    environment forgets the keys and reads them once more on first use (``forget_keys`` after restore)."""
+    primes = get_settings().snapstart_primes
+    if "jwt-public" in primes:
+        _public_keys()
+    if "jwt-private" in primes:
+        _private_key()
+
+
+snapstart.register("jwt-keys", _prime, after_restore=lambda: forget_keys())
 
 
 def forget_keys() -> None:

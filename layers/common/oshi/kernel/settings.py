@@ -54,6 +54,9 @@ class Settings:
     seller_name: str = (
         "【要設定】販売事業者名"  # the seller of record on receipts (特定商取引法), as on the site
     )
+    # --- SnapStart (oshi.kernel.snapstart): what to prime before the snapshot, comma-separated AWS
+    # services ("dynamodb,s3") and key sets ("jwt-public"); set per function by CDK from infra/permissions.py
+    snapstart_prime: str = ""
 
     def __post_init__(self) -> None:
         if self.stage not in STAGES:
@@ -64,6 +67,10 @@ class Settings:
             raise SettingsError(f"not an AWS region: {self.region!r}")
 
     # --- names of resources: one rule for CDK, the local stack and the tests ---
+    @property
+    def snapstart_primes(self) -> frozenset[str]:
+        return frozenset(item.strip() for item in self.snapstart_prime.split(",") if item.strip())
+
     @property
     def prefix(self) -> str:
         return f"{self.app_name}-{self.stage}"

@@ -1,28 +1,31 @@
-"""Every table's model. Importing this package imports them all (CDK, local setup and tests do);
-handlers import only the model modules they use."""
+"""Every table's model. ``all_models()`` imports them all (CDK, local setup and tests call it); importing
+the package imports none, so a handler loads only the model modules it uses (docs/performance.md §1)."""
 
 from __future__ import annotations
 
-from pynamodb.models import Model
+from typing import TYPE_CHECKING
 
-from oshi.models.accounts import AccountToken, MailSent, MailSuppression
-from oshi.models.assets import Asset, StorageUsage
-from oshi.models.audit import AuditEntry
-from oshi.models.campaigns import Campaign
-from oshi.models.connections import Connection
-from oshi.models.exchange import DownloadRecord, Exchange, ExchangeCount, ExchangeItem
-from oshi.models.fairness import FairnessRecord
-from oshi.models.gachas import Gacha, Prize
-from oshi.models.orders import Order, ProviderEvent
-from oshi.models.payments import PurchaseClaim, Spending
-from oshi.models.ratelimit import RateLimitCounter
-from oshi.models.rewards import MedalBalance, MedalLedgerEntry, Reward
-from oshi.models.sessions import RefreshFamily, RefreshToken, TokenRevocation
-from oshi.models.users import EmailClaim, User
-from oshi.models.vtubers import Vtuber
+if TYPE_CHECKING:
+    from pynamodb.models import Model
 
 
 def all_models() -> tuple[type[Model], ...]:
+    from oshi.models.accounts import AccountToken, MailSent, MailSuppression
+    from oshi.models.assets import Asset, StorageUsage
+    from oshi.models.audit import AuditEntry
+    from oshi.models.campaigns import Campaign
+    from oshi.models.connections import Connection
+    from oshi.models.exchange import DownloadRecord, Exchange, ExchangeCount, ExchangeItem
+    from oshi.models.fairness import FairnessRecord
+    from oshi.models.gachas import Gacha, Prize
+    from oshi.models.orders import Order, ProviderEvent
+    from oshi.models.payments import PurchaseClaim, Spending
+    from oshi.models.ratelimit import RateLimitCounter
+    from oshi.models.rewards import MedalBalance, MedalLedgerEntry, Reward
+    from oshi.models.sessions import RefreshFamily, RefreshToken, TokenRevocation
+    from oshi.models.users import EmailClaim, User
+    from oshi.models.vtubers import Vtuber
+
     return (
         AuditEntry,
         User,

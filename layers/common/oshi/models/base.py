@@ -7,14 +7,34 @@ or start moto, before importing models).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
+import botocore.session
+import pynamodb.connection.base
 from pynamodb.attributes import Attribute, TTLAttribute
 from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from oshi.kernel import snapstart
 from oshi.kernel.settings import get_settings
+
+_sessions = threading.local()
+
+
+def _shared_session() -> botocore.session.Session:
+    """One botocore session per thread for every model. PynamoDB asks ``get_session()`` for a new one per
+    model connection, and each new session parses DynamoDB's service model again: 70-300 ms per model on a
+    function's first request (a route touching 5 models paid ~1 s; docs/performance.md §1). Sessions stay
+    per thread, as PynamoDB keeps them, because client creation is not thread-safe."""
+    session = getattr(_sessions, "session", None)
+    if session is None:
+        session = _sessions.session = botocore.session.get_session()
+    return session
+
+
+pynamodb.connection.base.get_session = _shared_session
 
 
 def table_meta(short_name: str) -> Any:
@@ -91,3 +111,24 @@ def table_spec(model: type[Model]) -> TableSpec:
         indexes=tuple(indexes),
         ttl_attribute=ttl,
     )
+
+
+def _models(root: type[Model] = Model) -> list[type[Model]]:
+    found = []
+    for sub in root.__subclasses__():
+        if getattr(getattr(sub, "Meta", None), "short_name", None):
+            found.append(sub)
+        found.extend(_models(sub))
+    return found
+
+
+def _prime() -> None:
+    """SnapStart: each imported model's botocore client (PynamoDB builds one per model, in its own
+    botocore session, on the model's first request: the service model is parsed each time). PynamoDB keeps
+    the session per thread; Lambda runs the hook and the invocations on the same thread."""
+    if "dynamodb" in get_settings().snapstart_primes:
+        for model in _models():
+            _ = model._get_connection().connection.client
+
+
+snapstart.register("pynamodb", _prime)
