@@ -55,10 +55,13 @@ def token_of(link: str) -> str:
     return parse_qs(urlsplit(link).query)["token"][0]
 
 
-def verify_email(stack: LocalStack, address: str) -> None:
-    """Follow the sign-up mail's verification link (the API call its page makes)."""
+def verify_email(stack: LocalStack, address: str, http: requests.Session | None = None) -> None:
+    """Follow the sign-up mail's verification link (the API call its page makes), from ``http``'s address
+    when given (the verification route is rate-limited per IP)."""
     token = token_of(
         link_in(mailbox(stack, address, wait_for="/account/verify-email"), "/account/verify-email")
     )
-    response = requests.post(f"{stack.api_url}/api/auth/email/verify", json={"token": token}, timeout=10)
+    response = (http or requests).post(
+        f"{stack.api_url}/api/auth/email/verify", json={"token": token}, timeout=10
+    )
     assert response.status_code == 200, response.text

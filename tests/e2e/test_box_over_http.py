@@ -63,7 +63,7 @@ def sign_up(http: requests.Session, stack: LocalStack) -> str:
         timeout=20,
     )
     assert registered.status_code == 201, registered.text
-    verify_email(stack, email)  # only a verified address may buy (issue 18)
+    verify_email(stack, email, http)  # only a verified address may buy (issue 18)
     login = http.post(
         f"{stack.api_url}/api/auth/login", json={"email": email, "password": password}, timeout=20
     )
