@@ -122,10 +122,7 @@ def test_concurrent_buyers_never_oversell_a_sharded_gacha(
     start = threading.Barrier(15)
 
     def buy(token: str) -> int:
-        try:
-            start.wait(timeout=5)
-        except threading.BrokenBarrierError:
-            pass
+        start.wait()  # 45 buyers: three rounds of 15 released at once
         return int(purchase(api, token, sale.gacha_id).status)
 
     with ThreadPoolExecutor(max_workers=15) as pool:

@@ -34,6 +34,8 @@ from collections.abc import Iterable, Mapping
 from oshi.kernel import batch, clock
 from oshi.models.gachas import Gacha, GachaStatus, StockShard
 
+_sums: dict[str, tuple[float, int]] = {}  # gacha id -> (read at, shards' sum): never decides a sale alone
+
 # One shard per DRAWS_PER_SHARD draws of stock by default. The arithmetic: a launch sells a limited gacha
 # out in ~8 s, at ~5 draws a purchase (singles and 10-draws), so a stock S brings S / 40 purchases/s; a
 # shard is planned at PLANNED_RATE_PER_SHARD = 250/s, so S / 40 / 250 = S / 10,000 shards.
@@ -88,13 +90,24 @@ def first_choice(gacha: Gacha, count: int) -> dict[int, int] | None:
 
 
 def read(gacha: Gacha, *, consistent: bool = True) -> list[int]:
-    """Draws reserved on each shard (one batch read; a shard never written has reserved nothing)."""
+    """Draws reserved on each shard (one batch read; a shard never written has reserved nothing). The
+    sum is remembered for display and for ``seen_sold_out``."""
     n = shard_count(gacha)
     found = batch.get_many(
         StockShard, [shard_key(gacha.gacha_id, k) for k in range(n)], consistent_read=consistent
     )
-    sold = {item.shard_key: int(item.sold or 0) for item in found}
-    return [sold.get(shard_key(gacha.gacha_id, k), 0) for k in range(n)]
+    by_key = {item.shard_key: int(item.sold or 0) for item in found}
+    sold = [by_key.get(shard_key(gacha.gacha_id, k), 0) for k in range(n)]
+    _sums[gacha.gacha_id] = (clock.now(), sum(sold))
+    return sold
+
+
+def seen_sold_out(gacha: Gacha) -> bool:
+    """This container read the shards less than SUM_TTL ago and they were full: a purchase reads them
+    again (a batch read, which releases may have changed) instead of trying a write bound to fail, so a
+    sold-out gacha costs its shards no write capacity."""
+    seen = _sums.get(gacha.gacha_id)
+    return seen is not None and clock.now() - seen[0] < SUM_TTL and seen[1] >= int(gacha.total_stock or 0)
 
 
 def remaining(gacha: Gacha, sold: list[int]) -> list[int]:
@@ -131,9 +144,6 @@ def encode(reserved: Mapping[int, int]) -> dict[str, int]:
 
 def decode(recorded: Mapping[str, int] | None) -> dict[int, int]:
     return {int(k): int(n) for k, n in (recorded or {}).items()}
-
-
-_sums: dict[str, tuple[float, int]] = {}  # gacha id -> (read at, sum): display only, never a decision
 
 
 def fill_sums(gachas: Iterable[Gacha]) -> None:

@@ -202,7 +202,9 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
     )
     sharded = stock.is_sharded(gacha)
     if sharded:
-        where = stock.first_choice(gacha, req.count)
+        # A shard at random; after this container saw every shard full, the shards' read instead (no
+        # write bound to fail on a sold-out gacha).
+        where = None if stock.seen_sold_out(gacha) else stock.first_choice(gacha, req.count)
         order.stock_shards = stock.encode(where or _spill(gacha, req.count, is_box))
     stale_pending: str | None = None
     spills = 0
