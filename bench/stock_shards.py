@@ -264,14 +264,22 @@ def run_once(
                 accepted.append((str(json.loads(response.body)["order_id"]), count))
                 last_accepted[0] = max(last_accepted[0], ended - started)
             if response.status not in (201, 409) and os.environ.get("BENCH_DEBUG"):
-                print("DEBUG", response.status, response.body[:300], count, file=sys.stderr)
+                print("DEBUG", response.status, i, response.body[:40], count, file=sys.stderr)
 
     started = time.perf_counter()
     with ThreadPoolExecutor(args.clients) as threads:
         list(threads.map(buy, range(args.fans)))
     seconds = time.perf_counter() - started
 
+    if os.environ.get("BENCH_DEBUG"):
+        seen = Counter(order_id for order_id, _ in accepted)
+        for order_id, n in seen.items():
+            if n > 1:
+                o = Order.get(order_id)
+                print("DEBUG duplicate", order_id, n, o.fan_id, o.idempotency_key, o.count, file=sys.stderr)
     reserved = _reserved(gacha_id)
+    # A 200 is a replayed purchase (the handler found its own Idempotency-Key's order); count each order once.
+    accepted = list(dict(accepted).items())
     draws_accepted = sum(count for _, count in accepted)
     sold = 0
     for order_id, count in accepted[:PAID_PER_RUN]:  # paid: these draws stay sold

@@ -175,7 +175,7 @@ PERMISSIONS: dict[str, Needs] = {
         seed_key="encrypt",
         objects=PREVIEW_COPY,
     ),
-    "vtuber.gachas_mine": needs("vtubers gachas prizes"),
+    "vtuber.gachas_mine": needs("vtubers gachas stock-shards prizes"),
     "vtuber.gacha_preview": needs(f"{VTUBER_READ} fairness"),  # validates and computes; writes nothing
     "vtuber.application": needs("vtubers"),
     "vtuber.asset_view": needs("vtubers assets", objects=(ObjectAccess(UPLOADS, OBJECT_READ),)),

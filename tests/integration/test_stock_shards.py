@@ -13,7 +13,7 @@ from typing import Any
 
 import invariants
 import pytest
-from payment_support import OnSale, fan, purchase, standins_fixture  # noqa: F401
+from payment_support import OnSale, fan, gacha_on_sale, purchase, standins_fixture  # noqa: F401
 from support import Api
 from vtuber_support import approved, gacha_body, validated_asset
 
@@ -189,3 +189,30 @@ def test_the_invariants_catch_a_shard_out_of_step(api: Api, standins: Standins) 
     StockShard(stock.shard_key(sale.gacha_id, k)).update(actions=[StockShard.sold.set(1)])
     StockShard(stock.shard_key(sale.gacha_id, 7)).update(actions=[StockShard.sold.set(0)])  # no shard 7
     assert rules() == {"stock.shard_unknown"}
+
+
+def test_a_sharded_purchase_costs_the_same_round_trips_and_a_full_shard_two_more(
+    api: Api, standins: Standins, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench.dynamodb_calls import count_dynamodb_calls
+
+    plain = gacha_on_sale(api, total_stock=100, user_id="vt-plain")
+    sale = sharded_on_sale(api, total=8, shards=2)  # 4 draws a shard
+    for i, gacha_id in enumerate((plain.gacha_id, sale.gacha_id)):  # warm: keys, clients, caches
+        assert purchase(api, fan(f"fan-warm-{i}"), gacha_id).status == 201
+    with count_dynamodb_calls() as unsharded:
+        assert purchase(api, fan("fan-a"), plain.gacha_id).status == 201
+    monkeypatch.setattr("oshi.catalogue.stock.secrets.randbelow", lambda n: 0)
+    with count_dynamodb_calls() as common:
+        assert purchase(api, fan("fan-b"), sale.gacha_id, count=1).status == 201
+    assert list(common) == list(unsharded), "the common case: no call more than on the gacha item"
+    filled = 0
+    while shard_sold(sale.gacha_id)[0] < 4:  # shard 0 first, while it has room
+        assert purchase(api, fan(f"fan-fill-{filled}"), sale.gacha_id).status == 201
+        filled += 1
+    assert shard_sold(sale.gacha_id)[1] < 4
+    with count_dynamodb_calls() as full:
+        assert purchase(api, fan("fan-c"), sale.gacha_id).status == 201
+    first = list(unsharded).index("TransactWriteItems") + 1
+    expected = [*list(unsharded)[:first], "BatchGetItem", "TransactWriteItems", *list(unsharded)[first:]]
+    assert list(full) == expected, "a full shard: the shards' batch read and one more transaction"
