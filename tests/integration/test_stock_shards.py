@@ -216,3 +216,31 @@ def test_a_sharded_purchase_costs_the_same_round_trips_and_a_full_shard_two_more
     first = list(unsharded).index("TransactWriteItems") + 1
     expected = [*list(unsharded)[:first], "BatchGetItem", "TransactWriteItems", *list(unsharded)[first:]]
     assert list(full) == expected, "a full shard: the shards' batch read and one more transaction"
+
+
+def test_a_sharded_box_reserves_its_tickets_on_the_shards_and_refuses_a_ten_draw_it_cannot_hold(
+    api: Api, standins: Standins
+) -> None:
+    from formats_support import box_body, open_sale
+
+    vt = approved(api, "vt-box")
+    asset = validated_asset(api, vt)
+    created = api.post(
+        "/api/vtuber/gacha/create", token=vt.token, json_body=box_body(asset, (2, 5, 13), stock_shards=4)
+    )
+    assert created.status == 201, created.body
+    gacha_id = str(created.json()["gacha_id"])
+    open_sale(gacha_id)
+    gacha = Gacha.get(gacha_id)
+    assert int(gacha.total_stock) == 20 and stock.shard_count(gacha) == 4  # 5 tickets a shard
+    assert purchase(api, fan("fan-1"), gacha_id, count=10).status == 201  # spans two shards
+    for i in range(5):
+        assert purchase(api, fan(f"fan-s{i}"), gacha_id).status == 201
+    assert sum(shard_sold(gacha_id)) == 15
+    refused = purchase(api, fan("fan-2"), gacha_id, count=10)
+    assert refused.status == 409 and refused.json()["error"]["code"] == "NOT_ENOUGH_TICKETS"
+    assert refused.json()["error"]["details"]["remaining"] == 5
+    stock.forget_sums()
+    live = api.get(f"/api/gachas/{gacha_id}/box")
+    assert live.status == 200 and live.json()["reserved"] == 15, live.body
+    assert invariants.check_all(settled=False) == []
