@@ -149,9 +149,12 @@ class OshiStack(Stack):
         )
         events = Events(self, "Events", settings=settings, factory=factory, monitoring=monitoring)
 
-        # Route functions live here; the REST API's methods and resources (several per route) fill a
-        # nested stack, so neither template nears CloudFormation's 500-resource limit.
-        route_scope = Construct(self, "Routes")
+        # CloudFormation allows 500 resources per template: the route functions (function, role, policy
+        # and log group each) fill one nested stack and the REST API's methods and resources (several per
+        # route) another, so no template nears the limit (tests/infra guards 450).
+        route_scope = NestedStack(
+            self, "RouteFunctions", description=f"oshi {settings.stage}: one function per API route"
+        )
         route_functions = {
             route.handler: factory.build(
                 route_scope, route.handler, memory_mb=route.memory_mb, timeout_seconds=route.timeout_seconds
@@ -169,8 +172,8 @@ class OshiStack(Stack):
             api_stack,
             "Api",
             settings=settings,
-            functions={handler: factory.invoked(handler) for handler in route_functions},
-            authorizer_function=factory.invoked(routes.AUTHORIZER_HANDLER),
+            functions={handler: factory.invoked(handler, api_stack) for handler in route_functions},
+            authorizer_function=factory.invoked(routes.AUTHORIZER_HANDLER, api_stack),
             monitoring=monitoring,
             frontend_origins=config.frontend_origins,
         )

@@ -149,9 +149,18 @@ class FunctionFactory(Construct):
         self.functions[handler_module] = function
         return function
 
-    def invoked(self, handler_module: str) -> lambda_.IFunction:
-        """What callers (API Gateway) invoke: the SnapStart alias, or the function itself."""
-        return self.aliases.get(handler_module) or self.functions[handler_module]
+    def invoked(self, handler_module: str, scope: Construct) -> lambda_.IFunction:
+        """What API Gateway invokes (the SnapStart alias, or the function itself), referenced from
+        ``scope``: the permission to invoke it is then created in ``scope``'s stack. Created next to the
+        function instead, the functions' nested stack would read the API's ids while the API's nested stack
+        reads the functions' ARNs: a cycle between the two stacks."""
+        target = self.aliases.get(handler_module) or self.functions[handler_module]
+        return lambda_.Function.from_function_attributes(
+            scope,
+            f"{function_id(handler_module)}Invoked",
+            function_arn=target.function_arn,
+            same_environment=True,
+        )
 
 
 def snapstart_primes(

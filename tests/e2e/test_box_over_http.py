@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import requests
-from e2e_support import ROOT, LocalStack
+from e2e_support import ROOT, LocalStack, verify_email
 from requests.adapters import HTTPAdapter
 from test_payment_over_http import standin_url
 
@@ -63,6 +63,7 @@ def sign_up(http: requests.Session, stack: LocalStack) -> str:
         timeout=20,
     )
     assert registered.status_code == 201, registered.text
+    verify_email(stack, email)  # only a verified address may buy (issue 18)
     login = http.post(
         f"{stack.api_url}/api/auth/login", json={"email": email, "password": password}, timeout=20
     )

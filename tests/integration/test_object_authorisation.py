@@ -10,12 +10,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from datetime import UTC, datetime, timedelta
+
 from draw_support import deliver, on_sale, paid_order
+from exchange_support import Shop, create_item, item_body
 from support import Api, token_for
-from vtuber_support import approved, gacha_body, validated_asset
+from vtuber_support import approved, gacha_body, iso, validated_asset
 
 from oshi.identity import refresh_tokens
 from oshi.identity.principal import Role
+from oshi.models.exchange import ExchangeItem
 from oshi.models.gachas import Gacha
 from oshi.models.orders import Order
 from oshi.models.rewards import MedalBalance, Reward
@@ -42,6 +46,9 @@ def test_no_route_reveals_or_changes_another_users_objects(api: Api) -> None:
     assert draft.status == 201, draft.body
     draft_id = draft.json()["gacha_id"]
     session_of_a = refresh_tokens.start_family("fan-a", ["pwd"]).family_id  # a sign-in of fan A (issue 18)
+    later = iso(datetime.now(UTC) + timedelta(days=1))  # not on sale yet: still editable by its owner
+    item_id = create_item(api, Shop(sale.vt, asset), starts_at=later)["item_id"]
+    item_before = ExchangeItem.get(item_id).attribute_values
     secrets_of_a = [order.order_id, draft_id, asset, *(r.reward_id for r in rewards)]
     before = _state(order.order_id, draft_id)
 
@@ -54,12 +61,17 @@ def test_no_route_reveals_or_changes_another_users_objects(api: Api) -> None:
         "user_id": "fan-a",
         "prize_id": "p01",
         "session_id": session_of_a,
+        "asset_id": asset,
+        "item_id": item_id,
     }
     swept = 0
     for route in (r for r in ROUTES if "{" in r.path):
         for who, token in intruders.items():
             path = route.path.format(**ids)
-            body = gacha_body([asset]) if route.handler == "vtuber.gacha_update" else {}
+            body = {
+                "vtuber.gacha_update": gacha_body([asset]),
+                "vtuber.exchange_item_update": item_body(asset, starts_at=later, name="stolen"),
+            }.get(route.handler, {})
             response = api.call(
                 route.method, path, token=token, json_body=body if route.method != "GET" else None
             )
@@ -84,4 +96,5 @@ def test_no_route_reveals_or_changes_another_users_objects(api: Api) -> None:
     assert steal.status == 422 and asset in steal.body.decode()  # named as not theirs, nothing created
     assert swept == 2 * sum("{" in r.path for r in ROUTES)
     assert _state(order.order_id, draft_id) == before
+    assert ExchangeItem.get(item_id).attribute_values == item_before
     assert refresh_tokens.RefreshFamily.get(session_of_a).revoked is False

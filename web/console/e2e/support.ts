@@ -76,7 +76,23 @@ export async function register(request: APIRequestContext, prefix: string): Prom
     data: { email, password: DEMO_PASSWORD, display_name: "E2E", birth_date: "1995-05-05", terms_version: "2026-11", accept_terms: true },
   });
   expect(response.status(), await response.text()).toBeLessThan(300);
+  await verifyEmail(request, email); // buying needs a verified address; applying does not mind
   return email;
+}
+
+/** Follow the sign-up mail's verification link from the local stack's mailbox (`/_local/mail.json`). */
+async function verifyEmail(request: APIRequestContext, email: string): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const mails = (await (await request.get(`${stack.appUrl}/_local/mail.json`)).json()) as { to: string[]; links: string[] }[];
+    const link = mails.filter((m) => m.to.includes(email)).flatMap((m) => m.links).find((l) => l.includes("/account/verify-email"));
+    if (link) {
+      const response = await request.post(`${stack.appUrl}/api/auth/email/verify`, { data: { token: new URL(link).searchParams.get("token") } });
+      expect(response.status(), await response.text()).toBe(200);
+      return;
+    }
+    await new Promise((wait) => setTimeout(wait, 200));
+  }
+  throw new Error(`no verification mail to ${email}`);
 }
 
 export async function bearerFor(request: APIRequestContext, email: string): Promise<string> {

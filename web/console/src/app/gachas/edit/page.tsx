@@ -115,6 +115,7 @@ function toBody(form: Form): { body: Body | null; problems: FieldProblems } {
   if (Object.keys(problems).length > 0) return { body: null, problems };
   return {
     body: {
+      kind: form.kind,
       title: form.title,
       description: form.description,
       price_single: priceSingle ?? 0,
