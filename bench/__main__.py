@@ -23,6 +23,7 @@ IN_PROCESS = (
     ("bench.roundtrips_exchange", []),
     ("bench.draw_engine", []),  # 3. draws per second against random.choices
     ("bench.cost_model", []),  # 5. cost per 1,000 draws and at a launch spike
+    ("bench.stock_shards", []),  # 6. one limited gacha: its stock on 1 item vs 8 shards
     ("bench.web_bundle", []),  # 7. the fan app's first-load JS per route (gzip), from web/fan/out
 )
 LOCAL_STACK = (

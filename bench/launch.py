@@ -251,6 +251,7 @@ def main() -> int:
 
     with running_local_stack() as stack:
         _point_at(stack)
+        from oshi.catalogue import stock
         from oshi.models.gachas import Gacha
         from tests.invariants import check_all
 
@@ -278,7 +279,9 @@ def main() -> int:
             if getattr(o, "fulfilled_at", None) and getattr(o, "paid_at", None)
         ]
         purchase_ms = [ms for run in runs for ms in run.purchase_ms]
-        sold = int(Gacha.get(gacha_id, consistent_read=True).sold_draws or 0)
+        gacha = Gacha.get(gacha_id, consistent_read=True)
+        # A stock above 10,000 draws is sharded by default (oshi.catalogue.stock): the shards hold the sum.
+        sold = sum(stock.read(gacha)) if stock.is_sharded(gacha) else int(gacha.sold_draws or 0)
         bought = sum(run.draws_bought for run in runs)
         unpaid = sum(run.draws_unpaid for run in runs)
         pay_failures = Counter(f for run in runs for f in run.pay_failures)

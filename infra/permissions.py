@@ -97,10 +97,8 @@ ISSUER = "jwt-private jwt-public"
 ACCOUNT_MAIL = "account-tokens mail-suppressions rate-limits"  # link tokens, suppression list, mail caps
 VTUBER_READ = "users vtubers assets storage gachas prizes"
 PROVIDERS = "stripe komoju"
-ORDER_TABLES = "orders provider-events gachas prizes purchase-claims spending"
-REFUND_TABLES = (
-    "orders gachas prizes medal-balances medal-ledger rewards spending purchase-claims provider-events"
-)
+ORDER_TABLES = "orders provider-events gachas stock-shards prizes purchase-claims spending"
+REFUND_TABLES = "orders gachas stock-shards prizes medal-balances medal-ledger rewards spending purchase-claims provider-events"
 
 PERMISSIONS: dict[str, Needs] = {
     # --- system ---
@@ -170,20 +168,20 @@ PERMISSIONS: dict[str, Needs] = {
     "vtuber.assets": needs("vtubers assets"),
     "vtuber.gacha_new": needs("vtubers assets storage"),
     "vtuber.gacha_create": needs(
-        VTUBER_READ,
+        f"{VTUBER_READ} stock-shards",
         "gachas prizes assets fairness",
         audit=True,
         events=True,
         seed_key="encrypt",
         objects=PREVIEW_COPY,
     ),
-    "vtuber.gachas_mine": needs("vtubers gachas prizes"),
+    "vtuber.gachas_mine": needs("vtubers gachas stock-shards prizes"),
     "vtuber.gacha_preview": needs(f"{VTUBER_READ} fairness"),  # validates and computes; writes nothing
     "vtuber.application": needs("vtubers"),
     "vtuber.asset_view": needs("vtubers assets", objects=(ObjectAccess(UPLOADS, OBJECT_READ),)),
-    "vtuber.gacha_get": needs("vtubers gachas prizes fairness"),
+    "vtuber.gacha_get": needs("vtubers gachas stock-shards prizes fairness"),
     "vtuber.gacha_update": needs(
-        VTUBER_READ,
+        f"{VTUBER_READ} stock-shards",
         "gachas prizes assets fairness",
         audit=True,
         events=True,
@@ -191,7 +189,7 @@ PERMISSIONS: dict[str, Needs] = {
         objects=PREVIEW_COPY,
     ),
     "vtuber.gacha_publish": needs(
-        VTUBER_READ, "gachas prizes fairness", audit=True, events=True, seed_key="encrypt"
+        f"{VTUBER_READ} stock-shards", "gachas prizes fairness", audit=True, events=True, seed_key="encrypt"
     ),
     "vtuber.sales": needs("vtubers gachas prizes orders"),
     "vtuber.admin_gacha_suspend": needs(write="gachas", audit=True, events=True),
@@ -202,9 +200,9 @@ PERMISSIONS: dict[str, Needs] = {
     "vtuber.validate_upload": needs(
         "users", "vtubers assets storage", audit=True, objects=(ObjectAccess(UPLOADS, OBJECT_VALIDATE),)
     ),
-    "gacha.catalogue": needs("gachas prizes vtubers"),
-    "gacha.detail": needs("gachas prizes vtubers fairness campaigns"),
-    "gacha.vtuber_profile": needs("gachas prizes vtubers exchange-items"),
+    "gacha.catalogue": needs("gachas stock-shards prizes vtubers"),
+    "gacha.detail": needs("gachas stock-shards prizes vtubers fairness campaigns"),
+    "gacha.vtuber_profile": needs("gachas stock-shards prizes vtubers exchange-items"),
     "gacha.vtubers": needs("vtubers"),
     # Locally (and without a CDN key group) it presigns a GET on previews/; with one it names the CDN path.
     "gacha.preview": needs("gachas prizes", objects=(ObjectAccess(PREVIEWS, OBJECT_READ),), cdn=True),
@@ -248,7 +246,7 @@ PERMISSIONS: dict[str, Needs] = {
     "gacha.stats": needs("gachas prizes vtubers fairness"),  # read-only: the alert is the scan's
     # Draw formats (issue 20): the box's live state; its log (reveals the seed once the box is empty);
     # the caller's ceiling counter (the nonce item).
-    "gacha.box": needs("gachas prizes vtubers fairness"),
+    "gacha.box": needs("gachas stock-shards prizes vtubers fairness"),
     "gacha.box_draws": needs("gachas prizes vtubers", "fairness", seed_key="decrypt"),
     "gacha.gacha_me": needs("gachas fairness purchase-claims"),
     # Campaigns (issue 20): created by the VTuber (audited; a first 10-draw discount is copied onto the gacha).

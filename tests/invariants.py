@@ -5,7 +5,9 @@ After any sequence of retries, crashes and races has settled:
 - every fulfilled order has one result per draw, its medals in the ledger and its rewards in the box;
 - no reward exists without a fulfilled order (or a refunded one, then revoked) or an exchange behind it;
 - every gacha's reserved/sold draws equal the draws of the orders still holding a reservation, within its
-  stock; every limited prize's stock minus what is left equals the times it was drawn;
+  stock; on a sharded gacha (issue 21, ``oshi.catalogue.stock``) per shard: each shard's reserved draws
+  equal the draws the holding orders name on it and stay within its allocation, every order names shards
+  that exist for exactly its draws, and the gacha item's own counter is never written; every limited prize's stock minus what is left equals the times it was drawn;
 - every exchange item's sold units equal its trades and the fans' counters, within stock and limits;
 - campaigns (issue 20): medals = draws x medals per draw x the multiplier the order records, the same as
   its ledger entry; a fan's first 10-draw discount on a gacha is used by at most one paid order;
@@ -29,11 +31,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from oshi.catalogue import stock
 from oshi.commerce import refunds
 from oshi.draw import box as boxes
 from oshi.models.exchange import Exchange, ExchangeCount, ExchangeItem
 from oshi.models.fairness import FairnessRecord, gacha_pk, nonce_pk
-from oshi.models.gachas import Gacha, Prize
+from oshi.models.gachas import Gacha, Prize, StockShard
 from oshi.models.orders import Order, OrderStatus, ProviderEvent
 from oshi.models.rewards import LedgerKind, MedalBalance, MedalLedgerEntry, Reward, RewardSource, fan_vtuber
 from oshi.rewards import queries
@@ -168,6 +171,31 @@ def pending_refund_ids() -> set[str]:
             return ids
 
 
+def _check_shards(
+    gachas: list[Gacha], shards: list[StockShard], held_on: Counter[tuple[str, int]]
+) -> list[Violation]:
+    """Sharded stock: sold + released = reserved on every shard, to the unit, and never over its share."""
+    found = []
+    by_gacha = {g.gacha_id: g for g in gachas}
+    sold_on = {}
+    for item in shards:
+        gacha_id, _, k = item.shard_key.rpartition("#")
+        sold_on[(gacha_id, int(k))] = int(item.sold or 0)
+    for gacha_id, k in sorted(set(sold_on) | set(held_on)):
+        subject = f"stock-shard/{gacha_id}#{k}"
+        gacha = by_gacha.get(gacha_id)
+        if gacha is None or not 0 <= k < stock.shard_count(gacha) or not stock.is_sharded(gacha):
+            found.append(Violation("stock.shard_unknown", subject, "no such shard of a sharded gacha"))
+            continue
+        sold, expected = sold_on.get((gacha_id, k), 0), held_on[(gacha_id, k)]
+        if sold != expected:
+            found.append(Violation("stock.shard_draws", subject, f"sold {sold} != held by orders {expected}"))
+        share = stock.allocation(int(gacha.total_stock or 0), stock.shard_count(gacha), k)
+        if not 0 <= sold <= share:
+            found.append(Violation("stock.shard_oversold", subject, f"{sold} outside 0..{share}"))
+    return found
+
+
 def check_rewards(rewards: list[Reward], orders: list[Order], exchanges: list[Exchange]) -> list[Violation]:
     by_id = {o.order_id: o for o in orders}
     exchange_ids = {e.exchange_id for e in exchanges}
@@ -188,18 +216,31 @@ def check_rewards(rewards: list[Reward], orders: list[Order], exchanges: list[Ex
     return found
 
 
-def check_stock(gachas: list[Gacha], prizes: list[Prize], orders: list[Order]) -> list[Violation]:
+def check_stock(
+    gachas: list[Gacha], prizes: list[Prize], orders: list[Order], shards: list[StockShard] | None = None
+) -> list[Violation]:
     found = []
     held: Counter[str] = Counter()
+    held_on: Counter[tuple[str, int]] = Counter()  # sharded stock: (gacha, shard) -> draws held there
     drawn: Counter[tuple[str, str]] = Counter()
     for order in orders:
+        named = stock.decode(order.stock_shards)
+        if named and sum(named.values()) != int(order.count):
+            found.append(
+                Violation("stock.shard_order", f"order/{order.order_id}", f"shards {named} for {order.count}")
+            )
         # A box's drawn tickets stay drawn when the order is refunded (reservations.release keeps them).
         if not order.reservation_released or (order.gacha_kind == "box" and order.fulfilled_at is not None):
-            held[order.gacha_id] += int(order.count)
+            if named:
+                for k, draws in named.items():
+                    held_on[(order.gacha_id, k)] += draws
+            else:
+                held[order.gacha_id] += int(order.count)
         # A refund does not give a drawn limited prize back (docs/draw.md), so refunded draws count too.
         if order.status in (OrderStatus.FULFILLED, OrderStatus.REFUNDED):
             for result in order.drawn_items():
                 drawn[(order.gacha_id, str(result.get("prize_id")))] += 1
+    found += _check_shards(gachas, shards or [], held_on)
     for gacha in gachas:
         subject = f"gacha/{gacha.gacha_id}"
         sold = int(gacha.sold_draws or 0)
@@ -274,8 +315,16 @@ def _drawn(order: Order) -> bool:
     return order.fulfilled_at is not None and order.status in (OrderStatus.FULFILLED, OrderStatus.REFUNDED)
 
 
-def check_boxes(gachas: list[Gacha], orders: list[Order], records: list[FairnessRecord]) -> list[Violation]:
+def check_boxes(
+    gachas: list[Gacha],
+    orders: list[Order],
+    records: list[FairnessRecord],
+    shards: list[StockShard] | None = None,
+) -> list[Violation]:
     found = []
+    on_shards: Counter[str] = Counter()  # a sharded box's reserved tickets live on its shards
+    for item in shards or []:
+        on_shards[item.shard_key.rpartition("#")[0]] += int(item.sold or 0)
     by_pk: dict[str, dict[str, FairnessRecord]] = defaultdict(dict)
     for r in records:
         by_pk[r.pk][r.sk] = r
@@ -304,8 +353,9 @@ def check_boxes(gachas: list[Gacha], orders: list[Order], records: list[Fairness
                         f"{p.prize_id}: {left.get(p.prize_id)} left, {per_prize[p.prize_id]} drawn",
                     )
                 )
-        if int(gacha.sold_draws or 0) < drawn:
-            found.append(Violation("box.sold", subject, f"sold {gacha.sold_draws} < drawn {drawn}"))
+        sold = on_shards[gacha.gacha_id] if stock.is_sharded(gacha) else int(gacha.sold_draws or 0)
+        if sold < drawn:
+            found.append(Violation("box.sold", subject, f"sold {sold} < drawn {drawn}"))
         winners = [
             o.order_id for o in drawn_orders if any(i.get("table") == "last_one" for i in o.drawn_items())
         ]
@@ -383,15 +433,15 @@ def check_first_ten(orders: list[Order]) -> list[Violation]:
 def check_all(*, settled: bool = True) -> list[Violation]:
     orders, rewards = _scan(Order), _scan(Reward)
     ledger, exchanges = _scan(MedalLedgerEntry), _scan(Exchange)
-    gachas, fairness_records = _scan(Gacha), _scan(FairnessRecord)
+    gachas, fairness_records, shards = _scan(Gacha), _scan(FairnessRecord), _scan(StockShard)
     return [
         *check_medals(),
         *check_orders(orders, rewards, ledger, settled=settled),
         *check_money(orders, _scan(ProviderEvent), pending_refund_ids(), settled=settled),
         *check_rewards(rewards, orders, exchanges),
-        *check_stock(gachas, _scan(Prize), orders),
+        *check_stock(gachas, _scan(Prize), orders, shards),
         *check_exchange(_scan(ExchangeItem), _scan(ExchangeCount), exchanges),
-        *check_boxes(gachas, orders, fairness_records),
+        *check_boxes(gachas, orders, fairness_records, shards),
         *check_ceilings(gachas, orders, fairness_records),
         *check_first_ten(orders),
     ]

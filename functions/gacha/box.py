@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from pydantic import Field
 
 from gacha.public import cached_json
-from oshi.catalogue import storefront
+from oshi.catalogue import stock, storefront
 from oshi.draw import fairness_store
 from oshi.kernel import clock
 from oshi.kernel.errors import GachaNotFound
@@ -40,6 +40,7 @@ def get_box(gacha_id: str) -> Response[str]:
     if gacha.kind != GachaKind.BOX.value:
         raise GachaNotFound("This gacha is not a box gacha.")
     state = fairness_store.box_state(gacha_id, consistent=False)
+    stock.fill_sums([gacha])  # a sharded box's reserved tickets: its shards' (cached) sum
     owner = storefront.vtuber_statuses([gacha]).get(gacha.owner_user_id)
     status = storefront.box_status(gacha, storefront.prizes_of(gacha_id), state)
     sale = storefront.sale_state(gacha, owner, at)

@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from gacha.public import cached_json
-from oshi.catalogue import storefront
+from oshi.catalogue import stock, storefront
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
 from oshi.web.schemas.catalogue import GachaPage, GachaSummary
@@ -43,6 +43,7 @@ def get_gachas(
             cursor=cursor,
             at=at,
         )
+        stock.fill_sums(found.gachas)  # sharded gachas: their shards' (cached) sum, for the sale state
         items = [
             GachaSummary.model_validate(
                 storefront.summary(
@@ -57,6 +58,7 @@ def get_gachas(
         vtuber_id=vtuber_id, state=status, limit=limit, cursor=cursor, at=at
     )
     owners = storefront.vtuber_statuses(gachas)
+    stock.fill_sums(gachas)
     items = [
         GachaSummary.model_validate(storefront.summary(g, owners.get(g.owner_user_id), at)) for g in gachas
     ]

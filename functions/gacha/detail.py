@@ -7,7 +7,7 @@ from datetime import datetime
 from aws_lambda_powertools.event_handler import Response
 
 from gacha.public import cached_json
-from oshi.catalogue import campaigns, storefront
+from oshi.catalogue import campaigns, stock, storefront
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
 from oshi.web.schemas.catalogue import GachaDetail
@@ -19,6 +19,7 @@ endpoint = Endpoint(__name__, response_model=GachaDetail)
 def get_gacha(gacha_id: str) -> Response[str]:
     at = clock.utc_now()
     gacha = storefront.public_gacha(gacha_id)
+    stock.fill_sums([gacha])  # a sharded gacha's remaining stock: its shards' (cached) sum
     owner = storefront.vtuber_statuses([gacha]).get(gacha.owner_user_id)
     disclosed = storefront.disclosure(gacha, storefront.prizes_of(gacha_id), owner, at)
     shown = campaigns.for_gacha(gacha, at)

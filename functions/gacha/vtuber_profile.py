@@ -5,7 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import Response
 
 from gacha.public import cached_json
-from oshi.catalogue import storefront
+from oshi.catalogue import stock, storefront
 from oshi.kernel import clock
 from oshi.rewards import exchange
 from oshi.web.api import Endpoint
@@ -20,6 +20,7 @@ def get_profile(vtuber_id: str) -> Response[str]:
     vtuber = storefront.public_vtuber(vtuber_id)
     gachas, _ = storefront.list_public(vtuber_id=vtuber_id, limit=storefront.PROFILE_GACHAS, at=at)
     current = [g for g in gachas if g.ends_at > at]
+    stock.fill_sums(current)  # sharded gachas: their shards' (cached) sum, for the sale state
     items = exchange.items_on_offer(vtuber.vtuber_id, at)
     profile = VtuberProfile(
         vtuber_id=vtuber.vtuber_id,

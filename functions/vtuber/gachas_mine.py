@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oshi.catalogue import lineup, storefront
+from oshi.catalogue import lineup, stock, storefront
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
 from vtuber.schemas import OwnGachaList, OwnGachaSummary
@@ -14,6 +14,7 @@ endpoint = Endpoint(__name__)
 def get_own_gachas() -> OwnGachaList:
     at = clock.utc_now()
     gachas = lineup.list_own(endpoint.caller().user_id)
+    stock.fill_sums(gachas)  # sharded gachas: their shards' (cached) sum, for the sale state
     return OwnGachaList(
         items=[
             OwnGachaSummary(

@@ -8,7 +8,7 @@ from typing import Any, Literal, cast
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 from pydantic_core import PydanticCustomError
 
-from oshi.catalogue import lineup, storefront
+from oshi.catalogue import lineup, stock, storefront
 from oshi.catalogue.filetypes import FileType
 from oshi.draw.rates import MAX_PRIZES
 from oshi.kernel import clock
@@ -187,6 +187,13 @@ class GachaIn(BaseModel):
         default=None,
         description="Box gachas: the last-one prize (ラストワン賞), to whoever draws the last ticket",
     )
+    stock_shards: StrictInt | None = Field(
+        default=None,
+        description=(
+            "Limited stock (or a box's tickets): the number of shard items the stock is reserved on, "
+            "for a launch's demand (about 250 purchases/s each); null: from the stock size"
+        ),
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -215,6 +222,7 @@ class GachaIn(BaseModel):
             kind=self.kind,
             ceiling=self.ceiling,
             last_one=_prize_spec(self.last_one) if self.last_one is not None else None,
+            stock_shards=self.stock_shards,
         )
 
 
@@ -247,10 +255,12 @@ class OwnGacha(GachaDocument):
     version: int = Field(description="Send it back as ``version`` with an edit (409 when stale)")
     editable: bool
     total_stock: int | None = Field(description="Draws that may be sold; null: unlimited")
+    stock_shards: int = Field(description="Shard items the stock is reserved on (1: the gacha itself)")
 
     @classmethod
     def of(cls, gacha: Gacha, prizes: list[Prize]) -> OwnGacha:
         at = clock.utc_now()
+        stock.fill_sums([gacha])  # a sharded gacha's reserved draws, for the remaining stock shown
         document = storefront.disclosure(gacha, prizes, None, at).document
         assets = {p.prize_id: list(p.asset_ids) for p in prizes}
         previews = {p.prize_id: p.preview_asset_id for p in prizes}
@@ -268,6 +278,7 @@ class OwnGacha(GachaDocument):
                 "version": int(gacha.version),
                 "editable": lineup.editable(gacha, at),
                 "total_stock": int(gacha.total_stock) if gacha.total_stock is not None else None,
+                "stock_shards": stock.shard_count(gacha),
             }
         )
 

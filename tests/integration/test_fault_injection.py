@@ -294,3 +294,57 @@ def test_a_discounted_multiplied_checkout_survives_a_fault_at_every_call(
     assert int(order.medals_awarded) == 10 * int(order.medals_per_draw) * 3
     assert len([o for o in Order.scan() if o.fan_id == "fan-1"]) == 1, "one order for one checkout"
     assert_invariants()
+
+
+# --- sharded stock (issue 21): a purchase spilling from a full shard, and the sweeper's release -----------
+# The purchase (revocation marker, rate limit, batch read, the full shard's transaction, the shards' read,
+# the second transaction, the session update) and the sweeper's expiry (index query, order read, the
+# release transaction, the pending claim, the audit append): every call, before and after it is applied.
+SHARDED_CALLS = 23  # k beyond this fires in no call of the flow (skipped)
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+@pytest.mark.parametrize("k", range(SHARDED_CALLS))
+def test_a_sharded_spill_and_its_expiry_survive_a_fault_at_every_call(
+    api: Api, standins: Standins, monkeypatch: pytest.MonkeyPatch, k: int, when: str
+) -> None:
+    from datetime import UTC, datetime
+
+    from test_stock_shards import shard_sold, sharded_on_sale
+
+    from oshi.commerce import orders
+    from oshi.kernel import clock
+
+    sale = sharded_on_sale(api, total=4, shards=2)  # 2 draws a shard
+    monkeypatch.setattr("oshi.catalogue.stock.secrets.randbelow", lambda n: 0)  # shard 0 first
+    for i in range(2):  # fill shard 0 (no fault yet)
+        assert purchase(api, fan(f"fan-early-{i}"), sale.gacha_id).status == 201
+    assert shard_sold(sale.gacha_id) == [2, 0]
+    token = fan("fan-1")
+    later = datetime.now(UTC) + timedelta(hours=3)
+
+    def expired(order_id: str) -> bool:
+        with TEST_READS():
+            return str(Order.get(order_id, consistent_read=True).status) == "EXPIRED"
+
+    with count_dynamodb_calls() as calls, injected(Fault(k, when)) as fault:
+        response = retry(
+            lambda: purchase(api, token, sale.gacha_id, key="sharded-1"), lambda r: r.status in (200, 201)
+        )
+        order_id = str(response.json()["order_id"])
+        retry(lambda: orders.sweep_expired(later), lambda _: expired(order_id))  # the schedule runs again
+    if not fault.fired:
+        pytest.skip(f"the flow makes {calls.total} calls")
+    with TEST_READS():
+        order = Order.get(order_id)
+        assert stock_decode(order.stock_shards) == {1: 1}, "spilled to the shard with room"
+        assert len([o for o in Order.scan() if o.fan_id == "fan-1"]) == 1, "one order for one purchase"
+        assert shard_sold(sale.gacha_id) == [0, 0], "every reservation given back exactly once"
+    assert clock.utc_now() < later
+    assert_invariants()
+
+
+def stock_decode(recorded: Any) -> dict[int, int]:
+    from oshi.catalogue import stock
+
+    return stock.decode(recorded)

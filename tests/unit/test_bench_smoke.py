@@ -18,6 +18,7 @@ from local.runner import ROOT
         ["bench.cold_start", "--runs", "1", "--only", "auth.authorizer", "gacha.detail"],
         ["bench.authorizer_revocation", "--calls", "20", "--users", "5"],
         ["bench.moto_memory", "--orders", "10", "--workers", "2"],
+        ["bench.stock_shards", "--fans", "24", "--stock", "20", "--shards", "4", "--clients", "4"],
         ["bench.web_bundle"],  # measures web/fan/out: `make pytest` builds it first
     ],
     ids=lambda a: a[0],

@@ -2331,6 +2331,11 @@ export interface components {
              * Format: date-time
              */
             starts_at: string;
+            /**
+             * Stock Shards
+             * @description Limited stock (or a box's tickets): the number of shard items the stock is reserved on, for a launch's demand (about 250 purchases/s each); null: from the stock size
+             */
+            stock_shards?: number | null;
             /** Title */
             title: string;
             /** Total Stock */
@@ -2506,6 +2511,11 @@ export interface components {
              * Format: date-time
              */
             starts_at: string;
+            /**
+             * Stock Shards
+             * @description Limited stock (or a box's tickets): the number of shard items the stock is reserved on, for a launch's demand (about 250 purchases/s each); null: from the stock size
+             */
+            stock_shards?: number | null;
             /** Title */
             title: string;
             /** Total Stock */
@@ -2636,6 +2646,11 @@ export interface components {
              * Format: date-time
              */
             starts_at: string;
+            /**
+             * Stock Shards
+             * @description Limited stock (or a box's tickets): the number of shard items the stock is reserved on, for a launch's demand (about 250 purchases/s each); null: from the stock size
+             */
+            stock_shards?: number | null;
             /** Title */
             title: string;
             /** Total Stock */
@@ -3302,6 +3317,11 @@ export interface components {
             status: components["schemas"]["GachaStatus"];
             /** @description Draws on sale in total; null: unlimited */
             stock: components["schemas"]["Stock"] | null;
+            /**
+             * Stock Shards
+             * @description Shard items the stock is reserved on (1: the gacha itself)
+             */
+            stock_shards: number;
             /** Title */
             title: string;
             /**

@@ -27,7 +27,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from oshi import audit
-from oshi.catalogue import previews, vtubers
+from oshi.catalogue import previews, stock, vtubers
 from oshi.catalogue.uploads import owned_assets
 from oshi.draw import box as boxes
 from oshi.draw import fairness_store, rates
@@ -92,6 +92,7 @@ class GachaSpec:
     kind: str = GachaKind.RATE.value
     ceiling: int | None = None  # rate gachas: 天井 (draws)
     last_one: PrizeSpec | None = None  # box gachas: ラストワン賞, to whoever takes the last ticket
+    stock_shards: int | None = None  # sharded stock (oshi.catalogue.stock); None: from the stock size
 
     @property
     def is_box(self) -> bool:
@@ -190,6 +191,14 @@ def check_spec(spec: GachaSpec, now: datetime) -> list[dict[str, str]]:
             )
     if spec.total_stock is not None and not 1 <= spec.total_stock <= MAX_TOTAL_STOCK:
         problems.append(_problem("total_stock", f"1 to {MAX_TOTAL_STOCK} draws", "out_of_bounds"))
+    if spec.stock_shards is not None:
+        limited = spec.total_stock if not spec.is_box else sum(p.tickets or 0 for p in spec.prizes)
+        if not 1 <= spec.stock_shards <= stock.MAX_SHARDS:
+            problems.append(_problem("stock_shards", f"1 to {stock.MAX_SHARDS} shards", "out_of_bounds"))
+        elif not limited or spec.stock_shards > limited:
+            problems.append(
+                _problem("stock_shards", "a limited stock with at least one draw per shard", "out_of_bounds")
+            )
     labelled = [(f"prizes.{i}", p) for i, p in enumerate(spec.prizes)]
     if spec.last_one is not None:
         labelled.append(("last_one", spec.last_one))
@@ -405,6 +414,11 @@ def _apply_spec(gacha: Gacha, spec: GachaSpec) -> None:
     gacha.starts_at = spec.starts_at.astimezone(UTC)
     gacha.ends_at = spec.ends_at.astimezone(UTC)
     gacha.total_stock = spec.total_stock
+    # Sharded stock (issue 21): fixed with the lineup once the sale starts; 1 is the gacha item itself.
+    shards = (
+        (spec.stock_shards or stock.default_shards(spec.total_stock)) if spec.total_stock is not None else 1
+    )
+    gacha.stock_shards = shards if shards > 1 else None
     gacha.guarantee_min_rarity = spec.guarantee_min_rarity
     gacha.prize_count = len(spec.all_prizes)
 

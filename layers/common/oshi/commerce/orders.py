@@ -6,7 +6,9 @@ completed) finds the condition false and changes nothing: orders never move back
 
 A purchase costs three DynamoDB round trips here (plus the route's rate-limit counter): one BatchGetItem across tables (gacha, user, spending,
 idempotency claim), one transaction (order put + stock ADD + spending ADD + pending claim + the VTuber
-still approved), and one update that stores the provider's checkout session. The pending claim (one
+still approved), and one update that stores the provider's checkout session. On a sharded gacha
+(``oshi.catalogue.stock``) the stock ADD goes to a random shard; a full one adds a batch read of the
+shards and a second transaction. The pending claim (one
 pending order per fan and gacha) is deleted when the order leaves PENDING_PAYMENT, so buying the same
 gacha again right after a payment costs no more. The reservation (stock and
 spending) is given back exactly once, in the same transaction that moves the order out of
@@ -22,7 +24,7 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
 from oshi import audit
-from oshi.catalogue import campaigns, storefront
+from oshi.catalogue import campaigns, stock, storefront
 from oshi.commerce import reservations, spending
 from oshi.draw import fairness
 from oshi.events.bus import Event, publish
@@ -39,10 +41,11 @@ from oshi.kernel.errors import (
     PaymentProviderUnavailable,
     SoldOut,
     SpendingCapExceeded,
+    TooManyRequests,
 )
 from oshi.kernel.observability import logger
 from oshi.kernel.txn import ConditionsFailed, Txn
-from oshi.models.gachas import PUBLIC_LISTING, Gacha, GachaKind, GachaStatus
+from oshi.models.gachas import PUBLIC_LISTING, Gacha, GachaKind, GachaStatus, StockShard
 from oshi.models.orders import Order, OrderStatus
 from oshi.models.payments import CAP_PERIOD, PurchaseClaim, Spending
 from oshi.models.users import User
@@ -52,6 +55,9 @@ AWAITING = "1"
 PROVISIONAL_PAYMENT_WINDOW = timedelta(hours=2)  # until the provider tells us the real expiry
 CLAIM_TTL = timedelta(days=8)  # longer than any payment window (konbini: days)
 MAX_PAGE = 50
+# Sharded stock: a full shard costs one batch read of every shard and one more transaction; a purchase that
+# loses the race for the room it read that many times in a row is told to retry (429), never "sold out".
+SPILL_READS = 4
 _BY_FAN_KEYS = ("order_id", "fan_id", "created_at")
 
 
@@ -194,8 +200,15 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
         discount_campaign_id=offer["campaign_id"] if offer is not None else None,
         first_ten_claim=first_ten_key if offer is not None else None,
     )
+    sharded = stock.is_sharded(gacha)
+    if sharded:
+        # A shard at random; after this container saw every shard full, the shards' read instead (no
+        # write bound to fail on a sold-out gacha).
+        where = None if stock.seen_sold_out(gacha) else stock.first_choice(gacha, req.count)
+        order.stock_shards = stock.encode(where or _spill(gacha, req.count, is_box))
     stale_pending: str | None = None
-    for _ in range(2):
+    spills = 0
+    while True:
         try:
             _reserve(order, gacha, allowance, idem_key, stale_pending, at)
             break
@@ -206,7 +219,15 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
                 claim = PurchaseClaim.get(idem_key, consistent_read=True)
                 return _replay(claim.order_id, req), False
             if "pending" in failed.labels:
+                if stale_pending is not None:  # taken over meanwhile by another purchase of this fan
+                    raise OrderPending() from None
                 stale_pending = _pending_order_or_stale(pending_key, at)
+                continue
+            if sharded and stock.stock_failed(failed.labels):
+                spills += 1  # a full shard (or raced): place the draws where the shards have room
+                if spills > SPILL_READS:
+                    raise TooManyRequests(details={"reason": "stock_contended"}) from None
+                order.stock_shards = stock.encode(_spill(gacha, req.count, is_box))
                 continue
             if "stock" in failed.labels:
                 if is_box:  # the tickets went meanwhile: say how many are left
@@ -225,8 +246,6 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
                 fresh = spending.allowance(req.fan_id, user.birth_date if user else None, at)
                 raise SpendingCapExceeded(details={**fresh.as_details(), "amount": amount}) from None
             raise
-    else:
-        raise OrderPending()
     return _start_checkout(order, gacha.title, req.request_id), True
 
 
@@ -247,12 +266,29 @@ def _reserve(
     txn = Txn()
     txn.put("order", order, condition=Order.order_id.does_not_exist())
     count = int(order.count)
-    stock_condition = (Gacha.status == GachaStatus.PUBLISHED) & (Gacha.starts_at <= at) & (Gacha.ends_at > at)
-    if gacha.total_stock is None:
-        stock_condition &= Gacha.total_stock.does_not_exist()
+    if order.stock_shards:
+        # Sharded (oshi.catalogue.stock): the draws on the shards the order names, each within its
+        # allocation. The gacha item is not part of the transaction (it would be the hot key again).
+        total, n = int(gacha.total_stock or 0), stock.shard_count(gacha)
+        for k, draws in stock.decode(order.stock_shards).items():
+            cap = stock.allocation(total, n, k) - draws
+            txn.update(
+                stock.label(k),
+                StockShard(stock.shard_key(gacha.gacha_id, k)),
+                [StockShard.sold.add(draws)],
+                condition=StockShard.sold.does_not_exist() | (StockShard.sold <= cap)
+                if cap >= 0
+                else StockShard.sold < 0,  # never true: more than the shard holds
+            )
     else:
-        stock_condition &= Gacha.sold_draws <= int(gacha.total_stock) - count
-    txn.update("stock", Gacha(gacha.gacha_id), [Gacha.sold_draws.add(count)], condition=stock_condition)
+        stock_condition = (
+            (Gacha.status == GachaStatus.PUBLISHED) & (Gacha.starts_at <= at) & (Gacha.ends_at > at)
+        )
+        if gacha.total_stock is None:
+            stock_condition &= Gacha.total_stock.does_not_exist()
+        else:
+            stock_condition &= Gacha.sold_draws <= int(gacha.total_stock) - count
+        txn.update("stock", Gacha(gacha.gacha_id), [Gacha.sold_draws.add(count)], condition=stock_condition)
     spend_condition = None
     if allowance.cap is not None:
         spend_condition = Spending.spent.does_not_exist() | (
@@ -292,6 +328,19 @@ def _reserve(
         )
     txn.check("vtuber", Vtuber, gacha.owner_user_id, None, Vtuber.status == VtuberStatus.APPROVED)
     txn.commit()
+
+
+def _spill(gacha: Gacha, count: int, is_box: bool) -> dict[int, int]:
+    """Read every shard (one batch read) and place ``count`` draws where there is room; sold out (or, on a
+    box, not enough tickets) only when all the shards together have fewer left."""
+    sold = stock.read(gacha)
+    plan = stock.plan(gacha, count, sold)
+    if plan is not None:
+        return plan
+    left = sum(stock.remaining(gacha, sold))
+    if is_box and 0 < left < count:
+        raise NotEnoughTickets(details={"remaining": left, "count": count})
+    raise SoldOut(details={"remaining": left})
 
 
 def _pending_order_or_stale(pending_key: str, at: datetime) -> str:

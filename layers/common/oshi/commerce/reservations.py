@@ -1,11 +1,12 @@
 """An order's reservation, and the one way to give it back.
 
 The purchase transaction (``oshi.commerce.orders``) reserves the order's draws on the gacha
-(``Gacha.sold_draws + count``) and its amount on the fan's month (``Spending.spent + amount``). Whatever
+(``Gacha.sold_draws + count``, or on the shards the order names: ``Order.stock_shards``,
+``oshi.catalogue.stock``) and its amount on the fan's month (``Spending.spent + amount``). Whatever
 ends the order without a draw gives them back through ``release``: a failed or expired payment
 (``orders.close_unpaid``: provider unavailable, provider webhooks, amount mismatch, the sweeper) and a
 refund (``refunds.mark_refunded``: provider refund webhooks, the admin's refund, the fulfilment's
-compensation). Nothing else writes a negative ADD to those counters (tests/unit/test_release_path.py).
+compensation). Nothing else writes a negative ADD to those counters (or to a ``StockShard``) (tests/unit/test_release_path.py).
 
 Exactly once, under retries, crashes and races: the release is part of the same transaction as the
 order's own change, and that transaction's order update carries ``reservation_released = true`` on the
@@ -17,8 +18,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from oshi.catalogue import stock
 from oshi.kernel.txn import Txn
-from oshi.models.gachas import Gacha
+from oshi.models.gachas import Gacha, StockShard
 from oshi.models.orders import Order, OrderStatus
 from oshi.models.payments import PurchaseClaim, Spending
 
@@ -46,7 +48,16 @@ def release(txn: Txn, order: Order, *, actions: list[Any], condition: Any) -> bo
     if not (order.gacha_kind == "box" and order.status == OrderStatus.FULFILLED):
         # A box's drawn tickets left the box for good (shown to the fan, maybe the last-one prize with
         # them): a refund after the draw gives the money back, never the tickets.
-        txn.update(STOCK, Gacha(order.gacha_id), [Gacha.sold_draws.add(-int(order.count))])
+        shards = stock.decode(order.stock_shards)
+        if shards:  # sharded stock: each shard the order reserved on gets its draws back (``stock:k``)
+            for k, draws in shards.items():
+                txn.update(
+                    stock.label(k),
+                    StockShard(stock.shard_key(order.gacha_id, k)),
+                    [StockShard.sold.add(-draws)],
+                )
+        else:
+            txn.update(STOCK, Gacha(order.gacha_id), [Gacha.sold_draws.add(-int(order.count))])
     if order.first_ten_claim and order.status == OrderStatus.PENDING_PAYMENT:
         # never paid: the fan's first 10-draw discount is theirs to use again
         txn.delete(

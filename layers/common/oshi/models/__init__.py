@@ -17,7 +17,7 @@ def all_models() -> tuple[type[Model], ...]:
     from oshi.models.connections import Connection
     from oshi.models.exchange import DownloadRecord, Exchange, ExchangeCount, ExchangeItem
     from oshi.models.fairness import FairnessRecord
-    from oshi.models.gachas import Gacha, Prize
+    from oshi.models.gachas import Gacha, Prize, StockShard
     from oshi.models.orders import Order, ProviderEvent
     from oshi.models.payments import PurchaseClaim, Spending
     from oshi.models.ratelimit import RateLimitCounter
@@ -61,4 +61,6 @@ def all_models() -> tuple[type[Model], ...]:
         AccountToken,
         MailSuppression,
         MailSent,
+        # sharded stock (issue 21)
+        StockShard,
     )

@@ -94,9 +94,24 @@ class Gacha(Model):
     first_ten = JSONAttribute(
         null=True
     )  # first 10-draw discounts (oshi.catalogue.campaigns), read by purchases
+    # --- sharded stock (issue 21, oshi.catalogue.stock) ---
+    # Absent or 1: the stock is reserved on this item's ``sold_draws``. N > 1: on N ``StockShard`` items
+    # (this item's ``sold_draws`` then stays 0; readers fill it with the shards' sum).
+    stock_shards = NumberAttribute(null=True)
 
     by_vtuber = GachasByVtuber()
     in_catalogue = GachasInCatalogue()
+
+
+class StockShard(Model):
+    """One shard of a limited gacha's stock (oshi.catalogue.stock): shard ``k`` of N may reserve
+    ``allocation(total, N, k)`` draws. Its own partition key (``{gacha_id}#{k}``) so every shard has its
+    own partition's write capacity. Created by the first reservation's ADD (absent = nothing reserved)."""
+
+    Meta = table_meta("stock-shards")
+
+    shard_key = UnicodeAttribute(hash_key=True)  # f"{gacha_id}#{k}"
+    sold = NumberAttribute(default=0)  # draws reserved on this shard (paid or awaiting payment)
 
 
 class Prize(Model):

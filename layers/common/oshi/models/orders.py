@@ -104,6 +104,8 @@ class Order(Model):
     awaiting = UnicodeAttribute(null=True)
     payment_expires_at = UTCDateTimeAttribute(null=True)
     reservation_released = BooleanAttribute(default=False)
+    # Sharded stock (issue 21): {shard index: draws} this order reserved; absent = on Gacha.sold_draws.
+    stock_shards = JSONAttribute(null=True)
     client_seed = UnicodeAttribute(null=True)  # provably fair draws (docs/fairness.md)
     nonce = NumberAttribute(null=True)  # the fan's per-gacha sequential nonce for this order
     results = JSONAttribute(null=True)  # {"items": [one per draw], "proof": ...} once FULFILLED

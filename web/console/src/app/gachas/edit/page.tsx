@@ -29,6 +29,7 @@ type Form = {
   priceTen: string;
   medalsPerDraw: string;
   totalStock: string;
+  stockShards: string; // blank: the API derives it from the stock size
   startsAt: string;
   endsAt: string;
   guarantee: Rarity | "";
@@ -54,6 +55,7 @@ function newForm(form: Schemas["GachaForm"]): Form {
     priceTen: String(form.limits.price_single.min * 10),
     medalsPerDraw: String(form.defaults.medals_per_draw),
     totalStock: "",
+    stockShards: "",
     startsAt: toJstInput(start),
     endsAt: toJstInput(end),
     guarantee: (form.defaults.guarantee?.min_rarity ?? "") as Rarity | "",
@@ -70,6 +72,7 @@ function fromGacha(g: Schemas["OwnGacha"]): Form {
     priceTen: String(g.price_ten),
     medalsPerDraw: String(g.medals_per_draw),
     totalStock: g.total_stock == null ? "" : String(g.total_stock),
+    stockShards: g.total_stock == null ? "" : String(g.stock_shards),
     startsAt: toJstInput(g.starts_at),
     endsAt: toJstInput(g.ends_at),
     guarantee: g.guarantee?.min_rarity ?? "",
@@ -99,6 +102,7 @@ function toBody(form: Form): { body: Body | null; problems: FieldProblems } {
   const priceTen = int("price_ten", form.priceTen);
   const medals = int("medals_per_draw", form.medalsPerDraw);
   const totalStock = int("total_stock", form.totalStock, true);
+  const stockShards = int("stock_shards", form.stockShards, true);
   if (!form.title.trim()) problems.title = "入力してください";
   if (!form.startsAt) problems.starts_at = "入力してください";
   if (!form.endsAt) problems.ends_at = "入力してください";
@@ -122,6 +126,7 @@ function toBody(form: Form): { body: Body | null; problems: FieldProblems } {
       price_ten: priceTen ?? 0,
       medals_per_draw: medals ?? 0,
       total_stock: totalStock,
+      stock_shards: totalStock === null ? null : stockShards,
       starts_at: fromJstInput(form.startsAt),
       ends_at: fromJstInput(form.endsAt),
       guarantee: form.guarantee ? { min_rarity: form.guarantee } : null,
@@ -306,6 +311,12 @@ function Editor() {
               <label htmlFor="total_stock">販売する回数の上限（空欄: 無制限）</label>
               <input id="total_stock" inputMode="numeric" value={form.totalStock} onChange={(e) => change({ totalStock: e.target.value })} {...described("total_stock", problems)} />
               <FieldError id="total_stock" problems={problems} />
+            </div>
+            <div>
+              <label htmlFor="stock_shards">在庫の分割数（空欄: 上限回数から自動）</label>
+              <input id="stock_shards" inputMode="numeric" value={form.stockShards} disabled={form.totalStock.trim() === ""} onChange={(e) => change({ stockShards: e.target.value })} {...described("stock_shards", problems)} />
+              <p className="help">発売直後に購入が集中する限定ガチャ向け（1分割あたり毎秒約250件）</p>
+              <FieldError id="stock_shards" problems={problems} />
             </div>
           </div>
           <label htmlFor="guarantee">10連の保証（最後の1回で保証するレアリティ以上）</label>
