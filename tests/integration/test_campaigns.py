@@ -3,6 +3,8 @@ paid) and the first 10-draw discount (once per fan per gacha, price shown before
 
 from __future__ import annotations
 
+from support import audit_log
+
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -46,7 +48,7 @@ def test_a_multiplier_applies_to_orders_paid_in_its_window_and_shows_in_the_ledg
     campaign_id = created.json()["campaign_id"]
     shown = api.get(f"/api/gachas/{sale.gacha_id}").json()["campaigns"]
     assert [(c["campaign_id"], c["multiplier"], c["active"]) for c in shown] == [(campaign_id, 2, False)]
-    assert any(e.action == "campaign.created" for e in AuditEntry.scan())
+    assert any(e.action == "campaign.created" for e in audit_log())
 
     before = paid_order(sale, fan_id="fan-1", count=10)  # paid now: before the campaign starts
     during = paid_order(sale, fan_id="fan-2", count=10, paid_minutes_ago=-15)  # paid inside the window

@@ -3,6 +3,8 @@ injected crashes and permanent failures (issue 6)."""
 
 from __future__ import annotations
 
+from support import audit_log
+
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -170,7 +172,7 @@ def test_a_suspended_gacha_is_a_refund_with_the_reservation_released(
         (order.order_id, "fulfilment_failed: gacha_suspended", f"refund-{order.order_id}")
     ]
     assert rewards_of("fan-1") and all(r.source_id == warm.order_id for r in rewards_of("fan-1"))
-    entries = [e for e in AuditEntry.scan() if e.target == f"order:{order.order_id}"]
+    entries = [e for e in audit_log() if e.target == f"order:{order.order_id}"]
     assert sorted(e.action for e in entries) == ["order.refund_due", "order.refunded"]
     assert [e["data"]["order_id"] for e in of_type(bus, "OrderRefunded")] == [order.order_id]
     assert deliver(order, receives=2) == set()  # a redelivery changes nothing

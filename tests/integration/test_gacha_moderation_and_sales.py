@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from oshi import audit
+
 from datetime import UTC, datetime, timedelta
 
 from support import Api, token_for
@@ -42,7 +44,7 @@ def test_admin_suspends_one_gacha_audited_and_idempotent(api: Api) -> None:
     assert api.get(f"/api/gachas/{gacha_id}").json()["sale_state"] == "suspended"
 
     partition = datetime.now(UTC).strftime("%Y-%m-%d")
-    audited = [e for e in AuditEntry.query(partition) if e.target == f"gacha/{gacha_id}"]
+    audited = [e for e in audit.partition_entries(partition) if e.target == f"gacha/{gacha_id}"]
     suspended = [e for e in audited if e.action == "gacha.suspended"]
     assert len(suspended) == 1, "a retried suspension is not audited twice"
     assert suspended[0].before["status"] == "published"

@@ -104,10 +104,10 @@ def test_the_birth_date_at_sign_up_is_checked_against_the_clock(api: Api, clock:
 def test_audit_entries_are_dated_and_partitioned_by_the_clock(aws: None, clock: Clock) -> None:
     clock.now = datetime(2031, 3, 4, 23, 59, 30, tzinfo=UTC).timestamp()
     entry = audit.record("system", "test.clock", "clock/1")
-    assert entry.partition == "2031-03-04" and entry.at == datetime(2031, 3, 4, 23, 59, 30, tzinfo=UTC)
+    assert entry.day == "2031-03-04" and entry.at == datetime(2031, 3, 4, 23, 59, 30, tzinfo=UTC)
     clock.advance(60)
-    assert audit.record("system", "test.clock", "clock/2").partition == "2031-03-05"
-    assert [e.target for e in AuditEntry.query("2031-03-04")] == ["clock/1"]
+    assert audit.record("system", "test.clock", "clock/2").day == "2031-03-05"
+    assert [e.target for e in audit.partition_entries("2031-03-04")] == ["clock/1"]
 
 
 def test_websocket_connections_expire_by_the_clock(aws: None, clock: Clock) -> None:
@@ -146,6 +146,7 @@ def test_a_crashed_webhook_claim_is_taken_over_when_the_clock_passes_its_lease(
 
     start = time.time()
     monkeypatch.setattr("oshi.kernel.clock.now", lambda: start)
+    monkeypatch.setattr(webhooks, "_payable", lambda *_: False)  # the step-by-step path holds a lease
     monkeypatch.setattr(orders, "publish_completed", crash)
     assert standins.stripe.deliver_event(event) == 500
     monkeypatch.setattr(orders, "publish_completed", real)
@@ -156,6 +157,25 @@ def test_a_crashed_webhook_claim_is_taken_over_when_the_clock_passes_its_lease(
     assert standins.stripe.deliver_event(event) == 200  # the lease ran out by the clock
     assert len(of_type(bus, "PaymentCompleted")) == 1
     assert ProviderEvent.get(f"stripe:{event['id']}").outcome == "republished"
+
+
+def test_a_crash_after_the_one_write_payment_is_repaired_by_the_redelivery_at_once(
+    api: Api, standins: Standins, bus: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order = _pending_order(api)
+    event = _completed(standins, order)
+    real = orders.publish_completed
+
+    def crash(_: Order) -> None:
+        raise RuntimeError("the function died before the publish")
+
+    monkeypatch.setattr(orders, "publish_completed", crash)
+    assert standins.stripe.deliver_event(event) == 500  # PAID and the outcome committed, nothing published
+    assert Order.get(order.order_id).status == "PAID" and of_type(bus, "PaymentCompleted") == []
+    monkeypatch.setattr(orders, "publish_completed", real)
+    assert standins.stripe.deliver_event(event) == 200  # no lease to wait for: a duplicate republishes
+    assert len(of_type(bus, "PaymentCompleted")) == 1
+    assert ProviderEvent.get(f"stripe:{event['id']}").outcome == "applied"
 
 
 def test_the_stripe_future_timestamp_rule_reads_the_clock(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from support import audit_log
+
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,7 +47,7 @@ def test_refunding_a_fulfilled_order_claws_back_and_revokes(api: Api, bus: list[
     rewards = list(Reward.query("fan-1"))
     assert rewards and all(r.revoked for r in rewards)
     assert int(Gacha.get(sale.gacha_id).sold_draws) == sold - 10
-    assert [e.action for e in AuditEntry.scan() if e.target == f"order:{order.order_id}"] == [
+    assert [e.action for e in audit_log() if e.target == f"order:{order.order_id}"] == [
         "order.refunded"
     ]
     assert len(of_type(bus, "OrderRefunded")) == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from oshi import audit
+
 from datetime import UTC, datetime
 
 from support import Api, token_for
@@ -13,7 +15,7 @@ from oshi.models.audit import AuditEntry
 
 def audit_entries(action: str) -> list[AuditEntry]:
     partition = datetime.now(UTC).strftime("%Y-%m-%d")
-    return [e for e in AuditEntry.query(partition) if e.action == action]
+    return [e for e in audit.partition_entries(partition) if e.action == action]
 
 
 def test_apply_then_the_admin_queue_lists_the_application(api: Api) -> None:

@@ -3,6 +3,8 @@ amount mismatches, crash repair, late payments, refunds, and the reservation swe
 
 from __future__ import annotations
 
+from support import audit_log
+
 import json
 import sys
 import threading
@@ -55,7 +57,7 @@ def stripe_completed(standins: Standins, order: Order, **changes: Any) -> dict[s
 
 
 def audit_actions() -> list[str]:
-    return [entry.action for entry in AuditEntry.scan()]
+    return [entry.action for entry in audit_log()]
 
 
 @pytest.mark.parametrize(
