@@ -402,7 +402,9 @@ def check_audit_chained(orders: list[Order] | None = None) -> list[Violation]:
     paid = Counter(e.target for e in _scan(AuditEntry) if e.action == "order.paid")
     for order in orders if orders is not None else _scan(Order):
         if order.paid_at is not None and paid[f"order:{order.order_id}"] != 1:
-            found.append(Violation("audit.order_paid", order.order_id, f"{paid[f'order:{order.order_id}']} entries"))
+            found.append(
+                Violation("audit.order_paid", order.order_id, f"{paid[f'order:{order.order_id}']} entries")
+            )
     return [*found, *check_audit()]
 
 

@@ -30,6 +30,10 @@ class ChainCheck(Strict):
     entries: int = Field(description="Entries in the whole day (all pages)")
     intact: bool
     problems: list[str]
+    pending: int = Field(
+        description="Entries recorded for the day but not in the chain yet (the audit outbox): reading "
+        "chains them first, so this is 0 unless they were recorded during the read; never part of the export"
+    )
 
 
 class AuditPage(Strict):

@@ -6,8 +6,6 @@ One emulated AWS per module (fast); each test signs up its own accounts. Time is
 
 from __future__ import annotations
 
-from oshi import audit
-
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -18,11 +16,11 @@ import pytest
 from support import Api
 
 from local.dispatch import HttpResponse
+from oshi import audit
 from oshi.identity import mfa, refresh_tokens, tokens, users
 from oshi.identity.principal import Role
 from oshi.kernel.aws import client
 from oshi.kernel.errors import EmailTaken, InvalidRefreshToken
-from oshi.models.audit import AuditEntry
 from oshi.models.users import User
 
 PASSWORD = "Correct-horse-9"

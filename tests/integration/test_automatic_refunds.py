@@ -5,8 +5,6 @@ nothing."""
 
 from __future__ import annotations
 
-from support import audit_log
-
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,7 +22,7 @@ from payment_support import (
     run_refunds,
     standins_fixture,  # noqa: F401
 )
-from support import Api, token_for
+from support import Api, audit_log, token_for
 from vtuber_support import admin
 
 from local import pump
@@ -36,7 +34,6 @@ from oshi.commerce import orders
 from oshi.identity.principal import Role
 from oshi.kernel.aws import client
 from oshi.kernel.settings import get_settings
-from oshi.models.audit import AuditEntry
 from oshi.models.gachas import Gacha
 from oshi.models.orders import Order, ProviderEvent
 

@@ -9,7 +9,6 @@ from pydantic import BaseModel
 
 from local.apigw import FakeLambdaContext, rest_event
 from oshi import audit
-from oshi.models.audit import AuditEntry
 from oshi.web.api import Endpoint
 from oshi.web.routes import Route
 

@@ -3,8 +3,6 @@ paid) and the first 10-draw discount (once per fan per gacha, price shown before
 
 from __future__ import annotations
 
-from support import audit_log
-
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,11 +10,10 @@ import invariants
 import pytest
 from draw_support import deliver, on_sale, paid_order
 from payment_support import purchase, standins_fixture  # noqa: F401
-from support import Api, token_for
+from support import Api, audit_log, token_for
 
 from local.standins import Standins
 from oshi.commerce import orders
-from oshi.models.audit import AuditEntry
 from oshi.models.campaigns import Campaign
 from oshi.models.orders import Order, OrderStatus
 from oshi.models.rewards import MedalLedgerEntry

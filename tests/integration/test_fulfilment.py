@@ -3,8 +3,6 @@ injected crashes and permanent failures (issue 6)."""
 
 from __future__ import annotations
 
-from support import audit_log
-
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -14,14 +12,13 @@ import invariants
 import pytest
 from draw_support import FakeRefunds, deliver, on_sale, paid_order, provider_fixture  # noqa: F401
 from payment_support import OnSale, bus_fixture, of_type, run_refunds  # noqa: F401
-from support import Api
+from support import Api, audit_log
 from vtuber_support import gacha_body
 
 from bench.dynamodb_calls import count_dynamodb_calls
 from oshi.draw import fairness, fairness_store
 from oshi.fulfilment import fulfil
 from oshi.kernel.txn import Txn
-from oshi.models.audit import AuditEntry
 from oshi.models.fairness import FairnessRecord
 from oshi.models.gachas import Gacha, Prize
 from oshi.models.orders import Order

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from oshi import audit
-
 from datetime import UTC, datetime, timedelta
 
 from support import Api, token_for
 from vtuber_support import Vt, admin, approved, gacha_body, validated_asset
 
+from oshi import audit
 from oshi.identity.principal import Role
-from oshi.models.audit import AuditEntry
 from oshi.models.gachas import Gacha
 from oshi.models.orders import Order, OrderStatus
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from oshi import audit
-
 from datetime import UTC, datetime
 
 from support import Api, token_for
 from vtuber_support import admin, apply, approved, gacha_body, request_upload
 
+from oshi import audit
 from oshi.identity.principal import Role
 from oshi.models.audit import AuditEntry
 

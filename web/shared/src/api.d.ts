@@ -1978,6 +1978,11 @@ export interface components {
             entries: number;
             /** Intact */
             intact: boolean;
+            /**
+             * Pending
+             * @description Entries recorded for the day but not in the chain yet (the audit outbox): reading chains them first, so this is 0 unless they were recorded during the read; never part of the export
+             */
+            pending: number;
             /** Problems */
             problems: string[];
         };

@@ -375,7 +375,12 @@ class PaidResult:
 
 
 def _paid_update(
-    order_id: str, provider: str, amount: int | None, currency: str | None, payment_id: str | None, at: datetime
+    order_id: str,
+    provider: str,
+    amount: int | None,
+    currency: str | None,
+    payment_id: str | None,
+    at: datetime,
 ) -> tuple[list[Any], Any]:
     """The PENDING_PAYMENT -> PAID update and its condition (provider, amount and currency must match)."""
     actions: list[Any] = [

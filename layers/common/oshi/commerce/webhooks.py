@@ -74,8 +74,7 @@ def handle(
     order = None
     if update.kind is UpdateKind.PAID:
         order = _order(update.order_id)
-        if _payable(order, update) and _paid_in_one_write(update, order, request_id):
-            assert order is not None
+        if order is not None and _payable(order, update) and _paid_in_one_write(update, order, request_id):
             orders.publish_completed(order)
             return {"received": True, "outcome": "applied"}
     if not _claim(update):
@@ -91,11 +90,10 @@ def handle(
     return {"received": True, "outcome": outcome}
 
 
-def _payable(order: Order | None, update: ProviderUpdate) -> bool:
+def _payable(order: Order, update: ProviderUpdate) -> bool:
     """The common case, payable in one write: a pending order paid on its provider, in full."""
     return (
-        order is not None
-        and order.status == OrderStatus.PENDING_PAYMENT
+        order.status == OrderStatus.PENDING_PAYMENT
         and order.provider == update.provider
         and update.amount == int(order.amount)
         and (update.currency or "") == order.currency

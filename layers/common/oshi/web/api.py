@@ -40,10 +40,10 @@ from oshi.identity import revocation
 from oshi.identity.principal import Caller
 from oshi.kernel.errors import (
     DomainError,
-    TooManyRequests,
     InvalidJson,
     PayloadTooLarge,
     RouteNotFound,
+    TooManyRequests,
     Unauthorized,
     UnsupportedMediaType,
     ValidationFailed,
@@ -107,7 +107,9 @@ def _rate_limit(route: Route, subject: str) -> None:
 def _subject(event: dict[str, Any]) -> str:
     request_context = event.get("requestContext") or {}
     caller = Caller.from_context(request_context.get("authorizer"))
-    return (caller.user_id if caller else (request_context.get("identity") or {}).get("sourceIp")) or "unknown"
+    return (
+        caller.user_id if caller else (request_context.get("identity") or {}).get("sourceIp")
+    ) or "unknown"
 
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, str]]:
