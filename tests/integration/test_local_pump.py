@@ -6,6 +6,7 @@ import pytest
 from support import Api
 from vtuber_support import EXE, PNG, approved, request_upload
 
+from local.apigw import FakeLambdaContext
 from local.pump import SchedulePump, deliver_once, wire_upload_validation
 from oshi.catalogue import uploads
 from oshi.kernel.aws import client
@@ -50,6 +51,26 @@ def test_run_now_runs_the_schedules_real_handler(aws: None) -> None:
     assert pump.run_now("rate-anomaly-scan") == {"checked": 0, "anomalous": 0}  # no gacha on sale
     with pytest.raises(KeyError):
         pump.run_now("no-such-schedule")
+
+
+def test_the_audit_chainer_runs_locally_as_a_schedule_and_takes_a_stream_batch(aws: None) -> None:
+    import importlib
+
+    from oshi import audit
+
+    for n in range(3):
+        audit.record("system", "test.pending", f"thing/{n}")
+    [day] = audit.pending_days()
+    pump = SchedulePump()
+    assert pump.run_now("audit-chainer") == {"chained": 3}  # the sweep: every day still pending
+    assert pump.run_now("audit-chainer") == {"chained": 0}  # idempotent
+    audit.record("system", "test.pending", "thing/3")
+    handler = importlib.import_module(topology.AUDIT_CHAINER).handler
+    record = {"eventName": "INSERT", "dynamodb": {"Keys": {"day": {"S": day}, "entry_id": {"S": "x"}}}}
+    assert handler({"Records": [record]}, FakeLambdaContext()) == {"chained": 1}  # a stream batch
+    entries = audit.partition_entries(day)
+    assert [e.target for e in entries] == [f"thing/{n}" for n in range(4)]
+    assert audit.verify_chain(entries) == [] and audit.pending_days() == []
 
 
 def test_the_timer_runs_each_schedule_repeatedly(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:

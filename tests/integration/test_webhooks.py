@@ -243,7 +243,7 @@ def test_a_crash_between_paid_and_publish_is_repaired_by_redelivery(
     assert standins.stripe.deliver_event(event) == 200  # a duplicate of a payment still PAID: republished
     assert len(of_type(bus, "PaymentCompleted")) == 1
     assert audit_actions().count("order.paid") == 1
-    assert invariants.check_audit_chained() == []
+    assert invariants.check_audit_chained([Order.get(order.order_id)]) == []
 
 
 def test_a_payment_after_the_order_expired_is_refunded_not_fulfilled(
@@ -324,3 +324,31 @@ def test_konbini_refunds_are_requests_for_a_bank_transfer(api: Api, standins: St
     standins.komoju.pay(str(order.provider_session_id), "async_success")
     outcome = adapter_for("komoju").refund(Order.get(order.order_id), reason="admin", idempotency_key="r-3")
     assert outcome.status == "requested" and outcome.provider_refund_id is None
+
+
+def test_a_payment_transaction_conflicting_with_a_concurrent_one_is_409_and_changes_nothing(
+    api: Api, standins: Standins, bus: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DynamoDB cancels a transaction touching an item another transaction holds (TransactionConflict):
+    a concurrent delivery of the same payment. The provider is asked to retry, as for a held claim."""
+    from pynamodb.exceptions import CancellationReason, TransactWriteError
+
+    from oshi.kernel.txn import Txn
+
+    class Conflict(TransactWriteError):
+        cancellation_reasons = [CancellationReason(code="TransactionConflict")]  # type: ignore[assignment]
+
+    order = pending_order(api)
+    event = stripe_completed(standins, order)
+    real = Txn.commit
+
+    def conflicting(self: Txn) -> None:
+        raise Conflict("Transaction cancelled")
+
+    monkeypatch.setattr(Txn, "commit", conflicting)
+    response = standins.stripe.deliver_event(event)
+    assert response == 409
+    assert Order.get(order.order_id).status == "PENDING_PAYMENT" and of_type(bus, "PaymentCompleted") == []
+    monkeypatch.setattr(Txn, "commit", real)
+    assert standins.stripe.deliver_event(event) == 200  # the retry
+    assert Order.get(order.order_id).status == "PAID" and len(of_type(bus, "PaymentCompleted")) == 1

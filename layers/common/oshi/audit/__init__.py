@@ -13,7 +13,9 @@ the pending one), so a crash or a concurrent chainer never loses or doubles an e
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import secrets
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from oshi.kernel.txn import Txn
 
 GENESIS = "0" * 64
+_SEQUENCE = itertools.count()
 CHAIN_BATCH = 25  # entries moved per transaction: 2 actions each, under the 100-action limit
 MAX_CHAIN_CONFLICTS = 50  # another chainer moving the same day: re-read the tail and go on
 
@@ -49,6 +52,13 @@ def _fields(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
+def _entry_id(at: datetime) -> str:
+    """Time first (a ULID's millisecond prefix), then this process's counter, so one writer's entries keep
+    their order within a millisecond; then random, so two writers never collide. Entries of different
+    writers in the same millisecond are chained in an arbitrary but fixed order."""
+    return f"{new_id(int(at.timestamp() * 1000))[:10]}{next(_SEQUENCE):012d}{secrets.token_hex(8)}"
+
+
 def pending(
     actor: str,
     action: str,
@@ -63,7 +73,7 @@ def pending(
     at = now or clock.utc_now()
     return AuditPending(
         at.strftime("%Y-%m-%d"),
-        new_id(int(at.timestamp() * 1000)),
+        _entry_id(at),
         at=at,
         actor=actor,
         action=action,

@@ -484,19 +484,21 @@ def close_unpaid(
         ],
         condition=Order.status == OrderStatus.PENDING_PAYMENT,
     )
-    try:
-        txn.commit()
-    except ConditionsFailed:
-        return False
-    _release_pending_claim(order)
-    audit.record(
+    audit.add(  # committed with the change it records (the audit outbox)
+        txn,
         actor,
         f"order.{status.lower()}",
         f"order:{order_id}",
         before={"status": OrderStatus.PENDING_PAYMENT},
         after={"status": status, "reason": reason, "released_draws": int(order.count)},
         request_id=request_id,
+        now=at,
     )
+    try:
+        txn.commit()
+    except ConditionsFailed:
+        return False
+    _release_pending_claim(order)
     return True
 
 

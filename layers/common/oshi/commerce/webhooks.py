@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 
 from oshi import audit
 from oshi.commerce import orders
@@ -137,6 +137,12 @@ def _paid_in_one_write(update: ProviderUpdate, order: Order, request_id: str | N
     except ConditionsFailed:
         order.refresh(consistent_read=True)  # what the step-by-step path (and a duplicate) works from
         return False
+    except TransactWriteError as exc:
+        if any(r is not None and r.code == "TransactionConflict" for r in exc.cancellation_reasons or []):
+            # A concurrent delivery's transaction holds the same items: the provider retries (as for a
+            # claim held by a concurrent delivery on the step-by-step path).
+            raise WebhookInProgress(details={"event": update.event_key}) from None
+        raise
     return True
 
 

@@ -34,7 +34,7 @@ class AuditPending(Model):
     Meta = table_meta("audit-outbox")
 
     day = UnicodeAttribute(hash_key=True)  # "2026-11-29": the chain partition it will join
-    entry_id = UnicodeAttribute(range_key=True)  # a ULID: time-ordered and unique, so chained in order
+    entry_id = UnicodeAttribute(range_key=True)  # time, writer's counter, random: chained in this order
     at = UTCDateTimeAttribute()
     actor = UnicodeAttribute()
     action = UnicodeAttribute()
