@@ -107,8 +107,7 @@ PERMISSIONS: dict[str, Needs] = {
     # --- system ---
     "system.health": NONE,
     "system.openapi": NONE,
-    # Reads the log, chaining what is pending for the day first (oshi.audit.partition_entries).
-    "system.admin_audit": needs(write="audit-outbox", audit=True),
+    "system.admin_audit": needs("audit audit-outbox"),  # reads the log and counts the day's pending entries
     # The audit chainer: pending entries out of the outbox, appended to the (append-only) chain.
     "system.audit_chain": needs(write="audit-outbox", audit=True),
     # --- auth (issue 2): token issuers read the private keys; the authorizer only the public ones ---

@@ -66,3 +66,11 @@ def audit_log() -> list[Any]:
 
     audit.chain_pending()
     return list(AuditEntry.scan())
+
+
+def audit_day(day: str) -> list[Any]:
+    """One day's chain after the audit chainer ran (what a reader sees once the outbox is drained)."""
+    from oshi import audit
+
+    audit.chain_day(day)
+    return audit.partition_entries(day)

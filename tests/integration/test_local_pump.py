@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from support import Api
+from support import Api, audit_day
 from vtuber_support import EXE, PNG, approved, request_upload
 
 from local.apigw import FakeLambdaContext
@@ -68,7 +68,7 @@ def test_the_audit_chainer_runs_locally_as_a_schedule_and_takes_a_stream_batch(a
     handler = importlib.import_module(topology.AUDIT_CHAINER).handler
     record = {"eventName": "INSERT", "dynamodb": {"Keys": {"day": {"S": day}, "entry_id": {"S": "x"}}}}
     assert handler({"Records": [record]}, FakeLambdaContext()) == {"chained": 1}  # a stream batch
-    entries = audit.partition_entries(day)
+    entries = audit_day(day)
     assert [e.target for e in entries] == [f"thing/{n}" for n in range(4)]
     assert audit.verify_chain(entries) == [] and audit.pending_days() == []
 

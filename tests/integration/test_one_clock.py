@@ -20,7 +20,7 @@ from payment_support import (
     purchase,
     standins_fixture,  # noqa: F401
 )
-from support import Api, token_for
+from support import Api, audit_day, token_for
 
 from local.standins import Standins, defaults
 from local.standins.stripe_standin import sign as stripe_sign
@@ -106,7 +106,7 @@ def test_audit_entries_are_dated_and_partitioned_by_the_clock(aws: None, clock: 
     assert entry.day == "2031-03-04" and entry.at == datetime(2031, 3, 4, 23, 59, 30, tzinfo=UTC)
     clock.advance(60)
     assert audit.record("system", "test.clock", "clock/2").day == "2031-03-05"
-    assert [e.target for e in audit.partition_entries("2031-03-04")] == ["clock/1"]
+    assert [e.target for e in audit_day("2031-03-04")] == ["clock/1"]
 
 
 def test_websocket_connections_expire_by_the_clock(aws: None, clock: Clock) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from payment_support import standins_fixture  # noqa: F401
+from support import audit_day
 
 from bench.roundtrips_payment import measure
 from local.standins import Standins
@@ -26,7 +27,7 @@ def test_purchase_is_one_read_one_transaction_one_update_and_a_webhook_one_read_
     # The audit entry of the payment is pending until the chainer runs, then chained and verifiable.
     paid = [o for o in Order.scan() if o.status == "PAID"]  # the warm-up's and the measured one
     [day] = audit.pending_days()
-    entries = audit.partition_entries(day)
+    entries = audit_day(day)
     for order in paid:
         assert [e.action for e in entries if e.target == f"order:{order.order_id}"] == ["order.paid"]
     assert len(paid) == 2 and audit.verify_chain(entries) == [] and audit.pending_days() == []

@@ -22,7 +22,7 @@ from payment_support import (
     run_refunds,
     standins_fixture,  # noqa: F401
 )
-from support import Api, audit_log
+from support import Api, audit_day, audit_log
 
 from local.standins import Standins, defaults
 from local.standins.komoju_standin import sign as komoju_sign
@@ -175,7 +175,7 @@ def test_many_concurrent_payments_all_succeed_and_the_audit_chain_verifies_once_
         thread.join()
     assert invariants.check_audit_chained(paid) == []  # outbox empty, one order.paid each, chain intact
     [day] = {e.partition for e in AuditEntry.scan()}
-    entries = audit.partition_entries(day)
+    entries = audit_day(day)
     assert [int(e.seq) for e in entries] == list(range(1, len(entries) + 1))
     assert sum(e.action == "order.paid" for e in entries) == len(events)
 

@@ -1980,7 +1980,7 @@ export interface components {
             intact: boolean;
             /**
              * Pending
-             * @description Entries recorded for the day but not in the chain yet (the audit outbox): reading chains them first, so this is 0 unless they were recorded during the read; never part of the export
+             * @description Entries recorded for the day but not chained yet (the audit outbox, until the audit chainer runs: about a second): never part of the export; they appear, chained, in a later one
              */
             pending: number;
             /** Problems */

@@ -7,7 +7,8 @@ records) write an ``AuditPending`` item with a unique, time-ordered key. ``chain
 chainer: the outbox table's stream on AWS, a schedule as the sweep and locally) moves pending entries into
 the chain in key order, each move one transaction (put the chained entry on the next sequence number, delete
 the pending one), so a crash or a concurrent chainer never loses or doubles an entry. Readers
-(``partition_entries``) chain what is pending first, so they see every entry recorded so far, chained.
+(``partition_entries``) see the chain as far as it is built, and ``pending_count`` of what still waits: an
+entry is never shown or exported unchained.
 """
 
 from __future__ import annotations
@@ -207,6 +208,5 @@ def verify_chain(entries: Iterable[AuditEntry]) -> list[str]:
 
 
 def partition_entries(partition: str) -> list[AuditEntry]:
-    """The day's chain, after chaining what is still pending for it (a reader sees every entry recorded)."""
-    chain_day(partition)
+    """The day's chain as far as the chainer has built it (``pending_count`` says what still waits)."""
     return list(AuditEntry.query(partition, consistent_read=True))

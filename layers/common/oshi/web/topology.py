@@ -111,7 +111,7 @@ SCHEDULES: tuple[Schedule, ...] = (
     Schedule("account-eraser", "privacy.erase", every_minutes=30, timeout_seconds=300),
     # Chains the audit outbox (issue 21; oshi.audit). On AWS the outbox's stream runs the same handler
     # (``AUDIT_CHAINER``); this schedule is its sweep for leftovers, and locally the one trigger.
-    Schedule("audit-chainer", "system.audit_chain", every_minutes=1),
+    Schedule("audit-chainer", "system.audit_chain", every_minutes=2),
 )
 
 # The audit outbox's DynamoDB stream -> the chainer (one batch at a time: reserved concurrency 1).
