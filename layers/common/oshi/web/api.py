@@ -281,6 +281,8 @@ class Endpoint:
                 self._check_request(event)
             except DomainError as refused:
                 logger.info("request refused", extra={"code": refused.code, "status": refused.status})
+                if refused.status in (401, 403):  # refused before the limit, as on the other routes
+                    return proxy_result(refused)
                 return proxy_result(self._count_after(event) or refused)
             result = app.resolve(event, context)
             limited = self._count_after(event)
