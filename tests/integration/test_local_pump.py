@@ -12,6 +12,7 @@ from oshi.catalogue import uploads
 from oshi.kernel.aws import client
 from oshi.kernel.settings import get_settings
 from oshi.models.assets import Asset
+from oshi.models.audit import AuditEntry
 from oshi.web import topology
 from oshi.web.topology import Schedule
 
@@ -71,6 +72,20 @@ def test_the_audit_chainer_runs_locally_as_a_schedule_and_takes_a_stream_batch(a
     entries = audit_day(day)
     assert [e.target for e in entries] == [f"thing/{n}" for n in range(4)]
     assert audit.verify_chain(entries) == [] and audit.pending_days() == []
+
+
+def test_the_local_outbox_stream_hands_pending_entries_to_the_chainer(aws: None) -> None:
+    from local.pump import AuditStreamPump, outbox_stream_event
+    from oshi import audit
+
+    stream = AuditStreamPump()
+    assert outbox_stream_event() is None and stream.run_once() is None  # nothing pending: no invocation
+    for n in range(3):
+        audit.record("system", "test.streamed", f"thing/{n}")
+    assert stream.run_once() == {"chained": 3}
+    assert stream.batches == 1 and audit.pending_days() == []
+    [day] = {e.partition for e in AuditEntry.scan()}
+    assert audit.verify_chain(audit.partition_entries(day)) == []
 
 
 def test_the_timer_runs_each_schedule_repeatedly(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
