@@ -172,7 +172,9 @@ class Endpoint:
         once it commits). Over the limit the commit fails: ``refuse_if_limited`` turns that into the 429."""
         from oshi.web import ratelimit
 
-        ratelimit.add_hit(txn, _limit(self.route), _subject(self.app.current_event.raw_event))
+        # The subject read at the invocation's start from its own event: the resolver's ``current_event``
+        # is process-wide in Powertools (racy when the local gateway runs requests side by side).
+        ratelimit.add_hit(txn, _limit(self.route), self._invocation.subject)
         self._invocation.txns.append(txn)
 
     def refuse_if_limited(self, failed: ConditionsFailed) -> None:
@@ -277,6 +279,7 @@ class Endpoint:
         @metrics.log_metrics(capture_cold_start_metric=True)
         def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             self._invocation.counted, self._invocation.txns = False, []
+            self._invocation.subject = _subject(event)
             try:
                 self._check_request(event)
             except DomainError as refused:
