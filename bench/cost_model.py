@@ -47,9 +47,12 @@ class Flow:
 
 def flows() -> list[Flow]:
     # Purchase (3 round trips): BatchGet 4 items (4 RRU, consistent) + transaction of 5 items <= 1 KB
-    #   (2 WRU each; the gacha item ~2 KB: 4) + the session update (2 WRU) = 16 WRU.
-    # Webhook (6 round trips): event claim put 1, order update 2, claim delete 1, audit query 1 RRU +
-    #   put 1, outcome update 1 = 6 WRU + 1 RRU.
+    #   (2 WRU each; the gacha item ~2 KB: 4) and the rate-limit counter (2, in the transaction since
+    #   issue 21) + the session update (2 WRU) = 18 WRU.
+    # Webhook (2 round trips, issue 21): GetItem order (1 RRU) + one transaction: event claim 2, order
+    #   update 4 (~1-2 KB), claim delete 2, audit outbox put 2 = 10 WRU. The audit chainer, per entry:
+    #   chained put 2 + pending delete 2 (in its transaction) = 4 WRU, reads amortised over its batch.
+    #   Transactions cost twice: fewer round trips, more write units (was 6 WRU + 1 RRU in 6 calls).
     # Fulfilment (2 round trips): BatchGet order + nonce (2 RRU), one transaction: order (results, ~2 KB
     #   for 1 draw, ~6 KB for 10: x2), medal balance 2, ledger 2, rewards 2 each, nonce 2, stats 2,
     #   limited-prize stock 2 (counted once).
@@ -58,7 +61,7 @@ def flows() -> list[Flow]:
         "1 single draw",
         3,
         6,
-        wru=16 + 6 + (4 + 2 + 2 + 2 + 2 + 2 + 2),
+        wru=18 + 10 + 4 + (4 + 2 + 2 + 2 + 2 + 2 + 2),
         rru=4 + 1 + 2 + 1 + 1,
         events=2,
         sqs_requests=6,
@@ -67,7 +70,7 @@ def flows() -> list[Flow]:
         "1 ten-draw",
         3,
         6,
-        wru=16 + 6 + (12 + 2 + 2 + 10 * 2 + 2 + 2 + 2),
+        wru=18 + 10 + 4 + (12 + 2 + 2 + 10 * 2 + 2 + 2 + 2),
         rru=4 + 1 + 2 + 1 + 2,
         events=2,
         sqs_requests=6,

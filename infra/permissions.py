@@ -4,8 +4,9 @@ One entry per handler module of ``oshi.web.routes.ROUTES`` (and the authorizer),
 ``SCHEDULES``, ``UPLOAD_VALIDATION`` and ``oshi.web.routes.WEBSOCKET_ROUTES``; a test fails when a handler
 has none. Entries name tables by their short name (``oshi.models``), secrets by the keys of
 ``SECRETS`` below, bucket access by key prefix. Writes imply reads. The audit table is append-only
-(issue 10): ``audit=True`` grants PutItem/GetItem/Query on it, and every function's role denies
-UpdateItem/DeleteItem on it explicitly.
+(issue 10): ``audit=True`` grants PutItem/GetItem/Query on it and PutItem on the ``audit-outbox`` table
+(where entries are recorded; the chainer appends them to the log, issue 21), and every function's role
+denies UpdateItem/DeleteItem on the log explicitly.
 
 Routes with a per-caller limit (``Route.caller_limit``) write the ``rate-limits`` table. Every signed-in
 route, the authorizer and the WebSocket ``$connect`` read ``token-revocations`` (``oshi.identity.revocation``:
@@ -104,7 +105,9 @@ PERMISSIONS: dict[str, Needs] = {
     # --- system ---
     "system.health": NONE,
     "system.openapi": NONE,
-    "system.admin_audit": needs("audit"),  # reads the log; only audit=True appends to it
+    "system.admin_audit": needs("audit audit-outbox"),  # reads the log and counts the day's pending entries
+    # The audit chainer: pending entries out of the outbox, appended to the (append-only) chain.
+    "system.audit_chain": needs(write="audit-outbox", audit=True),
     # --- auth (issue 2): token issuers read the private keys; the authorizer only the public ones ---
     "auth.authorizer": needs(secrets="jwt-public"),
     "auth.me": needs("users mail-suppressions"),

@@ -14,7 +14,7 @@ from constructs import Construct
 
 from infra.constructs.api import AUTHORIZER_MEMORY_MB, AUTHORIZER_TIMEOUT_SECONDS, Api
 from infra.constructs.auth import AuthSecrets, PlatformSecrets
-from infra.constructs.data import Data
+from infra.constructs.data import AUDIT_OUTBOX_TABLE, Data
 from infra.constructs.events import Events
 from infra.constructs.functions import (
     METRICS_NAMESPACE,
@@ -147,7 +147,14 @@ class OshiStack(Stack):
             cdn_certificate_arn=config.cdn_certificate_arn,
             cdn_web_acl_arn=config.cdn_web_acl_arn,
         )
-        events = Events(self, "Events", settings=settings, factory=factory, monitoring=monitoring)
+        events = Events(
+            self,
+            "Events",
+            settings=settings,
+            factory=factory,
+            monitoring=monitoring,
+            audit_outbox=data.tables[AUDIT_OUTBOX_TABLE],
+        )
 
         # CloudFormation allows 500 resources per template: the route functions (function, role, policy
         # and log group each) fill one nested stack and the REST API's methods and resources (several per

@@ -1,8 +1,9 @@
 """The local event pump: what EventBridge → SQS → Lambda event source mappings do on AWS.
 
 Also, as on AWS: S3 ObjectCreated under ``uploads/`` → SQS → the upload validator (moto sends bucket
-notifications to SQS; ``wire_upload_validation``), and ``oshi.web.topology.SCHEDULES`` run every N minutes
-(``SchedulePump``, with ``run_now`` for tests and admins).
+notifications to SQS; ``wire_upload_validation``), ``oshi.web.topology.SCHEDULES`` run every N minutes
+(``SchedulePump``, with ``run_now`` for tests and admins), and the audit outbox's DynamoDB stream hands new
+entries to the audit chainer (``AuditStreamPump``: moto has no stream triggers, so it polls the outbox).
 
 moto delivers ``put_events`` to the SQS targets of matching rules, but does not invoke Lambda. The pump
 long-polls each consumer's queue, hands batches to the consumer's real handler as an SQS event, deletes
@@ -244,13 +245,71 @@ class SchedulePump:
             thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
+# --- the audit outbox's stream (issue 21) ---
+
+STREAM_POLL_SECONDS = 0.5  # DynamoDB Streams hands a Lambda new records within about a second
+
+
+def outbox_stream_event(limit: int = 100) -> dict[str, Any] | None:
+    """What the outbox's stream (KEYS_ONLY, INSERT only) would hand the chainer: the keys of pending entries;
+    None when there are none. moto has no stream triggers, so the pump reads the outbox itself."""
+    from oshi.models.audit import AuditPending
+
+    records = [
+        {
+            "eventName": "INSERT",
+            "eventSource": "aws:dynamodb",
+            "dynamodb": {"Keys": {"day": {"S": item.day}, "entry_id": {"S": item.entry_id}}},
+        }
+        for item in AuditPending.scan(limit=limit, attributes_to_get=["day", "entry_id"])
+    ]
+    return {"Records": records} if records else None
+
+
+class AuditStreamPump:
+    """The outbox stream's event source mapping: while entries are pending, hand them to the audit chainer
+    (one batch at a time, as reserved concurrency 1 does). The chainer's schedule still sweeps leftovers."""
+
+    def __init__(self, lock: threading.Lock | None = None) -> None:
+        self._lock = lock or threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.batches = 0
+
+    def run_once(self) -> Any:
+        event = outbox_stream_event()
+        if event is None:
+            return None
+        module = importlib.import_module(topology.AUDIT_CHAINER)
+        with self._lock:
+            self.batches += 1
+            return module.handler(event, FakeLambdaContext(function_name="audit-chainer"))
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="audit-outbox-stream", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(STREAM_POLL_SECONDS):
+            try:
+                self.run_once()
+            except Exception:  # noqa: BLE001 - the stream retries the batch; the sweep catches the rest
+                logger.exception("audit chainer failed on a stream batch")
+
+    def stop(self, timeout: float = 3.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=timeout)
+
+
 # --- what local/__main__.py starts besides the bus consumers ---
 
 
 class Extras:
-    def __init__(self, websocket: Any, schedules: SchedulePump) -> None:
+    def __init__(self, websocket: Any, schedules: SchedulePump, audit_stream: AuditStreamPump) -> None:
         self.websocket = websocket
         self.schedules = schedules
+        self.audit_stream = audit_stream
 
     def summary(self) -> str:
         names = ", ".join(self.schedules.schedules) or "none"
@@ -259,10 +318,13 @@ class Extras:
             f"{self.websocket.management_url})\n"
             f"  schedules  {names}; run one now: POST {self.websocket.management_url}/_local/schedules/<name>\n"
             f"  uploads    s3://{get_settings().content_bucket}/{topology.UPLOAD_EVENTS_PREFIX} -> "
-            f"{topology.UPLOAD_VALIDATION.handler} (S3 notification -> SQS)"
+            f"{topology.UPLOAD_VALIDATION.handler} (S3 notification -> SQS)\n"
+            f"  audit      the audit outbox's stream -> {topology.AUDIT_CHAINER} (polled every "
+            f"{STREAM_POLL_SECONDS} s)"
         )
 
     def stop(self) -> None:
+        self.audit_stream.stop()
         self.schedules.stop()
         self.websocket.stop()
 
@@ -276,4 +338,6 @@ def start_extras(host: str, api_port: int, queue_urls: dict[str, str]) -> Extras
     schedules = SchedulePump()
     websocket = start_websocket(host, api_port, control={"schedules": schedules.run_now})
     schedules.start()
-    return Extras(websocket, schedules)
+    audit_stream = AuditStreamPump(schedules._lock)
+    audit_stream.start()
+    return Extras(websocket, schedules, audit_stream)

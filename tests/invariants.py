@@ -15,6 +15,8 @@ After any sequence of retries, crashes and races has settled:
   total, every ticket once, its log holds every drawn order, and it has exactly one last-one prize once
   empty (none before); a fan's ceiling counter equals the replay of their draw history on the gacha;
 - (when ``settled``) no order is left PAID: each paid order was fulfilled, refunded or owes its refund;
+- audit (issue 21): every day's hash chain verifies; once the chainer has run (``check_audit_chained``)
+  the outbox is empty and every order paid through a webhook has exactly one ``order.paid`` entry;
 - no order holds money it received without being fulfilled, refunded, or on the pending-refund list
   (``oshi.commerce.refunds.pending``): money for a closed order, a mismatched payment, a paid order that
   could not be drawn. "Received" is read from the order (``received_amount``, or PAID/FULFILLED) and from
@@ -430,6 +432,33 @@ def check_first_ten(orders: list[Order]) -> list[Violation]:
     ]
 
 
+def check_audit() -> list[Violation]:
+    from oshi import audit
+    from oshi.models.audit import AuditEntry
+
+    days = sorted({e.partition for e in _scan(AuditEntry)})
+    return [
+        Violation("audit.chain", day, problem)
+        for day in days
+        for problem in audit.verify_chain(AuditEntry.query(day, consistent_read=True))
+    ]
+
+
+def check_audit_chained(paid: list[Order] | tuple[Order, ...] = ()) -> list[Violation]:
+    """After the audit chainer ran: nothing left pending, chains intact, and exactly one ``order.paid``
+    entry for each order of ``paid`` (orders paid through a webhook; tests also create paid orders directly)."""
+    from oshi.models.audit import AuditEntry, AuditPending
+
+    found = [Violation("audit.pending", f"{p.day}/{p.entry_id}", p.action) for p in _scan(AuditPending)]
+    entries = Counter(e.target for e in _scan(AuditEntry) if e.action == "order.paid")
+    for order in paid:
+        if entries[f"order:{order.order_id}"] != 1:
+            found.append(
+                Violation("audit.order_paid", order.order_id, f"{entries[f'order:{order.order_id}']} entries")
+            )
+    return [*found, *check_audit()]
+
+
 def check_all(*, settled: bool = True) -> list[Violation]:
     orders, rewards = _scan(Order), _scan(Reward)
     ledger, exchanges = _scan(MedalLedgerEntry), _scan(Exchange)
@@ -444,4 +473,5 @@ def check_all(*, settled: bool = True) -> list[Violation]:
         *check_boxes(gachas, orders, fairness_records, shards),
         *check_ceilings(gachas, orders, fairness_records),
         *check_first_ten(orders),
+        *check_audit(),
     ]

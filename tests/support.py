@@ -57,3 +57,20 @@ def token_for(user_id: str, *roles: Role, mfa: bool = False, email_verified: boo
         user_id=user_id, roles=frozenset(roles or (Role.FAN,)), mfa=mfa, email_verified=email_verified
     )
     return tokens.issue_access_token(caller, amr=["pwd", "mfa"] if mfa else ["pwd"])
+
+
+def audit_log() -> list[Any]:
+    """Every audit entry, chained: runs the audit chainer first (what the outbox's stream does on AWS)."""
+    from oshi import audit
+    from oshi.models.audit import AuditEntry
+
+    audit.chain_pending()
+    return list(AuditEntry.scan())
+
+
+def audit_day(day: str) -> list[Any]:
+    """One day's chain after the audit chainer ran (what a reader sees once the outbox is drained)."""
+    from oshi import audit
+
+    audit.chain_day(day)
+    return audit.partition_entries(day)

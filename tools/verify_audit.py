@@ -6,6 +6,8 @@ Each file is a ``GET /api/admin/audit`` response (or a JSON list of its ``entrie
 are concatenated in order. Each entry's hash is SHA-256 over ``<prev_hash>|<canonical JSON of its
 fields>`` (keys sorted, no spaces, UTF-8), and each entry's ``prev_hash`` is the hash of the entry before
 it (64 zeros for the first of the day). Exit 0 when every chain is intact, 1 with the problems otherwise.
+An export holds chained entries only: an entry recorded but not chained yet (the audit outbox) is counted
+in the response's ``chain.pending`` and appears, chained, in a later export.
 """
 
 from __future__ import annotations

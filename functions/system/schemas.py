@@ -30,6 +30,10 @@ class ChainCheck(Strict):
     entries: int = Field(description="Entries in the whole day (all pages)")
     intact: bool
     problems: list[str]
+    pending: int = Field(
+        description="Entries recorded for the day but not chained yet (the audit outbox, until the audit "
+        "chainer runs: about a second): never part of the export; they appear, chained, in a later one"
+    )
 
 
 class AuditPage(Strict):

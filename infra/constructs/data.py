@@ -19,7 +19,8 @@ _TYPES = {
     "N": dynamodb.AttributeType.NUMBER,
     "B": dynamodb.AttributeType.BINARY,
 }
-# What grant_read_write_data gives, minus the stream actions (no table has a stream).
+# What grant_read_write_data gives, minus the stream actions (only the audit outbox has a stream, read
+# by its chainer through the event source mapping's own grant).
 TABLE_READ_WRITE = [
     "dynamodb:BatchGetItem",
     "dynamodb:BatchWriteItem",
@@ -41,6 +42,8 @@ TABLE_READ = [
     "dynamodb:Scan",
 ]
 AUDIT_TABLE = "audit"
+AUDIT_OUTBOX_TABLE = "audit-outbox"  # where writers put entries; the chainer appends them to AUDIT_TABLE
+AUDIT_RECORD = ["dynamodb:PutItem", "dynamodb:ConditionCheckItem"]
 # PutItem (alone or inside a transaction) to append, reads to show it; never changed or removed.
 AUDIT_APPEND = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"]
 AUDIT_FORBIDDEN = ["dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]
@@ -99,6 +102,8 @@ class Data(Construct):
                 deletion_protection=prod,
                 removal_policy=removal,
                 time_to_live_attribute=spec.ttl_attribute,
+                # The audit outbox's inserts trigger the chainer (infra/constructs/events.py): keys only.
+                stream=dynamodb.StreamViewType.KEYS_ONLY if spec.short_name == AUDIT_OUTBOX_TABLE else None,
             )
             for index in spec.indexes:
                 table.add_global_secondary_index(
@@ -133,6 +138,10 @@ class Data(Construct):
             iam.Grant.add_to_principal(
                 grantee=grantee, actions=AUDIT_APPEND, resource_arns=self._arns([AUDIT_TABLE])
             )
+            if AUDIT_OUTBOX_TABLE not in writable:  # recording an entry = a put into the outbox
+                iam.Grant.add_to_principal(
+                    grantee=grantee, actions=AUDIT_RECORD, resource_arns=self._arns([AUDIT_OUTBOX_TABLE])
+                )
         if readable or writable or needs.audit:
             write = bool(writable) or needs.audit
             iam.Grant.add_to_principal(

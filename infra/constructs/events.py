@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_lambda as lambda_
@@ -30,6 +31,7 @@ class Events(Construct):
         settings: Settings,
         factory: FunctionFactory,
         monitoring: Monitoring,
+        audit_outbox: dynamodb.ITable | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         prod = settings.stage == "prod"
@@ -162,3 +164,27 @@ class Events(Construct):
                 description=f"{schedule.name} ({schedule.handler}): failed runs",
             )
             self.schedules[schedule.handler] = function
+        if audit_outbox is not None:
+            self._audit_chainer(audit_outbox)
+
+    def _audit_chainer(self, outbox: dynamodb.ITable) -> None:
+        """The audit outbox's stream -> the chainer (issue 21, oshi.audit). One invocation at a time
+        (reserved concurrency 1, one batch per shard): the chain's order is never raced for. A batch that
+        still fails after its retries leaves its entries in the outbox, where the chainer's schedule (the
+        sweep, above) finds them: nothing is lost, so no on-failure destination is needed."""
+        function = self.schedules[topology.AUDIT_CHAINER]
+        cfn = function.node.default_child
+        assert isinstance(cfn, lambda_.CfnFunction)
+        cfn.reserved_concurrent_executions = 1
+        function.add_event_source(
+            sources.DynamoEventSource(
+                outbox,
+                starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+                batch_size=100,
+                max_batching_window=Duration.seconds(1),
+                parallelization_factor=1,
+                retry_attempts=5,
+                bisect_batch_on_error=False,
+                filters=[lambda_.FilterCriteria.filter({"eventName": lambda_.FilterRule.is_equal("INSERT")})],
+            )
+        )

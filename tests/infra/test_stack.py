@@ -46,7 +46,8 @@ FAKE_CONSUMER = topology.Consumer(
 )
 CDN_WEB_ACL_ARN = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/oshi-prod-cdn/abc"
 # The only statements AWS does not let us scope to a resource (documented in docs/deploy.md).
-ACTIONS_REQUIRING_STAR = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+# dynamodb:ListStreams has no resource-level permission: the audit chainer's stream event source needs it.
+ACTIONS_REQUIRING_STAR = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "dynamodb:ListStreams"}
 
 
 @dataclass
@@ -837,7 +838,8 @@ def test_each_function_reaches_only_its_declared_tables_and_writes_only_where_de
                 writable |= tables
             if "audit" in tables:
                 assert actions & {"dynamodb:UpdateItem", "dynamodb:DeleteItem"} == set(), handler
-        expected_audit = {"audit"} if needs.audit else set()
+        # Recording an entry is a put into the audit outbox (issue 21); the chainer appends it to the log.
+        expected_audit = {"audit", "audit-outbox"} if needs.audit else set()
         assert readable == needs.tables | expected_audit, handler
         assert writable == needs.write | expected_audit, handler
         checked += 1

@@ -28,11 +28,20 @@ def test_export_verifies_offline_and_any_tampering_is_caught(api: Api, tmp_path:
             "admin-1", "test.changed", f"thing/{n}", before={"n": n}, after={"n": n + 1, "名前": "推し"}
         )
     assert api.get("/api/admin/audit", token=token_for("fan-1", Role.FAN)).status == 403
+    # Recorded, not chained yet (the audit outbox): counted as pending, never shown or exported unchained.
+    before = api.get("/api/admin/audit", token=admin()).json()
+    assert before["entries"] == [] and before["chain"] == {
+        "entries": 0,
+        "intact": True,
+        "problems": [],
+        "pending": 5,
+    }
+    assert audit.chain_pending() == 5  # the audit chainer (the outbox's stream on AWS)
 
     first = api.get("/api/admin/audit?limit=3", token=admin())
     assert first.status == 200, first.body
     page = first.json()
-    assert page["chain"] == {"entries": 5, "intact": True, "problems": []}
+    assert page["chain"] == {"entries": 5, "intact": True, "problems": [], "pending": 0}
     rest = api.get(f"/api/admin/audit?limit=3&after_seq={page['next_after_seq']}", token=admin()).json()
     assert [e["seq"] for e in page["entries"] + rest["entries"]] == [1, 2, 3, 4, 5] and rest[
         "next_after_seq"

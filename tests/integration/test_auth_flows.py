@@ -13,14 +13,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from support import Api
+from support import Api, audit_day
 
 from local.dispatch import HttpResponse
 from oshi.identity import mfa, refresh_tokens, tokens, users
 from oshi.identity.principal import Role
 from oshi.kernel.aws import client
 from oshi.kernel.errors import EmailTaken, InvalidRefreshToken
-from oshi.models.audit import AuditEntry
 from oshi.models.users import User
 
 PASSWORD = "Correct-horse-9"
@@ -193,7 +192,7 @@ def test_five_failures_lock_the_account_and_are_audited(api: Api, clock: Clock) 
     user = users.User.get(users.EmailClaim.get(email).user_id)
     assert user.locked_until == int(T0) + 15 * 60
     partition = datetime.fromtimestamp(T0, UTC).strftime("%Y-%m-%d")  # the audit log reads the same clock
-    entries = [e for e in AuditEntry.query(partition) if e.target == f"user/{user.user_id}"]
+    entries = [e for e in audit_day(partition) if e.target == f"user/{user.user_id}"]
     assert [e.action for e in entries] == ["auth.login_locked"]
 
 
@@ -562,5 +561,5 @@ def test_concurrent_wrong_passwords_lock_once_and_audit_once(api: Api, atomic_mo
         assert set(pool.map(attempt, range(8))) == {401}
     assert User.get(user_id).locked_until is not None
     partition = datetime.now(UTC).strftime("%Y-%m-%d")
-    locks = [e for e in AuditEntry.query(partition) if e.target == f"user/{user_id}"]
+    locks = [e for e in audit_day(partition) if e.target == f"user/{user_id}"]
     assert [e.action for e in locks] == ["auth.login_locked"]

@@ -22,7 +22,7 @@ from payment_support import (
     run_refunds,
     standins_fixture,  # noqa: F401
 )
-from support import Api, token_for
+from support import Api, audit_log, token_for
 from vtuber_support import admin
 
 from local import pump
@@ -34,7 +34,6 @@ from oshi.commerce import orders
 from oshi.identity.principal import Role
 from oshi.kernel.aws import client
 from oshi.kernel.settings import get_settings
-from oshi.models.audit import AuditEntry
 from oshi.models.gachas import Gacha
 from oshi.models.orders import Order, ProviderEvent
 
@@ -56,7 +55,7 @@ def expired(api: Api) -> Order:
 
 
 def actions_on(order_id: str) -> list[str]:
-    return sorted(e.action for e in AuditEntry.scan() if e.target == f"order:{order_id}")
+    return sorted(e.action for e in audit_log() if e.target == f"order:{order_id}")
 
 
 def pending_ids(api: Api) -> list[str]:
@@ -192,7 +191,7 @@ def test_a_mismatched_payment_is_refunded_automatically(
     [at_provider] = standins.stripe.refunds.values()
     assert at_provider["amount"] == changes["amount"], "what arrived goes back, not the order's price"
     assert actions_on(order.order_id) == ["order.failed", "order.refunded", f"payment.{reason}"]
-    audit = next(e for e in AuditEntry.scan() if e.action == f"payment.{reason}")
+    audit = next(e for e in audit_log() if e.action == f"payment.{reason}")
     assert audit.after["refund"] == "due" and audit.after["amount"] == changes["amount"]
     assert invariants.check_all() == []
 
@@ -248,7 +247,7 @@ def test_an_event_from_the_other_provider_is_ignored_audited_and_the_order_stays
     assert unchanged.refund_due is None and not unchanged.reservation_released
     assert int(Gacha.get(order.gacha_id).sold_draws) == 1
     assert of_type(bus, "PaymentMismatch") == [] and of_type(bus, "RefundDue") == []
-    [entry] = [e for e in AuditEntry.scan() if e.action == "payment.provider_mismatch"]
+    [entry] = [e for e in audit_log() if e.action == "payment.provider_mismatch"]
     assert entry.target == f"order:{order.order_id}"
 
     delivered = standins.stripe.pay(str(order.provider_session_id), "success") or []

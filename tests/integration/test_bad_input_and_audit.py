@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 from pydantic import BaseModel
+from support import audit_day
 
 from local.apigw import FakeLambdaContext, rest_event
 from oshi import audit
-from oshi.models.audit import AuditEntry
 from oshi.web.api import Endpoint
 from oshi.web.routes import Route
 
@@ -101,15 +101,16 @@ def test_audit_entries_chain_and_tampering_is_detected(aws: None) -> None:
         now=day,
     )
     second = audit.record("system", "order.refunded", "order/o1", now=day)
-    assert (first.seq, second.seq) == (1, 2)
-    assert second.prev_hash == first.hash
-    entries = list(AuditEntry.query("2026-11-29"))
+    assert first.entry_id < second.entry_id  # the outbox's order is the chain's order
+    entries = list(audit_day("2026-11-29"))  # chains what is pending first
+    assert [(e.seq, e.action) for e in entries] == [(1, "vtuber.approved"), (2, "order.refunded")]
+    assert entries[1].prev_hash == entries[0].hash
     assert audit.verify_chain(entries) == []
 
     tampered = entries[0]
     tampered.after = {"status": "rejected"}
     tampered.save()
-    problems = audit.verify_chain(list(AuditEntry.query("2026-11-29")))
+    problems = audit.verify_chain(list(audit_day("2026-11-29")))
     assert problems == ["seq 1: content does not match its hash"]
 
 
@@ -119,7 +120,7 @@ def test_concurrent_audit_appends_all_land_in_one_unbroken_chain(aws: None, atom
     day = datetime(2026, 11, 30, tzinfo=UTC)
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(lambda n: audit.record("system", "test.append", f"n/{n}", now=day), range(8)))
-    entries = list(AuditEntry.query("2026-11-30"))
+    entries = list(audit_day("2026-11-30"))
     assert [int(e.seq) for e in entries] == list(range(1, 9))
     assert audit.verify_chain(entries) == []
 

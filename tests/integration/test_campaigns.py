@@ -10,11 +10,10 @@ import invariants
 import pytest
 from draw_support import deliver, on_sale, paid_order
 from payment_support import purchase, standins_fixture  # noqa: F401
-from support import Api, token_for
+from support import Api, audit_log, token_for
 
 from local.standins import Standins
 from oshi.commerce import orders
-from oshi.models.audit import AuditEntry
 from oshi.models.campaigns import Campaign
 from oshi.models.orders import Order, OrderStatus
 from oshi.models.rewards import MedalLedgerEntry
@@ -46,7 +45,7 @@ def test_a_multiplier_applies_to_orders_paid_in_its_window_and_shows_in_the_ledg
     campaign_id = created.json()["campaign_id"]
     shown = api.get(f"/api/gachas/{sale.gacha_id}").json()["campaigns"]
     assert [(c["campaign_id"], c["multiplier"], c["active"]) for c in shown] == [(campaign_id, 2, False)]
-    assert any(e.action == "campaign.created" for e in AuditEntry.scan())
+    assert any(e.action == "campaign.created" for e in audit_log())
 
     before = paid_order(sale, fan_id="fan-1", count=10)  # paid now: before the campaign starts
     during = paid_order(sale, fan_id="fan-2", count=10, paid_minutes_ago=-15)  # paid inside the window

@@ -12,14 +12,13 @@ import invariants
 import pytest
 from draw_support import FakeRefunds, deliver, on_sale, paid_order, provider_fixture  # noqa: F401
 from payment_support import OnSale, bus_fixture, of_type, run_refunds  # noqa: F401
-from support import Api
+from support import Api, audit_log
 from vtuber_support import gacha_body
 
 from bench.dynamodb_calls import count_dynamodb_calls
 from oshi.draw import fairness, fairness_store
 from oshi.fulfilment import fulfil
 from oshi.kernel.txn import Txn
-from oshi.models.audit import AuditEntry
 from oshi.models.fairness import FairnessRecord
 from oshi.models.gachas import Gacha, Prize
 from oshi.models.orders import Order
@@ -170,7 +169,7 @@ def test_a_suspended_gacha_is_a_refund_with_the_reservation_released(
         (order.order_id, "fulfilment_failed: gacha_suspended", f"refund-{order.order_id}")
     ]
     assert rewards_of("fan-1") and all(r.source_id == warm.order_id for r in rewards_of("fan-1"))
-    entries = [e for e in AuditEntry.scan() if e.target == f"order:{order.order_id}"]
+    entries = [e for e in audit_log() if e.target == f"order:{order.order_id}"]
     assert sorted(e.action for e in entries) == ["order.refund_due", "order.refunded"]
     assert [e["data"]["order_id"] for e in of_type(bus, "OrderRefunded")] == [order.order_id]
     assert deliver(order, receives=2) == set()  # a redelivery changes nothing

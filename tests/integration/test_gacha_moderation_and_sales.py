@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from support import Api, token_for
+from support import Api, audit_day, token_for
 from vtuber_support import Vt, admin, approved, gacha_body, validated_asset
 
 from oshi.identity.principal import Role
-from oshi.models.audit import AuditEntry
 from oshi.models.gachas import Gacha
 from oshi.models.orders import Order, OrderStatus
 
@@ -42,7 +41,7 @@ def test_admin_suspends_one_gacha_audited_and_idempotent(api: Api) -> None:
     assert api.get(f"/api/gachas/{gacha_id}").json()["sale_state"] == "suspended"
 
     partition = datetime.now(UTC).strftime("%Y-%m-%d")
-    audited = [e for e in AuditEntry.query(partition) if e.target == f"gacha/{gacha_id}"]
+    audited = [e for e in audit_day(partition) if e.target == f"gacha/{gacha_id}"]
     suspended = [e for e in audited if e.action == "gacha.suspended"]
     assert len(suspended) == 1, "a retried suspension is not audited twice"
     assert suspended[0].before["status"] == "published"

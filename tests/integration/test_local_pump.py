@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from support import Api
+from support import Api, audit_day
 from vtuber_support import EXE, PNG, approved, request_upload
 
+from local.apigw import FakeLambdaContext
 from local.pump import SchedulePump, deliver_once, wire_upload_validation
 from oshi.catalogue import uploads
 from oshi.kernel.aws import client
 from oshi.kernel.settings import get_settings
 from oshi.models.assets import Asset
+from oshi.models.audit import AuditEntry
 from oshi.web import topology
 from oshi.web.topology import Schedule
 
@@ -50,6 +52,40 @@ def test_run_now_runs_the_schedules_real_handler(aws: None) -> None:
     assert pump.run_now("rate-anomaly-scan") == {"checked": 0, "anomalous": 0}  # no gacha on sale
     with pytest.raises(KeyError):
         pump.run_now("no-such-schedule")
+
+
+def test_the_audit_chainer_runs_locally_as_a_schedule_and_takes_a_stream_batch(aws: None) -> None:
+    import importlib
+
+    from oshi import audit
+
+    for n in range(3):
+        audit.record("system", "test.pending", f"thing/{n}")
+    [day] = audit.pending_days()
+    pump = SchedulePump()
+    assert pump.run_now("audit-chainer") == {"chained": 3}  # the sweep: every day still pending
+    assert pump.run_now("audit-chainer") == {"chained": 0}  # idempotent
+    audit.record("system", "test.pending", "thing/3")
+    handler = importlib.import_module(topology.AUDIT_CHAINER).handler
+    record = {"eventName": "INSERT", "dynamodb": {"Keys": {"day": {"S": day}, "entry_id": {"S": "x"}}}}
+    assert handler({"Records": [record]}, FakeLambdaContext()) == {"chained": 1}  # a stream batch
+    entries = audit_day(day)
+    assert [e.target for e in entries] == [f"thing/{n}" for n in range(4)]
+    assert audit.verify_chain(entries) == [] and audit.pending_days() == []
+
+
+def test_the_local_outbox_stream_hands_pending_entries_to_the_chainer(aws: None) -> None:
+    from local.pump import AuditStreamPump, outbox_stream_event
+    from oshi import audit
+
+    stream = AuditStreamPump()
+    assert outbox_stream_event() is None and stream.run_once() is None  # nothing pending: no invocation
+    for n in range(3):
+        audit.record("system", "test.streamed", f"thing/{n}")
+    assert stream.run_once() == {"chained": 3}
+    assert stream.batches == 1 and audit.pending_days() == []
+    [day] = {e.partition for e in AuditEntry.scan()}
+    assert audit.verify_chain(audit.partition_entries(day)) == []
 
 
 def test_the_timer_runs_each_schedule_repeatedly(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:

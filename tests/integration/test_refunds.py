@@ -8,13 +8,12 @@ from typing import Any
 import pytest
 from draw_support import FakeRefunds, deliver, on_sale, paid_order, provider_fixture  # noqa: F401
 from payment_support import bus_fixture, of_type  # noqa: F401
-from support import Api, token_for
+from support import Api, audit_log, token_for
 from vtuber_support import admin
 
 from oshi.commerce import refunds
 from oshi.identity.principal import Role
 from oshi.kernel.txn import Txn
-from oshi.models.audit import AuditEntry
 from oshi.models.gachas import Gacha
 from oshi.models.orders import Order
 from oshi.models.rewards import LedgerKind, MedalBalance, MedalLedgerEntry, Reward
@@ -45,9 +44,7 @@ def test_refunding_a_fulfilled_order_claws_back_and_revokes(api: Api, bus: list[
     rewards = list(Reward.query("fan-1"))
     assert rewards and all(r.revoked for r in rewards)
     assert int(Gacha.get(sale.gacha_id).sold_draws) == sold - 10
-    assert [e.action for e in AuditEntry.scan() if e.target == f"order:{order.order_id}"] == [
-        "order.refunded"
-    ]
+    assert [e.action for e in audit_log() if e.target == f"order:{order.order_id}"] == ["order.refunded"]
     assert len(of_type(bus, "OrderRefunded")) == 1
 
     again = refunds.mark_refunded(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from support import Api, token_for
+from support import Api, audit_day, token_for
 from vtuber_support import admin, apply, approved, gacha_body, request_upload
 
 from oshi.identity.principal import Role
@@ -13,7 +13,7 @@ from oshi.models.audit import AuditEntry
 
 def audit_entries(action: str) -> list[AuditEntry]:
     partition = datetime.now(UTC).strftime("%Y-%m-%d")
-    return [e for e in AuditEntry.query(partition) if e.action == action]
+    return [e for e in audit_day(partition) if e.action == action]
 
 
 def test_apply_then_the_admin_queue_lists_the_application(api: Api) -> None:

@@ -22,12 +22,13 @@ from payment_support import (
     run_refunds,
     standins_fixture,  # noqa: F401
 )
-from support import Api
+from support import Api, audit_day, audit_log
 
 from local.standins import Standins, defaults
 from local.standins.komoju_standin import sign as komoju_sign
 from local.standins.stripe_standin import sign as stripe_sign
-from oshi.commerce import orders, webhooks
+from oshi import audit
+from oshi.commerce import orders
 from oshi.commerce.payments import adapter_for
 from oshi.models.audit import AuditEntry
 from oshi.models.gachas import Gacha
@@ -55,7 +56,7 @@ def stripe_completed(standins: Standins, order: Order, **changes: Any) -> dict[s
 
 
 def audit_actions() -> list[str]:
-    return [entry.action for entry in AuditEntry.scan()]
+    return [entry.action for entry in audit_log()]
 
 
 @pytest.mark.parametrize(
@@ -134,10 +135,49 @@ def test_the_same_event_delivered_five_times_concurrently_publishes_once(
     # One delivery does the work; the others see it finished (200) or still in progress (409: retry).
     assert statuses.count(200) >= 1 and set(statuses) <= {200, 409}
     assert standins.stripe.deliver_event(event) == 200  # a later redelivery: acknowledged, no effect
-    assert len(of_type(bus, "PaymentCompleted")) == 1
+    # A duplicate of a payment whose order is still PAID publishes again (it cannot tell a crash before
+    # the publish from a publish): always the one event id, which the fulfilment consumer dedupes.
+    published = of_type(bus, "PaymentCompleted")
+    assert len({e["metadata"]["event_id"] for e in published}) == 1 and len(published) >= 1
     assert Order.get(order.order_id).status == "PAID"
     assert ProviderEvent.get(f"stripe:{event['id']}").outcome == "applied"
     assert audit_actions().count("order.paid") == 1
+
+
+def test_many_concurrent_payments_all_succeed_and_the_audit_chain_verifies_once_chained(
+    api: Api, standins: Standins, bus: list[dict[str, Any]], atomic_moto: None
+) -> None:
+    """Issue 21: the audit append used to read the chain's tail and race for the next sequence number
+    (8 attempts, then a 500). Entries now go to the outbox with the payment, so no webhook waits for the
+    chain; the chainer (here three at once, as a stream batch and the sweep could) orders them after."""
+    sale = gacha_on_sale(api, total_stock=100)
+    events = []
+    for n in range(24):
+        response = purchase(api, fan(f"fan-{n}"), sale.gacha_id)
+        assert response.status == 201, response.body
+        events.append(stripe_completed(standins, Order.get(response.json()["order_id"])))
+    statuses: list[int] = []
+    threads = [
+        threading.Thread(target=lambda e=e: statuses.append(standins.stripe.deliver_event(e))) for e in events
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * len(events)
+    paid = [o for o in Order.scan() if o.status == "PAID"]
+    assert len(paid) == len(events) and len(of_type(bus, "PaymentCompleted")) == len(events)
+    assert invariants.check_audit() == []  # nothing chained yet is nothing broken
+    chainers = [threading.Thread(target=audit.chain_pending) for _ in range(3)]
+    for thread in chainers:
+        thread.start()
+    for thread in chainers:
+        thread.join()
+    assert invariants.check_audit_chained(paid) == []  # outbox empty, one order.paid each, chain intact
+    [day] = {e.partition for e in AuditEntry.scan()}
+    entries = audit_day(day)
+    assert [int(e.seq) for e in entries] == list(range(1, len(entries) + 1))
+    assert sum(e.action == "order.paid" for e in entries) == len(events)
 
 
 def test_expired_after_completed_leaves_the_order_paid(
@@ -195,14 +235,15 @@ def test_a_crash_between_paid_and_publish_is_repaired_by_redelivery(
 
     monkeypatch.setattr(orders, "publish_completed", crash)
     assert standins.stripe.deliver_event(event) == 500
+    # The one write committed: PAID, the event finished with its outcome, the audit entry in the outbox.
     assert Order.get(order.order_id).status == "PAID" and of_type(bus, "PaymentCompleted") == []
-    assert standins.stripe.deliver_event(event) == 409  # the crashed delivery's claim is still leased
+    assert ProviderEvent.get(f"stripe:{event['id']}").outcome == "applied"
 
     monkeypatch.setattr(orders, "publish_completed", real)
-    monkeypatch.setattr(webhooks, "LEASE", timedelta(0))  # the lease has run out
-    assert standins.stripe.deliver_event(event) == 200
+    assert standins.stripe.deliver_event(event) == 200  # a duplicate of a payment still PAID: republished
     assert len(of_type(bus, "PaymentCompleted")) == 1
-    assert ProviderEvent.get(f"stripe:{event['id']}").outcome == "republished"
+    assert audit_actions().count("order.paid") == 1
+    assert invariants.check_audit_chained([Order.get(order.order_id)]) == []
 
 
 def test_a_payment_after_the_order_expired_is_refunded_not_fulfilled(
@@ -283,3 +324,31 @@ def test_konbini_refunds_are_requests_for_a_bank_transfer(api: Api, standins: St
     standins.komoju.pay(str(order.provider_session_id), "async_success")
     outcome = adapter_for("komoju").refund(Order.get(order.order_id), reason="admin", idempotency_key="r-3")
     assert outcome.status == "requested" and outcome.provider_refund_id is None
+
+
+def test_a_payment_transaction_conflicting_with_a_concurrent_one_is_409_and_changes_nothing(
+    api: Api, standins: Standins, bus: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DynamoDB cancels a transaction touching an item another transaction holds (TransactionConflict):
+    a concurrent delivery of the same payment. The provider is asked to retry, as for a held claim."""
+    from pynamodb.exceptions import CancellationReason, TransactWriteError
+
+    from oshi.kernel.txn import Txn
+
+    class Conflict(TransactWriteError):
+        cancellation_reasons = [CancellationReason(code="TransactionConflict")]  # type: ignore[assignment]
+
+    order = pending_order(api)
+    event = stripe_completed(standins, order)
+    real = Txn.commit
+
+    def conflicting(self: Txn) -> None:
+        raise Conflict("Transaction cancelled")
+
+    monkeypatch.setattr(Txn, "commit", conflicting)
+    response = standins.stripe.deliver_event(event)
+    assert response == 409
+    assert Order.get(order.order_id).status == "PENDING_PAYMENT" and of_type(bus, "PaymentCompleted") == []
+    monkeypatch.setattr(Txn, "commit", real)
+    assert standins.stripe.deliver_event(event) == 200  # the retry
+    assert Order.get(order.order_id).status == "PAID" and len(of_type(bus, "PaymentCompleted")) == 1

@@ -1978,6 +1978,11 @@ export interface components {
             entries: number;
             /** Intact */
             intact: boolean;
+            /**
+             * Pending
+             * @description Entries recorded for the day but not chained yet (the audit outbox, until the audit chainer runs: about a second): never part of the export; they appear, chained, in a later one
+             */
+            pending: number;
             /** Problems */
             problems: string[];
         };

@@ -17,6 +17,7 @@ spending) is given back exactly once, in the same transaction that moves the ord
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -54,6 +55,8 @@ from oshi.models.vtubers import Vtuber, VtuberStatus
 AWAITING = "1"
 PROVISIONAL_PAYMENT_WINDOW = timedelta(hours=2)  # until the provider tells us the real expiry
 CLAIM_TTL = timedelta(days=8)  # longer than any payment window (konbini: days)
+# The reservation transaction's own actions (``_reserve``); any other failed label is ``also_write``'s.
+RESERVE_LABELS = frozenset({"order", "stock", "spending", "pending", "first10", "idem", "vtuber"})
 MAX_PAGE = 50
 # Sharded stock: a full shard costs one batch read of every shard and one more transaction; a purchase that
 # loses the race for the room it read that many times in a row is told to retry (429), never "sold out".
@@ -113,9 +116,10 @@ def _claim_keys(req: PurchaseRequest) -> tuple[str, str | None]:
     return pending, idem
 
 
-def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
+def purchase(req: PurchaseRequest, also_write: Callable[[Txn], None] | None = None) -> tuple[Order, bool]:
     """Reserve and start the checkout. Returns (order, created); a retried Idempotency-Key returns the
-    first order with created=False."""
+    first order with created=False. ``also_write`` adds actions to the reservation's transaction (the
+    caller's rate-limit counter: ``ConditionsFailed`` is raised as is when one of those fails)."""
     from oshi.commerce.payments import adapter_for  # the provider libraries load only on the purchase path
 
     idempotency.optional(req.idempotency_key)  # a key that was sent must follow the one rule (400)
@@ -210,9 +214,11 @@ def purchase(req: PurchaseRequest) -> tuple[Order, bool]:
     spills = 0
     while True:
         try:
-            _reserve(order, gacha, allowance, idem_key, stale_pending, at)
+            _reserve(order, gacha, allowance, idem_key, stale_pending, at, also_write)
             break
         except ConditionsFailed as failed:
+            if failed.labels - RESERVE_LABELS:
+                raise  # the caller's own condition (its rate limit): the caller answers
             if "first10" in failed.labels:  # used by another purchase meanwhile: never sold twice
                 raise FirstTenUsed(details={"price_ten": list_price}) from None
             if "idem" in failed.labels and idem_key:
@@ -262,8 +268,11 @@ def _reserve(
     idem_key: str | None,
     stale_pending: str | None,
     at: datetime,
+    also_write: Callable[[Txn], None] | None = None,
 ) -> None:
     txn = Txn()
+    if also_write is not None:
+        also_write(txn)
     txn.put("order", order, condition=Order.order_id.does_not_exist())
     count = int(order.count)
     if order.stock_shards:
@@ -414,11 +423,15 @@ class PaidResult:
     order: Order | None
 
 
-def mark_paid(
-    order_id: str, *, provider: str, amount: int | None, currency: str | None, payment_id: str | None
-) -> PaidResult:
-    """PENDING_PAYMENT -> PAID, only if the provider, amount and currency match the order."""
-    at = clock.utc_now()
+def _paid_update(
+    order_id: str,
+    provider: str,
+    amount: int | None,
+    currency: str | None,
+    payment_id: str | None,
+    at: datetime,
+) -> tuple[list[Any], Any]:
+    """The PENDING_PAYMENT -> PAID update and its condition (provider, amount and currency must match)."""
     actions: list[Any] = [
         Order.status.set(OrderStatus.PAID),
         Order.awaiting.remove(),
@@ -428,13 +441,42 @@ def mark_paid(
     ]
     if payment_id:
         actions.append(Order.provider_payment_id.set(payment_id))
-    order = Order(order_id)
     condition = (
         (Order.status == OrderStatus.PENDING_PAYMENT)
         & (Order.provider == provider)
         & (Order.amount == (amount if amount is not None else -1))
         & (Order.currency == (currency or ""))
     )
+    return actions, condition
+
+
+def add_paid(txn: Txn, order: Order, *, payment_id: str | None, at: datetime) -> None:
+    """``mark_paid`` inside the caller's transaction, for an order read just before (the webhook's one
+    write): PENDING_PAYMENT -> PAID on the order's own provider, amount and currency, and the pending claim
+    freed in the same write (a claim taken over by a newer order fails the transaction: the caller falls
+    back to ``mark_paid``). ``order`` is updated in memory to what was written."""
+    actions, condition = _paid_update(
+        order.order_id, order.provider, int(order.amount), order.currency, payment_id, at
+    )
+    txn.update("paid", Order(order.order_id), actions, condition=condition)
+    if order.pending_claim:
+        txn.delete(
+            "pending",
+            PurchaseClaim(order.pending_claim),
+            condition=(PurchaseClaim.order_id == order.order_id) | PurchaseClaim.claim_key.does_not_exist(),
+        )
+    order.status, order.awaiting, order.paid_at, order.updated_at = OrderStatus.PAID, None, at, at
+    order.version = int(order.version or 0) + 1
+    if payment_id:
+        order.provider_payment_id = payment_id
+
+
+def mark_paid(
+    order_id: str, *, provider: str, amount: int | None, currency: str | None, payment_id: str | None
+) -> PaidResult:
+    """PENDING_PAYMENT -> PAID, only if the provider, amount and currency match the order."""
+    actions, condition = _paid_update(order_id, provider, amount, currency, payment_id, clock.utc_now())
+    order = Order(order_id)
     try:
         order.update(actions=actions, condition=condition)  # returns the whole order (ALL_NEW)
         _release_pending_claim(order)
@@ -491,19 +533,21 @@ def close_unpaid(
         ],
         condition=Order.status == OrderStatus.PENDING_PAYMENT,
     )
-    try:
-        txn.commit()
-    except ConditionsFailed:
-        return False
-    _release_pending_claim(order)
-    audit.record(
+    audit.add(  # committed with the change it records (the audit outbox)
+        txn,
         actor,
         f"order.{status.lower()}",
         f"order:{order_id}",
         before={"status": OrderStatus.PENDING_PAYMENT},
         after={"status": status, "reason": reason, "released_draws": int(order.count)},
         request_id=request_id,
+        now=at,
     )
+    try:
+        txn.commit()
+    except ConditionsFailed:
+        return False
+    _release_pending_claim(order)
     return True
 
 

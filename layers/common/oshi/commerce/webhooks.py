@@ -1,7 +1,15 @@
 """Apply a provider webhook: verify, record the event once, move the order, publish, acknowledge.
 
-Order of work for a payment event, chosen so that a crash anywhere is repaired by the provider's
-redelivery:
+The common case, a pending order paid in full on its own provider, is two DynamoDB calls (issue 21):
+read the order, then ONE transaction that claims the event with its outcome, moves the order
+PENDING_PAYMENT -> PAID, frees the fan's pending-purchase claim and writes the audit entry to the outbox
+(``oshi.audit.add``); then ``PaymentCompleted`` is published. A crash before the transaction changes
+nothing; a crash after it, before the publish, leaves a finished event: the provider redelivers (we never
+answered 2xx), the event is a duplicate, and a duplicate payment of an order still PAID publishes again
+(its event id derives from the order; the consumer dedupes).
+
+Everything else takes the step-by-step path, chosen so that a crash anywhere is repaired by the
+provider's redelivery:
 
 1. verify the signature against the raw bytes (nothing is read before that);
 2. claim the event: conditional put of ``ProviderEvent`` without an ``outcome``. A finished event
@@ -22,10 +30,10 @@ An event from one provider about an order placed with the other changes nothing 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 
 from oshi import audit
 from oshi.commerce import orders
@@ -36,6 +44,7 @@ from oshi.events.definitions import PAYMENT_MISMATCH, PaymentMismatchData
 from oshi.kernel import clock
 from oshi.kernel.errors import WebhookInProgress, WebhookSignatureInvalid
 from oshi.kernel.observability import logger, metrics
+from oshi.kernel.txn import ConditionsFailed, Txn
 from oshi.models.orders import Order, OrderStatus, ProviderEvent
 
 LEASE = timedelta(seconds=60)
@@ -62,13 +71,86 @@ def handle(
         raise
     if update.kind is UpdateKind.IGNORED or not update.order_id:
         return {"received": True, "outcome": "ignored"}
+    order = None
+    if update.kind is UpdateKind.PAID:
+        order = _order(update.order_id)
+        if order is not None and _payable(order, update) and _paid_in_one_write(update, order, request_id):
+            orders.publish_completed(order)
+            return {"received": True, "outcome": "applied"}
     if not _claim(update):
+        if order is not None and order.status == OrderStatus.PAID:
+            # The one write commits the outcome with the payment, so a crash before the publish leaves a
+            # finished event: its redelivery publishes again (same event id; the consumer dedupes).
+            orders.publish_completed(order)
         return {"received": True, "outcome": "duplicate"}
     outcome = _apply(update, request_id)
     ProviderEvent(update.event_key).update(actions=[ProviderEvent.outcome.set(outcome)])
     if outcome == PROVIDER_MISMATCH:
         return {"received": True, "outcome": "ignored", "reason": PROVIDER_MISMATCH}
     return {"received": True, "outcome": outcome}
+
+
+def _payable(order: Order, update: ProviderUpdate) -> bool:
+    """The common case, payable in one write: a pending order paid on its provider, in full."""
+    return (
+        order.status == OrderStatus.PENDING_PAYMENT
+        and order.provider == update.provider
+        and update.amount == int(order.amount)
+        and (update.currency or "") == order.currency
+    )
+
+
+def _paid_in_one_write(update: ProviderUpdate, order: Order, request_id: str | None) -> bool:
+    """Claim the event with its outcome, PENDING_PAYMENT -> PAID, free the pending claim and record the
+    audit entry: one transaction, so all of it happened or none. False when a condition failed (a
+    concurrent or earlier delivery, the order moved meanwhile): the step-by-step path decides."""
+    at = clock.utc_now()
+    txn = Txn()
+    txn.put(
+        "event",
+        ProviderEvent(
+            update.event_key,
+            provider=update.provider,
+            event_type=update.event_type,
+            order_id=update.order_id,
+            received_at=at,
+            claimed_at=at,
+            expires_at=at + KEEP_EVENTS,
+            outcome="applied",
+        ),
+        condition=_claimable(at),
+    )
+    before = {"status": OrderStatus.PENDING_PAYMENT}
+    orders.add_paid(txn, order, payment_id=update.payment_id, at=at)
+    audit.add(
+        txn,
+        f"provider:{update.provider}",
+        "order.paid",
+        f"order:{order.order_id}",
+        before=before,
+        after={"status": OrderStatus.PAID, "amount": int(order.amount), "event": update.event_key},
+        request_id=request_id,
+        now=at,
+    )
+    try:
+        txn.commit()
+    except ConditionsFailed:
+        order.refresh(consistent_read=True)  # what the step-by-step path (and a duplicate) works from
+        return False
+    except TransactWriteError as exc:
+        if any(r is not None and r.code == "TransactionConflict" for r in exc.cancellation_reasons or []):
+            # A concurrent delivery's transaction holds the same items: the provider retries (as for a
+            # claim held by a concurrent delivery on the step-by-step path).
+            raise WebhookInProgress(details={"event": update.event_key}) from None
+        raise
+    return True
+
+
+def _claimable(at: datetime) -> Any:
+    """A new event, or one whose delivery crashed (no outcome) longer than ``LEASE`` ago."""
+    return ProviderEvent.event_key.does_not_exist() | (
+        ProviderEvent.outcome.does_not_exist() & (ProviderEvent.claimed_at < at - LEASE)
+    )
 
 
 def _claim(update: ProviderUpdate) -> bool:
@@ -83,10 +165,7 @@ def _claim(update: ProviderUpdate) -> bool:
         expires_at=at + KEEP_EVENTS,
     )
     try:
-        event.save(
-            condition=ProviderEvent.event_key.does_not_exist()
-            | (ProviderEvent.outcome.does_not_exist() & (ProviderEvent.claimed_at < at - LEASE))
-        )
+        event.save(condition=_claimable(at))
         return True
     except PutError as exc:
         if exc.cause_response_code != "ConditionalCheckFailedException":

@@ -39,6 +39,7 @@ class Txn:
     def __init__(self) -> None:
         self._groups: dict[str, list[str]] = {"check": [], "delete": [], "put": [], "update": []}
         self._ops: list[Callable[[TransactWrite], None]] = []
+        self.committed = False
 
     def _add(self, group: str, label: str, op: Callable[[TransactWrite], None]) -> None:
         self._groups[group].append(label)
@@ -72,6 +73,7 @@ class Txn:
             with TransactWrite(connection=_connection(get_settings().region)) as transaction:
                 for op in self._ops:
                     op(transaction)
+            self.committed = True
         except TransactWriteError as exc:
             order = [label for group in ("check", "delete", "put", "update") for label in self._groups[group]]
             failed = {

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 def all_models() -> tuple[type[Model], ...]:
     from oshi.models.accounts import AccountToken, MailSent, MailSuppression
     from oshi.models.assets import Asset, StorageUsage
-    from oshi.models.audit import AuditEntry
+    from oshi.models.audit import AuditEntry, AuditPending
     from oshi.models.campaigns import Campaign
     from oshi.models.connections import Connection
     from oshi.models.exchange import DownloadRecord, Exchange, ExchangeCount, ExchangeItem
@@ -28,6 +28,7 @@ def all_models() -> tuple[type[Model], ...]:
 
     return (
         AuditEntry,
+        AuditPending,  # the audit outbox (issue 21)
         User,
         EmailClaim,
         RefreshToken,

@@ -167,6 +167,7 @@ class ProviderEvent(Model):
     outcome = UnicodeAttribute(null=True)  # what it did: applied | ignored | mismatch ...
     received_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute(null=True)  # kept well past the providers' redelivery windows
-    # Set when a delivery starts work; ``outcome`` is written only once the work (and its publish) is
-    # done, so a delivery that crashed can be taken over after a lease (oshi.commerce.webhooks).
+    # Set when a delivery starts work; on the step-by-step path ``outcome`` is written only once the work
+    # (and its publish) is done, so a delivery that crashed can be taken over after a lease. A payment
+    # applied in one write commits its outcome with it; a redelivery then republishes (webhooks.handle).
     claimed_at = UTCDateTimeAttribute(null=True)

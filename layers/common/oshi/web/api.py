@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -42,6 +43,7 @@ from oshi.kernel.errors import (
     InvalidJson,
     PayloadTooLarge,
     RouteNotFound,
+    TooManyRequests,
     Unauthorized,
     UnsupportedMediaType,
     ValidationFailed,
@@ -53,6 +55,8 @@ from oshi.web.routes import Route, route_for_handler
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
+
+    from oshi.kernel.txn import ConditionsFailed, Txn
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,12 +91,25 @@ def _require_utf8(body: str, *, base64_encoded: bool) -> None:
         raise InvalidJson("The request body is not UTF-8 encoded JSON.") from None
 
 
-def _rate_limit(route: Route, subject: str) -> None:
+def _limit(route: Route) -> Any:
     from oshi.web import ratelimit  # imports a model (PynamoDB): only routes with a caller limit pay for it
 
     assert route.caller_limit is not None
-    limit = ratelimit.Limit(route.handler, route.caller_limit.max_hits, route.caller_limit.window_seconds)
-    ratelimit.hit(limit, subject)
+    return ratelimit.Limit(route.handler, route.caller_limit.max_hits, route.caller_limit.window_seconds)
+
+
+def _rate_limit(route: Route, subject: str) -> None:
+    from oshi.web import ratelimit
+
+    ratelimit.hit(_limit(route), subject)
+
+
+def _subject(event: dict[str, Any]) -> str:
+    request_context = event.get("requestContext") or {}
+    caller = Caller.from_context(request_context.get("authorizer"))
+    return (
+        caller.user_id if caller else (request_context.get("identity") or {}).get("sourceIp")
+    ) or "unknown"
 
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, str]]:
@@ -112,6 +129,7 @@ class Endpoint:
         self.route: Route = route_for_handler(module_name)
         self.response_model = response_model  # documents the body when the handler returns bytes
         self.app = APIGatewayRestResolver(enable_validation=True)
+        self._invocation = threading.local()  # per request: was the caller limit counted in a write?
         self._register_error_handlers()
         self.lambda_handler = self._build_lambda_handler()
 
@@ -149,6 +167,39 @@ class Endpoint:
     def header(self, name: str) -> str | None:
         return self.app.current_event.headers.get(name) or self.app.current_event.headers.get(name.lower())
 
+    def count_in(self, txn: Txn) -> None:
+        """Count this request against the route's ``in_transaction`` caller limit inside ``txn`` (counted
+        once it commits). Over the limit the commit fails: ``refuse_if_limited`` turns that into the 429."""
+        from oshi.web import ratelimit
+
+        # The subject read at the invocation's start from its own event: the resolver's ``current_event``
+        # is process-wide in Powertools (racy when the local gateway runs requests side by side).
+        ratelimit.add_hit(txn, _limit(self.route), self._invocation.subject)
+        self._invocation.txns.append(txn)
+
+    def refuse_if_limited(self, failed: ConditionsFailed) -> None:
+        from oshi.web import ratelimit
+
+        if ratelimit.LABEL in failed.labels:
+            self._invocation.counted = True  # a refused request does not count
+            raise ratelimit.refusal(_limit(self.route)) from None
+
+    @property
+    def _limit_in_transaction(self) -> bool:
+        return self.route.caller_limit is not None and self.route.caller_limit.in_transaction
+
+    def _count_after(self, event: dict[str, Any]) -> DomainError | None:
+        """A request of an ``in_transaction`` route that committed no count: counted now (or refused)."""
+        if not self._limit_in_transaction or self._invocation.counted:
+            return None
+        if any(txn.committed for txn in self._invocation.txns):
+            return None
+        try:
+            _rate_limit(self.route, _subject(event))
+        except TooManyRequests as refused:
+            return refused
+        return None
+
     @property
     def request_id(self) -> str:
         return str((self.app.current_event.raw_event.get("requestContext") or {}).get("requestId", ""))
@@ -162,9 +213,8 @@ class Endpoint:
         if caller is not None and revocation.is_revoked(caller):
             # A policy API Gateway cached before the revocation still reaches us: refuse it here.
             raise Unauthorized()
-        if self.route.caller_limit is not None:
-            subject = caller.user_id if caller else (request_context.get("identity") or {}).get("sourceIp")
-            _rate_limit(self.route, subject or "unknown")
+        if self.route.caller_limit is not None and not self._limit_in_transaction:
+            _rate_limit(self.route, _subject(event))
         body = event.get("body")
         if body:
             if len(body) > MAX_BODY_BYTES:
@@ -228,11 +278,17 @@ class Endpoint:
         @tracer.capture_lambda_handler(capture_response=False)
         @metrics.log_metrics(capture_cold_start_metric=True)
         def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+            self._invocation.counted, self._invocation.txns = False, []
+            self._invocation.subject = _subject(event)
             try:
                 self._check_request(event)
             except DomainError as refused:
                 logger.info("request refused", extra={"code": refused.code, "status": refused.status})
-                return proxy_result(refused)
-            return app.resolve(event, context)
+                if refused.status in (401, 403):  # refused before the limit, as on the other routes
+                    return proxy_result(refused)
+                return proxy_result(self._count_after(event) or refused)
+            result = app.resolve(event, context)
+            limited = self._count_after(event)
+            return proxy_result(limited) if limited is not None else result
 
         return handler

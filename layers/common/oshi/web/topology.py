@@ -109,7 +109,13 @@ SCHEDULES: tuple[Schedule, ...] = (
     Schedule("rate-anomaly-scan", "gacha.rate_anomaly_scan", every_minutes=15, timeout_seconds=120),
     # Erases accounts 30 days after their deletion was requested (issue 18; oshi.identity.erasure).
     Schedule("account-eraser", "privacy.erase", every_minutes=30, timeout_seconds=300),
+    # Chains the audit outbox (issue 21; oshi.audit). On AWS the outbox's stream runs the same handler
+    # (``AUDIT_CHAINER``); this schedule is its sweep for leftovers, and locally the one trigger.
+    Schedule("audit-chainer", "system.audit_chain", every_minutes=2),
 )
+
+# The audit outbox's DynamoDB stream -> the chainer (one batch at a time: reserved concurrency 1).
+AUDIT_CHAINER = "system.audit_chain"
 
 # S3 ObjectCreated under "uploads/" -> this queue (S3 event notification, not a bus rule) -> the upload
 # validator (issue 4). The CDK stack and the local pump both wire it from here.

@@ -76,6 +76,11 @@ function Audit() {
           <p data-testid="chain-state" className={chain.intact ? "ok" : "error"}>
             {chain.intact ? "チェーンは完全です" : "チェーンに問題があります"}（{formatCount(chain.entries)}件）
           </p>
+          {chain.pending > 0 && (
+            <p data-testid="chain-pending">
+              連結待ち {formatCount(chain.pending)}件（記録済み、まもなくチェーンに追加されます）
+            </p>
+          )}
           {chain.problems.length > 0 && (
             <ul>
               {chain.problems.map((p) => (
