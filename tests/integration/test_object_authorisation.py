@@ -8,9 +8,8 @@ ids: nothing of A's is ever returned or changed, and nothing answers 5xx.
 from __future__ import annotations
 
 import json
-from typing import Any
-
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from draw_support import deliver, on_sale, paid_order
 from exchange_support import Shop, create_item, item_body
