@@ -55,7 +55,8 @@ from oshi.models.vtubers import Vtuber, VtuberStatus
 AWAITING = "1"
 PROVISIONAL_PAYMENT_WINDOW = timedelta(hours=2)  # until the provider tells us the real expiry
 CLAIM_TTL = timedelta(days=8)  # longer than any payment window (konbini: days)
-# The reservation transaction's own actions (``_reserve``); any other failed label is ``also_write``'s.
+# The reservation transaction's own actions (``_reserve``, plus a shard's ``stock:<k>``); any other failed label
+# is ``also_write``'s.
 RESERVE_LABELS = frozenset({"order", "stock", "spending", "pending", "first10", "idem", "vtuber"})
 MAX_PAGE = 50
 # Sharded stock: a full shard costs one batch read of every shard and one more transaction; a purchase that
@@ -217,7 +218,7 @@ def purchase(req: PurchaseRequest, also_write: Callable[[Txn], None] | None = No
             _reserve(order, gacha, allowance, idem_key, stale_pending, at, also_write)
             break
         except ConditionsFailed as failed:
-            if failed.labels - RESERVE_LABELS:
+            if {label for label in failed.labels - RESERVE_LABELS if not stock.stock_failed([label])}:
                 raise  # the caller's own condition (its rate limit): the caller answers
             if "first10" in failed.labels:  # used by another purchase meanwhile: never sold twice
                 raise FirstTenUsed(details={"price_ten": list_price}) from None
