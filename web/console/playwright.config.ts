@@ -3,7 +3,7 @@ import { defineConfig, devices } from "@playwright/test";
 /**
  * The console's browser tests against the REAL local stack (`python -m local` on free ports, demo data;
  * no mocked API), which serves the built console (web/console/out) on its own port at 127.0.0.1 with /api
- * on that port too. Desktop only: the console is a workstation tool (it still reflows, see globals.css).
+ * on that port too. Desktop only: the console is a workstation tool (it still reflows, see @oshi/shared/ui/base.css and globals.css).
  */
 const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const launchOptions = {

@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { Header } from "@/components/Header";
 import { AuthProvider } from "@/lib/auth";
 
+import "@oshi/shared/ui/base.css";
 import "./globals.css";
 
 export const metadata: Metadata = {

@@ -5,7 +5,7 @@ import { Footer } from "@/components/Footer";
 import { Header } from "@/components/Header";
 import { I18nProvider } from "@/lib/i18n";
 
-import "./globals.css";
+import "@oshi/shared/ui/base.css";
 
 export const metadata: Metadata = {
   title: { default: "推しガチャ", template: "%s | 推しガチャ" },

@@ -2,9 +2,8 @@
 /** A VTuber's exchange shop: cost, per-fan limit, stock; a confirmation dialog; each 409 as a sentence. */
 import { useCallback, useEffect, useRef, useState } from "react";
 
-import { errorCode, formatCount, type Schemas } from "@oshi/shared";
+import { Dialog, errorCode, formatCount, type Schemas } from "@oshi/shared";
 
-import { Dialog } from "@/components/Dialog";
 import { api } from "@/lib/api";
 import { errorMessage } from "@/lib/errors";
 import { useI18n } from "@/lib/i18n";

@@ -6,9 +6,8 @@
  */
 import { useCallback, useEffect, useRef, useState, type ChangeEvent } from "react";
 
-import type { Schemas } from "@oshi/shared";
+import { Dialog, type Schemas } from "@oshi/shared";
 
-import { Dialog } from "@/components/Dialog";
 import { ErrorBox, Guard, Loading } from "@/components/Status";
 import { api } from "@/lib/api";
 import { errorMessage } from "@/lib/errors";

@@ -2,9 +2,8 @@
 /** The VTuber's exchange shop: create an item, and edit or withdraw it until its sale starts. */
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 
-import { formatCount, type Schemas } from "@oshi/shared";
+import { Dialog, formatCount, type Schemas } from "@oshi/shared";
 
-import { Dialog } from "@/components/Dialog";
 import { ErrorBox, Guard, Loading } from "@/components/Status";
 import { api } from "@/lib/api";
 import { errorMessage, fieldProblems, type FieldProblems } from "@/lib/errors";

@@ -2,9 +2,8 @@
 /** The fan's reward box: filter, view images, play audio/video, download through a short-lived signed URL. */
 import { useEffect, useState } from "react";
 
-import { errorCode, type Schemas } from "@oshi/shared";
+import { Dialog, errorCode, type Schemas } from "@oshi/shared";
 
-import { Dialog } from "@/components/Dialog";
 import { ErrorBox, Loading, SignedIn } from "@/components/Status";
 import { api } from "@/lib/api";
 import { errorMessage } from "@/lib/errors";

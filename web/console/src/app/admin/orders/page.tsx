@@ -3,9 +3,8 @@
  * after a confirmation that names the amount. Suspending a single gacha is here too (by its id). */
 import { useState, type FormEvent } from "react";
 
-import { formatYen, type Schemas } from "@oshi/shared";
+import { Dialog, formatYen, type Schemas } from "@oshi/shared";
 
-import { Dialog } from "@/components/Dialog";
 import { ErrorBox, Guard } from "@/components/Status";
 import { api } from "@/lib/api";
 import { errorMessage } from "@/lib/errors";

@@ -2,9 +2,8 @@
 /** The screening queue: applicants with their details and links; approve, or reject with a reason. */
 import { useCallback, useEffect, useState } from "react";
 
-import type { Schemas } from "@oshi/shared";
+import { Dialog, type Schemas } from "@oshi/shared";
 
-import { Dialog } from "@/components/Dialog";
 import { ErrorBox, Guard, Loading } from "@/components/Status";
 import { api } from "@/lib/api";
 import { errorMessage } from "@/lib/errors";

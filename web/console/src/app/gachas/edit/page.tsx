@@ -9,9 +9,8 @@
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from "react";
 
-import { formatCount, formatYen, ppmToPercent, RateDisclosure, type Schemas } from "@oshi/shared";
+import { Dialog, formatCount, formatYen, ppmToPercent, RateDisclosure, type Schemas } from "@oshi/shared";
 
-import { Dialog } from "@/components/Dialog";
 import { ErrorBox, Guard, Loading, WithParams } from "@/components/Status";
 import { api } from "@/lib/api";
 import { errorMessage, fieldProblems, type FieldProblems } from "@/lib/errors";
