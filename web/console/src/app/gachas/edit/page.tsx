@@ -666,7 +666,7 @@ function Editor() {
             <RateDisclosure gacha={preview} lang="ja" readAt={previewAt} fairnessHref="#preview-heading" />
           </div>
         ) : (
-          <p className="muted">すべての項目を正しく入力し、合計が100%になるとプレビューが表示されます。</p>
+          <p className="muted">{box ? "すべての項目を正しく入力するとプレビューが表示されます。" : "すべての項目を正しく入力し、合計が100%になるとプレビューが表示されます。"}</p>
         )}
       </section>
 
