@@ -101,6 +101,18 @@ test("a box gacha: tickets instead of rates, the total, a last-one prize, the AP
   const chosen = await studio.locator('[id="last_one.asset_ids"] option:checked').allInnerTexts();
   expect(chosen.map((t) => t.split("（")[0])).toEqual(["wallpaper.png"]);
   await expect(preview.getByTestId("format-facts")).toContainText("全 4 枚");
+
+  // An edit sends it all back (PUT with the loaded version): one more B ticket, the last-one prize kept.
+  await studio.locator('[id="prizes.1.tickets"]').fill("4");
+  await expect(preview.getByTestId("format-facts")).toContainText("全 5 枚");
+  await studio.getByRole("button", { name: "下書きを保存" }).click();
+  await expect(studio.getByTestId("editor-status")).toHaveText("下書きを保存しました。");
+  await studio.reload();
+  await expect(studio.locator('[id="prizes.1.tickets"]')).toHaveValue("4");
+  await expect(studio.getByLabel("ラストワン賞の景品名")).toHaveValue("ラストワン賞 特製壁紙");
+  await studio.getByRole("navigation").getByRole("link", { name: "ガチャ", exact: true }).click();
+  await expect(studio.getByRole("row", { name: new RegExp(boxTitle) })).toContainText("BOXガチャ");
+  await expectNoAxeViolations(studio);
 });
 
 test("a ceiling (天井) on a rate gacha: the API's refusals on the field, the preview, saved and loaded back", async () => {
@@ -143,6 +155,8 @@ test("a ceiling (天井) on a rate gacha: the API's refusals on the field, the p
   await expect(studio.getByLabel("タイトル")).toHaveValue(rateTitle);
   await expect(studio.getByLabel(/天井/)).toHaveValue("100");
   await expect(preview.getByTestId("format-facts")).toContainText("天井100回（SSR）");
+  await studio.getByRole("navigation").getByRole("link", { name: "ガチャ", exact: true }).click();
+  await expect(studio.getByRole("row", { name: new RegExp(rateTitle) })).toContainText("確率ガチャ（天井100回）");
 });
 
 test("campaigns: a medal multiplier is created, an overlapping one is refused with its sentence, a discount's price is checked", async () => {
