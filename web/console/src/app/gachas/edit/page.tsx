@@ -344,7 +344,7 @@ function Editor() {
         <fieldset disabled={!editable}>
           <legend>基本情報</legend>
           <label htmlFor="kind">形式</label>
-          <select id="kind" value={form.kind} onChange={(e) => change({ kind: e.target.value as Kind })} aria-describedby="kind-help" aria-invalid={Boolean(problems.kind)}>
+          <select id="kind" value={form.kind} onChange={(e) => change({ kind: e.target.value as Kind })} aria-describedby={problems.kind ? "kind-help kind-error" : "kind-help"} aria-invalid={Boolean(problems.kind)}>
             <option value="rate">{KIND_LABELS.rate}</option>
             <option value="box">{KIND_LABELS.box}</option>
           </select>
