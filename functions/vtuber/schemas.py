@@ -248,10 +248,22 @@ class OwnPrize(DisclosedPrize):
     )
 
 
+class OwnLastOne(Strict):
+    """A box's last-one prize as the editor sends it back (the public ``box.last_one`` has no assets)."""
+
+    name: str
+    rarity: str
+    asset_ids: list[str]
+    preview_asset_id: str | None = None
+
+
 class OwnGacha(GachaDocument):
     """The VTuber's view: exactly what the catalogue will disclose, plus editing state and assets."""
 
     prizes: list[OwnPrize] = Field(description="In lineup order")
+    last_one: OwnLastOne | None = Field(
+        default=None, description="Box gachas: the last-one prize with its assets (send it back with an edit)"
+    )
     version: int = Field(description="Send it back as ``version`` with an edit (409 when stale)")
     editable: bool
     total_stock: int | None = Field(description="Draws that may be sold; null: unlimited")
@@ -264,6 +276,7 @@ class OwnGacha(GachaDocument):
         document = storefront.disclosure(gacha, prizes, None, at).document
         assets = {p.prize_id: list(p.asset_ids) for p in prizes}
         previews = {p.prize_id: p.preview_asset_id for p in prizes}
+        last = next((p for p in prizes if p.last_one), None)
         return cls.model_validate(
             {
                 **document,
@@ -279,6 +292,16 @@ class OwnGacha(GachaDocument):
                 "editable": lineup.editable(gacha, at),
                 "total_stock": int(gacha.total_stock) if gacha.total_stock is not None else None,
                 "stock_shards": stock.shard_count(gacha),
+                "last_one": (
+                    {
+                        "name": last.name,
+                        "rarity": last.rarity,
+                        "asset_ids": list(last.asset_ids),
+                        "preview_asset_id": last.preview_asset_id,
+                    }
+                    if last is not None
+                    else None
+                ),
             }
         )
 

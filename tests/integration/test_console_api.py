@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from formats_support import box_body
 from payment_support import (
     Standins,
     fan,
@@ -149,3 +150,23 @@ def test_a_vtuber_views_only_their_own_validated_files(api: Api) -> None:
     )
     other = approved(api, "vt-2")
     assert api.get(f"/api/vtuber/assets/{asset}/view", token=other.token).status == 404
+
+
+def test_the_editor_gets_a_box_gachas_tickets_and_last_one_prize_back(api: Api) -> None:
+    vt = approved(api)
+    reward, preview = validated_asset(api, vt, PNG), validated_asset(api, vt, JPEG, "image/jpeg")
+    body = box_body(reward, (2, 3), publish=False)
+    body["last_one"]["preview_asset_id"] = preview
+    created = api.post("/api/vtuber/gacha/create", token=vt.token, json_body=body)
+    assert created.status == 201, created.body
+    loaded = api.get(f"/api/vtuber/gacha/{created.json()['gacha_id']}", token=vt.token).json()
+    assert loaded["kind"] == "box"
+    assert [p["tickets"] for p in loaded["box"]["prizes"]] == [2, 3]
+    assert loaded["last_one"] == {
+        "name": "ラストワン賞",
+        "rarity": "UR",
+        "asset_ids": [reward],
+        "preview_asset_id": preview,
+    }
+    rate = api.post("/api/vtuber/gacha/create", token=vt.token, json_body=gacha_body([reward]))
+    assert rate.json()["last_one"] is None

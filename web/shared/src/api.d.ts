@@ -3289,6 +3289,8 @@ export interface components {
              * @enum {string}
              */
             kind: "rate" | "box";
+            /** @description Box gachas: the last-one prize with its assets (send it back with an edit) */
+            last_one?: components["schemas"]["OwnLastOne"] | null;
             /** Medals Per Draw */
             medals_per_draw: number;
             /** Notes */
@@ -3469,6 +3471,20 @@ export interface components {
              * @description Units the caller has obtained so far
              */
             your_count?: number | null;
+        };
+        /**
+         * OwnLastOne
+         * @description A box's last-one prize as the editor sends it back (the public ``box.last_one`` has no assets).
+         */
+        OwnLastOne: {
+            /** Asset Ids */
+            asset_ids: string[];
+            /** Name */
+            name: string;
+            /** Preview Asset Id */
+            preview_asset_id?: string | null;
+            /** Rarity */
+            rarity: string;
         };
         /** OwnPrize */
         OwnPrize: {

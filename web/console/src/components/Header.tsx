@@ -37,6 +37,9 @@ export function Header() {
                 <Link href="/gachas/">ガチャ</Link>
               </li>
               <li>
+                <Link href="/campaigns/">キャンペーン</Link>
+              </li>
+              <li>
                 <Link href="/exchange/">交換アイテム</Link>
               </li>
               <li>

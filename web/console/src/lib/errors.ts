@@ -28,6 +28,8 @@ const CODES: Record<string, string> = {
   NOT_FOUND: "見つかりませんでした。",
   FORBIDDEN: "この操作の権限がありません。",
   CSRF_REJECTED: "この画面からは操作できません。",
+  GACHA_NOT_FOUND: "ガチャが見つかりません。",
+  CAMPAIGN_OVERLAP: "同じ期間に同じ種類のキャンペーンがすでにあります。期間か対象のガチャを変えてください。",
 };
 
 export function errorMessage(error: unknown): string {
@@ -48,6 +50,14 @@ const KINDS: Record<string, string> = {
   duplicate_asset: "同じ素材が重複しています",
   preview_is_a_reward: "プレビューには景品ファイル以外の素材を使ってください",
   too_many_assets: "素材が多すぎます",
+  not_for_box: "BOXガチャでは指定できません（BOXのチケットが在庫です）",
+  not_a_box: "BOXガチャでだけ指定できます",
+  ceiling_stock: "天井を設定するときは、最高レアリティの景品を数量限定にできません",
+  box_too_large: "BOXのチケットが多すぎます",
+  unknown_rarity: "レアリティを選んでください",
+  start_too_soon: "開始は10分以上先にしてください（開始前に確定します）",
+  not_for_kind: "この種類のキャンペーンでは指定できません",
+  required: "選んでください",
 };
 
 export type FieldProblems = Record<string, string>;
@@ -63,6 +73,21 @@ export function fieldProblems(error: unknown): FieldProblems {
     const field = item.field.replace(/^body\./, "");
     const sentence = (item.type && KINDS[item.type]) || item.message || "入力内容を確認してください";
     out[field] = out[field] ? `${out[field]}／${sentence}` : sentence;
+  }
+  return out;
+}
+
+/**
+ * The editor's field ids for the API's problems: an asset problem (`prizes.0.asset_ids.1`) lands on the
+ * prize's asset list, and the API names the last-one prize's assets after the lineup (`prizes.<count>.…`).
+ */
+export function editorProblems(problems: FieldProblems, prizeCount: number): FieldProblems {
+  const out: FieldProblems = {};
+  const lastOne = `prizes.${prizeCount}.`;
+  for (const [key, text] of Object.entries(problems)) {
+    let field = key.replace(/\.asset_ids\.\d+$/, ".asset_ids");
+    if (field.startsWith(lastOne)) field = `last_one.${field.slice(lastOne.length)}`;
+    out[field] = out[field] ? `${out[field]}／${text}` : text;
   }
   return out;
 }

@@ -35,6 +35,7 @@ function Gachas() {
             <thead>
               <tr>
                 <th scope="col">タイトル</th>
+                <th scope="col">形式</th>
                 <th scope="col">状態</th>
                 <th scope="col">販売期間</th>
                 <th scope="col">単発 / 10連</th>
@@ -46,6 +47,10 @@ function Gachas() {
                   <th scope="row">
                     <Link href={`/gachas/edit/?id=${g.gacha_id}`}>{g.title}</Link>
                   </th>
+                  <td>
+                    {g.kind === "box" ? "BOXガチャ" : "確率ガチャ"}
+                    {g.ceiling != null && `（天井${g.ceiling}回）`}
+                  </td>
                   <td>
                     {STATUS[g.status] ?? g.status}
                     {g.editable ? "（編集可）" : "（販売開始後は固定）"}
