@@ -142,7 +142,8 @@ PERMISSIONS: dict[str, Needs] = {
     "mail.feedback": needs(write="mail-suppressions"),
     "auth.data_export": needs(write="rate-limits", audit=True, events=True),
     "privacy.export": needs(
-        "users orders medal-balances medal-ledger rewards exchanges downloads refresh-families audit",
+        "users orders medal-balances medal-ledger rewards exchanges downloads refresh-families audit"
+        " audit-outbox",
         f"mail-sent {ACCOUNT_MAIL}",
         objects=(ObjectAccess(EXPORTS, ("s3:PutObject", "s3:GetObject")),),
         mail=True,

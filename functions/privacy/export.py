@@ -26,7 +26,7 @@ from oshi.kernel.aws import client
 from oshi.kernel.observability import logger
 from oshi.kernel.settings import get_settings
 from oshi.mail import outbox, templates
-from oshi.models.audit import AuditEntry
+from oshi.models.audit import AuditEntry, AuditPending
 from oshi.models.exchange import DownloadRecord, Exchange
 from oshi.models.orders import Order
 from oshi.models.rewards import MedalBalance, MedalLedgerEntry, Reward
@@ -56,6 +56,8 @@ def _plain(item: Model) -> dict[str, Any]:
 
 
 def _audit_about(user_id: str, since: datetime) -> list[dict[str, Any]]:
+    """The audit entries about the person: those in the chain and those still waiting in the outbox to be
+    chained (the export request itself is one of them: it was written moments ago)."""
     targets, actors = {f"user/{user_id}"}, {f"user:{user_id}", user_id}
     found = []
     day = since.astimezone(UTC).date()
@@ -63,6 +65,9 @@ def _audit_about(user_id: str, since: datetime) -> list[dict[str, Any]]:
         for entry in AuditEntry.query(day.isoformat()):
             if entry.target in targets or entry.actor in actors:
                 found.append(_plain(entry))
+        for waiting in AuditPending.query(day.isoformat()):
+            if waiting.target in targets or waiting.actor in actors:
+                found.append({**_plain(waiting), "chained": False})
         day += timedelta(days=1)
     return found
 
