@@ -36,6 +36,9 @@ test("a box gacha shows its tickets left and its last-one prize, and offers no 1
   await expect(page.getByRole("heading", { name: "BOXの残り" })).toBeVisible();
   await expect(page.getByTestId("box-remaining")).toContainText("残り 3 / 3 枚");
   await expect(page.getByTestId("box").locator('tr[data-prize-id="p01"]')).toContainText("1 / 1");
+  // the rate table's 残り column is the prize's tickets left, never 無制限
+  await expect(page.getByTestId("prize-rates").locator('tr[data-prize-id="p01"]')).toContainText("1 / 1");
+  await expect(page.getByTestId("prize-rates")).not.toContainText("無制限");
   await expect(page.getByTestId("last-one")).toContainText("ラストワン賞");
   await expect(page.getByRole("link", { name: /単発/ })).toBeVisible();
   await expect(page.getByRole("link", { name: /10連を購入手続きへ/ })).toHaveCount(0);

@@ -87,11 +87,18 @@ export interface RateDisclosureProps {
   renderPreview?: (preview: Preview, prize: Prize) => ReactNode;
 }
 
+function stockCell(left: { remaining: number; total?: number; tickets?: number } | null | undefined, unlimited: string): string {
+  if (!left) return unlimited;
+  return `${formatCount(left.remaining)} / ${formatCount(left.total ?? left.tickets ?? 0)}`;
+}
+
 export function RateDisclosure({ gacha, lang, readAt, fairnessHref, renderPreview }: RateDisclosureProps) {
   const t = TEXT[lang];
   const time = readAt.toLocaleString(lang === "ja" ? "ja-JP" : "en-GB", { dateStyle: "medium", timeStyle: "medium" });
   const hasPreview = gacha.prizes.some((p) => p.preview);
   const { rarest_prize: rarest, guarantee } = gacha;
+  // A box's prizes have no stock of their own: what is left of each is its tickets still in the box.
+  const boxLeft = new Map((gacha.box?.prizes ?? []).map((p) => [p.prize_id, p]));
   return (
     <section aria-labelledby="rates-heading" className="disclosure">
       <h2 id="rates-heading">{t.heading}</h2>
@@ -118,7 +125,7 @@ export function RateDisclosure({ gacha, lang, readAt, fairnessHref, renderPrevie
                   {prize.rate_percent}%
                 </td>
                 <td className="num">
-                  {prize.stock ? `${formatCount(prize.stock.remaining)} / ${formatCount(prize.stock.total)}` : t.unlimited}
+                  {stockCell(prize.stock ?? boxLeft.get(prize.prize_id), t.unlimited)}
                 </td>
                 {hasPreview && <td>{prize.preview && renderPreview ? renderPreview(prize.preview, prize) : "—"}</td>}
               </tr>
