@@ -48,7 +48,9 @@ function GachaBody({ gacha, readAt }: { gacha: Schemas["GachaDetail"]; readAt: D
   const soldOut = box?.sold_out ?? false;
   const buyable = gacha.sale_state === "on_sale" && !soldOut;
   // a 10-draw on a box with fewer than ten tickets left is refused (NOT_ENOUGH_TICKETS): offer singles only
-  const tenAllowed = !box || box.remaining - box.reserved >= 10;
+  // (the detail's own box state until the live count arrives: no 10-draw button flashes on a nearly empty box)
+  const tickets = box ?? gacha.box;
+  const tenAllowed = !tickets || tickets.remaining - tickets.reserved >= 10;
   const priceTen = me?.price_ten ?? gacha.price_ten;
   return (
     <>
