@@ -459,6 +459,21 @@ def check_audit_chained(paid: list[Order] | tuple[Order, ...] = ()) -> list[Viol
     return [*found, *check_audit()]
 
 
+def check_refund_audit(orders: list[Order]) -> list[Violation]:
+    """Exactly one ``order.refunded`` audit entry (chained, or still in the outbox) per refunded order:
+    the entry is written in the refund's own transaction, so no crash can leave one without the other."""
+    from oshi.models.audit import AuditEntry, AuditPending
+
+    entries = Counter(
+        e.target for model in (AuditEntry, AuditPending) for e in _scan(model) if e.action == "order.refunded"
+    )
+    return [
+        Violation("audit.order_refunded", o.order_id, f"{entries[f'order:{o.order_id}']} entries")
+        for o in orders
+        if o.status == OrderStatus.REFUNDED and entries[f"order:{o.order_id}"] != 1
+    ]
+
+
 def check_all(*, settled: bool = True) -> list[Violation]:
     orders, rewards = _scan(Order), _scan(Reward)
     ledger, exchanges = _scan(MedalLedgerEntry), _scan(Exchange)
@@ -473,5 +488,6 @@ def check_all(*, settled: bool = True) -> list[Violation]:
         *check_boxes(gachas, orders, fairness_records, shards),
         *check_ceilings(gachas, orders, fairness_records),
         *check_first_ten(orders),
+        *check_refund_audit(orders),
         *check_audit(),
     ]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
+from pynamodb.exceptions import DeleteError, DoesNotExist
 
 from oshi import audit
 from oshi.catalogue import campaigns, stock, storefront
@@ -473,18 +473,29 @@ def add_paid(txn: Txn, order: Order, *, payment_id: str | None, at: datetime) ->
 
 
 def mark_paid(
-    order_id: str, *, provider: str, amount: int | None, currency: str | None, payment_id: str | None
+    order_id: str,
+    *,
+    provider: str,
+    amount: int | None,
+    currency: str | None,
+    payment_id: str | None,
+    also: Callable[[Txn], object] | None = None,
 ) -> PaidResult:
-    """PENDING_PAYMENT -> PAID, only if the provider, amount and currency match the order."""
+    """PENDING_PAYMENT -> PAID, only if the provider, amount and currency match the order. ``also`` adds
+    the caller's audit entry to the same write (it exists if and only if the order was paid)."""
     actions, condition = _paid_update(order_id, provider, amount, currency, payment_id, clock.utc_now())
-    order = Order(order_id)
+    txn = Txn()
+    txn.update("paid", Order(order_id), actions, condition=condition)
+    if also is not None:
+        also(txn)
     try:
-        order.update(actions=actions, condition=condition)  # returns the whole order (ALL_NEW)
+        txn.commit()
+    except ConditionsFailed:
+        pass
+    else:
+        order = Order.get(order_id, consistent_read=True)  # a transaction returns nothing: read it back
         _release_pending_claim(order)
         return PaidResult("paid", order)
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
     try:
         current = Order.get(order_id, consistent_read=True)
     except DoesNotExist:
@@ -507,10 +518,12 @@ def close_unpaid(
     request_id: str | None = None,
     order: Order | None = None,
     extra_actions: list[Any] | None = None,
+    also: Callable[[Txn], object] | None = None,
 ) -> bool:
     """PENDING_PAYMENT -> FAILED | EXPIRED, giving back the stock and the spending exactly once.
     False when the order had already left PENDING_PAYMENT (a late or repeated event). ``extra_actions``
-    join the order's update (a mismatched payment records the refund it is owed in the same write)."""
+    join the order's update (a mismatched payment records the refund it is owed in the same write);
+    ``also`` adds the caller's own audit entry to that write."""
     assert status in (OrderStatus.FAILED, OrderStatus.EXPIRED)
     if order is None:
         try:
@@ -544,6 +557,8 @@ def close_unpaid(
         request_id=request_id,
         now=at,
     )
+    if also is not None:
+        also(txn)
     try:
         txn.commit()
     except ConditionsFailed:

@@ -23,10 +23,11 @@ the provider's refund call.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from oshi import audit
 from oshi.commerce import reservations
@@ -146,9 +147,6 @@ def _apply(
             actions=[Reward.revoked.set(True)],
             condition=Reward.reward_id.exists(),
         )
-    txn.commit()
-
-    order.refresh(consistent_read=True)
     after = {
         "status": OrderStatus.REFUNDED,
         "reason": reason,
@@ -158,9 +156,20 @@ def _apply(
         "rewards_revoked": len(revoked),
         "released_draws": int(order.count) if release else 0,
     }
-    audit.record(
-        actor, "order.refunded", f"order:{order.order_id}", before=before, after=after, request_id=request_id
+    # In the refund's own transaction: the entry exists if and only if the refund was recorded.
+    audit.add(
+        txn,
+        actor,
+        "order.refunded",
+        f"order:{order.order_id}",
+        before=before,
+        after=after,
+        request_id=request_id,
+        now=at,
     )
+    txn.commit()
+
+    order.refresh(consistent_read=True)
     metrics.add_metric(name="OrdersRefunded", unit="Count", value=1)
     if unrecovered:
         logger.warning(
@@ -262,46 +271,68 @@ def owe(
     payment_id: str | None,
     actor: str,
     request_id: str | None,
+    also: Callable[[Txn], object] | None = None,
 ) -> Order:
     """Record that ``order`` (closed, or paid and impossible to fulfil) holds money it will not be
     fulfilled for, then announce the refund. Idempotent: an order already owing, or refunded, is
     announced again (the same event id) or left alone. Only a paid order or a closed one can owe: an
-    order fulfilled or refunded meanwhile owes nothing."""
-    if order.status not in (OrderStatus.PAID, *CLOSED):
+    order fulfilled or refunded meanwhile owes nothing. ``also`` adds the caller's own audit entry to the
+    write that records the debt (or, when nothing is written, commits it alone), so a crash between
+    the two cannot record one without the other."""
+    can_owe = order.status in (OrderStatus.PAID, *CLOSED)
+    if not can_owe or order.refund_due is not None:  # nothing to write
+        if also is not None:
+            txn = Txn()
+            also(txn)
+            txn.commit()
+        if can_owe:
+            announce(order)
         return order
-    if order.refund_due is None:
-        at = clock.utc_now()
-        try:
-            order.update(
-                actions=[
-                    *due_actions(reason, amount=amount, currency=currency, payment_id=payment_id, at=at),
-                    Order.updated_at.set(at),
-                    Order.version.add(1),
-                ],
-                condition=(Order.status == order.status)
-                & (Order.version == int(order.version))
-                & Order.refund_due.does_not_exist(),
-            )
-        except UpdateError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
-            return owe(
-                _load(order.order_id),
-                reason=reason,
-                amount=amount,
-                currency=currency,
-                payment_id=payment_id,
-                actor=actor,
-                request_id=request_id,
-            )
-        audit.record(
-            actor,
-            "order.refund_due",
-            f"order:{order.order_id}",
-            before={"status": order.status},
-            after={"reason": reason, "received": {"amount": amount, "currency": currency}},
+    at = clock.utc_now()
+    txn = Txn()
+    txn.update(
+        "order",
+        Order(order.order_id),
+        [
+            *due_actions(reason, amount=amount, currency=currency, payment_id=payment_id, at=at),
+            Order.updated_at.set(at),
+            Order.version.add(1),
+        ],
+        condition=(Order.status == order.status)
+        & (Order.version == int(order.version))
+        & Order.refund_due.does_not_exist(),
+    )
+    audit.add(
+        txn,
+        actor,
+        "order.refund_due",
+        f"order:{order.order_id}",
+        before={"status": order.status},
+        after={"reason": reason, "received": {"amount": amount, "currency": currency}},
+        request_id=request_id,
+        now=at,
+    )
+    if also is not None:
+        also(txn)
+    try:
+        txn.commit()
+    except ConditionsFailed:  # the order moved meanwhile: decide again from what it is now
+        return owe(
+            _load(order.order_id),
+            reason=reason,
+            amount=amount,
+            currency=currency,
+            payment_id=payment_id,
+            actor=actor,
             request_id=request_id,
+            also=also,
         )
+    # What the transaction wrote, in memory (an update in a transaction returns nothing).
+    order.received_amount, order.received_currency = amount, currency
+    order.refund_due, order.refund_due_since, order.refund_due_reason = REFUND_DUE, at, reason
+    if payment_id:
+        order.provider_payment_id = payment_id
+    order.updated_at, order.version = at, int(order.version) + 1
     announce(order)
     return order
 
@@ -344,17 +375,25 @@ def settle_due(order_id: str, *, actor: str, last_attempt: bool) -> Order:
         ]
         if last_attempt:
             actions.append(Order.refund_escalated_at.set(at))
-        Order(order_id).update(actions=actions, condition=Order.refund_due.exists())
-        if last_attempt:
-            metrics.add_metric(name="RefundsEscalated", unit="Count", value=1)
-            logger.error("automatic refund gave up: a person must refund", extra={"order_id": order_id})
-            audit.record(
+        txn = Txn()
+        txn.update("order", Order(order_id), actions, condition=Order.refund_due.exists())
+        if last_attempt:  # the escalation and its audit entry: one write
+            audit.add(
+                txn,
                 actor,
                 "order.refund_escalated",
                 f"order:{order_id}",
                 before={"status": order.status},
                 after={"reason": reason, "provider_message": message},
+                now=at,
             )
+        try:
+            txn.commit()
+        except ConditionsFailed:
+            return _load(order_id)  # refunded meanwhile (by the admin): nothing owed any more
+        if last_attempt:
+            metrics.add_metric(name="RefundsEscalated", unit="Count", value=1)
+            logger.error("automatic refund gave up: a person must refund", extra={"order_id": order_id})
         raise
 
 

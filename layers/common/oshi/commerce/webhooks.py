@@ -15,7 +15,8 @@ provider's redelivery:
 2. claim the event: conditional put of ``ProviderEvent`` without an ``outcome``. A finished event
    (``outcome`` set) is a duplicate: 200, nothing changes. A claim younger than ``LEASE`` belongs to a
    concurrent delivery: 409, the provider retries. An older one was a crashed delivery: taken over;
-3. ``oshi.commerce.orders.mark_paid`` (conditional on PENDING_PAYMENT and on amount, currency and provider);
+3. ``oshi.commerce.orders.mark_paid`` (conditional on PENDING_PAYMENT and on amount, currency and provider),
+   with its audit entry in the same transaction (so are the mismatch's and the late payment's);
 4. publish ``PaymentCompleted`` (its event id derives from the order). If the order is found already
    PAID (a crash after step 3), publish again: the consumer dedupes;
 5. only then write the ``outcome``.
@@ -217,24 +218,26 @@ def _order(order_id: str) -> Order | None:
 
 def _paid(update: ProviderUpdate, actor: str, request_id: str | None) -> str:
     assert update.order_id is not None
+    order_id = update.order_id
     result = orders.mark_paid(
-        update.order_id,
+        order_id,
         provider=update.provider,
         amount=update.amount,
         currency=update.currency,
         payment_id=update.payment_id,
+        also=lambda txn: audit.add(  # written only if the order was paid (its amount: the one matched)
+            txn,
+            actor,
+            "order.paid",
+            f"order:{order_id}",
+            before={"status": OrderStatus.PENDING_PAYMENT},
+            after={"status": OrderStatus.PAID, "amount": update.amount, "event": update.event_key},
+            request_id=request_id,
+        ),
     )
     order = result.order
     if result.outcome == "paid" and order is not None:
         orders.publish_completed(order)
-        audit.record(
-            actor,
-            "order.paid",
-            f"order:{order.order_id}",
-            before={"status": OrderStatus.PENDING_PAYMENT},
-            after={"status": OrderStatus.PAID, "amount": int(order.amount), "event": update.event_key},
-            request_id=request_id,
-        )
         return "applied"
     if order is not None and order.provider != update.provider:
         return _provider_mismatch(update, order, actor, request_id)  # mark_paid refused it: unchanged
@@ -293,21 +296,27 @@ def _mismatch(update: ProviderUpdate, order: Order, actor: str, request_id: str 
         reason, amount=amount, currency=currency, payment_id=update.payment_id, at=clock.utc_now()
     )
     if not orders.close_unpaid(
-        order.order_id, OrderStatus.FAILED, reason, actor=actor, request_id=request_id, extra_actions=due
+        order.order_id,
+        OrderStatus.FAILED,
+        reason,
+        actor=actor,
+        request_id=request_id,
+        extra_actions=due,
+        also=lambda txn: audit.add(
+            txn,
+            actor,
+            f"payment.{reason}",
+            f"order:{order.order_id}",
+            before=expected,
+            after={**received, "event": update.event_key, "refund": "due"},
+            request_id=request_id,
+        ),
     ):
         # The order closed meanwhile (an expiry raced this payment): the money is a late payment.
         closed = _order(order.order_id)
         if closed is not None and closed.status in refunds.CLOSED:
             return _late_payment(update, closed, actor, request_id)
         return "stale"
-    audit.record(
-        actor,
-        f"payment.{reason}",
-        f"order:{order.order_id}",
-        before=expected,
-        after={**received, "event": update.event_key, "refund": "due"},
-        request_id=request_id,
-    )
     owing = Order.get(order.order_id, consistent_read=True)
     refunds.announce(owing)
     _alert(update, reason=reason, expected=expected, received=received, refund="due")
@@ -320,6 +329,7 @@ def _late_payment(update: ProviderUpdate, order: Order, actor: str, request_id: 
     from oshi.commerce import refunds
 
     amount, currency = _received(update, order)
+    status_before = order.status
     refunds.owe(
         order,
         reason=order.refund_due_reason or "late_payment",
@@ -328,14 +338,15 @@ def _late_payment(update: ProviderUpdate, order: Order, actor: str, request_id: 
         payment_id=update.payment_id,
         actor=actor,
         request_id=request_id,
-    )
-    audit.record(
-        actor,
-        "payment.late_payment",
-        f"order:{order.order_id}",
-        before={"status": order.status},
-        after={"event": update.event_key, "amount": amount, "currency": currency, "refund": "due"},
-        request_id=request_id,
+        also=lambda txn: audit.add(  # in the write that records the debt
+            txn,
+            actor,
+            "payment.late_payment",
+            f"order:{order.order_id}",
+            before={"status": status_before},
+            after={"event": update.event_key, "amount": amount, "currency": currency, "refund": "due"},
+            request_id=request_id,
+        ),
     )
     _alert(update, reason="late_payment", refund="due")
     return "late_payment_refund_due"
