@@ -18,9 +18,11 @@ from constructs import Construct, IConstruct
 
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.nag import acknowledge
-from infra.permissions import ObjectAccess
+from infra.permissions import EXPORTS, ObjectAccess
 from oshi.kernel.settings import Settings
 from oshi.web import topology
+
+EXPORT_DAYS = 7  # a data export's file (its link lasts one hour: functions/privacy/export.py)
 
 
 class Storage(Construct):
@@ -79,6 +81,16 @@ class Storage(Construct):
             versioned=True,
             server_access_logs_bucket=self.logs,
             server_access_logs_prefix="s3/content/",
+            # A data export is a copy of a fan's personal data, wanted for an hour (its link): kept no
+            # longer than a week, and its versions (the bucket is versioned) deleted a day after that.
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="ExpireDataExports",
+                    prefix=EXPORTS,
+                    expiration=Duration.days(EXPORT_DAYS),
+                    noncurrent_version_expiration=Duration.days(1),
+                )
+            ],
             removal_policy=removal,
         )
         trusted_key_groups: list[cloudfront.IKeyGroup] = []

@@ -705,6 +705,16 @@ def test_content_bucket_is_private_encrypted_and_served_through_cloudfront(synth
     sse = content["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
     assert sse["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
     assert content["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"}
+    # Data exports (personal data) expire, versions included; nothing else in the bucket does.
+    assert content["Properties"]["LifecycleConfiguration"]["Rules"] == [
+        {
+            "ExpirationInDays": 7,
+            "Id": "ExpireDataExports",
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+            "Prefix": "exports/",
+            "Status": "Enabled",
+        }
+    ]
     policies = [
         p
         for p in synth.resources("dev", "AWS::S3::BucketPolicy").values()
