@@ -256,6 +256,7 @@ PERMISSIONS: dict[str, Needs] = {
     # Campaigns (issue 20): created by the VTuber (audited; a first 10-draw discount is copied onto the gacha).
     "vtuber.campaign_create": needs(VTUBER_READ, "campaigns gachas", audit=True),
     "vtuber.campaigns_mine": needs("vtubers campaigns"),
+    "vtuber.campaign_cancel": needs(VTUBER_READ, "campaigns gachas", audit=True),
     # Scheduled: stated against observed rates of listed gachas; publishes RateAnomaly.
     "gacha.rate_anomaly_scan": needs("gachas prizes fairness", events=True),
     # --- notifications (issue 6) ---

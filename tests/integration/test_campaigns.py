@@ -15,6 +15,7 @@ from support import Api, audit_log, token_for
 from local.standins import Standins
 from oshi.commerce import orders
 from oshi.models.campaigns import Campaign
+from oshi.models.gachas import Gacha
 from oshi.models.orders import Order, OrderStatus
 from oshi.models.rewards import MedalLedgerEntry
 
@@ -122,3 +123,43 @@ def test_the_first_10_draw_discount_is_shown_and_used_once(
 
 def paid_gacha_hash(api: Api, gacha_id: str) -> str:
     return str(api.get(f"/api/gachas/{gacha_id}/fairness").json()["rate_table_hash"])
+
+
+def test_a_campaign_is_cancelled_before_it_is_frozen_and_its_discount_goes_with_it(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sale = on_sale(api)
+    discount = campaign(
+        api, sale.vt.token, kind="first_ten_discount", gacha_id=sale.gacha_id, multiplier=None, price_ten=1500
+    ).json()
+    multiplier = campaign(api, sale.vt.token, gacha_id=sale.gacha_id).json()
+    other = on_sale(api, user_id="vt-2")
+    path = f"/api/vtuber/campaigns/{discount['campaign_id']}/cancel"
+    # another VTuber's campaign, or none: 404, nothing changes
+    assert api.post(path, token=other.vt.token).json()["error"]["code"] == "CAMPAIGN_NOT_FOUND"
+    assert api.post("/api/vtuber/campaigns/lock/cancel", token=sale.vt.token).status == 404
+
+    cancelled = api.post(path, token=sale.vt.token)
+    assert cancelled.status == 200, cancelled.body
+    assert cancelled.json()["campaign_id"] == discount["campaign_id"]
+    mine = api.get("/api/vtuber/campaigns", token=sale.vt.token).json()["items"]
+    assert [c["campaign_id"] for c in mine] == [multiplier["campaign_id"]]
+    shown = api.get(f"/api/gachas/{sale.gacha_id}").json()["campaigns"]
+    assert [c["campaign_id"] for c in shown] == [multiplier["campaign_id"]]
+    assert [e.before["campaign_id"] for e in audit_log() if e.action == "campaign.cancelled"] == [
+        discount["campaign_id"]
+    ]
+    # the purchase finds discounts on the gacha item: the cancelled one is gone from it
+    assert Gacha.get(sale.gacha_id).first_ten == []
+    assert api.post(path, token=sale.vt.token).status == 404  # cancelled already
+
+    # two minutes later the multiplier starts in 9 minutes (created 11 before its start): frozen, kept
+    later = datetime.now(UTC) + timedelta(minutes=2)
+    monkeypatch.setattr("oshi.kernel.clock.now", lambda: later.timestamp())
+    frozen = api.post(f"/api/vtuber/campaigns/{multiplier['campaign_id']}/cancel", token=sale.vt.token)
+    assert frozen.status == 409 and frozen.json()["error"]["code"] == "CAMPAIGN_FROZEN"
+    assert [c.campaign_id for c in Campaign.scan() if c.campaign_id != "lock"] == [multiplier["campaign_id"]]
+    assert multiplier["cancellable"] is True  # as created; the list says when that ends
+    assert [
+        c["cancellable"] for c in api.get("/api/vtuber/campaigns", token=sale.vt.token).json()["items"]
+    ] == [False]

@@ -4,7 +4,7 @@
  * prize built in the editor (rate inputs gone, the ticket total, the preview from the API, a 422 from the
  * API on its field), saved and loaded back; a ceiling (天井) on a rate gacha with the API's refusal on its
  * field, saved and loaded back; campaigns: a medal multiplier created, an overlapping one refused with its
- * sentence, a first 10-draw discount with a price the API refuses. Axe on every state.
+ * sentence, a first 10-draw discount with a price the API refuses, then cancelled. Axe on every state.
  */
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 
@@ -159,7 +159,7 @@ test("a ceiling (天井) on a rate gacha: the API's refusals on the field, the p
   await expect(studio.getByRole("row", { name: new RegExp(rateTitle) })).toContainText("確率ガチャ（天井100回）");
 });
 
-test("campaigns: a medal multiplier is created, an overlapping one is refused with its sentence, a discount's price is checked", async () => {
+test("campaigns: a medal multiplier is created, an overlapping one is refused with its sentence, a discount's price is checked, a campaign is cancelled", async () => {
   await studio.getByRole("navigation").getByRole("link", { name: "キャンペーン" }).click();
   await expect(studio.getByRole("heading", { level: 1 })).toHaveText("キャンペーン");
   await expectNoAxeViolations(studio);
@@ -198,4 +198,15 @@ test("campaigns: a medal multiplier is created, an overlapping one is refused wi
   await expect(table).toContainText(/初回10連 [¥￥]1,500/);
   await expectNoAxeViolations(studio);
   await shot(studio, "campaigns");
+
+  // Cancelled before it is frozen (it starts tomorrow): confirmed in a dialog, gone from the list.
+  await studio.getByRole("button", { name: "「初回10連 半額」を取り消す…" }).click();
+  const dialog = studio.getByRole("dialog", { name: "キャンペーンを取り消しますか？" });
+  await expect(dialog).toBeVisible();
+  await expectNoAxeViolations(studio);
+  await dialog.getByRole("button", { name: "取り消す", exact: true }).click();
+  await expect(studio.getByTestId("campaign-message")).toHaveText("キャンペーン「初回10連 半額」を取り消しました。");
+  await expect(table.locator("tbody tr")).toHaveCount(1);
+  await expect(table).not.toContainText("初回10連 半額");
+  await expect(table).toContainText("BOX開店記念 メダル2倍");
 });

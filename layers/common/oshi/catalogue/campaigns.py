@@ -14,6 +14,11 @@
 starts and can never be edited. So the fulfilment may cache a VTuber's campaigns for ``LEAD``: any campaign
 in force when an order was paid was created at least ``LEAD`` before that, so a cache younger than ``LEAD``
 holds it (no read on the hot path). Every creation is audited (``campaign.created``).
+
+**Cancelled only before the lead**: a campaign can be cancelled (deleted; the audit entry
+``campaign.cancelled`` keeps what it was) until ``LEAD`` before it starts, never after: a fulfilment's cache
+loaded before the cancellation is at most ``LEAD / 2`` old, so it has expired before the campaign would
+have started, and no order is ever paid under a campaign the VTuber cancelled.
 """
 
 from __future__ import annotations
@@ -28,7 +33,13 @@ from pynamodb.exceptions import DoesNotExist
 from oshi import audit
 from oshi.catalogue import vtubers
 from oshi.kernel import clock
-from oshi.kernel.errors import CampaignOverlap, GachaInvalid, GachaNotFound
+from oshi.kernel.errors import (
+    CampaignFrozen,
+    CampaignNotFound,
+    CampaignOverlap,
+    GachaInvalid,
+    GachaNotFound,
+)
 from oshi.kernel.ids import new_id
 from oshi.kernel.txn import ConditionsFailed, Txn
 from oshi.models.campaigns import LOCK, Campaign
@@ -183,6 +194,51 @@ def create(user_id: str, spec: CampaignSpec, *, request_id: str | None = None) -
     return campaign
 
 
+def cancel(user_id: str, campaign_id: str, *, request_id: str | None = None) -> Campaign:
+    """Cancel one of the caller's campaigns before it is frozen (``LEAD`` before its start): the campaign,
+    its first 10-draw offer on the gacha and its audit entry in one transaction, serialised with creations
+    by the partition's lock. Returns the campaign as it was."""
+    vtuber = vtubers.require_approved(user_id)
+    now = clock.utc_now()
+    existing = {c.campaign_id: c for c in Campaign.query(vtuber.vtuber_id, consistent_read=True)}
+    campaign = existing.get(campaign_id) if campaign_id != LOCK else None
+    if campaign is None or campaign.starts_at is None:
+        raise CampaignNotFound()
+    if not cancellable(campaign, now):
+        raise CampaignFrozen(details={"starts_at": campaign.starts_at.isoformat()})
+    lock = existing.get(LOCK)
+    version = int(lock.version or 0) if lock is not None else 0
+    txn = Txn()
+    txn.delete("campaign", campaign, condition=Campaign.campaign_id.exists())
+    txn.update(
+        "lock",
+        Campaign(vtuber.vtuber_id, LOCK),
+        actions=[Campaign.version.set(version + 1)],
+        condition=Campaign.campaign_id.does_not_exist() if lock is None else Campaign.version == version,
+    )
+    if campaign.kind == FIRST_TEN and campaign.gacha_id is not None:
+        gacha = Gacha.get(campaign.gacha_id, consistent_read=True)
+        offers = [o for o in (gacha.first_ten or []) if o["campaign_id"] != campaign_id]
+        # the lock serialises this list's writers; version + 1 as in ``create`` (a stale editor gets 409)
+        txn.update(
+            "gacha", Gacha(gacha.gacha_id), actions=[Gacha.first_ten.set(offers), Gacha.version.add(1)]
+        )
+    audit.add(
+        txn,
+        user_id,
+        "campaign.cancelled",
+        f"campaign/{campaign_id}",
+        before=view(campaign, now),
+        request_id=request_id,
+        now=now,
+    )
+    try:
+        txn.commit()
+    except ConditionsFailed:
+        raise CampaignOverlap("The campaigns changed at the same time; try again.") from None
+    return campaign
+
+
 def view(c: Campaign, at: datetime | None = None) -> dict[str, Any]:
     at = at or clock.utc_now()
     assert c.starts_at is not None and c.ends_at is not None
@@ -196,7 +252,13 @@ def view(c: Campaign, at: datetime | None = None) -> dict[str, Any]:
         "starts_at": c.starts_at.isoformat(),
         "ends_at": c.ends_at.isoformat(),
         "active": c.starts_at <= at < c.ends_at,
+        "cancellable": cancellable(c, at),
     }
+
+
+def cancellable(c: Campaign, at: datetime) -> bool:
+    """Until ``LEAD`` before its start (then it is frozen): the one rule ``cancel`` and the views share."""
+    return c.starts_at is not None and at <= c.starts_at - LEAD
 
 
 def for_gacha(gacha: Gacha, at: datetime) -> list[dict[str, Any]]:

@@ -319,6 +319,18 @@ class CampaignOverlap(Conflict):
     default_message = "This campaign overlaps another of the same kind on the same gacha (details.overlaps)."
 
 
+class CampaignNotFound(NotFound):
+    code = "CAMPAIGN_NOT_FOUND"
+    default_message = "No such campaign of yours."
+
+
+class CampaignFrozen(Conflict):
+    code = "CAMPAIGN_FROZEN"
+    default_message = (
+        "A campaign can be cancelled until 10 minutes before it starts; after that it is frozen."
+    )
+
+
 class FirstTenUsed(Conflict):
     code = "FIRST_TEN_USED"
     default_message = (

@@ -661,6 +661,14 @@ ROUTES: tuple[Route, ...] = (
         roles=frozenset({Role.VTUBER}),
         tags=("vtuber",),
     ),
+    Route(
+        "POST",
+        "/api/vtuber/campaigns/{campaign_id}/cancel",
+        "vtuber.campaign_cancel",
+        "Cancel a campaign, until 10 minutes before it starts (then it is frozen)",
+        roles=frozenset({Role.VTUBER}),
+        tags=("vtuber",),
+    ),
     # --- reward box, medals, exchange (issue 7) ---
     Route(
         "GET", "/api/rewards/list", "reward.list", "The caller's reward box, newest first", tags=("rewards",)

@@ -30,6 +30,8 @@ const CODES: Record<string, string> = {
   CSRF_REJECTED: "この画面からは操作できません。",
   GACHA_NOT_FOUND: "ガチャが見つかりません。",
   CAMPAIGN_OVERLAP: "同じ期間に同じ種類のキャンペーンがすでにあります。期間か対象のガチャを変えてください。",
+  CAMPAIGN_FROZEN: "開始の10分前を過ぎたキャンペーンは取り消せません。",
+  CAMPAIGN_NOT_FOUND: "このキャンペーンは見つかりません。すでに取り消された可能性があります。",
 };
 
 export function errorMessage(error: unknown): string {

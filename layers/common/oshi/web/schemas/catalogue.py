@@ -161,6 +161,9 @@ class CampaignOut(Strict):
     starts_at: IsoDateTime
     ends_at: IsoDateTime
     active: bool
+    cancellable: bool = Field(
+        description="The VTuber may still cancel it: until 10 minutes before it starts (then it is frozen)"
+    )
 
 
 class GachaDocument(Strict):

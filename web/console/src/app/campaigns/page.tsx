@@ -2,12 +2,13 @@
 /**
  * The VTuber's campaigns (docs/draw.md, "Campaigns"): a medal multiplier (x2 to x5, one gacha or all of
  * them) or a first 10-draw discount (one gacha). A campaign starts at least 10 minutes after it is created
- * and is never edited, so this page only lists and creates; the API's refusals (CAMPAIGN_OVERLAP, a field's
- * problem) are shown as sentences.
+ * and is never edited; it can be cancelled until 10 minutes before it starts (the API says which:
+ * ``cancellable``). The API's refusals (CAMPAIGN_OVERLAP, CAMPAIGN_FROZEN, a field's problem) are shown as
+ * sentences.
  */
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from "react";
 
-import { formatCount, formatYen, type Schemas } from "@oshi/shared";
+import { Dialog, formatCount, formatYen, type Schemas } from "@oshi/shared";
 
 import { ErrorBox, Guard, Loading } from "@/components/Status";
 import { api } from "@/lib/api";
@@ -62,6 +63,7 @@ function Campaigns() {
   const [message, setMessage] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [cancelling, setCancelling] = useState<Campaign | null>(null);
 
   const load = useCallback(async () => {
     const [mine, own] = await Promise.all([api.GET("/api/vtuber/campaigns"), api.GET("/api/vtuber/gachas")]);
@@ -107,6 +109,14 @@ function Campaigns() {
     await load();
   }
 
+  async function cancel() {
+    if (!cancelling) return;
+    const { data, error } = await api.POST("/api/vtuber/campaigns/{campaign_id}/cancel", { params: { path: { campaign_id: cancelling.campaign_id } } });
+    setMessage(data ? `キャンペーン「${data.title}」を取り消しました。` : errorMessage(error));
+    setCancelling(null);
+    await load();
+  }
+
   const gachaTitle = (id: string | null) => (id ? (gachas.find((g) => g.gacha_id === id)?.title ?? id) : "すべてのガチャ");
   const multiplier = draft.kind === "medal_multiplier";
 
@@ -115,7 +125,7 @@ function Campaigns() {
   return (
     <>
       <h2>キャンペーンを作成</h2>
-      <p className="help">キャンペーンは開始の10分以上前に作成し、作成後は変更できません。提供割合は変わりません。コンプリート（景品をそろえること）への特典は設定できません。</p>
+      <p className="help">キャンペーンは開始の10分以上前に作成し、作成後は変更できません（開始の10分前までは取り消せます）。提供割合は変わりません。コンプリート（景品をそろえること）への特典は設定できません。</p>
       <form onSubmit={submit} noValidate>
         <div className="grid-2">
           <Field id="kind" label="種類" problems={problems}>
@@ -180,6 +190,7 @@ function Campaigns() {
                 <th scope="col">内容</th>
                 <th scope="col">期間</th>
                 <th scope="col">状態</th>
+                <th scope="col">操作</th>
               </tr>
             </thead>
             <tbody>
@@ -193,12 +204,32 @@ function Campaigns() {
                     {formatDateTime(c.starts_at)} 〜 {formatDateTime(c.ends_at)}
                   </td>
                   <td>{c.active ? "開催中" : new Date(c.ends_at) < new Date() ? "終了" : "開始前"}</td>
+                  <td>
+                    {c.cancellable ? (
+                      <button type="button" className="secondary nowrap" aria-label={`「${c.title}」を取り消す…`} onClick={() => setCancelling(c)}>
+                        取り消す…
+                      </button>
+                    ) : (
+                      "取り消し不可"
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
+      <Dialog open={cancelling !== null} title="キャンペーンを取り消しますか？" onClose={() => setCancelling(null)}>
+        <p>「{cancelling?.title}」を取り消します。取り消したキャンペーンは元に戻せません（記録は監査ログに残ります）。</p>
+        <div className="actions">
+          <button type="button" className="primary" onClick={cancel}>
+            取り消す
+          </button>
+          <button type="button" className="secondary" onClick={() => setCancelling(null)}>
+            やめる
+          </button>
+        </div>
+      </Dialog>
     </>
   );
 }
