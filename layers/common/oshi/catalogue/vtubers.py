@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from oshi import audit
 from oshi.identity.principal import Role
@@ -28,6 +28,7 @@ from oshi.kernel.errors import (
 )
 from oshi.kernel.ids import new_id
 from oshi.kernel.observability import logger
+from oshi.kernel.txn import ConditionsFailed, Txn
 from oshi.models.vtubers import Vtuber, VtuberStatus
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
@@ -102,6 +103,7 @@ def apply(
     existing = find_by_user(user_id)
     if existing is not None and existing.status != VtuberStatus.REJECTED:
         raise VtuberAlreadyApplied(details={"status": existing.status})
+    txn = Txn()  # the application and its audit entry commit together (the audit outbox)
     if existing is None:
         vtuber = Vtuber(
             user_id,
@@ -114,34 +116,31 @@ def apply(
             updated_at=now,
             storage_bytes=0,
         )
-        try:
-            vtuber.save(condition=Vtuber.user_id.does_not_exist())
-        except PutError as exc:
-            if exc.cause_response_code == CONDITION_FAILED:
-                raise VtuberAlreadyApplied() from None
-            raise
+        txn.put("vtuber", vtuber, condition=Vtuber.user_id.does_not_exist())
         before = None
     else:  # re-application after a rejection keeps the public id
         vtuber = existing
         before = snapshot(existing)
-        try:
-            vtuber.update(
-                actions=[
-                    Vtuber.status.set(VtuberStatus.PENDING.value),
-                    Vtuber.channel_name.set(channel_name),
-                    Vtuber.channel_url.set(channel_url),
-                    Vtuber.description.set(description),
-                    Vtuber.applied_at.set(now),
-                    Vtuber.updated_at.set(now),
-                    Vtuber.reason.remove(),
-                ],
-                condition=Vtuber.status == VtuberStatus.REJECTED.value,
-            )
-        except UpdateError as exc:
-            if exc.cause_response_code == CONDITION_FAILED:
-                raise VtuberAlreadyApplied() from None
-            raise
-    audit.record(
+        txn.update(
+            "vtuber",
+            vtuber,
+            [
+                Vtuber.status.set(VtuberStatus.PENDING.value),
+                Vtuber.channel_name.set(channel_name),
+                Vtuber.channel_url.set(channel_url),
+                Vtuber.description.set(description),
+                Vtuber.applied_at.set(now),
+                Vtuber.updated_at.set(now),
+                Vtuber.reason.remove(),
+            ],
+            condition=Vtuber.status == VtuberStatus.REJECTED.value,
+        )
+        # A transaction returns no attributes: the object takes the new values itself (audit, answer).
+        vtuber.status, vtuber.reason = VtuberStatus.PENDING.value, None
+        vtuber.channel_name, vtuber.channel_url, vtuber.description = channel_name, channel_url, description
+        vtuber.applied_at = vtuber.updated_at = now
+    audit.add(
+        txn,
         user_id,
         "vtuber.applied",
         f"vtuber/{vtuber.vtuber_id}",
@@ -149,6 +148,10 @@ def apply(
         after=snapshot(vtuber),
         request_id=request_id,
     )
+    try:
+        txn.commit()
+    except ConditionsFailed:
+        raise VtuberAlreadyApplied() from None
     return vtuber
 
 
