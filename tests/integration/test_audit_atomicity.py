@@ -249,6 +249,33 @@ def vtuber_applied(api: Api) -> Case:
     )
 
 
+def _applied(user_id: str) -> str:
+    return vtubers.apply(
+        user_id, channel_name="Hoshino", channel_url="https://youtube.example/@h", description=""
+    ).vtuber_id
+
+
+def vtuber_approved(api: Api) -> Case:
+    user_id = _user()
+    vtuber_id = _applied(user_id)
+    return Case(
+        lambda: vtubers.decide("admin-1", vtuber_id, "approve"),
+        lambda: vtubers.find_by_user(user_id).status == "approved",
+        "vtuber.approved",
+    )
+
+
+def vtuber_suspended(api: Api) -> Case:
+    user_id = _user()
+    vtuber_id = _applied(user_id)
+    vtubers.decide("admin-1", vtuber_id, "approve")
+    return Case(
+        lambda: vtubers.decide("admin-1", vtuber_id, "suspend", reason="rights claim"),
+        lambda: vtubers.find_by_user(user_id).status == "suspended",
+        "vtuber.suspended",
+    )
+
+
 def admin_created(api: Api) -> Case:
     def exists() -> bool:
         try:
@@ -436,6 +463,8 @@ CASES = [
     gacha_suspended,
     campaign_created,
     vtuber_applied,
+    vtuber_approved,
+    vtuber_suspended,
     admin_created,
     user_suspended,
     role_granted,
@@ -599,3 +628,39 @@ def test_refused_account_changes_are_not_audited(api: Api) -> None:
     used = users.check_recovery_code(user_id, codes[0])
     [entry] = entries("auth.recovery_code_used")
     assert entry.after == {"codes_left": 9} and len(used.mfa_recovery_codes or ()) == 9
+
+
+def test_a_screening_decision_its_role_and_their_entries_commit_together(api: Api) -> None:
+    user_id = _user()
+    vtuber_id = _applied(user_id)
+    with injected(WriteFault("after", 0)), pytest.raises(RuntimeError):
+        vtubers.decide("admin-1", vtuber_id, "approve")  # crashes after its one transaction committed
+    assert Role.VTUBER in users.get_user(user_id).roles
+    [approved_entry] = entries("vtuber.approved")
+    assert (approved_entry.after["status"], approved_entry.after["role_changed"]) == ("approved", True)
+    assert [e.after for e in entries("auth.role_granted")] == [{"role": "vtuber"}]
+
+    decision = vtubers.decide("admin-1", vtuber_id, "suspend", reason="rights claim")
+    assert decision.role_changed and Role.VTUBER not in users.get_user(user_id).roles
+    [suspended_entry] = entries("vtuber.suspended")
+    assert suspended_entry.after == {
+        "status": "suspended",
+        "reason": "rights claim",
+        "channel_name": "Hoshino",
+        "role_changed": True,
+    }
+    assert len(entries("auth.role_revoked")) == 1
+
+
+def test_a_decision_for_a_vtuber_without_an_account_record_is_taken_and_audited_without_the_role(
+    api: Api,
+) -> None:
+    vtuber_id = _applied("service-account")  # no user item: the role cannot be granted
+    decision = vtubers.decide("admin-1", vtuber_id, "approve")
+    assert (decision.role_changed, decision.vtuber.status) == (False, "approved")
+    assert vtubers.find_by_user("service-account").status == "approved"
+    [entry] = entries("vtuber.approved")
+    assert entry.after["role_changed"] is False and entries("auth.role_granted") == []
+    with pytest.raises(DomainError):  # approving twice: the status condition refuses, nothing audited
+        vtubers.decide("admin-1", vtuber_id, "approve")
+    assert len(entries("vtuber.approved")) == 1

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
 from oshi import audit
 from oshi.identity.principal import Role
@@ -176,7 +176,15 @@ class Decision:
 def decide(
     actor: str, vtuber_id: str, action: str, *, reason: str | None = None, request_id: str | None = None
 ) -> Decision:
-    """Apply an admin decision (approve / reject / suspend) as one conditional update, then audit it."""
+    """Apply an admin decision (approve / reject / suspend): the status (a conditional update), the
+    ``vtuber`` role it implies (granted on approval, revoked on suspension) and their audit entries commit
+    in ONE transaction (the audit outbox), so no crash leaves a decision unaudited or half applied.
+
+    The role is best effort by design: this item's status is what every VTuber call checks, so a user
+    without an account record (service accounts, tests) does not block the decision: it is taken without
+    the role (``role_changed`` false)."""
+    from oshi.identity import users  # the auth service's module; imported only by the admin decision handlers
+
     transition = TRANSITIONS[action]
     vtuber = get_by_public_id(vtuber_id)
     before = snapshot(vtuber)
@@ -188,32 +196,40 @@ def decide(
         Vtuber.updated_at.set(now),
         Vtuber.reason.set(reason) if reason else Vtuber.reason.remove(),
     ]
-    try:
-        vtuber.update(
-            actions=actions,
-            condition=Vtuber.status.is_in(*(s.value for s in transition.sources)),
+    # A transaction returns no attributes (an UpdateItem refreshed the object): it takes the values itself.
+    vtuber.status, vtuber.reason = transition.target.value, reason or None
+    vtuber.decided_at, vtuber.decided_by, vtuber.updated_at = now, actor, now
+    changes_role = transition.target in (VtuberStatus.APPROVED, VtuberStatus.SUSPENDED)
+    for role_changed in (True, False) if changes_role else (False,):
+        txn = Txn()
+        txn.update(
+            "vtuber", vtuber, actions, condition=Vtuber.status.is_in(*(s.value for s in transition.sources))
         )
-    except UpdateError as exc:
-        if exc.cause_response_code == CONDITION_FAILED:
-            current = find_by_user(vtuber.user_id)
-            raise VtuberStatusConflict(
-                f"Cannot {action} a VTuber whose status is {current.status if current else 'unknown'}.",
-                details={"status": current.status if current else None, "action": action},
-            ) from None
-        raise
-    role_changed = False
-    if transition.target in (VtuberStatus.APPROVED, VtuberStatus.SUSPENDED):
-        role_changed = _sync_role(
-            vtuber.user_id, grant=transition.target is VtuberStatus.APPROVED, actor=actor
+        if role_changed:
+            grant = transition.target is VtuberStatus.APPROVED
+            users.change_role_in(txn, vtuber.user_id, Role.VTUBER, add=grant, actor=actor)
+        audit.add(
+            txn,
+            actor,
+            transition.audit_action,
+            f"vtuber/{vtuber_id}",
+            before=before,
+            after={**snapshot(vtuber), "role_changed": role_changed},
+            request_id=request_id,
         )
-    audit.record(
-        actor,
-        transition.audit_action,
-        f"vtuber/{vtuber_id}",
-        before=before,
-        after={**snapshot(vtuber), "role_changed": role_changed},
-        request_id=request_id,
-    )
+        try:
+            txn.commit()
+            break
+        except ConditionsFailed as failed:
+            if "vtuber" in failed.labels:
+                current = find_by_user(vtuber.user_id)
+                raise VtuberStatusConflict(
+                    f"Cannot {action} a VTuber whose status is {current.status if current else 'unknown'}.",
+                    details={"status": current.status if current else None, "action": action},
+                ) from None
+            if failed.labels != {users.ROLE_LABEL}:
+                raise
+            logger.warning("no user record to change the vtuber role of", extra={"user_id": vtuber.user_id})
     if action in ("approve", "reject"):  # the applicant is told by mail (issue 18: mail.receipts)
         _publish_screened(vtuber, vtuber_id, action, reason, now)
     return Decision(vtuber, role_changed)
@@ -231,24 +247,3 @@ def _publish_screened(vtuber: Vtuber, vtuber_id: str, action: str, reason: str |
         decided_at=int(at.timestamp()),
     )
     bus.publish([VTUBER_SCREENED.event(data)])
-
-
-def _sync_role(user_id: str, *, grant: bool, actor: str) -> bool:
-    """Grant the ``vtuber`` role on approval, revoke it on suspension (through the auth service).
-
-    Best effort by design: this item's status is what every VTuber call checks, so a user without an
-    account record (service accounts, tests) or an older auth service does not block the decision.
-    """
-    from oshi.identity import users  # the auth service's module; imported only by the admin decision handlers
-    from oshi.kernel.errors import UserNotFound
-
-    change = getattr(users, "grant_role" if grant else "revoke_role", None)
-    if change is None:
-        logger.warning("auth service has no role change function", extra={"grant": grant})
-        return False
-    try:
-        change(user_id, Role.VTUBER, actor=actor)
-    except UserNotFound:
-        logger.warning("no user record to change the vtuber role of", extra={"user_id": user_id})
-        return False
-    return True

@@ -202,11 +202,16 @@ def revoke_role(user_id: str, role: Role, *, actor: str = "system") -> UserProfi
     return _change_role(user_id, role, add=False, actor=actor)
 
 
-def _change_role(user_id: str, role: Role, *, add: bool, actor: str) -> UserProfile:
+ROLE_LABEL = "user"  # the label of ``change_role_in``'s update: its condition failing means no such user
+
+
+def change_role_in(txn: Txn, user_id: str, role: Role, *, add: bool, actor: str) -> None:
+    """A role change and its audit entry as actions of ``txn`` (the audit outbox), so a caller can commit
+    them with its own change (the VTuber screening). The update is labelled ``ROLE_LABEL``: its condition
+    (the user exists) failing is ``UserNotFound``."""
     role = Role(role)
-    txn = Txn()  # the role change and its audit entry commit together (the audit outbox)
     txn.update(
-        "user",
+        ROLE_LABEL,
         User(user_id),
         [User.roles.add({role.value}) if add else User.roles.delete({role.value})],
         condition=User.user_id.exists(),
@@ -218,6 +223,11 @@ def _change_role(user_id: str, role: Role, *, add: bool, actor: str) -> UserProf
         f"user/{user_id}",
         after={"role": role.value},
     )
+
+
+def _change_role(user_id: str, role: Role, *, add: bool, actor: str) -> UserProfile:
+    txn = Txn()  # the role change and its audit entry commit together
+    change_role_in(txn, user_id, role, add=add, actor=actor)
     try:
         txn.commit()
     except ConditionsFailed:
