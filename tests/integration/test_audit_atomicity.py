@@ -25,7 +25,7 @@ from vtuber_support import approved, gacha_body, validated_asset
 
 from bench.dynamodb_calls import _dynamodb_clients
 from oshi.catalogue import campaigns, lineup, moderation, vtubers
-from oshi.identity import accounts, mfa, refresh_tokens, users
+from oshi.identity import accounts, mfa, refresh_tokens, revocation, sessions, users
 from oshi.identity.principal import Role
 from oshi.kernel import clock
 from oshi.kernel.errors import (
@@ -428,6 +428,24 @@ def deletion_requested(api: Api) -> Case:
     )
 
 
+def signed_out_everywhere(api: Api) -> Case:
+    user_id = _user()
+    return Case(
+        lambda: sessions.sign_out_everywhere(user_id),
+        lambda: revocation.read_not_before(user_id, consistent=True) > 0,
+        "auth.signed_out_everywhere",
+    )
+
+
+def signed_out_others(api: Api) -> Case:
+    user_id = _user()
+    return Case(
+        lambda: accounts.sign_out_others(user_id),
+        lambda: revocation.read_not_before(user_id, consistent=True) > 0,
+        "auth.signed_out_others",
+    )
+
+
 def _revoked(family_id: str) -> bool:
     return bool(RefreshFamily.get(family_id, consistent_read=True).revoked)
 
@@ -481,6 +499,8 @@ CASES = [
     deletion_requested,
     session_revoked,
     refresh_reuse_detected,
+    signed_out_everywhere,
+    signed_out_others,
 ]
 
 
@@ -664,3 +684,17 @@ def test_a_decision_for_a_vtuber_without_an_account_record_is_taken_and_audited_
     with pytest.raises(DomainError):  # approving twice: the status condition refuses, nothing audited
         vtubers.decide("admin-1", vtuber_id, "approve")
     assert len(entries("vtuber.approved")) == 1
+
+
+def test_a_sign_out_behind_a_later_marker_writes_nothing_and_is_still_recorded(api: Api) -> None:
+    user_id = _user()
+    later = revocation.revoke_all(user_id, reason="suspended", now=clock.now() + 3600)
+    sessions.sign_out_everywhere(user_id)  # its marker would move the later one back: refused
+    assert revocation.read_not_before(user_id, consistent=True) == later
+    assert len(entries("auth.signed_out_everywhere")) == 1
+
+    user_id = _user("other@example.jp")
+    start = int(clock.now())
+    sessions.sign_out_everywhere(user_id)
+    assert start + 1 <= revocation.read_not_before(user_id, consistent=True) <= int(clock.now()) + 1
+    assert len(entries("auth.signed_out_everywhere")) == 2

@@ -253,8 +253,10 @@ def change_password(user_id: str, current: str, new_password: str, *, mfa: bool 
     return pair
 
 
-def _restart_sessions(user_id: str, reason: str, amr: list[str] | None = None) -> TokenPair:
-    return restart(user_id, reason, amr or ["pwd"])
+def _restart_sessions(
+    user_id: str, reason: str, amr: list[str] | None = None, *, audited: tuple[str, str, str] | None = None
+) -> TokenPair:
+    return restart(user_id, reason, amr or ["pwd"], audited=audited)
 
 
 # --- 5. sessions ---------------------------------------------------------------------------------------
@@ -320,9 +322,12 @@ def regenerate_recovery_codes(user_id: str, password: str) -> list[str]:
 
 def sign_out_others(user_id: str, *, mfa: bool = False) -> TokenPair:
     """The caller's new session keeps its MFA status (``amr``)."""
-    pair = _restart_sessions(user_id, SIGN_OUT_OTHERS, ["pwd", "mfa"] if mfa else ["pwd"])
-    audit.record(f"user:{user_id}", "auth.signed_out_others", f"user/{user_id}")
-    return pair
+    return _restart_sessions(
+        user_id,
+        SIGN_OUT_OTHERS,
+        ["pwd", "mfa"] if mfa else ["pwd"],
+        audited=(f"user:{user_id}", "auth.signed_out_others", f"user/{user_id}"),  # with the marker
+    )
 
 
 # --- 7. data export (APPI) -------------------------------------------------------------------------------
