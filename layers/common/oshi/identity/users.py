@@ -1,7 +1,8 @@
 """Accounts: registration, password sign-in with lockout, roles, MFA enrolment and code checks.
 
 What other services use: ``get_user`` / ``find_user`` (a ``UserProfile``, never secrets),
-``grant_role`` / ``revoke_role`` (the VTuber screening calls these), ``create_admin`` (ops/seed only: no
+``grant_role`` / ``revoke_role``, ``change_role_in`` (a role change inside the caller's transaction: the
+VTuber screening), ``create_admin`` (ops/seed only: no
 public path creates an admin). Roles live on the user item; access tokens carry a copy, refreshed from
 here at every token refresh, so a role change takes effect at the caller's next refresh (at most 15 min).
 """
