@@ -2,9 +2,10 @@
 
 What other services use: ``get_user`` / ``find_user`` (a ``UserProfile``, never secrets),
 ``grant_role`` / ``revoke_role``, ``change_role_in`` (a role change inside the caller's transaction: the
-VTuber screening), ``create_admin`` (ops/seed only: no
-public path creates an admin). Roles live on the user item; access tokens carry a copy, refreshed from
-here at every token refresh, so a role change takes effect at the caller's next refresh (at most 15 min).
+VTuber screening), ``create_admin`` (ops/seed only: no public path creates an admin). Roles live on the
+user item; access tokens carry a copy, refreshed from here at every token refresh, so a role change takes
+effect at the caller's next refresh (at most 15 min). Every audited change here commits with its audit
+entry in one transaction (``oshi.audit.add``, the audit outbox).
 """
 
 from __future__ import annotations
