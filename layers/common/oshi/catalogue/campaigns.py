@@ -180,17 +180,18 @@ def create(user_id: str, spec: CampaignSpec, *, request_id: str | None = None) -
         txn.update(
             "gacha", Gacha(gacha.gacha_id), actions=[Gacha.first_ten.set(offers), Gacha.version.add(1)]
         )
-    try:
-        txn.commit()
-    except ConditionsFailed:
-        raise CampaignOverlap("Another campaign was created at the same time; try again.") from None
-    audit.record(
+    audit.add(  # committed with the campaign (the audit outbox)
+        txn,
         user_id,
         "campaign.created",
         f"campaign/{campaign.campaign_id}",
         after=view(campaign),
         request_id=request_id,
     )
+    try:
+        txn.commit()
+    except ConditionsFailed:
+        raise CampaignOverlap("Another campaign was created at the same time; try again.") from None
     return campaign
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
 from oshi import audit
 from oshi.catalogue import previews, stock, vtubers
@@ -57,7 +57,7 @@ PRICE_TEN_MAX = 100_000
 MAX_MEDALS_PER_DRAW = 100
 MAX_SALE_DAYS = 180
 MAX_ASSETS_PER_PRIZE = 5
-MAX_LINKED_ASSETS = 25  # per gacha: 1 gacha + 1 check + 40 prizes + 50 (old and new) links <= 100 actions
+MAX_LINKED_ASSETS = 25  # per gacha: 1 gacha + 1 check + 41 prizes + 50 (old and new) links + 1 audit <= 100
 MAX_TOTAL_STOCK = 10_000_000
 MAX_CEILING = 1000  # 天井: draws; above this it protects nobody
 
@@ -525,6 +525,10 @@ def create_gacha(
     for prize in prizes:
         txn.put(f"prize:{prize.prize_id}", prize, condition=Prize.prize_id.does_not_exist())
     _link(txn, vtuber.vtuber_id, gacha_id, spec)
+    # the audit entry commits with the gacha (the audit outbox)
+    audit.add(
+        txn, user_id, "gacha.created", f"gacha/{gacha_id}", after=_audit_view(gacha), request_id=request_id
+    )
     try:
         txn.commit()
     except ConditionsFailed as failed:
@@ -533,9 +537,6 @@ def create_gacha(
     if publish:
         fairness_store.on_published(gacha, now)  # commit to the server seed before the sale (issue 11)
         _fill_box(gacha, now)
-    audit.record(
-        user_id, "gacha.created", f"gacha/{gacha_id}", after=_audit_view(gacha), request_id=request_id
-    )
     _publish(GACHA_CREATED, gacha, request_id)
     return gacha, prizes
 
@@ -626,6 +627,15 @@ def update_gacha(
             Asset(vtuber.vtuber_id, preview_id),
             actions=[Asset.preview_for.delete({gacha_id})],
         )
+    audit.add(  # committed with the edit (the audit outbox)
+        txn,
+        user_id,
+        "gacha.updated",
+        f"gacha/{gacha_id}",
+        before=before,
+        after=_audit_view(gacha),
+        request_id=request_id,
+    )
     try:
         txn.commit()
     except ConditionsFailed as failed:
@@ -637,15 +647,51 @@ def update_gacha(
     if gacha.status == GachaStatus.PUBLISHED:
         fairness_store.record_rate_table(gacha, now)  # the public rate-table history (issue 11)
         _fill_box(gacha, now)
-    audit.record(
+    return gacha, prizes
+
+
+CHANGE_ATTEMPTS = 3  # a conditional change retried on a re-read when only the version moved meanwhile
+
+
+def _commit_publication(gacha: Gacha, user_id: str, now: datetime, request_id: str | None) -> bool:
+    """The publication and its audit entry in one transaction (the audit outbox), on the version read, so
+    the entry's ``after`` is exactly what was written. False if the condition failed. A transaction returns
+    no attributes (an UpdateItem refreshed the object): on success the object takes the new values itself."""
+    before = _audit_view(gacha)
+    version = int(gacha.version)
+    txn = Txn()
+    txn.update(
+        "gacha",
+        gacha,
+        [
+            Gacha.status.set(GachaStatus.PUBLISHED.value),
+            Gacha.listing.set(PUBLIC_LISTING),
+            Gacha.published_at.set(now),
+            Gacha.updated_at.set(now),
+            Gacha.version.set(version + 1),
+        ],
+        condition=(Gacha.status == GachaStatus.DRAFT.value)
+        & (Gacha.starts_at > now)
+        & (Gacha.version == version),
+    )
+    after = _audit_view(gacha) | {"status": GachaStatus.PUBLISHED.value, "version": version + 1}
+    audit.add(
+        txn,
         user_id,
-        "gacha.updated",
-        f"gacha/{gacha_id}",
+        "gacha.published",
+        f"gacha/{gacha.gacha_id}",
         before=before,
-        after=_audit_view(gacha),
+        after=after,
         request_id=request_id,
     )
-    return gacha, prizes
+    try:
+        txn.commit()
+    except ConditionsFailed:
+        return False
+    gacha.status, gacha.listing = GachaStatus.PUBLISHED.value, PUBLIC_LISTING
+    gacha.published_at = gacha.updated_at = now
+    gacha.version = version + 1
+    return True
 
 
 def publish_gacha(user_id: str, gacha_id: str, *, request_id: str | None = None) -> Gacha:
@@ -660,32 +706,16 @@ def publish_gacha(user_id: str, gacha_id: str, *, request_id: str | None = None)
             "Only a draft whose sale has not started can be published; move the sale start first.",
             details={"status": gacha.status, "starts_at": gacha.starts_at.isoformat()},
         )
-    before = _audit_view(gacha)
-    try:
-        gacha.update(
-            actions=[
-                Gacha.status.set(GachaStatus.PUBLISHED.value),
-                Gacha.listing.set(PUBLIC_LISTING),
-                Gacha.published_at.set(now),
-                Gacha.updated_at.set(now),
-                Gacha.version.add(1),
-            ],
-            condition=(Gacha.status == GachaStatus.DRAFT.value) & (Gacha.starts_at > now),
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise GachaEditConflict() from None
-        raise
+    for attempt in range(CHANGE_ATTEMPTS):
+        if _commit_publication(gacha, user_id, now, request_id):
+            break
+        # Refused: published or moved meanwhile (409, as ever), or only its version moved (an edit of the
+        # draft, a campaign): publish what is there now, so the audit entry and the event name its version.
+        gacha = Gacha.get(gacha_id, consistent_read=True)
+        if attempt == CHANGE_ATTEMPTS - 1 or gacha.status != GachaStatus.DRAFT or gacha.starts_at <= now:
+            raise GachaEditConflict()
     fairness_store.on_published(gacha, now)  # commit to the server seed before the sale (issue 11)
     _fill_box(gacha, now)
-    audit.record(
-        user_id,
-        "gacha.published",
-        f"gacha/{gacha_id}",
-        before=before,
-        after=_audit_view(gacha),
-        request_id=request_id,
-    )
     _publish(GACHA_PUBLISHED, gacha, request_id)
     return gacha
 

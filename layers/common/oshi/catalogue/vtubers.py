@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
 from oshi import audit
 from oshi.identity.principal import Role
@@ -28,6 +28,7 @@ from oshi.kernel.errors import (
 )
 from oshi.kernel.ids import new_id
 from oshi.kernel.observability import logger
+from oshi.kernel.txn import ConditionsFailed, Txn
 from oshi.models.vtubers import Vtuber, VtuberStatus
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
@@ -102,6 +103,7 @@ def apply(
     existing = find_by_user(user_id)
     if existing is not None and existing.status != VtuberStatus.REJECTED:
         raise VtuberAlreadyApplied(details={"status": existing.status})
+    txn = Txn()  # the application and its audit entry commit together (the audit outbox)
     if existing is None:
         vtuber = Vtuber(
             user_id,
@@ -114,34 +116,31 @@ def apply(
             updated_at=now,
             storage_bytes=0,
         )
-        try:
-            vtuber.save(condition=Vtuber.user_id.does_not_exist())
-        except PutError as exc:
-            if exc.cause_response_code == CONDITION_FAILED:
-                raise VtuberAlreadyApplied() from None
-            raise
+        txn.put("vtuber", vtuber, condition=Vtuber.user_id.does_not_exist())
         before = None
     else:  # re-application after a rejection keeps the public id
         vtuber = existing
         before = snapshot(existing)
-        try:
-            vtuber.update(
-                actions=[
-                    Vtuber.status.set(VtuberStatus.PENDING.value),
-                    Vtuber.channel_name.set(channel_name),
-                    Vtuber.channel_url.set(channel_url),
-                    Vtuber.description.set(description),
-                    Vtuber.applied_at.set(now),
-                    Vtuber.updated_at.set(now),
-                    Vtuber.reason.remove(),
-                ],
-                condition=Vtuber.status == VtuberStatus.REJECTED.value,
-            )
-        except UpdateError as exc:
-            if exc.cause_response_code == CONDITION_FAILED:
-                raise VtuberAlreadyApplied() from None
-            raise
-    audit.record(
+        txn.update(
+            "vtuber",
+            vtuber,
+            [
+                Vtuber.status.set(VtuberStatus.PENDING.value),
+                Vtuber.channel_name.set(channel_name),
+                Vtuber.channel_url.set(channel_url),
+                Vtuber.description.set(description),
+                Vtuber.applied_at.set(now),
+                Vtuber.updated_at.set(now),
+                Vtuber.reason.remove(),
+            ],
+            condition=Vtuber.status == VtuberStatus.REJECTED.value,
+        )
+        # A transaction returns no attributes: the object takes the new values itself (audit, answer).
+        vtuber.status, vtuber.reason = VtuberStatus.PENDING.value, None
+        vtuber.channel_name, vtuber.channel_url, vtuber.description = channel_name, channel_url, description
+        vtuber.applied_at = vtuber.updated_at = now
+    audit.add(
+        txn,
         user_id,
         "vtuber.applied",
         f"vtuber/{vtuber.vtuber_id}",
@@ -149,6 +148,10 @@ def apply(
         after=snapshot(vtuber),
         request_id=request_id,
     )
+    try:
+        txn.commit()
+    except ConditionsFailed:
+        raise VtuberAlreadyApplied() from None
     return vtuber
 
 
@@ -173,7 +176,15 @@ class Decision:
 def decide(
     actor: str, vtuber_id: str, action: str, *, reason: str | None = None, request_id: str | None = None
 ) -> Decision:
-    """Apply an admin decision (approve / reject / suspend) as one conditional update, then audit it."""
+    """Apply an admin decision (approve / reject / suspend): the status (a conditional update), the
+    ``vtuber`` role it implies (granted on approval, revoked on suspension) and their audit entries commit
+    in ONE transaction (the audit outbox), so no crash leaves a decision unaudited or half applied.
+
+    The role is best effort by design: this item's status is what every VTuber call checks, so a user
+    without an account record (service accounts, tests) does not block the decision: it is taken without
+    the role (``role_changed`` false)."""
+    from oshi.identity import users  # the auth service's module; imported only by the admin decision handlers
+
     transition = TRANSITIONS[action]
     vtuber = get_by_public_id(vtuber_id)
     before = snapshot(vtuber)
@@ -185,32 +196,40 @@ def decide(
         Vtuber.updated_at.set(now),
         Vtuber.reason.set(reason) if reason else Vtuber.reason.remove(),
     ]
-    try:
-        vtuber.update(
-            actions=actions,
-            condition=Vtuber.status.is_in(*(s.value for s in transition.sources)),
+    # A transaction returns no attributes (an UpdateItem refreshed the object): it takes the values itself.
+    vtuber.status, vtuber.reason = transition.target.value, reason or None
+    vtuber.decided_at, vtuber.decided_by, vtuber.updated_at = now, actor, now
+    changes_role = transition.target in (VtuberStatus.APPROVED, VtuberStatus.SUSPENDED)
+    for role_changed in (True, False) if changes_role else (False,):
+        txn = Txn()
+        txn.update(
+            "vtuber", vtuber, actions, condition=Vtuber.status.is_in(*(s.value for s in transition.sources))
         )
-    except UpdateError as exc:
-        if exc.cause_response_code == CONDITION_FAILED:
-            current = find_by_user(vtuber.user_id)
-            raise VtuberStatusConflict(
-                f"Cannot {action} a VTuber whose status is {current.status if current else 'unknown'}.",
-                details={"status": current.status if current else None, "action": action},
-            ) from None
-        raise
-    role_changed = False
-    if transition.target in (VtuberStatus.APPROVED, VtuberStatus.SUSPENDED):
-        role_changed = _sync_role(
-            vtuber.user_id, grant=transition.target is VtuberStatus.APPROVED, actor=actor
+        if role_changed:
+            grant = transition.target is VtuberStatus.APPROVED
+            users.change_role_in(txn, vtuber.user_id, Role.VTUBER, add=grant, actor=actor)
+        audit.add(
+            txn,
+            actor,
+            transition.audit_action,
+            f"vtuber/{vtuber_id}",
+            before=before,
+            after={**snapshot(vtuber), "role_changed": role_changed},
+            request_id=request_id,
         )
-    audit.record(
-        actor,
-        transition.audit_action,
-        f"vtuber/{vtuber_id}",
-        before=before,
-        after={**snapshot(vtuber), "role_changed": role_changed},
-        request_id=request_id,
-    )
+        try:
+            txn.commit()
+            break
+        except ConditionsFailed as failed:
+            if "vtuber" in failed.labels:
+                current = find_by_user(vtuber.user_id)
+                raise VtuberStatusConflict(
+                    f"Cannot {action} a VTuber whose status is {current.status if current else 'unknown'}.",
+                    details={"status": current.status if current else None, "action": action},
+                ) from None
+            if failed.labels != {users.ROLE_LABEL}:
+                raise
+            logger.warning("no user record to change the vtuber role of", extra={"user_id": vtuber.user_id})
     if action in ("approve", "reject"):  # the applicant is told by mail (issue 18: mail.receipts)
         _publish_screened(vtuber, vtuber_id, action, reason, now)
     return Decision(vtuber, role_changed)
@@ -228,24 +247,3 @@ def _publish_screened(vtuber: Vtuber, vtuber_id: str, action: str, reason: str |
         decided_at=int(at.timestamp()),
     )
     bus.publish([VTUBER_SCREENED.event(data)])
-
-
-def _sync_role(user_id: str, *, grant: bool, actor: str) -> bool:
-    """Grant the ``vtuber`` role on approval, revoke it on suspension (through the auth service).
-
-    Best effort by design: this item's status is what every VTuber call checks, so a user without an
-    account record (service accounts, tests) or an older auth service does not block the decision.
-    """
-    from oshi.identity import users  # the auth service's module; imported only by the admin decision handlers
-    from oshi.kernel.errors import UserNotFound
-
-    change = getattr(users, "grant_role" if grant else "revoke_role", None)
-    if change is None:
-        logger.warning("auth service has no role change function", extra={"grant": grant})
-        return False
-    try:
-        change(user_id, Role.VTUBER, actor=actor)
-    except UserNotFound:
-        logger.warning("no user record to change the vtuber role of", extra={"user_id": user_id})
-        return False
-    return True

@@ -137,10 +137,11 @@ def verify_email(token: str) -> str:
         return _complete_email_change(token)
     item = _consume(token, VERIFY_EMAIL)
     try:
-        users.mark_email_verified(item.user_id, email_normalized=item.email)
+        users.mark_email_verified(
+            item.user_id, email_normalized=item.email, audit_actor=f"user:{item.user_id}"
+        )
     except users.UserNotFound:
         raise LinkTokenInvalid() from None  # the account changed its address (or is gone) since
-    audit.record(f"user:{item.user_id}", "auth.email_verified", f"user/{item.user_id}")
     return str(item.user_id)
 
 
@@ -211,11 +212,15 @@ def reset_password(token: str, new_password: str) -> None:
     passwords.check_policy(new_password, email=users.normalize_email(profile.email))  # before using the link
     new_hash = passwords.hash_password(new_password)
     item = _consume(token, RESET_PASSWORD)
-    User(item.user_id).update(
-        actions=[User.password_hash.set(new_hash), User.failed_logins.set(0), User.locked_until.remove()]
+    txn = Txn()  # the new password and its audit entry commit together (the audit outbox)
+    txn.update(
+        "user",
+        User(item.user_id),
+        [User.password_hash.set(new_hash), User.failed_logins.set(0), User.locked_until.remove()],
     )
+    audit.add(txn, f"user:{item.user_id}", "auth.password_reset", f"user/{item.user_id}")
+    txn.commit()
     revocation.revoke_all(str(item.user_id), reason=revocation.PASSWORD_RESET)
-    audit.record(f"user:{item.user_id}", "auth.password_reset", f"user/{item.user_id}")
     _mail_password_changed(profile)
 
 
@@ -238,15 +243,20 @@ def change_password(user_id: str, current: str, new_password: str, *, mfa: bool 
     user = check_password(user_id, current)
     passwords.check_policy(new_password, email=user.email_normalized)
     new_hash = passwords.hash_password(new_password)
-    user.update(actions=[User.password_hash.set(new_hash)])
+    txn = Txn()  # the new password and its audit entry commit together (the audit outbox)
+    txn.update("user", user, [User.password_hash.set(new_hash)])
+    audit.add(txn, f"user:{user_id}", "auth.password_changed", f"user/{user_id}")
+    txn.commit()
+    user.password_hash = new_hash  # a transaction does not refresh the object
     pair = _restart_sessions(user_id, PASSWORD_CHANGED, ["pwd", "mfa"] if mfa else ["pwd"])
-    audit.record(f"user:{user_id}", "auth.password_changed", f"user/{user_id}")
     _mail_password_changed(users.UserProfile.of(user))
     return pair
 
 
-def _restart_sessions(user_id: str, reason: str, amr: list[str] | None = None) -> TokenPair:
-    return restart(user_id, reason, amr or ["pwd"])
+def _restart_sessions(
+    user_id: str, reason: str, amr: list[str] | None = None, *, audited: tuple[str, str, str] | None = None
+) -> TokenPair:
+    return restart(user_id, reason, amr or ["pwd"], audited=audited)
 
 
 # --- 5. sessions ---------------------------------------------------------------------------------------
@@ -289,8 +299,11 @@ def revoke_session(user_id: str, family_id: str) -> None:
         raise SessionNotFound() from None
     if family.user_id != user_id:
         raise SessionNotFound()
-    refresh_tokens.revoke_family(family_id, reason="user_revoked")
-    audit.record(f"user:{user_id}", "auth.session_revoked", f"user/{user_id}", after={"family_id": family_id})
+    refresh_tokens.revoke_family(
+        family_id,
+        reason="user_revoked",
+        audited=(f"user:{user_id}", "auth.session_revoked", f"user/{user_id}", {"family_id": family_id}),
+    )
 
 
 MFA_DISABLED = "mfa_disabled"
@@ -309,9 +322,12 @@ def regenerate_recovery_codes(user_id: str, password: str) -> list[str]:
 
 def sign_out_others(user_id: str, *, mfa: bool = False) -> TokenPair:
     """The caller's new session keeps its MFA status (``amr``)."""
-    pair = _restart_sessions(user_id, SIGN_OUT_OTHERS, ["pwd", "mfa"] if mfa else ["pwd"])
-    audit.record(f"user:{user_id}", "auth.signed_out_others", f"user/{user_id}")
-    return pair
+    return _restart_sessions(
+        user_id,
+        SIGN_OUT_OTHERS,
+        ["pwd", "mfa"] if mfa else ["pwd"],
+        audited=(f"user:{user_id}", "auth.signed_out_others", f"user/{user_id}"),  # with the marker
+    )
 
 
 # --- 7. data export (APPI) -------------------------------------------------------------------------------
@@ -350,12 +366,15 @@ def request_deletion(user_id: str, password: str) -> int:
     if _gacha_on_sale(user_id):
         raise DeletionBlocked()
     now = int(clock.now())
-    user.update(actions=[User.deletion_requested_at.set(now), User.deletion_pending.set("1")])
-    revocation.revoke_all(user_id, reason=DELETION_REQUESTED)
     due = now + DELETION_GRACE_SECONDS
-    audit.record(
-        f"user:{user_id}", "privacy.deletion_requested", f"user/{user_id}", after={"erase_after": due}
+    txn = Txn()  # the request and its audit entry commit together (the audit outbox)
+    txn.update("user", user, [User.deletion_requested_at.set(now), User.deletion_pending.set("1")])
+    audit.add(
+        txn, f"user:{user_id}", "privacy.deletion_requested", f"user/{user_id}", after={"erase_after": due}
     )
+    txn.commit()
+    user.deletion_requested_at, user.deletion_pending = now, "1"  # a transaction does not refresh the object
+    revocation.revoke_all(user_id, reason=DELETION_REQUESTED)
     profile = users.UserProfile.of(user)
     rendered = templates.render(
         "deletion_scheduled",
@@ -425,13 +444,13 @@ def _complete_email_change(token: str) -> str:
         [User.email.set(new), User.email_normalized.set(new), User.email_verified.set(True)],
         condition=User.email_normalized == old_normalized,
     )
+    audit.add(txn, f"user:{user.user_id}", "auth.email_changed", f"user/{user.user_id}")  # the audit outbox
     try:
         txn.commit()
     except ConditionsFailed as failed:
         if "claim" in failed.labels:
             raise EmailTaken(details=[{"field": "new_email", "type": "taken"}]) from None
         raise LinkTokenInvalid() from None
-    audit.record(f"user:{user.user_id}", "auth.email_changed", f"user/{user.user_id}")
     rendered = templates.render("email_changed", user.locale, name=user.display_name, new_email=_masked(new))
     outbox.send(old_email, rendered, kind="email_changed")
     return str(user.user_id)

@@ -21,6 +21,7 @@ second is a reuse that revokes everything. Anything else presented after rotatio
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -29,6 +30,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
@@ -166,12 +168,15 @@ def rotate(token: str, *, now: float | None = None) -> Issued:
             return same
     if (same := _same_successor(token, item, family, at)) is not None:
         return same
-    revoke_family(family.family_id, reason="reuse")
-    audit.record(
-        "system",
-        "auth.refresh_reuse_detected",
-        f"user/{family.user_id}",
-        after={"family_id": family.family_id, "revoked": True},
+    revoke_family(
+        family.family_id,
+        reason="reuse",
+        audited=(
+            "system",
+            "auth.refresh_reuse_detected",
+            f"user/{family.user_id}",
+            {"family_id": family.family_id, "revoked": True},
+        ),
     )
     raise RefreshTokenReused()
 
@@ -231,12 +236,22 @@ def _rotate(token: str, old: RefreshToken, family: RefreshFamily, now: float) ->
     return Issued(raw, family.family_id, family.user_id, tuple(str(method) for method in family.amr))
 
 
-def revoke_family(family_id: str, *, reason: str) -> None:
+def revoke_family(
+    family_id: str, *, reason: str, audited: tuple[str, str, str, dict[str, Any]] | None = None
+) -> None:
+    """Mark the family revoked (an unknown or expired family: nothing to do). ``audited``: (actor, action,
+    target, after) of an audit entry committed with the revocation (the audit outbox)."""
+    actions: list[Any] = [RefreshFamily.revoked.set(True), RefreshFamily.revoked_reason.set(reason)]
+    if audited is not None:
+        actor, action, target, after = audited
+        txn = Txn()
+        txn.update("family", RefreshFamily(family_id), actions, condition=RefreshFamily.family_id.exists())
+        audit.add(txn, actor, action, target, after=after)
+        with contextlib.suppress(ConditionsFailed):
+            txn.commit()
+        return
     try:
-        RefreshFamily(family_id).update(
-            actions=[RefreshFamily.revoked.set(True), RefreshFamily.revoked_reason.set(reason)],
-            condition=RefreshFamily.family_id.exists(),
-        )
+        RefreshFamily(family_id).update(actions=actions, condition=RefreshFamily.family_id.exists())
     except UpdateError as exc:
         if exc.cause_response_code != "ConditionalCheckFailedException":
             raise

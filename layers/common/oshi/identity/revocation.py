@@ -92,10 +92,17 @@ def is_revoked(caller: Caller) -> bool:
     return caller.issued_at < not_before(caller.user_id)
 
 
-def revoke_all(user_id: str, *, reason: str, now: float | None = None) -> int:
-    """Void every token and refresh family the user holds now. Returns the marker (epoch seconds)."""
+def revoke_all(
+    user_id: str, *, reason: str, now: float | None = None, audited: tuple[str, str, str] | None = None
+) -> int:
+    """Void every token and refresh family the user holds now. Returns the marker (epoch seconds).
+    ``audited``: (actor, action, target) of an audit entry committed with the marker (the audit outbox)."""
     at = now if now is not None else clock.now()
     marker = math.floor(at) + 1  # void everything issued up to and including this second
+    if audited is not None:
+        marker = _revoke_audited(user_id, reason, marker, audited)
+        _cache[user_id] = _Cached(marker, _age_clock())
+        return marker
     try:
         client("dynamodb").update_item(
             TableName=_table_name(),
@@ -113,4 +120,35 @@ def revoke_all(user_id: str, *, reason: str, now: float | None = None) -> int:
     except client("dynamodb").exceptions.ConditionalCheckFailedException:
         marker = read_not_before(user_id, consistent=True)
     _cache[user_id] = _Cached(marker, _age_clock())  # this container sees it at once
+    return marker
+
+
+def _revoke_audited(user_id: str, reason: str, marker: int, audited: tuple[str, str, str]) -> int:
+    """The marker and its audit entry in one transaction (PynamoDB, imported here only: the authorizer never
+    revokes). A later marker already there voids everything this one would: nothing is written, and the
+    request is recorded on its own."""
+    from datetime import UTC, datetime
+
+    from oshi import audit
+    from oshi.kernel.txn import ConditionsFailed, Txn
+    from oshi.models.sessions import TokenRevocation
+
+    txn = Txn()
+    txn.update(
+        "marker",
+        TokenRevocation(user_id),
+        [
+            TokenRevocation.not_before.set(marker),
+            TokenRevocation.reason.set(reason),
+            TokenRevocation.expires_at.set(datetime.fromtimestamp(marker + KEEP_SECONDS, UTC)),
+        ],
+        # Only forward: a slower, earlier revocation never shortens a later one.
+        condition=TokenRevocation.not_before.does_not_exist() | (TokenRevocation.not_before < marker),
+    )
+    audit.add(txn, *audited)
+    try:
+        txn.commit()
+    except ConditionsFailed:
+        audit.record(*audited)
+        return read_not_before(user_id, consistent=True)
     return marker

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from oshi import audit
 from oshi.identity import refresh_tokens, revocation, tokens, users
 from oshi.identity.principal import Caller
 from oshi.kernel import clock
@@ -107,15 +106,21 @@ def logout(refresh_token: str) -> None:
     refresh_tokens.revoke(refresh_token)
 
 
-def restart(user_id: str, reason: str, amr: list[str]) -> TokenPair:
+def restart(
+    user_id: str, reason: str, amr: list[str], *, audited: tuple[str, str, str] | None = None
+) -> TokenPair:
     """Void every token of the user, then start the caller's new session at the marker itself (a family
-    created at ``not_before`` is not before it), so only this one survives."""
-    marker = revocation.revoke_all(user_id, reason=reason)
+    created at ``not_before`` is not before it), so only this one survives. ``audited``: an audit entry
+    committed with the marker (``revocation.revoke_all``)."""
+    marker = revocation.revoke_all(user_id, reason=reason, audited=audited)
     return new_session(users.get_user(user_id), amr, now=float(marker))
 
 
 def sign_out_everywhere(user_id: str) -> None:
     """Every session of the user ends: refresh families and access tokens issued until now are void
     (``oshi.identity.revocation``), this request's token included."""
-    revocation.revoke_all(user_id, reason=revocation.SIGN_OUT_EVERYWHERE)
-    audit.record(f"user:{user_id}", "auth.signed_out_everywhere", f"user/{user_id}")
+    revocation.revoke_all(
+        user_id,
+        reason=revocation.SIGN_OUT_EVERYWHERE,
+        audited=(f"user:{user_id}", "auth.signed_out_everywhere", f"user/{user_id}"),  # the audit outbox
+    )

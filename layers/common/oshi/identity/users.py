@@ -1,9 +1,11 @@
 """Accounts: registration, password sign-in with lockout, roles, MFA enrolment and code checks.
 
 What other services use: ``get_user`` / ``find_user`` (a ``UserProfile``, never secrets),
-``grant_role`` / ``revoke_role`` (the VTuber screening calls these), ``create_admin`` (ops/seed only: no
-public path creates an admin). Roles live on the user item; access tokens carry a copy, refreshed from
-here at every token refresh, so a role change takes effect at the caller's next refresh (at most 15 min).
+``grant_role`` / ``revoke_role``, ``change_role_in`` (a role change inside the caller's transaction: the
+VTuber screening), ``create_admin`` (ops/seed only: no public path creates an admin). Roles live on the
+user item; access tokens carry a copy, refreshed from here at every token refresh, so a role change takes
+effect at the caller's next refresh (at most 15 min). Every audited change here commits with its audit
+entry in one transaction (``oshi.audit.add``, the audit outbox).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
@@ -120,8 +123,8 @@ def create_admin(
         birth_date=birth_date,
         terms_version="admin",
         roles={Role.FAN, Role.ADMIN},
+        audited=(actor, "auth.admin_created", {"roles": ["admin", "fan"]}),
     )
-    audit.record(actor, "auth.admin_created", f"user/{profile.user_id}", after={"roles": ["admin", "fan"]})
     return profile
 
 
@@ -135,7 +138,9 @@ def _create(
     roles: set[Role],
     now: float | None = None,
     locale: str | None = None,
+    audited: tuple[str, str, dict[str, Any]] | None = None,
 ) -> UserProfile:
+    """``audited``: (actor, action, after) of an audit entry committed with the account."""
     normalized = normalize_email(email)
     passwords.check_policy(password, email=normalized)
     password_hash = passwords.hash_password(password)  # the slow part, before the transaction
@@ -159,6 +164,9 @@ def _create(
     txn = Txn()
     txn.put("email", EmailClaim(normalized, user_id=user_id), condition=EmailClaim.email.does_not_exist())
     txn.put("user", user, condition=User.user_id.does_not_exist())
+    if audited is not None:
+        actor, action, after = audited
+        audit.add(txn, actor, action, f"user/{user_id}", after=after)
     try:
         txn.commit()
     except ConditionsFailed as failed:
@@ -196,39 +204,56 @@ def revoke_role(user_id: str, role: Role, *, actor: str = "system") -> UserProfi
     return _change_role(user_id, role, add=False, actor=actor)
 
 
-def _change_role(user_id: str, role: Role, *, add: bool, actor: str) -> UserProfile:
+ROLE_LABEL = "user"  # the label of ``change_role_in``'s update: its condition failing means no such user
+
+
+def change_role_in(txn: Txn, user_id: str, role: Role, *, add: bool, actor: str) -> None:
+    """A role change and its audit entry as actions of ``txn`` (the audit outbox), so a caller can commit
+    them with its own change (the VTuber screening). The update is labelled ``ROLE_LABEL``: its condition
+    (the user exists) failing is ``UserNotFound``."""
     role = Role(role)
-    user = User(user_id)
-    try:
-        user.update(
-            actions=[User.roles.add({role.value}) if add else User.roles.delete({role.value})],
-            condition=User.user_id.exists(),
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code == CONDITION_FAILED:
-            raise UserNotFound() from None
-        raise
-    audit.record(
+    txn.update(
+        ROLE_LABEL,
+        User(user_id),
+        [User.roles.add({role.value}) if add else User.roles.delete({role.value})],
+        condition=User.user_id.exists(),
+    )
+    audit.add(
+        txn,
         actor,
         "auth.role_granted" if add else "auth.role_revoked",
         f"user/{user_id}",
         after={"role": role.value},
     )
+
+
+def _change_role(user_id: str, role: Role, *, add: bool, actor: str) -> UserProfile:
+    txn = Txn()  # the role change and its audit entry commit together
+    change_role_in(txn, user_id, role, add=add, actor=actor)
+    try:
+        txn.commit()
+    except ConditionsFailed:
+        raise UserNotFound() from None
     return get_user(user_id)
 
 
-def mark_email_verified(user_id: str, *, email_normalized: str | None = None) -> None:
+def mark_email_verified(
+    user_id: str, *, email_normalized: str | None = None, audit_actor: str | None = None
+) -> None:
     """The account's address is confirmed. With ``email_normalized``: only if the account still has that
-    address (a verification link for an address since changed does nothing). Raises ``UserNotFound``."""
+    address (a verification link for an address since changed does nothing). Raises ``UserNotFound``.
+    With ``audit_actor``: the ``auth.email_verified`` entry commits with it (the audit outbox)."""
     condition = User.user_id.exists()
     if email_normalized is not None:
         condition = condition & (User.email_normalized == email_normalized)
+    txn = Txn()
+    txn.update("user", User(user_id), [User.email_verified.set(True)], condition=condition)
+    if audit_actor is not None:
+        audit.add(txn, audit_actor, "auth.email_verified", f"user/{user_id}")
     try:
-        User(user_id).update(actions=[User.email_verified.set(True)], condition=condition)
-    except UpdateError as exc:
-        if exc.cause_response_code == CONDITION_FAILED:
-            raise UserNotFound() from None
-        raise
+        txn.commit()
+    except ConditionsFailed:
+        raise UserNotFound() from None
 
 
 def load_user(user_id: str) -> User:
@@ -240,15 +265,18 @@ def load_user(user_id: str) -> User:
 def suspend(user_id: str, *, actor: str, reason: str) -> UserProfile:
     """An admin stops an account: no more sign-ins or refreshes, and every token it holds is revoked
     (``oshi.identity.revocation``). Idempotent."""
-    user = User(user_id)
+    txn = Txn()  # the suspension and its audit entry commit together (the audit outbox)
+    txn.update("user", User(user_id), [User.suspended.set(True)], condition=User.user_id.exists())
+    audit.add(
+        txn, actor, "auth.user_suspended", f"user/{user_id}", after={"suspended": True, "reason": reason}
+    )
     try:
-        user.update(actions=[User.suspended.set(True)], condition=User.user_id.exists())
-    except UpdateError as exc:
-        if exc.cause_response_code == CONDITION_FAILED:
-            raise UserNotFound() from None
-        raise
+        txn.commit()
+    except ConditionsFailed:
+        raise UserNotFound() from None
+    # Then the tokens (a marker outside PynamoDB, only moving forward): a crash here leaves the account
+    # suspended (no sign-in, no refresh) and audited; the admin's retry, idempotent, revokes them.
     revocation.revoke_all(user_id, reason=revocation.SUSPENDED)
-    audit.record(actor, "auth.user_suspended", f"user/{user_id}", after={"suspended": True, "reason": reason})
     return get_user(user_id)
 
 
@@ -297,17 +325,17 @@ def record_failure(user_id: str, *, now: float) -> None:
     if (user.failed_logins or 0) < MAX_FAILED_LOGINS:
         return
     until = int(now) + LOCK_SECONDS
-    try:
-        # Only one of several concurrent failures passes this condition: one lock, one audit entry.
-        user.update(
-            actions=[User.locked_until.set(until), User.failed_logins.set(0)],
-            condition=User.failed_logins >= MAX_FAILED_LOGINS,
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code == CONDITION_FAILED:
-            return
-        raise
-    audit.record(
+    # Only one of several concurrent failures passes this condition: one lock, one audit entry (committed
+    # together: the audit outbox).
+    txn = Txn()
+    txn.update(
+        "user",
+        user,
+        [User.locked_until.set(until), User.failed_logins.set(0)],
+        condition=User.failed_logins >= MAX_FAILED_LOGINS,
+    )
+    audit.add(
+        txn,
         "system",
         "auth.login_locked",
         f"user/{user_id}",
@@ -316,6 +344,10 @@ def record_failure(user_id: str, *, now: float) -> None:
             "locked_until": datetime.fromtimestamp(until, UTC).isoformat(),
         },
     )
+    try:
+        txn.commit()
+    except ConditionsFailed:
+        return
 
 
 # --- MFA ------------------------------------------------------------------------------------------------
@@ -349,22 +381,26 @@ def enable_mfa(user_id: str, code: str, *, now: float | None = None) -> UserProf
     step = mfa.matching_step(mfa.unseal(pending, user_id), code, at)
     if step is None:
         raise MfaCodeInvalid()
+    txn = Txn()  # MFA on and its audit entry commit together (the audit outbox)
+    txn.update(
+        "user",
+        user,
+        [
+            User.mfa_enabled.set(True),
+            User.mfa_secret.set(pending),
+            User.mfa_pending_secret.remove(),
+            User.mfa_last_step.set(step),
+        ],
+        condition=(User.mfa_pending_secret == pending)
+        & (User.mfa_last_step.does_not_exist() | (User.mfa_last_step < step)),
+    )
+    audit.add(txn, f"user:{user_id}", "auth.mfa_enabled", f"user/{user_id}")
     try:
-        user.update(
-            actions=[
-                User.mfa_enabled.set(True),
-                User.mfa_secret.set(pending),
-                User.mfa_pending_secret.remove(),
-                User.mfa_last_step.set(step),
-            ],
-            condition=(User.mfa_pending_secret == pending)
-            & (User.mfa_last_step.does_not_exist() | (User.mfa_last_step < step)),
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code == CONDITION_FAILED:
-            raise MfaCodeInvalid() from None
-        raise
-    audit.record(f"user:{user_id}", "auth.mfa_enabled", f"user/{user_id}")
+        txn.commit()
+    except ConditionsFailed:
+        raise MfaCodeInvalid() from None
+    # A transaction returns no attributes (an UpdateItem refreshed the object): the profile reads these.
+    user.mfa_enabled, user.mfa_secret, user.mfa_pending_secret, user.mfa_last_step = True, pending, None, step
     return UserProfile.of(user)
 
 
@@ -397,16 +433,18 @@ def check_mfa_code(user_id: str, code: str, *, now: float | None = None) -> User
 def issue_recovery_codes(user_id: str) -> list[str]:
     """Ten new one-time codes (the old ones stop working); returned once, only hashes are kept."""
     codes = recovery_codes.new_codes()
+    txn = Txn()  # the codes and their audit entry commit together (the audit outbox)
+    txn.update(
+        "user",
+        User(user_id),
+        [User.mfa_recovery_codes.set({recovery_codes.code_hash(user_id, c) for c in codes})],
+        condition=User.mfa_enabled == True,  # noqa: E712 - a DynamoDB condition
+    )
+    audit.add(txn, f"user:{user_id}", "auth.recovery_codes_issued", f"user/{user_id}")
     try:
-        User(user_id).update(
-            actions=[User.mfa_recovery_codes.set({recovery_codes.code_hash(user_id, c) for c in codes})],
-            condition=User.mfa_enabled == True,  # noqa: E712 - a DynamoDB condition
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code == CONDITION_FAILED:
-            raise MfaNotEnabled() from None
-        raise
-    audit.record(f"user:{user_id}", "auth.recovery_codes_issued", f"user/{user_id}")
+        txn.commit()
+    except ConditionsFailed:
+        raise MfaNotEnabled() from None
     return codes
 
 
@@ -418,26 +456,26 @@ def check_recovery_code(user_id: str, code: str, *, now: float | None = None) ->
     if _locked(user, at) or user.suspended or not user.mfa_enabled:
         raise InvalidCredentials()
     hashed = recovery_codes.code_hash(user_id, code)
-    try:
-        user.update(
-            actions=[
-                User.mfa_recovery_codes.delete({hashed}),
-                User.failed_logins.set(0),
-                User.locked_until.remove(),
-            ],
-            condition=User.mfa_recovery_codes.contains(hashed),
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code == CONDITION_FAILED:
-            record_failure(user_id, now=at)
-            raise MfaCodeInvalid() from None
-        raise
-    audit.record(
-        f"user:{user_id}",
-        "auth.recovery_code_used",
-        f"user/{user_id}",
-        after={"codes_left": len(user.mfa_recovery_codes or ())},
+    # The codes left as this read saw them (the entry is written before the update's result is known; only
+    # another code used at the same instant would make the count one too high).
+    left = set(user.mfa_recovery_codes or ()) - {hashed}
+    txn = Txn()  # the code's use and its audit entry commit together (the audit outbox)
+    txn.update(
+        "user",
+        user,
+        [User.mfa_recovery_codes.delete({hashed}), User.failed_logins.set(0), User.locked_until.remove()],
+        condition=User.mfa_recovery_codes.contains(hashed),
     )
+    audit.add(
+        txn, f"user:{user_id}", "auth.recovery_code_used", f"user/{user_id}", after={"codes_left": len(left)}
+    )
+    try:
+        txn.commit()
+    except ConditionsFailed:
+        record_failure(user_id, now=at)
+        raise MfaCodeInvalid() from None
+    # A transaction returns no attributes (an UpdateItem refreshed the object): the caller reads these.
+    user.mfa_recovery_codes, user.failed_logins, user.locked_until = left or None, 0, None
     return user
 
 
@@ -460,15 +498,19 @@ def disable_mfa(user_id: str, password: str, code: str) -> None:
         record_failure(user_id, now=clock.now())
         raise PasswordIncorrect()
     check_second_factor(user_id, code)
-    User(user_id).update(
-        actions=[
+    txn = Txn()  # MFA off and its audit entry commit together (the audit outbox)
+    txn.update(
+        "user",
+        User(user_id),
+        [
             User.mfa_enabled.set(False),
             User.mfa_secret.remove(),
             User.mfa_pending_secret.remove(),
             User.mfa_recovery_codes.remove(),
-        ]
+        ],
     )
-    audit.record(f"user:{user_id}", "auth.mfa_disabled", f"user/{user_id}")
+    audit.add(txn, f"user:{user_id}", "auth.mfa_disabled", f"user/{user_id}")
+    txn.commit()
 
 
 # --- account deletion (issue 18) ---------------------------------------------------------------------------
@@ -476,15 +518,18 @@ def cancel_deletion(user: User) -> bool:
     """Signing in during the grace period cancels a requested deletion. True if one was cancelled."""
     if user.deletion_requested_at is None:
         return False
+    txn = Txn()  # the cancellation and its audit entry commit together (the audit outbox)
+    txn.update(
+        "user",
+        user,
+        [User.deletion_requested_at.remove(), User.deletion_pending.remove()],
+        condition=User.deletion_requested_at.exists()
+        & (User.deleted.does_not_exist() | (User.deleted == False)),  # noqa: E712
+    )
+    audit.add(txn, f"user:{user.user_id}", "privacy.deletion_cancelled", f"user/{user.user_id}")
     try:
-        user.update(
-            actions=[User.deletion_requested_at.remove(), User.deletion_pending.remove()],
-            condition=User.deletion_requested_at.exists()
-            & (User.deleted.does_not_exist() | (User.deleted == False)),  # noqa: E712
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code == CONDITION_FAILED:
-            return False
-        raise
-    audit.record(f"user:{user.user_id}", "privacy.deletion_cancelled", f"user/{user.user_id}")
+        txn.commit()
+    except ConditionsFailed:
+        return False
+    user.deletion_requested_at = user.deletion_pending = None  # a transaction does not refresh the object
     return True

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from oshi import audit
 from oshi.catalogue import vtubers
@@ -174,8 +174,10 @@ def create_item(
         asset_content_type=asset.detected_type or asset.declared_type,
         asset_size_bytes=int(asset.size_bytes or 0),
     )
-    item.save(condition=ExchangeItem.item_id.does_not_exist())
-    audit.record(
+    txn = Txn()  # the item and its audit entry commit together (the audit outbox)
+    txn.put("item", item, condition=ExchangeItem.item_id.does_not_exist())
+    audit.add(
+        txn,
         user_id,
         "exchange_item.created",
         f"exchange-item/{item.item_id}",
@@ -187,6 +189,7 @@ def create_item(
         },
         request_id=request_id,
     )
+    txn.commit()
     return item
 
 
@@ -465,40 +468,58 @@ def update_item(
     if problems or asset is None:
         raise ExchangeItemInvalid(details=problems)
     before = {"name": item.name, "cost": int(item.cost), "stock": item.stock, "version": int(item.version)}
-    try:
-        item.update(
-            actions=[
-                ExchangeItem.name.set(spec.name.strip()),
-                ExchangeItem.description.set(spec.description),
-                ExchangeItem.cost.set(spec.cost),
-                ExchangeItem.per_user_limit.set(spec.per_user_limit),
-                *(
-                    [ExchangeItem.stock.remove(), ExchangeItem.remaining.remove()]
-                    if spec.stock is None  # unlimited
-                    else [ExchangeItem.stock.set(spec.stock), ExchangeItem.remaining.set(spec.stock)]
-                ),
-                ExchangeItem.starts_at.set(spec.starts_at),
-                ExchangeItem.ends_at.set(spec.ends_at),
-                ExchangeItem.asset_id.set(asset.asset_id),
-                ExchangeItem.asset_object_key.set(asset.object_key),
-                ExchangeItem.asset_file_name.set(asset.filename),
-                ExchangeItem.asset_content_type.set(asset.detected_type or asset.declared_type),
-                ExchangeItem.asset_size_bytes.set(int(asset.size_bytes or 0)),
-                ExchangeItem.version.add(1),
-            ],
-            condition=_frozen_condition(item, now),
-        )
-    except UpdateError as err:
-        raise ExchangeItemFrozen() from err
-    _terms.pop(item_id, None)
-    audit.record(
+    terms: dict[str, Any] = {
+        "name": spec.name.strip(),
+        "description": spec.description,
+        "cost": spec.cost,
+        "per_user_limit": spec.per_user_limit,
+        "stock": spec.stock,  # None: unlimited (the attribute is removed)
+        "remaining": spec.stock,
+        "starts_at": spec.starts_at,
+        "ends_at": spec.ends_at,
+        "asset_id": asset.asset_id,
+        "asset_object_key": asset.object_key,
+        "asset_file_name": asset.filename,
+        "asset_content_type": asset.detected_type or asset.declared_type,
+        "asset_size_bytes": int(asset.size_bytes or 0),
+    }
+    attributes = ExchangeItem.get_attributes()
+    txn = Txn()  # the new terms and their audit entry commit together (the audit outbox)
+    txn.update(
+        "item",
+        item,
+        [
+            *(
+                attributes[name].remove() if value is None else attributes[name].set(value)
+                for name, value in terms.items()
+            ),
+            ExchangeItem.version.add(1),
+        ],
+        condition=_frozen_condition(item, now),
+    )
+    audit.add(
+        txn,
         user_id,
         "exchange_item.updated",
         f"exchange-item/{item_id}",
         before=before,
-        after={"name": item.name, "cost": spec.cost, "stock": spec.stock, "version": int(item.version)},
+        after={
+            "name": terms["name"],
+            "cost": spec.cost,
+            "stock": spec.stock,
+            "version": int(item.version) + 1,
+        },
         request_id=request_id,
     )
+    try:
+        txn.commit()
+    except (ConditionsFailed, TransactWriteError) as failed:  # as before: any refused write is a 409
+        raise ExchangeItemFrozen() from failed
+    _terms.pop(item_id, None)
+    # A transaction returns no attributes (an UpdateItem refreshed the object): the caller reads these.
+    for name, value in terms.items():
+        setattr(item, name, value)
+    item.version = int(item.version) + 1
     return item
 
 
@@ -506,18 +527,15 @@ def withdraw_item(user_id: str, item_id: str, *, request_id: str | None = None) 
     """Take an item off sale before its sale starts; kept for the record (status ``withdrawn``)."""
     now = clock.utc_now()
     _, item = _own_unstarted(user_id, item_id, now)
-    try:
-        item.update(
-            actions=[
-                ExchangeItem.status.set(ExchangeItemStatus.WITHDRAWN.value),
-                ExchangeItem.version.add(1),
-            ],
-            condition=_frozen_condition(item, now),
-        )
-    except UpdateError as err:
-        raise ExchangeItemFrozen() from err
-    _terms.pop(item_id, None)
-    audit.record(
+    txn = Txn()  # the withdrawal and its audit entry commit together (the audit outbox)
+    txn.update(
+        "item",
+        item,
+        [ExchangeItem.status.set(ExchangeItemStatus.WITHDRAWN.value), ExchangeItem.version.add(1)],
+        condition=_frozen_condition(item, now),
+    )
+    audit.add(
+        txn,
         user_id,
         "exchange_item.withdrawn",
         f"exchange-item/{item_id}",
@@ -525,4 +543,11 @@ def withdraw_item(user_id: str, item_id: str, *, request_id: str | None = None) 
         after={"status": ExchangeItemStatus.WITHDRAWN.value},
         request_id=request_id,
     )
+    try:
+        txn.commit()
+    except (ConditionsFailed, TransactWriteError) as failed:  # as before: any refused write is a 409
+        raise ExchangeItemFrozen() from failed
+    _terms.pop(item_id, None)
+    item.status = ExchangeItemStatus.WITHDRAWN.value  # a transaction does not refresh the object
+    item.version = int(item.version) + 1
     return item
