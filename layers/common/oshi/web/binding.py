@@ -66,7 +66,7 @@ class Headers(dict[str, Any]):
     def __init__(self, data: Mapping[str, Any] | None = None) -> None:
         super().__init__((k.lower(), v) for k, v in (data or {}).items())
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         return super().get(key.lower(), default)
 
 
@@ -150,7 +150,8 @@ class Parameter:
     @cached_property
     def adapter(self) -> TypeAdapter[Any]:
         field = Field(**self.field_kwargs) if self.field_kwargs else Field()
-        return TypeAdapter(Annotated[self.annotation, field])
+        annotated: Any = Annotated[self.annotation, field]  # as Powertools' ModelField builds it
+        return TypeAdapter(annotated)
 
     def validate(self, value: Any, loc: tuple[Any, ...], errors: list[dict[str, Any]]) -> Any:
         try:

@@ -37,7 +37,7 @@ def translate(annotation: Any) -> Any:
     if get_origin(annotation) is Annotated:
         inner, *extras = get_args(annotation)
         marked = [MARKERS[type(x)](**x.kwargs) if isinstance(x, params.Param) else x for x in extras]
-        return Annotated[(translate(inner), *marked)]  # type: ignore[valid-type]
+        return Annotated[(translate(inner), *marked)]
     if annotation is Response:
         return PowertoolsResponse
     if get_origin(annotation) is Response:
