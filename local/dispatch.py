@@ -14,12 +14,9 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from local import powertools_threads
 from local.apigw import FakeLambdaContext, method_arn, policy_allows, rest_event, token_authorizer_event
 from oshi.kernel.errors import GATEWAY_RESPONSES, DomainError, MethodNotAllowed
 from oshi.web.routes import AUTHORIZER_HANDLER, match
-
-powertools_threads.install()  # requests run side by side here: each thread resolves its own event
 
 
 @dataclass

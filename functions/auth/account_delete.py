@@ -3,12 +3,12 @@ ends; signing in within 30 days cancels it. 409 DELETION_BLOCKED for a VTuber wi
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from auth.schemas import MAX_PASSWORD_CHARS
 from oshi.identity import accounts
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 
 endpoint = Endpoint(__name__)
 

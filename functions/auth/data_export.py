@@ -3,11 +3,11 @@ request path by ``privacy.export``; a short-lived download link is mailed. 202 w
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel
 
 from oshi.identity import accounts
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 
 endpoint = Endpoint(__name__)
 

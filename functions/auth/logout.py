@@ -5,7 +5,6 @@ clears (web_session)."""
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel
 
 from auth import web_session
@@ -13,6 +12,7 @@ from auth.schemas import RefreshTokenIn
 from oshi.identity import sessions
 from oshi.kernel.errors import ValidationFailed
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 
 endpoint = Endpoint(__name__)
 

@@ -3,12 +3,11 @@ Every session ends; this one continues (without MFA) with the tokens returned. N
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
-
 from auth import web_session
 from auth.schemas import MfaDisableIn, TokensOut
 from oshi.identity import accounts
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 
 endpoint = Endpoint(__name__)
 

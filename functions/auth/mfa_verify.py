@@ -4,13 +4,13 @@ With ``X-Oshi-Client: web`` the refresh token goes into the HttpOnly cookie, not
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from auth import web_session
 from auth.schemas import TokensOut
 from oshi.identity import sessions
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 
 endpoint = Endpoint(__name__)
 

@@ -3,12 +3,11 @@ and this one continues with the new tokens returned (in the cookie for the fan a
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
-
 from auth import web_session
 from auth.schemas import ChangePasswordIn, TokensOut
 from oshi.identity import accounts
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 
 endpoint = Endpoint(__name__)
 

@@ -3,11 +3,10 @@ same body, whether or not it does (no enumeration); at most a few mails per addr
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
-
 from auth.schemas import AcceptedOut, ForgotPasswordIn
 from oshi.identity import accounts
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 
 endpoint = Endpoint(__name__)
 

@@ -5,13 +5,12 @@ The token comes from the body (API clients) or, with ``X-Oshi-Client: web`` and 
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
-
 from auth import web_session
 from auth.schemas import RefreshTokenIn, TokensOut
 from oshi.identity import sessions
 from oshi.kernel.errors import InvalidRefreshToken, ValidationFailed
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 
 endpoint = Endpoint(__name__)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from auth.schemas import MAX_PASSWORD_CHARS
@@ -13,6 +12,7 @@ from oshi.identity import accounts, users
 from oshi.identity.principal import Role
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 
 endpoint = Endpoint(__name__)
 

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import SplitResult, urlsplit
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from pydantic import BaseModel
 
@@ -30,6 +29,7 @@ from oshi.identity.refresh_tokens import REFRESH_TOKEN_SECONDS
 from oshi.kernel.errors import CsrfRejected
 from oshi.kernel.settings import get_settings
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 
 COOKIE_NAME = "oshi_refresh"
 CONSOLE_COOKIE_NAME = "oshi_console_refresh"
@@ -129,5 +129,5 @@ def json_response(body: M, cookie: Cookie | None = None) -> Response[M]:
 
 def seen(endpoint: Endpoint) -> sessions.Seen:
     """The client and source IP of this sign-in, for the sessions list (informational: both can lie)."""
-    identity = (endpoint.app.current_event.raw_event.get("requestContext") or {}).get("identity") or {}
+    identity = (endpoint.request.raw_event.get("requestContext") or {}).get("identity") or {}
     return sessions.Seen(client=endpoint.header("User-Agent"), ip=identity.get("sourceIp"))

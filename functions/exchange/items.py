@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
 from exchange.schemas import ID, ItemOut, ItemsOut
 from oshi.rewards import exchange
 from oshi.web.api import Endpoint
+from oshi.web.params import Query
+from oshi.web.response import Response
 
 endpoint = Endpoint(__name__)
 

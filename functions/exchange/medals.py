@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
-
 from exchange.schemas import BalanceOut, BalancesOut
 from oshi.rewards import queries
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 
 endpoint = Endpoint(__name__)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from pynamodb.exceptions import DoesNotExist
 
 from gacha.purchase_schemas import OrderOut, OrderPage
@@ -16,6 +15,7 @@ from oshi.commerce import orders
 from oshi.kernel.errors import BadRequest, OrderNotFound
 from oshi.models.orders import Order
 from oshi.web.api import Endpoint
+from oshi.web.params import Query
 
 endpoint = Endpoint(__name__)
 ID = r"^[0-9A-Za-z_-]{1,64}$"

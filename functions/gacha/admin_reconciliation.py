@@ -6,12 +6,12 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Literal
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, Field
 
 from oshi.commerce import reconciliation
 from oshi.models.orders import Provider
 from oshi.web.api import Endpoint
+from oshi.web.params import Query
 from oshi.web.schemas import IsoDateTime
 
 endpoint = Endpoint(__name__)

@@ -5,7 +5,6 @@ gacha and one of the box's state item (docs/draw.md, "Box gacha")."""
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
 from pydantic import Field
 
 from gacha.public import cached_json
@@ -15,6 +14,7 @@ from oshi.kernel import clock
 from oshi.kernel.errors import GachaNotFound
 from oshi.models.gachas import GachaKind
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 from oshi.web.schemas.catalogue import BoxState
 
 BOX_TTL = 5

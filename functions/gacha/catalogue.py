@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
 from gacha.public import cached_json
 from oshi.catalogue import stock, storefront
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
+from oshi.web.params import Query
+from oshi.web.response import Response
 from oshi.web.schemas.catalogue import GachaPage, GachaSummary
 
 endpoint = Endpoint(__name__, response_model=GachaPage)

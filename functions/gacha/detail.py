@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aws_lambda_powertools.event_handler import Response
-
 from gacha.public import cached_json
 from oshi.catalogue import campaigns, stock, storefront
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 from oshi.web.schemas.catalogue import GachaDetail
 
 endpoint = Endpoint(__name__, response_model=GachaDetail)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
 from gacha.purchase_schemas import OrderOut, OrderPage
 from oshi.commerce import orders
 from oshi.web.api import Endpoint
+from oshi.web.params import Query
 
 endpoint = Endpoint(__name__)
 

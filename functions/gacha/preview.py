@@ -6,10 +6,9 @@ only keys under ``previews/`` are ever named (oshi.catalogue.previews)."""
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
-
 from oshi.catalogue import previews, storefront
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 
 endpoint = Endpoint(__name__)
 

@@ -6,11 +6,11 @@ The body is the response model's ``model_dump_json`` (the model the handler's ``
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel
 
 from oshi.catalogue import storefront
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 
 
 def cached_json(endpoint: Endpoint, document: BaseModel, max_age: int) -> Response[str]:

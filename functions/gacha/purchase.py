@@ -7,12 +7,11 @@ a retried request returns the same order (200) instead of creating another (201)
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
-
 from gacha.purchase_schemas import OrderOut, PurchaseIn
 from oshi.commerce import orders
 from oshi.kernel.txn import ConditionsFailed
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 
 endpoint = Endpoint(__name__)
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
-
 from gacha.public import cached_json
 from oshi.catalogue import stock, storefront
 from oshi.kernel import clock
 from oshi.rewards import exchange
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 from oshi.web.schemas.catalogue import GachaSummary, ProfileExchangeItem, VtuberProfile
 
 endpoint = Endpoint(__name__, response_model=VtuberProfile)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
 from gacha.public import cached_json
 from oshi.catalogue import storefront
 from oshi.web.api import Endpoint
+from oshi.web.params import Query
+from oshi.web.response import Response
 from oshi.web.schemas.catalogue import PublicVtuber, PublicVtuberPage
 
 endpoint = Endpoint(__name__, response_model=PublicVtuberPage)

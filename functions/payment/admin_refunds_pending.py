@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, Field
 
 from oshi.commerce import refunds
 from oshi.models.orders import Order, Provider
 from oshi.web.api import Endpoint
+from oshi.web.params import Query
 
 endpoint = Endpoint(__name__)
 

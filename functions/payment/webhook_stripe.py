@@ -13,7 +13,7 @@ endpoint = Endpoint(__name__)
 
 @endpoint
 def post_stripe_webhook() -> dict[str, Any]:
-    event = endpoint.app.current_event
+    event = endpoint.request
     return webhooks.handle(
         "stripe", raw_body(event.raw_event), dict(event.headers or {}), endpoint.request_id
     )

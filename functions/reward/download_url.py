@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
-
 from oshi.rewards import downloads
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 from reward.schemas import DownloadUrlIn, DownloadUrlOut
 
 endpoint = Endpoint(__name__)
@@ -13,7 +12,7 @@ endpoint = Endpoint(__name__)
 
 @endpoint
 def post_download_url(body: DownloadUrlIn) -> Response[DownloadUrlOut]:
-    source_ip = (endpoint.app.current_event.request_context.identity.source_ip) or None
+    source_ip = endpoint.request.source_ip or None
     issued = downloads.issue(endpoint.caller().user_id, body.reward_id, source_ip=source_ip)
     reward = issued.reward
     out = DownloadUrlOut(

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
 from oshi.models.rewards import RewardSource
 from oshi.rewards import queries
 from oshi.web.api import Endpoint
+from oshi.web.params import Query
+from oshi.web.response import Response
 from reward.schemas import RewardOut, RewardPage
 
 endpoint = Endpoint(__name__)

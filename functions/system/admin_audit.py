@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
 from oshi import audit
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
+from oshi.web.params import Query
 from system.schemas import AuditEntryOut, AuditPage, ChainCheck
 
 endpoint = Endpoint(__name__)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel
 
 from oshi.catalogue import vtubers
 from oshi.models.vtubers import VtuberStatus
 from oshi.web.api import Endpoint
+from oshi.web.params import Query
 from vtuber.schemas import AdminVtuberOut
 
 endpoint = Endpoint(__name__)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Body
-
 from oshi.catalogue import vtubers
 from oshi.web.api import Endpoint
+from oshi.web.params import Body
 from vtuber.schemas import AdminVtuberOut, DecisionIn, DecisionOut
 
 endpoint = Endpoint(__name__)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
-
 from oshi.catalogue import vtubers
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 from vtuber.schemas import ApplyIn, VtuberOut
 
 endpoint = Endpoint(__name__)

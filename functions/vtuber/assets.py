@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, Field
 
 from oshi.catalogue import uploads, vtubers
 from oshi.models.assets import AssetStatus
 from oshi.web.api import Endpoint
+from oshi.web.params import Query
 from vtuber.schemas import AssetOut
 
 endpoint = Endpoint(__name__)

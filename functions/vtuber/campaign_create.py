@@ -6,10 +6,9 @@ Campaigns are never edited: they are frozen before they start (``oshi.catalogue.
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
-
 from oshi.catalogue import campaigns
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 from oshi.web.schemas.catalogue import CampaignOut
 from vtuber.campaign_schemas import CampaignIn
 

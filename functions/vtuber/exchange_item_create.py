@@ -6,10 +6,9 @@ with field errors, and complete-gacha terms are refused as for gachas.
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
-
 from oshi.rewards import exchange
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 from vtuber.exchange_schemas import ItemCreatedOut, ItemCreateIn
 
 endpoint = Endpoint(__name__)
@@ -20,7 +19,7 @@ def post_exchange_item(body: ItemCreateIn) -> Response[ItemCreatedOut]:
     item = exchange.create_item(
         endpoint.caller().user_id,
         body.spec(),
-        raw=endpoint.app.current_event.json_body,
+        raw=endpoint.request.json_body,
         request_id=endpoint.request_id,
     )
     return Response(status_code=201, content_type="application/json", body=ItemCreatedOut.created(item))

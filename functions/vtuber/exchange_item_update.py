@@ -22,7 +22,7 @@ def put_exchange_item(item_id: str, body: ItemUpdateIn) -> OwnItemOut:
         item_id,
         body.spec(),
         version=body.version,
-        raw=endpoint.app.current_event.json_body,
+        raw=endpoint.request.json_body,
         request_id=endpoint.request_id,
     )
     return OwnItemOut.own(item, clock.utc_now())

@@ -5,10 +5,9 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
-
 from oshi.catalogue import lineup
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 from vtuber.schemas import GachaCreateIn, OwnGacha
 
 endpoint = Endpoint(__name__)

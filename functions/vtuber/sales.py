@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
 from oshi.catalogue import vtubers
 from oshi.commerce import sales
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
+from oshi.web.params import Query
 from vtuber.sales_schemas import SalesReport
 
 endpoint = Endpoint(__name__)

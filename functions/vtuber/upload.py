@@ -6,11 +6,10 @@ The key is chosen by the server; the policy pins it, the Content-Type and ``cont
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
-
 from oshi.catalogue import uploads
 from oshi.models.assets import AssetStatus
 from oshi.web.api import Endpoint
+from oshi.web.response import Response
 from vtuber.schemas import PresignedPost, UploadIn, UploadOut
 
 endpoint = Endpoint(__name__)

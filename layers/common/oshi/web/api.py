@@ -1,19 +1,30 @@
-"""How an HTTP handler module is built: one route, one Powertools resolver, one error mapping.
+"""How an HTTP handler module is built: one route, one handler function, one error mapping.
 
 A handler module looks like this::
+
+    from typing import Annotated
+
+    from oshi.web.api import Endpoint, Response     # Response: a status, headers and a body
+    from oshi.web.params import Query              # also Path, Header, Body
 
     endpoint = Endpoint(__name__)          # finds its route in oshi.web.routes by module name
 
     @endpoint
-    def get_me() -> MeOut:
+    def get_items(limit: Annotated[int, Query(ge=1, le=50)] = 20) -> Response[ItemsOut]:
         caller = endpoint.caller()          # set by the authorizer; role checks already done
         ...
 
     handler = endpoint.lambda_handler
 
-Powertools documents the 2xx body from the handler's return annotation (a pydantic model, or
-``Response[Model]``). A handler that sends pre-serialised bytes (the cached catalogue pages) declares the
-model instead: ``Endpoint(__name__, response_model=GachaPage)``.
+A Lambda serves one route, so the ``Endpoint`` calls its handler itself (``oshi.web.binding``: arguments
+validated with pydantic, return value dumped by its annotation) and never imports Powertools'
+``event_handler`` package, whose import (every resolver) was a third of a handler's cold start. The
+markers (``oshi.web.params``) and ``Response`` (``oshi.web.response``) are ours for the same reason;
+``oshi.web.powertools`` translates them into Powertools' when the OpenAPI document is generated, which
+documents the 2xx body from the return annotation (a pydantic model, or ``Response[Model]``). A handler
+that sends pre-serialised bytes (the cached catalogue pages) declares the model instead:
+``Endpoint(__name__, response_model=GachaPage)``. The request being served is ``endpoint.request`` (per
+thread: the local gateway serves requests side by side).
 
 Everything a caller can notice about errors is decided here: domain errors become their status and
 code, invalid JSON is 400 ``INVALID_JSON``, validation failures are 422 ``VALIDATION_FAILED`` with the
@@ -28,16 +39,13 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import (
-    RequestUnsupportedContentType,
-    RequestValidationError,
-)
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.shared.json_encoder import Encoder
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from oshi.identity import revocation
 from oshi.identity.principal import Caller
+from oshi.kernel import snapstart
 from oshi.kernel.errors import (
     DomainError,
     InvalidJson,
@@ -51,9 +59,12 @@ from oshi.kernel.errors import (
 )
 from oshi.kernel.observability import logger, metrics, tracer
 from oshi.web import access
+from oshi.web.binding import Binding, Request, RequestValidationError, UnsupportedContentType
+from oshi.web.response import Response
 from oshi.web.routes import Route, route_for_handler
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
     from pydantic import BaseModel
 
     from oshi.kernel.txn import ConditionsFailed, Txn
@@ -62,6 +73,35 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 MAX_BODY_BYTES = 64 * 1024  # JSON bodies only; files go straight to S3 through presigned POSTs
 JSON_CONTENT_TYPES = ("application/json", "application/problem+json")
+__all__ = ["Endpoint", "Response"]
+
+
+def _serialise(body: Any) -> str:
+    # Powertools' serializer, so bodies keep their bytes (compact, ASCII-escaped)
+    return json.dumps(body, separators=(",", ":"), cls=Encoder)
+
+
+def proxy_response(response: Response[Any]) -> dict[str, Any]:
+    """The REST proxy result of a response, as Powertools' REST resolver builds it (multi-value headers)."""
+    body = response.body
+    if response.is_json() and not isinstance(body, str):
+        body = _serialise(body)
+    encoded = isinstance(body, bytes)
+    if encoded:
+        body = base64.b64encode(body).decode()  # type: ignore[arg-type]
+    headers: dict[str, list[str]] = {}
+    for key, values in response.headers.items():
+        if values is None:
+            continue
+        headers.setdefault(key, []).extend([values] if isinstance(values, str) else values)
+    if response.cookies:
+        headers.setdefault("Set-Cookie", []).extend(str(cookie) for cookie in response.cookies)
+    return {
+        "statusCode": response.status_code,
+        "body": body,
+        "isBase64Encoded": encoded,
+        "multiValueHeaders": headers,
+    }
 
 
 def error_response(error: DomainError) -> Response:
@@ -128,32 +168,35 @@ class Endpoint:
     def __init__(self, module_name: str, *, response_model: type[BaseModel] | None = None) -> None:
         self.route: Route = route_for_handler(module_name)
         self.response_model = response_model  # documents the body when the handler returns bytes
-        self.app = APIGatewayRestResolver(enable_validation=True)
-        self._invocation = threading.local()  # per request: was the caller limit counted in a write?
-        self._register_error_handlers()
+        self.fn: Callable[..., Any] | None = None
+        self.binding: Binding | None = None
+        self._invocation = threading.local()  # per request: its event, and was the limit counted?
         self.lambda_handler = self._build_lambda_handler()
 
     def __call__(self, fn: F) -> F:
-        route = self.route
-        self.app.route(
-            route.powertools_path,
-            route.method,
-            summary=route.summary,
-            tags=list(route.tags) or None,
-            responses=(
-                {
-                    200: {
-                        "description": "Success",
-                        "content": {"application/json": {"model": self.response_model}},
-                    }
-                }
-                if self.response_model is not None
-                else None
-            ),
-        )(fn)
+        if self.fn is not None:
+            raise TypeError(f"{self.route.handler}: one route, one handler function")
+        self.fn = fn
+        self.binding = Binding(fn, self.route.powertools_path)  # built on first request (or priming)
+        snapstart.register(f"endpoint:{self.route.handler}", self.binding.build)
         return fn
 
+    def resolver(self) -> APIGatewayRestResolver:
+        """This route as a Powertools resolver: only to generate the OpenAPI document (oshi.web.openapi)."""
+        from oshi.web.powertools import resolver  # imports Powertools' event_handler: never at run time
+
+        return resolver(self)
+
     # --- what handlers ask ---------------------------------------------------------------------
+    @property
+    def request(self) -> Request:
+        """The request this thread is serving (each invocation sets its own)."""
+        try:
+            request: Request = self._invocation.request
+        except AttributeError:
+            raise RuntimeError("no request is being served on this thread") from None
+        return request
+
     def caller(self) -> Caller:
         caller = self.optional_caller()
         if caller is None:
@@ -161,19 +204,18 @@ class Endpoint:
         return caller
 
     def optional_caller(self) -> Caller | None:
-        request_context = self.app.current_event.raw_event.get("requestContext") or {}
+        request_context = self.request.raw_event.get("requestContext") or {}
         return Caller.from_context(request_context.get("authorizer"))
 
     def header(self, name: str) -> str | None:
-        return self.app.current_event.headers.get(name) or self.app.current_event.headers.get(name.lower())
+        value: str | None = self.request.headers.get(name)
+        return value
 
     def count_in(self, txn: Txn) -> None:
         """Count this request against the route's ``in_transaction`` caller limit inside ``txn`` (counted
         once it commits). Over the limit the commit fails: ``refuse_if_limited`` turns that into the 429."""
         from oshi.web import ratelimit
 
-        # The subject read at the invocation's start from its own event: the resolver's ``current_event``
-        # is process-wide in Powertools (racy when the local gateway runs requests side by side).
         ratelimit.add_hit(txn, _limit(self.route), self._invocation.subject)
         self._invocation.txns.append(txn)
 
@@ -202,7 +244,7 @@ class Endpoint:
 
     @property
     def request_id(self) -> str:
-        return str((self.app.current_event.raw_event.get("requestContext") or {}).get("requestId", ""))
+        return str((self.request.raw_event.get("requestContext") or {}).get("requestId", ""))
 
     # --- plumbing --------------------------------------------------------------------------------
     def _check_request(self, event: dict[str, Any]) -> None:
@@ -231,53 +273,58 @@ class Endpoint:
         # Webhook endpoints read the raw bytes themselves (signature checks) whatever the content type.
         return "webhook" in self.route.tags
 
-    def _register_error_handlers(self) -> None:
-        app = self.app
+    def dispatch(self, event: dict[str, Any]) -> dict[str, Any]:
+        """The route's answer to a request that passed the checks: its handler called with the validated
+        arguments, or the error response (as Powertools' resolver with our exception handlers answered)."""
+        try:
+            response = self._call(event)
+        except Exception as exc:  # noqa: BLE001 - every error becomes its response, as before
+            response = self._on_error(exc)
+        return proxy_response(response)
 
-        @app.exception_handler(DomainError)
-        def on_domain_error(exc: DomainError) -> Response:
+    def _call(self, event: dict[str, Any]) -> Response[Any]:
+        binding = self.binding
+        assert binding is not None and self.fn is not None, f"{self.route.handler}: no @endpoint handler"
+        path_args = binding.match(
+            str(event.get("httpMethod") or ""), self.route.method, str(event.get("path") or "")
+        )
+        if path_args is None:
+            return error_response(RouteNotFound())
+        arguments = binding.arguments(self.request, path_args)
+        return binding.response(self.fn(**arguments))
+
+    def _on_error(self, exc: Exception) -> Response[Any]:
+        if isinstance(exc, DomainError):
             logger.info("request refused", extra={"code": exc.code, "status": exc.status})
             return error_response(exc)
-
-        @app.exception_handler(RequestValidationError)
-        def on_validation_error(exc: RequestValidationError) -> Response:
+        if isinstance(exc, RequestValidationError):
             details = _validation_details(exc)
             if any(d["type"] == "json_invalid" for d in details):
                 return error_response(InvalidJson())
             return error_response(ValidationFailed(details=details))
-
-        @app.exception_handler(RequestUnsupportedContentType)
-        def on_unsupported_content_type(_: RequestUnsupportedContentType) -> Response:
+        if isinstance(exc, UnsupportedContentType):
             # An empty body sent as text/plain (a browser's fetch with body "") to a route with an
             # optional JSON body: a 415, not a crash.
             return error_response(UnsupportedMediaType())
-
-        @app.not_found
-        def on_not_found(_: Exception) -> Response:
-            return error_response(RouteNotFound())
-
-        @app.exception_handler(Exception)
-        def on_unexpected(exc: Exception) -> Response:
-            # Logged with its stack trace and counted; the caller learns only the request id.
-            logger.exception("unhandled error")
-            metrics.add_metric(name="UnhandledErrors", unit="Count", value=1)
-            return Response(
-                status_code=500,
-                content_type="application/json",
-                body=error_body(
-                    "INTERNAL_ERROR", "Something went wrong on our side.", {"request_id": self.request_id}
-                ),
-            )
+        # Logged with its stack trace and counted; the caller learns only the request id.
+        logger.exception("unhandled error")
+        metrics.add_metric(name="UnhandledErrors", unit="Count", value=1)
+        return Response(
+            status_code=500,
+            content_type="application/json",
+            body=error_body(
+                "INTERNAL_ERROR", "Something went wrong on our side.", {"request_id": self.request_id}
+            ),
+        )
 
     def _build_lambda_handler(self) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
-        app = self.app
-
         @logger.inject_lambda_context(
             correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True
         )
         @tracer.capture_lambda_handler(capture_response=False)
         @metrics.log_metrics(capture_cold_start_metric=True)
         def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+            self._invocation.request = Request(event)
             self._invocation.counted, self._invocation.txns = False, []
             self._invocation.subject = _subject(event)
             try:
@@ -287,7 +334,7 @@ class Endpoint:
                 if refused.status in (401, 403):  # refused before the limit, as on the other routes
                     return proxy_result(refused)
                 return proxy_result(self._count_after(event) or refused)
-            result = app.resolve(event, context)
+            result = self.dispatch(event)
             limited = self._count_after(event)
             return proxy_result(limited) if limited is not None else result
 

@@ -33,7 +33,7 @@ def _handler_documents() -> list[dict[str, Any]]:
     seen: dict[str, tuple[str, Any]] = {}
     for route in ROUTES:
         module = importlib.import_module(route.handler)
-        document = json.loads(module.endpoint.app.get_openapi_json_schema())
+        document = json.loads(module.endpoint.resolver().get_openapi_json_schema())
         for name, schema in document.get("components", {}).get("schemas", {}).items():
             first = seen.setdefault(name, (route.handler, schema))
             if first[1] != schema:
