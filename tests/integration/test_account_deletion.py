@@ -4,6 +4,7 @@ inaccessible; a VTuber with a gacha on sale cannot delete."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from local import mailbox
 from oshi import audit
 from oshi.identity import accounts, passwords
 from oshi.kernel import clock
+from oshi.models.audit import AuditEntry, AuditPending
 from oshi.models.orders import Order
 from oshi.models.rewards import MedalBalance, MedalLedgerEntry, Reward
 from oshi.models.users import EmailClaim, User
@@ -121,3 +123,40 @@ def test_a_vtuber_with_a_gacha_on_sale_cannot_delete(api: Api) -> None:
     response = api.post("/api/me/delete", token=sale.vt.token, json_body={"password": PASSWORD})
     assert (response.status, _code(response)) == (409, "DELETION_BLOCKED")
     assert User.get(sale.vt.user_id).deletion_requested_at is None
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+@pytest.mark.parametrize("k", range(17))  # the eraser makes 16 calls for an account with a 10-draw's rewards
+def test_an_eraser_crash_at_any_call_is_finished_by_the_next_run(
+    api: Api, monkeypatch: pytest.MonkeyPatch, k: int, when: str
+) -> None:
+    """The account stays in the eraser's index until its last step: a crash anywhere is resumed, never left
+    half erased (before, the index entry went in the first write and a crash after it was never retried)."""
+    from fault_support import TEST_READS, Fault, injected
+
+    _account("fan-1")
+    assert deliver(paid_order(on_sale(api), fan_id="fan-1", count=10)) == set()
+    assert (
+        api.post("/api/me/delete", token=token_for("fan-1"), json_body={"password": PASSWORD}).status == 202
+    )
+    _later(monkeypatch, accounts.DELETION_GRACE_SECONDS + 1)
+    # the injected crash ends this run, as it would end the Lambda invocation
+    with injected(Fault(k, when)) as fault, contextlib.suppress(Exception):
+        _run_eraser()
+    if not fault.fired:
+        pytest.skip(f"the eraser makes {fault.seen} calls")
+    with TEST_READS():
+        while _run_eraser()["erased"]:  # the next scheduled runs, until nothing is due
+            pass
+        user = User.get("fan-1")
+        assert user.deleted and user.suspended and user.display_name == "(deleted)"
+        assert user.deletion_pending is None  # out of the eraser's index once finished
+        assert list(EmailClaim.scan()) == []
+        assert all(r.revoked for r in Reward.query("fan-1"))
+        erased = [
+            e
+            for model in (AuditEntry, AuditPending)
+            for e in model.scan()
+            if e.action == "privacy.account_erased"
+        ]
+        assert len(erased) == 1

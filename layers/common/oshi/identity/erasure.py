@@ -20,18 +20,16 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from pynamodb.exceptions import DeleteError, UpdateError
-
 from oshi import audit
 from oshi.identity import passwords, revocation
 from oshi.kernel import clock
+from oshi.kernel.txn import ConditionsFailed, Txn
 from oshi.models.exchange import DownloadRecord
 from oshi.models.rewards import Reward
 from oshi.models.users import EmailClaim, User
 
 ERASED_NAME = "(deleted)"
 ERASED_BIRTH_DATE = "1900-01-01"
-CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
 @dataclass(frozen=True)
@@ -48,38 +46,18 @@ def due(grace_seconds: int, *, limit: int = 100) -> list[User]:
 
 
 def erase(user: User) -> Erased | None:
-    """Erase one account; None if its deletion was cancelled meanwhile (the conditional write decides)."""
+    """Erase one account; None if its deletion was cancelled meanwhile (the conditional write decides).
+
+    Resumable: the account stays in the eraser's sparse index (``deletion_pending``) until the last step,
+    which leaves it in the same transaction as the audit entry. A crash anywhere before that is finished by
+    the next run, every step being idempotent (the identity is overwritten again, rewards already revoked
+    and IPs already removed are skipped); ``resumed`` in the entry says a run was interrupted before."""
     requested = user.deletion_requested_at
     if requested is None:
         return None
-    old_email = user.email_normalized
-    try:
-        user.update(
-            actions=[
-                User.email.set(f"deleted-{user.user_id}@deleted.invalid"),
-                User.email_normalized.set(f"deleted-{user.user_id}@deleted.invalid"),
-                User.display_name.set(ERASED_NAME),
-                User.birth_date.set(ERASED_BIRTH_DATE),
-                User.password_hash.set(passwords.hash_password(secrets.token_urlsafe(32))),
-                User.mfa_enabled.set(False),
-                User.mfa_secret.remove(),
-                User.mfa_pending_secret.remove(),
-                User.mfa_recovery_codes.remove(),
-                User.suspended.set(True),
-                User.deleted.set(True),
-                User.deletion_pending.remove(),
-            ],
-            condition=User.deletion_requested_at == requested,  # not cancelled by a sign-in since
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code == CONDITION_FAILED:
-            return None
-        raise
-    try:
-        EmailClaim(old_email).delete(condition=EmailClaim.user_id == user.user_id)
-    except DeleteError as exc:
-        if exc.cause_response_code != CONDITION_FAILED:
-            raise
+    resumed = bool(user.deleted)  # an earlier run overwrote the identity, then stopped
+    if not _erase_identity(user, requested, free_address=True):
+        return None
     revocation.revoke_all(user.user_id, reason="erased")
     rewards = 0
     for reward in Reward.query(user.user_id):
@@ -91,10 +69,57 @@ def erase(user: User) -> Erased | None:
         if record.source_ip is not None:
             record.update(actions=[DownloadRecord.source_ip.remove()])
             downloads += 1
-    audit.record(
+    done = Txn()  # out of the eraser's index, and recorded: both or neither
+    done.update(
+        "user",
+        User(user.user_id),
+        [User.deletion_pending.remove()],
+        condition=User.deletion_requested_at == requested,
+    )
+    audit.add(
+        done,
         "system",
         "privacy.account_erased",
         f"user/{user.user_id}",
-        after={"requested_at": int(requested), "rewards_revoked": rewards},
+        after={"requested_at": int(requested), "rewards_revoked": rewards, "resumed": resumed},
     )
+    done.commit()
     return Erased(user.user_id, rewards, downloads)
+
+
+def _erase_identity(user: User, requested: float, *, free_address: bool) -> bool:
+    """Overwrite the identity and free its address's claim in one transaction; False if the deletion was
+    cancelled meanwhile. A claim held by another account (never expected) is left alone."""
+    erased_email = f"deleted-{user.user_id}@deleted.invalid"
+    txn = Txn()
+    txn.update(
+        "user",
+        User(user.user_id),
+        [
+            User.email.set(erased_email),
+            User.email_normalized.set(erased_email),
+            User.display_name.set(ERASED_NAME),
+            User.birth_date.set(ERASED_BIRTH_DATE),
+            User.password_hash.set(passwords.hash_password(secrets.token_urlsafe(32))),
+            User.mfa_enabled.set(False),
+            User.mfa_secret.remove(),
+            User.mfa_pending_secret.remove(),
+            User.mfa_recovery_codes.remove(),
+            User.suspended.set(True),
+            User.deleted.set(True),
+        ],
+        condition=User.deletion_requested_at == requested,  # not cancelled by a sign-in since
+    )
+    if free_address and user.email_normalized != erased_email:  # a resumed run erased it already
+        txn.delete(
+            "claim",
+            EmailClaim(user.email_normalized),
+            condition=(EmailClaim.user_id == user.user_id) | EmailClaim.email.does_not_exist(),
+        )
+    try:
+        txn.commit()
+    except ConditionsFailed as failed:
+        if "user" in failed.labels:
+            return False
+        return _erase_identity(user, requested, free_address=False)
+    return True
