@@ -484,6 +484,9 @@ def test_cors_preflight_allows_the_configured_origin(synth: Synth) -> None:
     options = [m for (verb, _), m in methods.items() if verb == "OPTIONS"]
     assert options
     assert "https://fans.example" in json.dumps(options[0]["Integration"])
+    # every route's path answers a preflight, and only those (no OPTIONS on /api, /api/vtuber, ...)
+    preflighted = {path for (verb, path) in methods if verb == "OPTIONS"}
+    assert preflighted == {route.path for route in routes.ROUTES}
     assert not [key for key in _methods(synth, "with_consumer") if key[0] == "OPTIONS"]
 
 

@@ -18,6 +18,7 @@ from vtuber_support import approved, gacha_body, iso, validated_asset
 
 from oshi.identity import refresh_tokens
 from oshi.identity.principal import Role
+from oshi.models.campaigns import Campaign
 from oshi.models.exchange import ExchangeItem
 from oshi.models.gachas import Gacha
 from oshi.models.orders import Order
@@ -48,6 +49,20 @@ def test_no_route_reveals_or_changes_another_users_objects(api: Api) -> None:
     later = iso(datetime.now(UTC) + timedelta(days=1))  # not on sale yet: still editable by its owner
     item_id = create_item(api, Shop(sale.vt, asset), starts_at=later)["item_id"]
     item_before = ExchangeItem.get(item_id).attribute_values
+    campaign = api.post(  # VTuber A's campaign, still cancellable by A (issue 19: cancel)
+        "/api/vtuber/campaigns",
+        token=sale.vt.token,
+        json_body={
+            "kind": "medal_multiplier",
+            "title": "x2",
+            "starts_at": later,
+            "multiplier": 2,
+            "ends_at": iso(datetime.now(UTC) + timedelta(days=2)),
+            "gacha_id": sale.gacha_id,
+        },
+    )
+    assert campaign.status == 201, campaign.body
+    campaign_id = campaign.json()["campaign_id"]
     secrets_of_a = [order.order_id, draft_id, asset, *(r.reward_id for r in rewards)]
     before = _state(order.order_id, draft_id)
 
@@ -62,6 +77,7 @@ def test_no_route_reveals_or_changes_another_users_objects(api: Api) -> None:
         "session_id": session_of_a,
         "asset_id": asset,
         "item_id": item_id,
+        "campaign_id": campaign_id,
     }
     swept = 0
     for route in (r for r in ROUTES if "{" in r.path):
@@ -97,3 +113,6 @@ def test_no_route_reveals_or_changes_another_users_objects(api: Api) -> None:
     assert _state(order.order_id, draft_id) == before
     assert ExchangeItem.get(item_id).attribute_values == item_before
     assert refresh_tokens.RefreshFamily.get(session_of_a).revoked is False
+    assert [c.campaign_id for c in Campaign.query(sale.vt.vtuber_id) if c.campaign_id != "lock"] == [
+        campaign_id
+    ]
