@@ -14,10 +14,11 @@ from local.runner import ROOT
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("launch-bench")]
 
 
-def test_a_tiny_launch_sells_out_and_keeps_the_money_invariants() -> None:
+@pytest.mark.parametrize("mode", [[], ["--signed-in"]], ids=["sign-in-at-the-start", "signed-in-before"])
+def test_a_tiny_launch_sells_out_and_keeps_the_money_invariants(mode: list[str]) -> None:
     # 4 fans x (1 + 10 draws) = 44 wanted, 30 on sale: some 10-draws must be refused with SOLD_OUT.
     done = subprocess.run(
-        [sys.executable, "-m", "bench.launch", "--fans", "4", "--stock", "30", "--clients", "4"],
+        [sys.executable, "-m", "bench.launch", "--fans", "4", "--stock", "30", "--clients", "4", *mode],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -126,7 +126,7 @@ def test_a_vtuber_with_a_gacha_on_sale_cannot_delete(api: Api) -> None:
 
 
 @pytest.mark.parametrize("when", ["before", "after"])
-@pytest.mark.parametrize("k", range(17))  # the eraser makes 16 calls for an account with a 10-draw's rewards
+@pytest.mark.parametrize("k", range(8))  # the eraser makes 7 calls for an account with one reward
 def test_an_eraser_crash_at_any_call_is_finished_by_the_next_run(
     api: Api, monkeypatch: pytest.MonkeyPatch, k: int, when: str
 ) -> None:
@@ -135,7 +135,7 @@ def test_an_eraser_crash_at_any_call_is_finished_by_the_next_run(
     from fault_support import TEST_READS, Fault, injected
 
     _account("fan-1")
-    assert deliver(paid_order(on_sale(api), fan_id="fan-1", count=10)) == set()
+    assert deliver(paid_order(on_sale(api), fan_id="fan-1", count=1)) == set()
     assert (
         api.post("/api/me/delete", token=token_for("fan-1"), json_body={"password": PASSWORD}).status == 202
     )
