@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 
 from bench.dynamodb_calls import _dynamodb_clients
+
+F = TypeVar("F")
 
 ATTEMPTS = 6
 
@@ -49,7 +51,8 @@ class Fault:
 
 
 @contextmanager
-def injected(fault: Fault) -> Iterator[Fault]:
+def injected(fault: F) -> Iterator[F]:
+    """``fault`` (a botocore event handler with a ``when``: before/after) on every DynamoDB client."""
     clients = _dynamodb_clients()
     event = f"{'before' if fault.when == 'before' else 'after'}-call.dynamodb.*"
     for client in clients:

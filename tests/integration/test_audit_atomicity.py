@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from exchange_support import create_item, shop
+from fault_support import injected
 from pynamodb.exceptions import DoesNotExist, PynamoDBException
 from support import Api
 from vtuber_support import approved, gacha_body, validated_asset
@@ -71,19 +72,6 @@ class WriteFault:
             error = {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "injected"}}
             raise ClientError(error, model.name)
         raise RuntimeError(f"injected crash after {model.name} succeeded")
-
-
-@contextmanager
-def injected(fault: WriteFault) -> Iterator[WriteFault]:
-    event = f"{'before' if fault.when == 'before' else 'after'}-call.dynamodb.*"
-    clients = _dynamodb_clients()
-    for client in clients:
-        client.meta.events.register(event, fault, unique_id="audit-write-fault")
-    try:
-        yield fault
-    finally:
-        for client in clients:
-            client.meta.events.unregister(event, unique_id="audit-write-fault")
 
 
 def entries(action: str) -> list[Any]:

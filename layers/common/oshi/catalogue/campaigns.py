@@ -156,15 +156,9 @@ def create(user_id: str, spec: CampaignSpec, *, request_id: str | None = None) -
         created_by=user_id,
         created_at=now,
     )
-    version = int(lock.version or 0) if lock is not None else 0
     txn = Txn()
     txn.put("campaign", campaign, condition=Campaign.campaign_id.does_not_exist())
-    txn.update(
-        "lock",
-        Campaign(vtuber.vtuber_id, LOCK),
-        actions=[Campaign.version.set(version + 1)],
-        condition=Campaign.campaign_id.does_not_exist() if lock is None else Campaign.version == version,
-    )
+    _bump_lock(txn, vtuber.vtuber_id, lock)
     if spec.kind == FIRST_TEN and gacha is not None:
         # the purchase reads the gacha anyway: it finds the discounts there (the lock serialises this list)
         offers = [o for o in (gacha.first_ten or []) if datetime.fromisoformat(o["ends_at"]) > now]
@@ -207,16 +201,9 @@ def cancel(user_id: str, campaign_id: str, *, request_id: str | None = None) -> 
         raise CampaignNotFound()
     if not cancellable(campaign, now):
         raise CampaignFrozen(details={"starts_at": campaign.starts_at.isoformat()})
-    lock = existing.get(LOCK)
-    version = int(lock.version or 0) if lock is not None else 0
     txn = Txn()
     txn.delete("campaign", campaign, condition=Campaign.campaign_id.exists())
-    txn.update(
-        "lock",
-        Campaign(vtuber.vtuber_id, LOCK),
-        actions=[Campaign.version.set(version + 1)],
-        condition=Campaign.campaign_id.does_not_exist() if lock is None else Campaign.version == version,
-    )
+    _bump_lock(txn, vtuber.vtuber_id, existing.get(LOCK))
     if campaign.kind == FIRST_TEN and campaign.gacha_id is not None:
         gacha = Gacha.get(campaign.gacha_id, consistent_read=True)
         offers = [o for o in (gacha.first_ten or []) if o["campaign_id"] != campaign_id]
@@ -238,6 +225,18 @@ def cancel(user_id: str, campaign_id: str, *, request_id: str | None = None) -> 
     except ConditionsFailed:
         raise CampaignOverlap("The campaigns changed at the same time; try again.") from None
     return campaign
+
+
+def _bump_lock(txn: Txn, vtuber_id: str, lock: Campaign | None) -> None:
+    """The partition's version counter, on the condition that it is unchanged since ``lock`` was read:
+    two changes to one VTuber's campaigns (creations, cancellations) cannot both commit."""
+    version = int(lock.version or 0) if lock is not None else 0
+    txn.update(
+        "lock",
+        Campaign(vtuber_id, LOCK),
+        actions=[Campaign.version.set(version + 1)],
+        condition=Campaign.campaign_id.does_not_exist() if lock is None else Campaign.version == version,
+    )
 
 
 def view(c: Campaign, at: datetime | None = None) -> dict[str, Any]:
