@@ -180,7 +180,7 @@ function Campaigns() {
         <p>まだキャンペーンがありません。</p>
       ) : (
         <div className="table-scroll">
-          <table data-testid="campaigns">
+          <table data-testid="campaigns" className="campaigns-table">
             <caption>開始の早い順</caption>
             <thead>
               <tr>
