@@ -8,8 +8,9 @@
  */
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from "react";
 
-import { Dialog, formatCount, formatYen, type Schemas } from "@oshi/shared";
+import { formatCount, formatYen, type Schemas } from "@oshi/shared";
 
+import { Confirm } from "@/components/Confirm";
 import { ErrorBox, Guard, Loading } from "@/components/Status";
 import { api } from "@/lib/api";
 import { errorMessage, fieldProblems, type FieldProblems } from "@/lib/errors";
@@ -219,17 +220,9 @@ function Campaigns() {
           </table>
         </div>
       )}
-      <Dialog open={cancelling !== null} title="キャンペーンを取り消しますか？" onClose={() => setCancelling(null)}>
-        <p>「{cancelling?.title}」を取り消します。取り消したキャンペーンは元に戻せません（記録は監査ログに残ります）。</p>
-        <div className="actions">
-          <button type="button" className="primary" onClick={cancel}>
-            取り消す
-          </button>
-          <button type="button" className="secondary" onClick={() => setCancelling(null)}>
-            やめる
-          </button>
-        </div>
-      </Dialog>
+      <Confirm open={cancelling !== null} title="キャンペーンを取り消しますか？" confirmLabel="取り消す" onConfirm={cancel} onCancel={() => setCancelling(null)}>
+        「{cancelling?.title}」を取り消します。取り消したキャンペーンは元に戻せません（記録は監査ログに残ります）。
+      </Confirm>
     </>
   );
 }

@@ -2,8 +2,9 @@
 /** The VTuber's exchange shop: create an item, and edit or withdraw it until its sale starts. */
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 
-import { Dialog, formatCount, type Schemas } from "@oshi/shared";
+import { formatCount, type Schemas } from "@oshi/shared";
 
+import { Confirm } from "@/components/Confirm";
 import { ErrorBox, Guard, Loading } from "@/components/Status";
 import { api } from "@/lib/api";
 import { errorMessage, fieldProblems, type FieldProblems } from "@/lib/errors";
@@ -240,17 +241,9 @@ function Exchange() {
           </table>
         </div>
       )}
-      <Dialog open={withdrawing !== null} title="アイテムを取り下げますか？" onClose={() => setWithdrawing(null)}>
-        <p>「{withdrawing?.name}」をショップから取り下げます。取り下げた後は元に戻せません。</p>
-        <div className="actions">
-          <button type="button" className="primary" onClick={withdraw}>
-            取り下げる
-          </button>
-          <button type="button" className="secondary" onClick={() => setWithdrawing(null)}>
-            やめる
-          </button>
-        </div>
-      </Dialog>
+      <Confirm open={withdrawing !== null} title="アイテムを取り下げますか？" confirmLabel="取り下げる" onConfirm={withdraw} onCancel={() => setWithdrawing(null)}>
+        「{withdrawing?.name}」をショップから取り下げます。取り下げた後は元に戻せません。
+      </Confirm>
     </>
   );
 }
