@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-import { DEMO_PASSWORD, expectNoAxeViolations, shot } from "./support";
+import { DEMO_PASSWORD, expectNoAxeViolations, shot, submitSignIn } from "./support";
 
 test("a new fan signs up with birth date and terms consent, then signs in and out", async ({ page }, info) => {
   const email = `signup-${Date.now()}-${info.project.name}@oshi.local`;
@@ -22,7 +22,7 @@ test("a new fan signs up with birth date and terms consent, then signs in and ou
   await expect(page.getByText("登録しました")).toBeVisible();
   await page.getByLabel("メールアドレス").fill(email);
   await page.getByLabel("パスワード", { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "ログインする" }).click();
+  await submitSignIn(page);
   await page.getByRole("link", { name: "アカウント" }).click();
   await expect(page.getByText(email)).toBeVisible();
   await expect(page.getByText("2000-02-29")).toBeVisible();

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-import { DEMO_PASSWORD, expectNoAxeViolations, mailedLink, registerFan, shot, signIn } from "./support";
+import { DEMO_PASSWORD, expectNoAxeViolations, mailedLink, registerFan, shot, signIn, submitSignIn } from "./support";
 
 const NEW_PASSWORD = "new-Password-2";
 
@@ -55,8 +55,7 @@ test("sign up, verify by the mailed link, reset the password by the mailed link"
   await page.goto("/account/signin/");
   await page.getByLabel("メールアドレス").fill(email);
   await page.getByLabel("パスワード", { exact: true }).fill(NEW_PASSWORD);
-  await page.getByRole("button", { name: "ログインする" }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/account/signin"));
+  await submitSignIn(page);
 });
 
 test("export the data by mail, then delete the account", async ({ page, request }, info) => {
