@@ -31,6 +31,10 @@ from oshi.web import topology
 from oshi.web.topology import Consumer, Schedule
 
 RETRY_BACKOFF_SECONDS = 1
+# Long polls, as an SQS event source mapping's pollers make (theirs last 20 s; ours stay under the SQS
+# client's 10-s read timeout, oshi.kernel.aws). An idle poller costs moto one request per 8 s instead of
+# one a second: with several pollers per consumer, 1-second polls were a steady load on the stack.
+LONG_POLL_SECONDS = 8
 
 
 def sqs_event(consumer: Consumer, queue_name: str, messages: list[dict[str, Any]]) -> dict[str, Any]:
@@ -53,20 +57,26 @@ def sqs_event(consumer: Consumer, queue_name: str, messages: list[dict[str, Any]
     }
 
 
-def deliver_once(
-    consumer: Consumer, queue_url: str, wait_seconds: int = 1, module: ModuleType | None = None
-) -> int:
-    """Receive one batch and run the consumer on it; returns how many messages were received.
+def receive(consumer: Consumer, queue_url: str, wait_seconds: int) -> list[dict[str, Any]]:
+    """One receive of up to a batch, long-polling up to ``wait_seconds``."""
+    return list(
+        client("sqs")
+        .receive_message(
+            QueueUrl=queue_url,
+            MaxNumberOfMessages=min(consumer.batch_size, 10),
+            WaitTimeSeconds=wait_seconds,
+            AttributeNames=["All"],
+        )
+        .get("Messages", [])
+    )
+
+
+def handle(
+    consumer: Consumer, queue_url: str, received: list[dict[str, Any]], module: ModuleType | None = None
+) -> None:
+    """Run the consumer on a received batch; delete what succeeded, back off what failed.
     ``module``: the instance of the consumer's function to run (by default the imported one)."""
     sqs = client("sqs")
-    received = sqs.receive_message(
-        QueueUrl=queue_url,
-        MaxNumberOfMessages=min(consumer.batch_size, 10),
-        WaitTimeSeconds=wait_seconds,
-        AttributeNames=["All"],
-    ).get("Messages", [])
-    if not received:
-        return 0
     queue_name = queue_url.rsplit("/", 1)[-1]
     module = module or importlib.import_module(consumer.handler)
     try:
@@ -87,6 +97,13 @@ def deliver_once(
             )
         else:
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def deliver_once(consumer: Consumer, queue_url: str, wait_seconds: int = 1) -> int:
+    """Receive one batch and run the consumer on it; returns how many messages were received."""
+    received = receive(consumer, queue_url, wait_seconds)
+    if received:
+        handle(consumer, queue_url, received)
     return len(received)
 
 
@@ -108,6 +125,8 @@ class EventPump:
         self.instances = instances
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._handling = threading.Condition()
+        self._batches_in_hand = 0
 
     def start(self) -> None:
         for consumer in pumped_consumers(self.queue_urls):
@@ -127,16 +146,27 @@ class EventPump:
         while not self._stop.is_set():
             try:
                 with function.instance() as module:
-                    deliver_once(consumer, url, module=module)
+                    received = receive(consumer, url, LONG_POLL_SECONDS)
+                    if not received or self._stop.is_set():  # stopping: they come back after the timeout
+                        continue
+                    with self._handling:
+                        self._batches_in_hand += 1
+                    try:
+                        handle(consumer, url, received, module)
+                    finally:
+                        with self._handling:
+                            self._batches_in_hand -= 1
+                            self._handling.notify_all()
             except Exception:  # noqa: BLE001 - keep pumping: a moto hiccup must not stop the local stack
                 logger.exception("event pump error", extra={"consumer": consumer.queue})
                 time.sleep(1)
 
     def stop(self, timeout: float = 3.0) -> None:
+        """Stop polling and wait (up to ``timeout``) for the batches being handled; pollers waiting in a
+        long poll hold nothing and are daemon threads."""
         self._stop.set()
-        deadline = time.monotonic() + timeout  # one deadline for all, not 3 s per thread in turn
-        for thread in self._threads:
-            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        with self._handling:
+            self._handling.wait_for(lambda: self._batches_in_hand == 0, timeout=timeout)
 
 
 # --- S3 upload notifications (issue 4) ---

@@ -48,12 +48,16 @@ class Schedule:
 
 CONSUMERS: tuple[Consumer, ...] = (
     # PaymentCompleted -> the draw (issue 6): one transaction per order, redelivery-safe.
-    # At most 50 batches at once: bounds the write rate on one gacha's partition (limited prizes, stats)
+    # One order per invocation: the draw is promised within 3 s of payment, and in a batch the last
+    # order waits for every one before it (a launch on the local stack: 10 x ~0.5-1 s; p99 5-14 s with
+    # batches of 10, docs/performance.md §9). An invocation per order costs $0.20 per million.
+    # At most 50 at once: bounds the write rate on one gacha's partition (limited prizes, stats)
     # and the provider refund calls of compensations; the queue absorbs a launch spike.
     Consumer(
         "fulfilment",
         "gacha.fulfil",
         (PAYMENT_COMPLETED.detail_type,),
+        batch_size=1,
         max_receive_count=5,
         max_concurrency=50,
     ),
