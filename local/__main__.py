@@ -20,6 +20,7 @@ from collections.abc import Callable
 from local.stack import LocalConfig, prepare_environment
 
 STOP_SECONDS = 5.0
+LOCAL_SERVICES = ("dynamodb", "events", "s3", "secretsmanager", "sesv2", "sqs", "kms")  # what handlers call
 
 
 def wait_for_stop_signal() -> str:
@@ -70,27 +71,23 @@ def main() -> int:
     config = LocalConfig.from_env()
     prepare_environment(config)
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto server's per-request access log
     # Imported only now: they bind AWS endpoints and table names from the environment set above.
-    from moto.server import ThreadedMotoServer
-
-    from local import moto_dynamodb, moto_fast
     from local.gateway import serve
+    from local.moto_process import MotoProcess
     from local.provision import provision
     from local.pump import EventPump, start_extras
     from local.seed import DEMO_PASSWORD, seed
     from local.standins import start_standins
     from local.static_site import CONSOLE_DIR, site_built
     from local.totp import DEMO_TOTP_SECRET
+    from oshi.kernel.aws import client
     from oshi.kernel.settings import get_settings
+    from oshi.models.base import build_clients as build_model_clients
     from oshi.web import topology
     from oshi.web.routes import ROUTES
 
     standins = start_standins(config.api_url)  # Stripe and KOMOJU stand-ins; sets the adapters' API bases
-    moto_dynamodb.install()  # atomic requests, and transactions that do not copy whole tables
-    moto_fast.install()  # the same answers, without three per-request costs of moto's server
-    moto = ThreadedMotoServer(ip_address=config.host, port=config.moto_port, verbose=False)
-    moto.start()
+    moto = MotoProcess(config.host, config.moto_port)  # its own interpreter (local.moto_process)
     settings = get_settings()
     queue_urls = provision(settings)
     demo = seed()
@@ -98,6 +95,11 @@ def main() -> int:
     # import them concurrently on first use, and a thread can see another's half-initialised module.
     for module in topology.all_handlers():
         importlib.import_module(module)
+    # And build the clients now: a Lambda instance builds its own once, on its own CPU; here all threads
+    # share them, and at a launch's first second 16 pollers and the gateway each built the same ones.
+    build_model_clients()
+    for service in LOCAL_SERVICES:
+        client(service)
     extras = start_extras(config.host, config.port, queue_urls)  # WebSocket API, S3 uploads, schedules
     pump = EventPump(queue_urls, instances=config.consumer_instances)
     pump.start()

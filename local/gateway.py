@@ -14,7 +14,9 @@ layer would not, but they keep no per-request state.
 from __future__ import annotations
 
 import json
+import os
 import threading
+from dataclasses import asdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -109,14 +111,17 @@ MAILBOX_PATHS = ("/_local/mail", "/_local/mail.json")  # the developer mailbox (
 def _mailbox(path: str) -> HttpResponse:
     from local import mailbox
 
+    mails = mailbox.from_moto(os.environ["AWS_ENDPOINT_URL"])  # moto keeps them in its process
     if path.endswith(".json"):
         return HttpResponse(
-            200, {"Content-Type": "application/json", "Cache-Control": "no-store"}, _json(mailbox.as_json())
+            200,
+            {"Content-Type": "application/json", "Cache-Control": "no-store"},
+            _json([asdict(mail) for mail in mails]),
         )
     return HttpResponse(
         200,
         {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"},
-        mailbox.page().encode(),
+        mailbox.page(mails).encode(),
     )
 
 

@@ -2,8 +2,9 @@
 
 ``make run`` serves it at ``/_local/mail`` (an HTML page with clickable links) and ``/_local/mail.json``;
 integration tests read ``messages()`` directly and the end-to-end tests read the JSON. moto keeps sent
-messages in memory in this process (the local stack runs moto's server in-process), so nothing is ever
-delivered anywhere. Only the local gateway serves it: it does not exist on AWS.
+messages in memory in its own process (``local.moto_process``, which answers ``/_local/mail.json`` from
+``as_json()``; the gateway reads them there with ``from_moto``), so nothing is ever delivered anywhere.
+Only the local gateway serves it: it does not exist on AWS.
 """
 
 from __future__ import annotations
@@ -81,9 +82,18 @@ def as_json() -> list[dict[str, Any]]:
     return [asdict(m) for m in messages()]
 
 
-def page() -> str:
+def from_moto(moto_url: str) -> list[Mail]:
+    """Every message the moto server at ``moto_url`` has sent (``local.moto_process``), newest first."""
+    import requests
+
+    answer = requests.get(f"{moto_url}/_local/mail.json", timeout=10)
+    answer.raise_for_status()
+    return [Mail(**mail) for mail in answer.json()]
+
+
+def page(mails: list[Mail]) -> str:
     rows = []
-    for mail in messages():
+    for mail in mails:
         body = html.escape(mail.text)
         for link in mail.links:
             escaped = html.escape(link)

@@ -81,12 +81,12 @@ def install() -> None:
     if _ORIGINALS:
         return
     _ORIGINALS["serialized"] = DynamoHandler.serialized  # BaseResponse's: DynamoHandler has none of its own
-    DynamoHandler.serialized = _serialized  # type: ignore[method-assign]
+    DynamoHandler.serialized = _serialized  # type: ignore[method-assign,assignment]
     _ORIGINALS["jsonpath_parse"] = jsonpath_ng.ext.parse
     jsonpath_ng.ext.parse = functools.lru_cache(maxsize=512)(jsonpath_ng.ext.parse)
     _ORIGINALS["list_of_moto_modules"] = backends.list_of_moto_modules
     modules = tuple(backends.list_of_moto_modules())
-    backends.list_of_moto_modules = lambda: modules  # type: ignore[assignment]
+    backends.list_of_moto_modules = lambda: modules
 
 
 def uninstall() -> None:

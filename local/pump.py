@@ -158,6 +158,8 @@ class EventPump:
                             self._batches_in_hand -= 1
                             self._handling.notify_all()
             except Exception:  # noqa: BLE001 - keep pumping: a moto hiccup must not stop the local stack
+                if self._stop.is_set():  # moto stopped under a long poll: nothing was received
+                    return
                 logger.exception("event pump error", extra={"consumer": consumer.queue})
                 time.sleep(1)
 

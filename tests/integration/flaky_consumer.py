@@ -1,20 +1,26 @@
-"""A consumer used only by the event pump tests: records what it sees, fails messages marked "fail"."""
+"""A consumer used only by the event pump tests: records what it sees, fails messages marked "fail",
+and holds a message marked "hold" until ``release`` is set (a batch in hand while the pump stops)."""
 
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 seen: list[dict[str, Any]] = []
+holding, release = threading.Event(), threading.Event()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def record_handler(record: SQSRecord) -> None:
     event = json.loads(record.body)
     seen.append(event)
+    if event["detail"]["data"].get("hold"):
+        holding.set()
+        release.wait(30)
     if event["detail"]["data"].get("fail"):
         raise ValueError("asked to fail")
 

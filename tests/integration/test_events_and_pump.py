@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import flaky_consumer
 import pytest
@@ -83,3 +85,28 @@ def test_failed_message_is_retried_then_dead_lettered_and_good_ones_are_not_rede
     dlq_url = sqs.get_queue_url(QueueName=get_settings().queue_name("test-consumer-dlq"))["QueueUrl"]
     dead = sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=10)["Messages"]
     assert [json.loads(m["Body"])["detail"]["data"] for m in dead] == [{"fail": True}]
+
+
+def test_the_pump_stops_without_waiting_for_long_polls_but_finishes_the_batch_in_hand(
+    queues: dict[str, str],
+) -> None:
+    flaky_consumer.holding.clear()
+    flaky_consumer.release.clear()
+    running = pump.EventPump(queues, instances=2)  # one poller will hold the batch, the other long-polls
+    running.start()
+    bus.publish([bus.Event("ThingHappened", {"hold": True})])
+    assert flaky_consumer.holding.wait(10)
+    began = time.monotonic()
+    stopping = threading.Thread(target=running.stop, kwargs={"timeout": 30})
+    stopping.start()
+    stopping.join(0.5)
+    assert stopping.is_alive()  # the batch in hand is not abandoned
+    flaky_consumer.release.set()
+    stopping.join(10)
+    assert not stopping.is_alive()
+    # ...and the idle poller's long poll did not hold the stop up
+    assert time.monotonic() - began < pump.LONG_POLL_SECONDS
+    attributes = client("sqs").get_queue_attributes(
+        QueueUrl=queues["test-consumer"], AttributeNames=["ApproximateNumberOfMessagesNotVisible"]
+    )["Attributes"]
+    assert attributes["ApproximateNumberOfMessagesNotVisible"] == "0"  # handled and deleted

@@ -191,3 +191,17 @@ def test_with_the_runtime_library_the_hooks_are_registered_and_a_restore_forgets
         timeout=120,
     )
     assert done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+def test_build_clients_builds_every_loaded_models_client_once() -> None:
+    """The local stack builds them at start (its threads share them; PynamoDB does not lock the first
+    build), and the SnapStart primer before the snapshot."""
+    from oshi.models import base
+    from oshi.models.gachas import Gacha
+    from oshi.models.orders import Order
+
+    base.build_clients()
+    built = {model: model._get_connection().connection._client for model in (Gacha, Order)}
+    assert all(client is not None for client in built.values())
+    base.build_clients()  # again: the same clients, nothing rebuilt
+    assert {model: model._get_connection().connection._client for model in built} == built

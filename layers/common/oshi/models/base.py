@@ -122,13 +122,19 @@ def _models(root: type[Model] = Model) -> list[type[Model]]:
     return found
 
 
+def build_clients() -> None:
+    """Each imported model's botocore client (PynamoDB builds one per model, on the model's first
+    request). Before the snapshot (below), and at the local stack's start: there every thread shares a
+    model's client, and threads reaching a model first at once each built it (PynamoDB does not lock)."""
+    for model in _models():
+        _ = model._get_connection().connection.client
+
+
 def _prime() -> None:
-    """SnapStart: each imported model's botocore client (PynamoDB builds one per model, in its own
-    botocore session, on the model's first request: the service model is parsed each time). PynamoDB keeps
-    the session per thread; Lambda runs the hook and the invocations on the same thread."""
+    """SnapStart: the models' clients. PynamoDB keeps the session per thread; Lambda runs the hook and the
+    invocations on the same thread."""
     if "dynamodb" in get_settings().snapstart_primes:
-        for model in _models():
-            _ = model._get_connection().connection.client
+        build_clients()
 
 
 snapstart.register("pynamodb", _prime)
