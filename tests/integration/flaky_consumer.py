@@ -4,14 +4,19 @@ and holds a message marked "hold" until ``release`` is set (a batch in hand whil
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-seen: list[dict[str, Any]] = []
-holding, release = threading.Event(), threading.Event()
+# The pump runs a copy of this module per extra instance (local.instances): copies share the first
+# instance's state, so a test sees what any instance saw.
+_first = sys.modules.get(__name__)
+seen: list[dict[str, Any]] = getattr(_first, "seen", [])
+holding: threading.Event = getattr(_first, "holding", threading.Event())
+release: threading.Event = getattr(_first, "release", threading.Event())
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
