@@ -23,8 +23,8 @@ from __future__ import annotations
 import copy
 import functools
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from moto.dynamodb.comparisons import get_filter_expression
@@ -38,6 +38,8 @@ from moto.dynamodb.exceptions import (
 )
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.responses import DynamoHandler
+
+from local import patches
 
 LOCK = threading.RLock()
 # Every DynamoDBBackend method that reads or writes items: one request at a time, as DynamoDB is atomic
@@ -165,13 +167,6 @@ def uninstall() -> None:
     _ORIGINALS.clear()
 
 
-@contextmanager
-def installed() -> Iterator[None]:
+def installed() -> AbstractContextManager[None]:
     """Patched for the duration (tests); leaves an earlier ``install()`` in place."""
-    already = bool(_ORIGINALS)
-    install()
-    try:
-        yield
-    finally:
-        if not already:
-            uninstall()
+    return patches.installed(install, uninstall, active=bool(_ORIGINALS))

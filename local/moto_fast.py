@@ -25,14 +25,15 @@ from __future__ import annotations
 import base64
 import functools
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 import jsonpath_ng.ext
 from moto import backends
 from moto.core.responses import ActionResult
 from moto.dynamodb.responses import DynamoHandler, DynamoResult
+
+from local import patches
 
 # Their answers hold only items, keys, counts and consumed capacity: no timestamps, nothing that needs
 # the output shape to be written correctly.
@@ -98,13 +99,6 @@ def uninstall() -> None:
     backends.list_of_moto_modules = _ORIGINALS.pop("list_of_moto_modules")
 
 
-@contextmanager
-def installed() -> Iterator[None]:
+def installed() -> AbstractContextManager[None]:
     """Patched for the duration (tests); leaves an earlier ``install()`` in place."""
-    already = bool(_ORIGINALS)
-    install()
-    try:
-        yield
-    finally:
-        if not already:
-            uninstall()
+    return patches.installed(install, uninstall, active=bool(_ORIGINALS))

@@ -77,6 +77,13 @@ def _item_requests(ddb: Any) -> list[Any]:
             )
 
     total = {"ReturnConsumedCapacity": "TOTAL"}
+    put_new_f = {
+        "Put": {
+            "TableName": TABLE,
+            "Item": {**EVERY_TYPE, "sk": {"S": "f"}},
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+    }  # twice: written, then cancelled as it exists
     call(lambda: ddb.put_item(TableName=TABLE, Item=EVERY_TYPE, **total))
     for sk in "bcd":
         call(lambda sk=sk: ddb.put_item(TableName=TABLE, Item={**EVERY_TYPE, "sk": {"S": sk}}))
@@ -172,13 +179,7 @@ def _item_requests(ddb: Any) -> list[Any]:
     call(
         lambda: ddb.transact_write_items(
             TransactItems=[
-                {
-                    "Put": {
-                        "TableName": TABLE,
-                        "Item": {**EVERY_TYPE, "sk": {"S": "f"}},
-                        "ConditionExpression": "attribute_not_exists(pk)",
-                    }
-                },
+                put_new_f,
                 {
                     "Update": {
                         "TableName": TABLE,
@@ -194,13 +195,7 @@ def _item_requests(ddb: Any) -> list[Any]:
     call(
         lambda: ddb.transact_write_items(
             TransactItems=[
-                {
-                    "Put": {
-                        "TableName": TABLE,
-                        "Item": {**EVERY_TYPE, "sk": {"S": "f"}},
-                        "ConditionExpression": "attribute_not_exists(pk)",
-                    }
-                },
+                put_new_f,
             ]
         )
     )
