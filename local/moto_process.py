@@ -79,7 +79,11 @@ class MotoProcess:
     """The stack's handle on its moto process."""
 
     def __init__(self, host: str, port: int, ready_seconds: float = 60.0) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "local.moto_process", host, str(port)])
+        # A session of its own: a Ctrl-C in the terminal reaches the stack, which stops moto last
+        # (local.__main__), after the handlers' in-flight writes; not moto first.
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "local.moto_process", host, str(port)], start_new_session=True
+        )
         deadline = time.monotonic() + ready_seconds
         while True:  # ready once it accepts connections
             if self.process.poll() is not None:
