@@ -73,6 +73,8 @@ def prepare_environment(config: LocalConfig) -> None:
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_METRICS_DISABLED": "true",
             "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
+            # Hand-built read bodies checked against their documented models (oshi.web.shapes).
+            "OSHI_CHECK_RESPONSES": os.environ.get("OSHI_CHECK_RESPONSES", "1"),
         }
     )
     os.environ.pop("AWS_PROFILE", None)

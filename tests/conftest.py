@@ -24,6 +24,8 @@ os.environ.update(
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "OshiGacha",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
+        # Hand-built read bodies must be exactly what their documented models send (oshi.web.shapes).
+        "OSHI_CHECK_RESPONSES": "1",
     }
 )
 

@@ -5,8 +5,6 @@ gacha and one of the box's state item (docs/draw.md, "Box gacha")."""
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from gacha.public import cached_json
 from oshi.catalogue import stock, storefront
 from oshi.draw import fairness_store
@@ -15,22 +13,10 @@ from oshi.kernel.errors import GachaNotFound
 from oshi.models.gachas import GachaKind
 from oshi.web.api import Endpoint
 from oshi.web.response import Response
-from oshi.web.schemas.catalogue import BoxState
 
 BOX_TTL = 5
 
-
-class BoxLive(BoxState):
-    """The box right now (``sale_state`` is ``sold_out`` once every ticket is reserved or drawn)."""
-
-    gacha_id: str
-    sale_state: storefront.SaleState
-    sold_out: bool = Field(description="No ticket is left to buy")
-    drawn: int = Field(description="Tickets drawn so far")
-    draws_log: str = Field(description="Path of the box's draw log (every order's proof), once revealed")
-
-
-endpoint = Endpoint(__name__, response_model=BoxLive)
+endpoint = Endpoint(__name__, response_model="oshi.web.schemas.catalogue:BoxLive")
 
 
 @endpoint
@@ -44,16 +30,14 @@ def get_box(gacha_id: str) -> Response[str]:
     owner = storefront.vtuber_statuses([gacha]).get(gacha.owner_user_id)
     status = storefront.box_status(gacha, storefront.prizes_of(gacha_id), state)
     sale = storefront.sale_state(gacha, owner, at)
-    live = BoxLive.model_validate(
-        {
-            **status,
-            "gacha_id": gacha_id,
-            "sale_state": sale,
-            "sold_out": status["remaining"] - status["reserved"] <= 0,
-            "drawn": status["total"] - status["remaining"],
-            "draws_log": f"/api/gachas/{gacha_id}/box/draws",
-        }
-    )
+    live = {
+        **status,
+        "gacha_id": gacha_id,
+        "sale_state": sale.value,
+        "sold_out": status["remaining"] - status["reserved"] <= 0,
+        "drawn": status["total"] - status["remaining"],
+        "draws_log": f"/api/gachas/{gacha_id}/box/draws",
+    }
     return cached_json(endpoint, live, storefront.max_age([gacha], at, BOX_TTL))
 
 

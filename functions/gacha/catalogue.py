@@ -16,9 +16,8 @@ from oshi.kernel import clock
 from oshi.web.api import Endpoint
 from oshi.web.params import Query
 from oshi.web.response import Response
-from oshi.web.schemas.catalogue import GachaPage, GachaSummary
 
-endpoint = Endpoint(__name__, response_model=GachaPage)
+endpoint = Endpoint(__name__, response_model="oshi.web.schemas.catalogue:GachaPage")
 
 
 @endpoint
@@ -44,26 +43,22 @@ def get_gachas(
         )
         stock.fill_sums(found.gachas)  # sharded gachas: their shards' (cached) sum, for the sale state
         items = [
-            GachaSummary.model_validate(
-                storefront.summary(
-                    g, found.owners[g.owner_user_id].status if g.owner_user_id in found.owners else None, at
-                )
+            storefront.summary(
+                g, found.owners[g.owner_user_id].status if g.owner_user_id in found.owners else None, at
             )
             for g in found.gachas
         ]
-        page = GachaPage(items=items, next_cursor=found.next_cursor)
+        page = {"items": items, "next_cursor": found.next_cursor}
         return cached_json(endpoint, page, storefront.max_age(found.considered, at, storefront.LINEUP_TTL))
     gachas, next_cursor = storefront.list_public(
         vtuber_id=vtuber_id, state=status, limit=limit, cursor=cursor, at=at
     )
     owners = storefront.vtuber_statuses(gachas)
     stock.fill_sums(gachas)
-    items = [
-        GachaSummary.model_validate(storefront.summary(g, owners.get(g.owner_user_id), at)) for g in gachas
-    ]
+    items = [storefront.summary(g, owners.get(g.owner_user_id), at) for g in gachas]
     if status is not None:  # suspended and sold-out are only known after the read
-        items = [item for item in items if item.sale_state is status]
-    page = GachaPage(items=items, next_cursor=next_cursor)
+        items = [item for item in items if item["sale_state"] == status.value]
+    page = {"items": items, "next_cursor": next_cursor}
     return cached_json(endpoint, page, storefront.max_age(gachas, at, storefront.LINEUP_TTL))
 
 

@@ -9,9 +9,8 @@ from oshi.catalogue import campaigns, stock, storefront
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
 from oshi.web.response import Response
-from oshi.web.schemas.catalogue import GachaDetail
 
-endpoint = Endpoint(__name__, response_model=GachaDetail)
+endpoint = Endpoint(__name__, response_model="oshi.web.schemas.catalogue:GachaDetail")
 
 
 @endpoint
@@ -27,7 +26,7 @@ def get_gacha(gacha_id: str) -> Response[str]:
     for campaign in shown:  # never cache past a campaign's start or end
         for boundary in (campaign["starts_at"], campaign["ends_at"]):
             seconds = min(seconds, max(int((datetime.fromisoformat(boundary) - at).total_seconds()), 0))
-    return cached_json(endpoint, GachaDetail.model_validate(disclosed.document), seconds)
+    return cached_json(endpoint, disclosed.document, seconds)
 
 
 handler = endpoint.lambda_handler

@@ -8,9 +8,8 @@ from oshi.kernel import clock
 from oshi.rewards import exchange
 from oshi.web.api import Endpoint
 from oshi.web.response import Response
-from oshi.web.schemas.catalogue import GachaSummary, ProfileExchangeItem, VtuberProfile
 
-endpoint = Endpoint(__name__, response_model=VtuberProfile)
+endpoint = Endpoint(__name__, response_model="oshi.web.schemas.catalogue:VtuberProfile")
 
 
 @endpoint
@@ -21,15 +20,15 @@ def get_profile(vtuber_id: str) -> Response[str]:
     current = [g for g in gachas if g.ends_at > at]
     stock.fill_sums(current)  # sharded gachas: their shards' (cached) sum, for the sale state
     items = exchange.items_on_offer(vtuber.vtuber_id, at)
-    profile = VtuberProfile(
-        vtuber_id=vtuber.vtuber_id,
-        channel_name=vtuber.channel_name,
-        channel_url=vtuber.channel_url,
-        description=vtuber.description or "",
-        status="active" if vtuber.status == "approved" else "suspended",
-        gachas=[GachaSummary.model_validate(storefront.summary(g, vtuber.status, at)) for g in current],
-        exchange_items=[ProfileExchangeItem.of(item) for item in items],
-    )
+    profile = {
+        "vtuber_id": vtuber.vtuber_id,
+        "channel_name": vtuber.channel_name,
+        "channel_url": vtuber.channel_url,
+        "description": vtuber.description or "",
+        "status": "active" if vtuber.status == "approved" else "suspended",
+        "gachas": [storefront.summary(g, vtuber.status, at) for g in current],
+        "exchange_items": [storefront.exchange_item_summary(item) for item in items],
+    }
     max_age = min(storefront.max_age(current, at, storefront.PROFILE_TTL), exchange.max_age(items, at))
     return cached_json(endpoint, profile, max_age)
 

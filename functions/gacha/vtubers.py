@@ -9,9 +9,8 @@ from oshi.catalogue import storefront
 from oshi.web.api import Endpoint
 from oshi.web.params import Query
 from oshi.web.response import Response
-from oshi.web.schemas.catalogue import PublicVtuber, PublicVtuberPage
 
-endpoint = Endpoint(__name__, response_model=PublicVtuberPage)
+endpoint = Endpoint(__name__, response_model="oshi.web.schemas.catalogue:PublicVtuberPage")
 
 
 @endpoint
@@ -20,18 +19,18 @@ def get_vtubers(
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> Response[str]:
     vtubers, next_cursor = storefront.list_vtubers(limit=limit, cursor=cursor)
-    page = PublicVtuberPage(
-        items=[
-            PublicVtuber(
-                vtuber_id=v.vtuber_id,
-                channel_name=v.channel_name,
-                channel_url=v.channel_url,
-                description=v.description or "",
-            )
+    page = {
+        "items": [
+            {
+                "vtuber_id": v.vtuber_id,
+                "channel_name": v.channel_name,
+                "channel_url": v.channel_url,
+                "description": v.description or "",
+            }
             for v in vtubers
         ],
-        next_cursor=next_cursor,
-    )
+        "next_cursor": next_cursor,
+    }
     return cached_json(endpoint, page, storefront.VTUBER_LIST_TTL)
 
 

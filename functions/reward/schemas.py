@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from oshi.models.rewards import Reward, RewardSource
+from oshi.models.rewards import RewardSource
 
 
 class RewardOut(BaseModel):
@@ -22,23 +22,6 @@ class RewardOut(BaseModel):
     rarity: str | None = None
     gacha_id: str | None = None
     item_id: str | None = None
-
-    @classmethod
-    def of(cls, r: Reward) -> RewardOut:
-        return cls(
-            reward_id=r.reward_id,
-            name=r.name,
-            type=r.content_type,
-            file_name=r.file_name,
-            size_bytes=int(r.size_bytes or 0),
-            acquired_at=r.acquired_at,
-            download_count=int(r.download_count or 0),
-            source=RewardSource(r.source),
-            vtuber_id=r.vtuber_id,
-            rarity=r.rarity,
-            gacha_id=r.gacha_id,
-            item_id=r.item_id,
-        )
 
 
 class RewardPage(BaseModel):

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DoesNotExist
 
@@ -26,6 +26,9 @@ from oshi.kernel import batch, clock, cursors
 from oshi.kernel.errors import GachaNotFound, PreviewNotFound, VtuberNotFound
 from oshi.models.gachas import PUBLIC_LISTING, Gacha, GachaKind, GachaStatus, Prize
 from oshi.models.vtubers import Vtuber, VtuberStatus
+
+if TYPE_CHECKING:
+    from oshi.models.exchange import ExchangeItem
 
 LINEUP_TTL = 3600
 PROFILE_TTL = 24 * 3600
@@ -518,6 +521,19 @@ def summary(gacha: Gacha, vtuber_status: str | None, at: datetime) -> dict[str, 
         "rate_table_hash": gacha.rate_table_hash,
         "kind": gacha.kind or GachaKind.RATE.value,
         "ceiling": int(gacha.ceiling) if gacha.ceiling is not None else None,
+    }
+
+
+def exchange_item_summary(item: ExchangeItem) -> dict[str, Any]:
+    """An exchange item as a public profile shows it (``ProfileExchangeItem``)."""
+    return {
+        "item_id": item.item_id,
+        "name": item.name,
+        "cost": int(item.cost),
+        "per_user_limit": int(item.per_user_limit),
+        "remaining": None if item.remaining is None else int(item.remaining),
+        "starts_at": item.starts_at.isoformat(),
+        "ends_at": item.ends_at.isoformat(),
     }
 
 

@@ -23,7 +23,9 @@ markers (``oshi.web.params``) and ``Response`` (``oshi.web.response``) are ours 
 ``oshi.web.powertools`` translates them into Powertools' when the OpenAPI document is generated, which
 documents the 2xx body from the return annotation (a pydantic model, or ``Response[Model]``). A handler
 that sends pre-serialised bytes (the cached catalogue pages) declares the model instead:
-``Endpoint(__name__, response_model=GachaPage)``. The request being served is ``endpoint.request`` (per
+``Endpoint(__name__, response_model=GachaPage)``. A read route builds its body in JSON form itself and
+names its model by reference, ``Endpoint(__name__, response_model="gacha.schemas:OrderOut")``, so that its
+cold start imports no pydantic (``oshi.web.shapes``: tests check every such answer against the model). The request being served is ``endpoint.request`` (per
 thread: the local gateway serves requests side by side).
 
 Everything a caller can notice about errors is decided here: domain errors become their status and
@@ -58,7 +60,7 @@ from oshi.kernel.errors import (
     error_body,
 )
 from oshi.kernel.observability import logger, metrics, tracer
-from oshi.web import access
+from oshi.web import access, shapes
 from oshi.web.binding import Binding, Request, RequestValidationError, UnsupportedContentType
 from oshi.web.response import Response
 from oshi.web.routes import Route, route_for_handler
@@ -165,9 +167,10 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, str]]:
 
 
 class Endpoint:
-    def __init__(self, module_name: str, *, response_model: type[BaseModel] | None = None) -> None:
+    def __init__(self, module_name: str, *, response_model: type[BaseModel] | str | None = None) -> None:
         self.route: Route = route_for_handler(module_name)
-        self.response_model = response_model  # documents the body when the handler returns bytes
+        # documents the body when the handler returns bytes or a JsonObject ("module:Model": not imported)
+        self.response_model = response_model
         self.fn: Callable[..., Any] | None = None
         self.binding: Binding | None = None
         self._invocation = threading.local()  # per request: its event, and was the limit counted?
@@ -291,7 +294,10 @@ class Endpoint:
         if path_args is None:
             return error_response(RouteNotFound())
         arguments = binding.arguments(self.request, path_args)
-        return binding.response(self.fn(**arguments))
+        response = binding.response(self.fn(**arguments))
+        if isinstance(self.response_model, str) and response.status_code == 200 and shapes.checking():
+            shapes.check(self.response_model, response.body)
+        return response
 
     def _on_error(self, exc: Exception) -> Response[Any]:
         if isinstance(exc, DomainError):

@@ -1,4 +1,4 @@
-"""A handler's arguments from the request, and its return value as the response: pydantic, no router.
+"""A handler's arguments from the request, and its return value as the response: no router, pydantic when needed.
 
 Each Lambda serves one route, so there is nothing to route: ``Binding`` reads the handler's signature once
 (lazily, or in SnapStart's priming) and then validates each request the way Powertools' REST resolver with
@@ -17,15 +17,25 @@ sees are unchanged:
 
 ``tests/unit/test_binding.py`` compares the classification with Powertools' own for every route, and the
 responses of both for requests that fail validation.
+
+pydantic is imported only when it is needed (its import is ~0.3x ``import boto3`` of a cold start): a
+scalar parameter (``str``, ``int``, a ``StrEnum``, optional or not, with ``pattern``/``min_length``/
+``max_length``/``ge``/``le``/``gt``/``lt``) is checked by ``_fast_check``, which accepts only values
+pydantic certainly accepts, and gives the same value; anything else (and every refusal) goes to pydantic,
+so a 422 is pydantic's own. A handler returning a body already in JSON form (``JsonObject``, ``str``)
+is not validated either: its ``response_model`` documents it, and tests check each answer against it
+(``oshi.web.shapes``).
 """
 
 from __future__ import annotations
 
 import base64
 import dataclasses
+import enum
 import inspect
 import json
 import re
+import sys
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -34,10 +44,11 @@ from types import NoneType, UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 from urllib.parse import parse_qs
 
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
-
 from oshi.web.params import Body, Header, Param, Path, Query
-from oshi.web.response import Response
+from oshi.web.response import PLAIN_BODIES, Response
+
+if typing.TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 _MISSING: Any = inspect.Parameter.empty
 # Powertools' path parameter pattern (api_gateway._NAMED_GROUP_BOUNDARY_PATTERN), so the same paths match.
@@ -112,9 +123,11 @@ def _is_complex(annotation: Any) -> bool:
     origin = get_origin(annotation)
     if origin is Union or origin is UnionType:
         return any(_is_complex(arg) for arg in get_args(annotation))
+    pydantic = sys.modules.get("pydantic")  # not imported yet: nothing can be a model
+    models = (pydantic.BaseModel,) if pydantic is not None else ()
     for candidate in (annotation, origin):
         if (
-            _is_subclass(candidate, (BaseModel, Mapping))
+            _is_subclass(candidate, (*models, Mapping))
             or _is_sequence(candidate)
             or dataclasses.is_dataclass(candidate)
         ):
@@ -149,16 +162,81 @@ class Parameter:
 
     @cached_property
     def adapter(self) -> TypeAdapter[Any]:
+        from pydantic import Field, TypeAdapter
+
         field = Field(**self.field_kwargs) if self.field_kwargs else Field()
         annotated: Any = Annotated[self.annotation, field]  # as Powertools' ModelField builds it
         return TypeAdapter(annotated)
 
+    @cached_property
+    def fast_check(self) -> Callable[[Any], tuple[bool, Any]] | None:
+        return _fast_check(self.annotation, self.field_kwargs)
+
     def validate(self, value: Any, loc: tuple[Any, ...], errors: list[dict[str, Any]]) -> Any:
+        if self.fast_check is not None:
+            accepted, result = self.fast_check(value)
+            if accepted:
+                return result
+        from pydantic import ValidationError
+
         try:
             return self.adapter.validate_python(value, from_attributes=True)
         except ValidationError as exc:
             errors.extend({**err, "loc": loc + tuple(err.get("loc", ()))} for err in exc.errors())
             return None
+
+
+_REFUSED = (False, None)
+_INTEGER = re.compile(r"0|-?[1-9][0-9]{0,17}")  # what pydantic reads as this int, whitespace and all
+_BOUNDS = {"ge": int.__ge__, "le": int.__le__, "gt": int.__gt__, "lt": int.__lt__}
+_STRING_LIMITS = ("pattern", "min_length", "max_length")
+_DOCUMENTATION = ("alias", "description", "title", "examples")
+
+
+def _fast_check(annotation: Any, kwargs: dict[str, Any]) -> Callable[[Any], tuple[bool, Any]] | None:
+    """A check without pydantic for a scalar parameter, or None. It answers ``(True, value)`` only for a
+    value pydantic would accept as that same value; ``(False, None)`` sends the value to pydantic, which
+    may still accept it (" 7", "+7") or refuses it with its own error."""
+    if get_origin(annotation) in (Union, UnionType):  # X | None: None never reaches the check
+        others = [arg for arg in get_args(annotation) if arg is not NoneType]
+        if len(others) != 1:
+            return None
+        (annotation,) = others
+    limits = {k: v for k, v in kwargs.items() if k not in _DOCUMENTATION}
+    if annotation is str and set(limits) <= set(_STRING_LIMITS):
+        pattern = re.compile(limits["pattern"]) if "pattern" in limits else None
+        low, high = limits.get("min_length", 0), limits.get("max_length")
+
+        def check_str(value: Any) -> tuple[bool, Any]:
+            if not isinstance(value, str) or len(value) < low or (high is not None and len(value) > high):
+                return _REFUSED
+            # pydantic matches patterns with Rust's regex engine: the same answer on printable ASCII
+            if pattern is not None and not (
+                value.isascii() and value.isprintable() and pattern.search(value)
+            ):
+                return _REFUSED
+            return True, value
+
+        return check_str
+    if annotation is int and set(limits) <= set(_BOUNDS):
+        bounds = [(_BOUNDS[name], limit) for name, limit in limits.items()]
+
+        def check_int(value: Any) -> tuple[bool, Any]:
+            if not isinstance(value, str) or not _INTEGER.fullmatch(value):
+                return _REFUSED
+            number = int(value)
+            return (True, number) if all(holds(number, limit) for holds, limit in bounds) else _REFUSED
+
+        return check_int
+    if _is_subclass(annotation, enum.StrEnum) and not limits:
+        by_value: dict[str, Any] = {member.value: member for member in annotation}
+
+        def check_enum(value: Any) -> tuple[bool, Any]:
+            member = by_value.get(value) if isinstance(value, str) else None
+            return (True, member) if member is not None else _REFUSED
+
+        return check_enum
+    return None
 
 
 def _analyse(name: str, hint: Any, default: Any, path_names: set[str]) -> Parameter:
@@ -216,21 +294,27 @@ class Binding:
         return parameters
 
     @cached_property
-    def _return_adapter(self) -> TypeAdapter[Any] | None:
+    def _return_type(self) -> Any:
         hints = typing.get_type_hints(self.fn, include_extras=True)
-        if "return" not in hints:
-            return None
-        annotation = hints["return"]
+        annotation = hints.get("return", Any)
         if get_origin(annotation) is Response:
             (annotation,) = get_args(annotation)
-        self._return_type = annotation
-        return TypeAdapter(annotation)
+        return annotation
+
+    @cached_property
+    def _return_adapter(self) -> TypeAdapter[Any] | None:
+        if self._return_type in PLAIN_BODIES:
+            return None  # already JSON: sent as it is
+        from pydantic import TypeAdapter
+
+        return TypeAdapter(self._return_type)
 
     def build(self) -> None:
         """Everything a request needs, now (SnapStart priming): the pattern, parameters, validators."""
         self.pattern  # noqa: B018
         for parameter in self.parameters:
-            parameter.adapter  # noqa: B018
+            if parameter.fast_check is None:
+                parameter.adapter  # noqa: B018
         self._return_adapter  # noqa: B018
 
     # --- requests ------------------------------------------------------------------------------
@@ -297,10 +381,10 @@ class Binding:
             response = Response(200, "application/json", result)
         adapter = self._return_adapter
         if adapter is None:
-            if response.is_json():
-                response.body = TypeAdapter(Any).dump_python(response.body, mode="json", by_alias=True)
             return response
         content = None if response.body == "" and self._return_type in (None, NoneType) else response.body
+        from pydantic import ValidationError
+
         try:
             value = adapter.validate_python(content, from_attributes=True)
         except ValidationError as exc:

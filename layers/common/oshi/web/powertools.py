@@ -18,7 +18,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler import Response as PowertoolsResponse
 from aws_lambda_powertools.event_handler.openapi import params as powertools_params
 
-from oshi.web import params
+from oshi.web import params, shapes
 from oshi.web.response import Response
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def resolver(endpoint: Endpoint) -> APIGatewayRestResolver:
             {
                 200: {
                     "description": "Success",
-                    "content": {"application/json": {"model": endpoint.response_model}},
+                    "content": {"application/json": {"model": shapes.resolve(endpoint.response_model)}},
                 }
             }
             if endpoint.response_model is not None

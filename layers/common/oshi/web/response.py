@@ -7,12 +7,19 @@ OpenAPI document is generated), without importing Powertools' ``event_handler`` 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.shared.cookies import Cookie
 
 T = TypeVar("T")
+
+# A body the handler built in JSON form (str, int, bool, None, lists and dicts of them): sent as it is,
+# without pydantic. Its Endpoint names the model that documents it (``response_model``), and tests check
+# every such answer against that model (``oshi.web.shapes``). A plain ``dict[str, Any]`` annotation is
+# still dumped by pydantic (datetimes and all).
+JsonObject = Annotated[dict[str, Any], "built in JSON form"]
+PLAIN_BODIES: tuple[Any, ...] = (JsonObject, str)
 
 
 class Response(Generic[T]):

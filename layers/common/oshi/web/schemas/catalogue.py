@@ -14,7 +14,6 @@ from pydantic import Field
 
 from oshi.catalogue.storefront import SaleState
 from oshi.draw.rates import RARITY_ORDER
-from oshi.models.exchange import ExchangeItem
 from oshi.models.gachas import GachaStatus
 from oshi.web.schemas import IsoDateTime, Strict
 
@@ -138,6 +137,16 @@ class BoxState(Strict):
     live: str = Field(description="Path of the live (seconds-cached) box state")
 
 
+class BoxLive(BoxState):
+    """The box right now (``sale_state`` is ``sold_out`` once every ticket is reserved or drawn)."""
+
+    gacha_id: str
+    sale_state: SaleState
+    sold_out: bool = Field(description="No ticket is left to buy")
+    drawn: int = Field(description="Tickets drawn so far")
+    draws_log: str = Field(description="Path of the box's draw log (every order's proof), once revealed")
+
+
 class CeilingRule(Strict):
     """天井: a fan's ``draws``-th consecutive draw without ``rarity`` is drawn among ``rarity`` only."""
 
@@ -232,18 +241,6 @@ class ProfileExchangeItem(Strict):
     remaining: int | None = Field(description="null: unlimited stock")
     starts_at: IsoDateTime
     ends_at: IsoDateTime
-
-    @classmethod
-    def of(cls, item: ExchangeItem) -> ProfileExchangeItem:
-        return cls(
-            item_id=item.item_id,
-            name=item.name,
-            cost=int(item.cost),
-            per_user_limit=int(item.per_user_limit),
-            remaining=None if item.remaining is None else int(item.remaining),
-            starts_at=item.starts_at,
-            ends_at=item.ends_at,
-        )
 
 
 class VtuberProfile(Strict):
