@@ -15,17 +15,17 @@ import os
 import re
 from typing import Any
 
-from aws_lambda_powertools.logging import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from oshi.identity import revocation
 from oshi.identity.principal import Caller
 from oshi.identity.tokens import InvalidToken, bearer_token, verify_access_token
+from oshi.kernel.startup import Logger
 from oshi.web.access import Decision, decide
 from oshi.web.routes import ROUTES
 
-# Only the Logger: oshi.kernel.observability also builds the Tracer, whose X-Ray SDK import costs ~0.3 s of cold start
-# on a function that runs before most requests (measured by bench/auth_cold_start.py).
+# Only the Logger (oshi.kernel.observability also builds Metrics): this function runs before most requests
+# (its cold start: bench/auth_cold_start.py).
 logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "oshi"))
 
 _ARN_PREFIX = re.compile(r"^(arn:aws[\w-]*:execute-api:[^:]+:[^:]+:[^/]+/[^/]+)/")

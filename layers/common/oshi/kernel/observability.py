@@ -14,12 +14,14 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any, TypeVar
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
+
+from oshi.kernel import startup
 
 SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "oshi")
 METRICS_NAMESPACE = "OshiGacha"
 
-logger = Logger(service=SERVICE)
+logger = startup.Logger(service=SERVICE)
 metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE)
 
 # Most invocations publish only the cold-start metric; Powertools would warn on each of them.

@@ -23,6 +23,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from oshi.kernel import startup
+
 _primers: dict[str, Callable[[], None]] = {}
 _restorers: dict[str, Callable[[], None]] = {}
 _hooked = False
@@ -58,6 +60,7 @@ def prime() -> list[str]:
             log.warning("snapstart: priming %s failed", name, exc_info=True)
         else:
             done.append(name)
+    startup.resume()  # the snapshot holds a finished init: collection on, init's objects frozen
     return done
 
 
