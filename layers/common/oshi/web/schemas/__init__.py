@@ -2,7 +2,8 @@
 
 A handler's own shapes live in ``functions/<service>/schemas.py``; the ones here are shared across
 services (each Lambda ships only its own ``functions/<service>`` folder, plus this layer). Every 2xx body
-is one of these pydantic models, so ``docs/openapi.json`` names it (``oshi.web.openapi``).
+is one of these pydantic models, so ``docs/openapi.json`` names it (``oshi.web.openapi``); a read route
+builds its body by hand and names its model by reference (``oshi.web.shapes``).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The public catalogue's documents (``oshi.catalogue.storefront``) as response models.
 
-The storefront builds each document once; the public pages (``gacha.catalogue``, ``gacha.detail``,
-``gacha.vtuber_profile``) send it as cached bytes from ``model_dump_json``, and the VTuber's own views
-(``vtuber.*``) extend it. Validating the storefront's dict against these models (unknown fields refused)
+The storefront builds each document once, in JSON form; the public pages (``gacha.catalogue``,
+``gacha.detail``, ``gacha.vtuber_profile``, ``gacha.box``) send it as cached bytes without importing these
+models (a read route's cold start imports no pydantic), and the VTuber's own views (``vtuber.*``) extend
+it. Tests check every answer against these models (``oshi.web.shapes``: unknown fields refused), which
 keeps the documented contract and the bytes sent the same thing.
 """
 
