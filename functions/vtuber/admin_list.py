@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel
-
 from oshi.catalogue import vtubers
 from oshi.models.vtubers import VtuberStatus
 from oshi.web.api import Endpoint
 from oshi.web.params import Query
-from vtuber.schemas import AdminVtuberOut
+from oshi.web.response import JsonObject
+from vtuber import bodies
 
-endpoint = Endpoint(__name__)
-
-
-class VtuberPage(BaseModel):
-    items: list[AdminVtuberOut]
-    next_cursor: str | None
+endpoint = Endpoint(__name__, response_model="vtuber.schemas:VtuberPage")
 
 
 @endpoint
@@ -25,9 +19,9 @@ def get_vtubers(
     status: Annotated[VtuberStatus, Query()] = VtuberStatus.PENDING,
     limit: Annotated[int, Query(ge=1, le=vtubers.MAX_PAGE)] = 50,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
-) -> VtuberPage:
+) -> JsonObject:
     items, next_cursor = vtubers.list_by_status(status, limit=limit, cursor=cursor)
-    return VtuberPage(items=[AdminVtuberOut.of(v) for v in items], next_cursor=next_cursor)
+    return {"items": [bodies.admin_vtuber(v) for v in items], "next_cursor": next_cursor}
 
 
 handler = endpoint.lambda_handler

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from oshi.catalogue import vtubers
 from oshi.web.api import Endpoint
+from vtuber import bodies
 from vtuber.schemas import AdminVtuberOut, DecisionOut, RejectIn
 
 endpoint = Endpoint(__name__)
@@ -18,7 +19,10 @@ def post_reject(vtuber_id: str, body: RejectIn) -> DecisionOut:
     decision = vtubers.decide(
         endpoint.caller().user_id, vtuber_id, "reject", reason=body.reason, request_id=endpoint.request_id
     )
-    return DecisionOut(vtuber=AdminVtuberOut.of(decision.vtuber), role_changed=decision.role_changed)
+    return DecisionOut(
+        vtuber=AdminVtuberOut.model_validate(bodies.admin_vtuber(decision.vtuber)),
+        role_changed=decision.role_changed,
+    )
 
 
 handler = endpoint.lambda_handler

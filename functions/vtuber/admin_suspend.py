@@ -11,6 +11,7 @@ from typing import Annotated
 from oshi.catalogue import vtubers
 from oshi.web.api import Endpoint
 from oshi.web.params import Body
+from vtuber import bodies
 from vtuber.schemas import AdminVtuberOut, DecisionIn, DecisionOut
 
 endpoint = Endpoint(__name__)
@@ -25,7 +26,10 @@ def post_suspend(vtuber_id: str, body: Annotated[DecisionIn | None, Body()] = No
         reason=body.reason if body else None,
         request_id=endpoint.request_id,
     )
-    return DecisionOut(vtuber=AdminVtuberOut.of(decision.vtuber), role_changed=decision.role_changed)
+    return DecisionOut(
+        vtuber=AdminVtuberOut.model_validate(bodies.admin_vtuber(decision.vtuber)),
+        role_changed=decision.role_changed,
+    )
 
 
 handler = endpoint.lambda_handler

@@ -5,17 +5,18 @@ from __future__ import annotations
 from oshi.catalogue import vtubers
 from oshi.kernel.errors import NotFound
 from oshi.web.api import Endpoint
-from vtuber.schemas import VtuberOut
+from oshi.web.response import JsonObject
+from vtuber import bodies
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model="vtuber.schemas:VtuberOut")
 
 
 @endpoint
-def get_application() -> VtuberOut:
+def get_application() -> JsonObject:
     vtuber = vtubers.find_by_user(endpoint.caller().user_id)
     if vtuber is None:
         raise NotFound("No VTuber application yet.")
-    return VtuberOut.of(vtuber)
+    return bodies.vtuber(vtuber)
 
 
 handler = endpoint.lambda_handler

@@ -5,6 +5,7 @@ from __future__ import annotations
 from oshi.catalogue import vtubers
 from oshi.web.api import Endpoint
 from oshi.web.response import Response
+from vtuber import bodies
 from vtuber.schemas import ApplyIn, VtuberOut
 
 endpoint = Endpoint(__name__)
@@ -19,7 +20,9 @@ def post_apply(body: ApplyIn) -> Response[VtuberOut]:
         description=body.description,
         request_id=endpoint.request_id,
     )
-    return Response(status_code=201, content_type="application/json", body=VtuberOut.of(vtuber))
+    return Response(
+        status_code=201, content_type="application/json", body=VtuberOut.model_validate(bodies.vtuber(vtuber))
+    )
 
 
 handler = endpoint.lambda_handler

@@ -3,32 +3,23 @@ image, audio or video files (the console's library previews); anything else is 4
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from oshi.catalogue import uploads
 from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject
 
-endpoint = Endpoint(__name__)
-
-
-class AssetViewOut(BaseModel):
-    asset_id: str
-    url: str
-    content_type: str
-    kind: str
-    expires_in: int
+endpoint = Endpoint(__name__, response_model="vtuber.schemas:AssetViewOut")
 
 
 @endpoint
-def get_asset_view(asset_id: str) -> AssetViewOut:
+def get_asset_view(asset_id: str) -> JsonObject:
     view = uploads.own_view(endpoint.caller().user_id, asset_id)
-    return AssetViewOut(
-        asset_id=view.asset.asset_id,
-        url=view.url,
-        content_type=view.content_type,
-        kind=str(view.asset.kind),
-        expires_in=view.expires_in,
-    )
+    return {
+        "asset_id": view.asset.asset_id,
+        "url": view.url,
+        "content_type": view.content_type,
+        "kind": str(view.asset.kind),
+        "expires_in": view.expires_in,
+    }
 
 
 handler = endpoint.lambda_handler

@@ -9,6 +9,7 @@ from __future__ import annotations
 from oshi.rewards import exchange
 from oshi.web.api import Endpoint
 from oshi.web.response import Response
+from vtuber import exchange_bodies
 from vtuber.exchange_schemas import ItemCreatedOut, ItemCreateIn
 
 endpoint = Endpoint(__name__)
@@ -22,7 +23,11 @@ def post_exchange_item(body: ItemCreateIn) -> Response[ItemCreatedOut]:
         raw=endpoint.request.json_body,
         request_id=endpoint.request_id,
     )
-    return Response(status_code=201, content_type="application/json", body=ItemCreatedOut.created(item))
+    return Response(
+        status_code=201,
+        content_type="application/json",
+        body=ItemCreatedOut.model_validate(exchange_bodies.created_item(item)),
+    )
 
 
 handler = endpoint.lambda_handler

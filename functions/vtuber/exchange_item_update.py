@@ -10,6 +10,7 @@ from __future__ import annotations
 from oshi.kernel import clock
 from oshi.rewards import exchange
 from oshi.web.api import Endpoint
+from vtuber import exchange_bodies
 from vtuber.exchange_schemas import ItemUpdateIn, OwnItemOut
 
 endpoint = Endpoint(__name__)
@@ -25,7 +26,7 @@ def put_exchange_item(item_id: str, body: ItemUpdateIn) -> OwnItemOut:
         raw=endpoint.request.json_body,
         request_id=endpoint.request_id,
     )
-    return OwnItemOut.own(item, clock.utc_now())
+    return OwnItemOut.model_validate(exchange_bodies.own_item(item, clock.utc_now()))
 
 
 handler = endpoint.lambda_handler

@@ -5,6 +5,7 @@ from __future__ import annotations
 from oshi.kernel import clock
 from oshi.rewards import exchange
 from oshi.web.api import Endpoint
+from vtuber import exchange_bodies
 from vtuber.exchange_schemas import OwnItemOut
 
 endpoint = Endpoint(__name__)
@@ -13,7 +14,7 @@ endpoint = Endpoint(__name__)
 @endpoint
 def post_withdraw(item_id: str) -> OwnItemOut:
     item = exchange.withdraw_item(endpoint.caller().user_id, item_id, request_id=endpoint.request_id)
-    return OwnItemOut.own(item, clock.utc_now())
+    return OwnItemOut.model_validate(exchange_bodies.own_item(item, clock.utc_now()))
 
 
 handler = endpoint.lambda_handler

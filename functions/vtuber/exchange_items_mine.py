@@ -5,15 +5,17 @@ from __future__ import annotations
 from oshi.kernel import clock
 from oshi.rewards import exchange
 from oshi.web.api import Endpoint
-from vtuber.exchange_schemas import OwnItemList, OwnItemOut
+from oshi.web.response import JsonObject
+from vtuber import exchange_bodies
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model="vtuber.exchange_schemas:OwnItemList")
 
 
 @endpoint
-def get_exchange_items() -> OwnItemList:
+def get_exchange_items() -> JsonObject:
     now = clock.utc_now()
-    return OwnItemList(items=[OwnItemOut.own(i, now) for i in exchange.own_items(endpoint.caller().user_id)])
+    items = exchange.own_items(endpoint.caller().user_id)
+    return {"items": [exchange_bodies.own_item(i, now) for i in items]}
 
 
 handler = endpoint.lambda_handler

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from oshi.models.exchange import ExchangeItem, ExchangeItemStatus
+from oshi.models.exchange import ExchangeItemStatus
 from oshi.rewards import exchange
 from oshi.web.schemas.exchange import ItemOut
 
@@ -49,10 +49,6 @@ class ItemCreatedOut(ItemOut):
     asset_id: str
     status: ExchangeItemStatus
 
-    @classmethod
-    def created(cls, item: ExchangeItem) -> ItemCreatedOut:
-        return cls(**dict(ItemOut.of(item)), asset_id=item.asset_id, status=ExchangeItemStatus(item.status))
-
 
 class ItemUpdateIn(ItemCreateIn):
     version: StrictInt | None = Field(
@@ -63,11 +59,6 @@ class ItemUpdateIn(ItemCreateIn):
 class OwnItemOut(ItemCreatedOut):
     version: int
     editable: bool = Field(description="Still before its sale's start and not withdrawn")
-
-    @classmethod
-    def own(cls, item: ExchangeItem, now: datetime) -> OwnItemOut:
-        editable = item.status == ExchangeItemStatus.ACTIVE and now < item.starts_at
-        return cls(**dict(ItemCreatedOut.created(item)), version=int(item.version), editable=editable)
 
 
 class OwnItemList(BaseModel):

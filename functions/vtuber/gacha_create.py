@@ -8,6 +8,7 @@ from __future__ import annotations
 from oshi.catalogue import lineup
 from oshi.web.api import Endpoint
 from oshi.web.response import Response
+from vtuber import gacha_bodies
 from vtuber.schemas import GachaCreateIn, OwnGacha
 
 endpoint = Endpoint(__name__)
@@ -18,7 +19,11 @@ def post_create(body: GachaCreateIn) -> Response[OwnGacha]:
     gacha, prizes = lineup.create_gacha(
         endpoint.caller().user_id, body.spec(), publish=body.publish, request_id=endpoint.request_id
     )
-    return Response(status_code=201, content_type="application/json", body=OwnGacha.of(gacha, prizes))
+    return Response(
+        status_code=201,
+        content_type="application/json",
+        body=OwnGacha.model_validate(gacha_bodies.own_gacha(gacha, prizes)),
+    )
 
 
 handler = endpoint.lambda_handler

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from oshi.catalogue import lineup, vtubers
 from oshi.web.api import Endpoint
-from vtuber.schemas import OwnGacha
+from oshi.web.response import JsonObject
+from vtuber import gacha_bodies
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model="vtuber.schemas:OwnGacha")
 
 
 @endpoint
-def get_gacha(gacha_id: str) -> OwnGacha:
+def get_gacha(gacha_id: str) -> JsonObject:
     vtuber = vtubers.require_approved(endpoint.caller().user_id)
     gacha = lineup.own_gacha(vtuber, gacha_id)
-    return OwnGacha.of(gacha, lineup.prizes_of(gacha_id, consistent=True))
+    return gacha_bodies.own_gacha(gacha, lineup.prizes_of(gacha_id, consistent=True))
 
 
 handler = endpoint.lambda_handler

@@ -6,34 +6,35 @@ from oshi.catalogue import lineup, uploads, vtubers
 from oshi.draw import rates
 from oshi.models.assets import AssetStatus
 from oshi.web.api import Endpoint
-from vtuber.schemas import AssetOut, GachaForm, GachaFormDefaults, GachaFormLimits, PriceRange
+from oshi.web.response import JsonObject
+from vtuber import bodies
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model="vtuber.schemas:GachaForm")
 
 
 @endpoint
-def get_gacha_form() -> GachaForm:
+def get_gacha_form() -> JsonObject:
     user_id = endpoint.caller().user_id
     vtubers.require_approved(user_id)
     assets = uploads.list_assets(user_id, status=AssetStatus.VALIDATED)
-    return GachaForm(
-        assets=[AssetOut.of(a) for a in assets],
-        rarities=list(rates.RARITY_ORDER),
-        defaults=GachaFormDefaults(medals_per_draw=1, guarantee=None, publish=False),
-        limits=GachaFormLimits(
-            ppm_total=rates.PPM_TOTAL,
-            min_rate_ppm=rates.MIN_PRIZE_PPM,
-            max_prizes=rates.MAX_PRIZES,
-            max_assets_per_prize=lineup.MAX_ASSETS_PER_PRIZE,
-            max_linked_assets=lineup.MAX_LINKED_ASSETS,
-            price_single=PriceRange(min=lineup.PRICE_SINGLE_MIN, max=lineup.PRICE_SINGLE_MAX),
-            price_ten=PriceRange(min=lineup.PRICE_TEN_MIN, max=lineup.PRICE_TEN_MAX),
-            max_medals_per_draw=lineup.MAX_MEDALS_PER_DRAW,
-            max_sale_days=lineup.MAX_SALE_DAYS,
-            guarantee_batch=rates.GUARANTEE_BATCH,
-            currency="JPY",
-        ),
-    )
+    return {
+        "assets": [bodies.asset(a) for a in assets],
+        "rarities": list(rates.RARITY_ORDER),
+        "defaults": {"medals_per_draw": 1, "guarantee": None, "publish": False},
+        "limits": {
+            "ppm_total": rates.PPM_TOTAL,
+            "min_rate_ppm": rates.MIN_PRIZE_PPM,
+            "max_prizes": rates.MAX_PRIZES,
+            "max_assets_per_prize": lineup.MAX_ASSETS_PER_PRIZE,
+            "max_linked_assets": lineup.MAX_LINKED_ASSETS,
+            "price_single": {"min": lineup.PRICE_SINGLE_MIN, "max": lineup.PRICE_SINGLE_MAX},
+            "price_ten": {"min": lineup.PRICE_TEN_MIN, "max": lineup.PRICE_TEN_MAX},
+            "max_medals_per_draw": lineup.MAX_MEDALS_PER_DRAW,
+            "max_sale_days": lineup.MAX_SALE_DAYS,
+            "guarantee_batch": rates.GUARANTEE_BATCH,
+            "currency": "JPY",
+        },
+    }
 
 
 handler = endpoint.lambda_handler

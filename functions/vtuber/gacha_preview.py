@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from oshi.catalogue import lineup
 from oshi.web.api import Endpoint
+from vtuber import gacha_bodies
 from vtuber.schemas import GachaIn, OwnGacha
 
 endpoint = Endpoint(__name__)
@@ -16,7 +17,7 @@ endpoint = Endpoint(__name__)
 @endpoint
 def post_preview(body: GachaIn) -> OwnGacha:
     gacha, prizes = lineup.preview_gacha(endpoint.caller().user_id, body.spec())
-    return OwnGacha.of(gacha, prizes)
+    return OwnGacha.model_validate(gacha_bodies.own_gacha(gacha, prizes))
 
 
 handler = endpoint.lambda_handler

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from oshi.catalogue import lineup
 from oshi.web.api import Endpoint
+from vtuber import gacha_bodies
 from vtuber.schemas import OwnGacha
 
 endpoint = Endpoint(__name__)
@@ -12,7 +13,7 @@ endpoint = Endpoint(__name__)
 @endpoint
 def post_publish(gacha_id: str) -> OwnGacha:
     gacha = lineup.publish_gacha(endpoint.caller().user_id, gacha_id, request_id=endpoint.request_id)
-    return OwnGacha.of(gacha, lineup.prizes_of(gacha_id, consistent=True))
+    return OwnGacha.model_validate(gacha_bodies.own_gacha(gacha, lineup.prizes_of(gacha_id, consistent=True)))
 
 
 handler = endpoint.lambda_handler

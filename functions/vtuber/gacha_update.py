@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from oshi.catalogue import lineup
 from oshi.web.api import Endpoint
+from vtuber import gacha_bodies
 from vtuber.schemas import GachaUpdateIn, OwnGacha
 
 endpoint = Endpoint(__name__)
@@ -22,7 +23,7 @@ def put_gacha(gacha_id: str, body: GachaUpdateIn) -> OwnGacha:
         expected_version=body.version,
         request_id=endpoint.request_id,
     )
-    return OwnGacha.of(gacha, prizes)
+    return OwnGacha.model_validate(gacha_bodies.own_gacha(gacha, prizes))
 
 
 handler = endpoint.lambda_handler

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from oshi.catalogue import lineup, stock, storefront
+from oshi.catalogue import lineup, stock
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
-from vtuber.schemas import OwnGachaList, OwnGachaSummary
+from oshi.web.response import JsonObject
+from vtuber import gacha_bodies
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model="vtuber.schemas:OwnGachaList")
 
 
 @endpoint
-def get_own_gachas() -> OwnGachaList:
+def get_own_gachas() -> JsonObject:
     at = clock.utc_now()
     gachas = lineup.list_own(endpoint.caller().user_id)
     stock.fill_sums(gachas)  # sharded gachas: their shards' (cached) sum, for the sale state
-    return OwnGachaList(
-        items=[
-            OwnGachaSummary(
-                **storefront.summary(g, None, at), version=int(g.version), editable=lineup.editable(g, at)
-            )
-            for g in gachas
-        ]
-    )
+    return {"items": [gacha_bodies.own_gacha_summary(g, at) for g in gachas]}
 
 
 handler = endpoint.lambda_handler

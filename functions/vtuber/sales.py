@@ -10,16 +10,16 @@ from oshi.commerce import sales
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
 from oshi.web.params import Query
-from vtuber.sales_schemas import SalesReport
+from oshi.web.response import JsonObject
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model="vtuber.sales_schemas:SalesReport")
 
 
 @endpoint
-def get_sales(days: Annotated[int, Query(ge=1, le=sales.MAX_DAYS)] = 30) -> SalesReport:
+def get_sales(days: Annotated[int, Query(ge=1, le=sales.MAX_DAYS)] = 30) -> JsonObject:
     vtuber = vtubers.require_approved(endpoint.caller().user_id)
     until = clock.utc_now()
-    return SalesReport.model_validate(sales.report(vtuber.vtuber_id, until - timedelta(days=days), until))
+    return sales.report(vtuber.vtuber_id, until - timedelta(days=days), until)  # already in JSON form
 
 
 handler = endpoint.lambda_handler

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 from pydantic_core import PydanticCustomError
 
-from oshi.catalogue import lineup, stock, storefront
+from oshi.catalogue import lineup
 from oshi.catalogue.filetypes import FileType
 from oshi.draw.rates import MAX_PRIZES
-from oshi.kernel import clock
-from oshi.models.assets import Asset, AssetStatus
-from oshi.models.gachas import Gacha, Prize
-from oshi.models.vtubers import Vtuber, VtuberStatus
+from oshi.models.assets import AssetStatus
+from oshi.models.vtubers import VtuberStatus
 from oshi.web.schemas import Strict
 from oshi.web.schemas.catalogue import DisclosedPrize, GachaDocument, GachaSummary, Rarity
 
@@ -44,33 +42,16 @@ class VtuberOut(BaseModel):
     decided_at: datetime | None = None
     reason: str | None = None
 
-    @classmethod
-    def of(cls, v: Vtuber) -> VtuberOut:
-        return cls(
-            vtuber_id=v.vtuber_id,
-            status=VtuberStatus(v.status),
-            channel_name=v.channel_name,
-            channel_url=v.channel_url,
-            description=v.description or "",
-            applied_at=v.applied_at,
-            decided_at=v.decided_at,
-            reason=v.reason,
-        )
-
 
 class AdminVtuberOut(VtuberOut):
     user_id: str
     decided_by: str | None = None
     storage_bytes: int = 0
 
-    @classmethod
-    def of(cls, v: Vtuber) -> AdminVtuberOut:
-        return cls(
-            **VtuberOut.of(v).model_dump(),
-            user_id=v.user_id,
-            decided_by=v.decided_by,
-            storage_bytes=int(v.storage_bytes or 0),
-        )
+
+class VtuberPage(BaseModel):
+    items: list[AdminVtuberOut]
+    next_cursor: str | None
 
 
 class DecisionIn(BaseModel):
@@ -123,21 +104,24 @@ class AssetOut(BaseModel):
     created_at: datetime
     checked_at: datetime | None = None
 
-    @classmethod
-    def of(cls, a: Asset) -> AssetOut:
-        return cls(
-            asset_id=a.asset_id,
-            filename=a.filename,
-            status=AssetStatus(a.status),
-            reason=a.reason,
-            reason_code=cast(RejectionCode | None, a.reason_code),  # validated against RejectionCode
-            declared_type=FileType(a.declared_type),
-            detected_type=FileType(a.detected_type) if a.detected_type is not None else None,
-            kind=cast(AssetKind | None, a.kind),  # validated against AssetKind
-            size_bytes=int(a.size_bytes) if a.size_bytes is not None else None,
-            created_at=a.created_at,
-            checked_at=a.checked_at,
-        )
+
+class StorageQuota(BaseModel):
+    used_bytes: int = Field(description="Validated files plus pending reservations")
+    quota_bytes: int
+    max_file_bytes: int
+
+
+class AssetList(BaseModel):
+    items: list[AssetOut]
+    storage: StorageQuota | None = None
+
+
+class AssetViewOut(BaseModel):
+    asset_id: str
+    url: str
+    content_type: str
+    kind: str
+    expires_in: int
 
 
 # --- gachas ---------------------------------------------------------------------------------------------
@@ -268,42 +252,6 @@ class OwnGacha(GachaDocument):
     editable: bool
     total_stock: int | None = Field(description="Draws that may be sold; null: unlimited")
     stock_shards: int = Field(description="Shard items the stock is reserved on (1: the gacha itself)")
-
-    @classmethod
-    def of(cls, gacha: Gacha, prizes: list[Prize]) -> OwnGacha:
-        at = clock.utc_now()
-        stock.fill_sums([gacha])  # a sharded gacha's reserved draws, for the remaining stock shown
-        document = storefront.disclosure(gacha, prizes, None, at).document
-        assets = {p.prize_id: list(p.asset_ids) for p in prizes}
-        previews = {p.prize_id: p.preview_asset_id for p in prizes}
-        last = next((p for p in prizes if p.last_one), None)
-        return cls.model_validate(
-            {
-                **document,
-                "prizes": [
-                    {
-                        **row,
-                        "asset_ids": assets.get(row["prize_id"], []),
-                        "preview_asset_id": previews.get(row["prize_id"]),
-                    }
-                    for row in document["prizes"]
-                ],
-                "version": int(gacha.version),
-                "editable": lineup.editable(gacha, at),
-                "total_stock": int(gacha.total_stock) if gacha.total_stock is not None else None,
-                "stock_shards": stock.shard_count(gacha),
-                "last_one": (
-                    {
-                        "name": last.name,
-                        "rarity": last.rarity,
-                        "asset_ids": list(last.asset_ids),
-                        "preview_asset_id": last.preview_asset_id,
-                    }
-                    if last is not None
-                    else None
-                ),
-            }
-        )
 
 
 class OwnGachaSummary(GachaSummary):

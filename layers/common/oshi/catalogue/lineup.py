@@ -22,7 +22,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DoesNotExist
 
@@ -32,7 +32,6 @@ from oshi.catalogue.uploads import owned_assets
 from oshi.draw import box as boxes
 from oshi.draw import fairness_store, rates
 from oshi.events import bus
-from oshi.events.definitions import GACHA_CREATED, GACHA_PUBLISHED, EventDefinition, GachaChangedData
 from oshi.kernel import clock
 from oshi.kernel.errors import (
     Conflict,
@@ -49,6 +48,9 @@ from oshi.kernel.txn import ConditionsFailed, Txn
 from oshi.models.assets import Asset, AssetStatus
 from oshi.models.gachas import PUBLIC_LISTING, Gacha, GachaKind, GachaStatus, Prize
 from oshi.models.vtubers import Vtuber, VtuberStatus
+
+if TYPE_CHECKING:
+    from oshi.events.definitions import EventDefinition, GachaChangedData
 
 PRICE_SINGLE_MIN = 100
 PRICE_SINGLE_MAX = 10_000
@@ -459,6 +461,10 @@ def _raise_for(failed: ConditionsFailed) -> None:
 
 
 def _event_data(gacha: Gacha) -> GachaChangedData:
+    # oshi.events.definitions imports pydantic: the read routes that use this module (the VTuber's gacha
+    # list, editor and creation form) must not load it at cold start, so only the writes that publish do.
+    from oshi.events.definitions import GachaChangedData
+
     return GachaChangedData(
         gacha_id=gacha.gacha_id,
         vtuber_id=gacha.vtuber_id,
@@ -537,6 +543,8 @@ def create_gacha(
     if publish:
         fairness_store.on_published(gacha, now)  # commit to the server seed before the sale (issue 11)
         _fill_box(gacha, now)
+    from oshi.events.definitions import GACHA_CREATED  # pydantic: on the write path only (see _publish)
+
     _publish(GACHA_CREATED, gacha, request_id)
     return gacha, prizes
 
@@ -716,6 +724,8 @@ def publish_gacha(user_id: str, gacha_id: str, *, request_id: str | None = None)
             raise GachaEditConflict()
     fairness_store.on_published(gacha, now)  # commit to the server seed before the sale (issue 11)
     _fill_box(gacha, now)
+    from oshi.events.definitions import GACHA_PUBLISHED  # pydantic: on the write path only (see _publish)
+
     _publish(GACHA_PUBLISHED, gacha, request_id)
     return gacha
 
