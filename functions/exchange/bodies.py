@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from oshi.models.rewards import MedalBalance, MedalLedgerEntry
-from oshi.rewards.queries import LedgerReport
 from oshi.web.response import JsonObject
 from oshi.web.shapes import json_datetime
+
+if TYPE_CHECKING:
+    from oshi.models.rewards import MedalBalance, MedalLedgerEntry
+    from oshi.rewards.queries import LedgerReport
 
 ID = r"^[0-9a-z]{26}$"  # a vtuber or item id (``oshi.kernel.ids``)
 
