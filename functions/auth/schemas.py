@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, ConfigDict, Field
 
+from oshi.identity.principal import Role
 from oshi.identity.sessions import MfaChallenge, TokenPair
 
 MAX_PASSWORD_CHARS = 256  # > 72 bytes is refused by the policy with PASSWORD_TOO_LONG; this bounds the work
@@ -106,6 +109,25 @@ class ChangePasswordIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
     current_password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS)
     new_password: str = Field(max_length=MAX_PASSWORD_CHARS)
+
+
+def _absent(value: object) -> bool:
+    return value is None
+
+
+class MeOut(BaseModel):  # GET /api/me, built by auth.bodies.me (no docstring: it would show in the API docs)
+    user_id: str
+    roles: list[Role]
+    mfa: bool
+    # Absent (not null) for callers without an account record.
+    email: str | None = Field(default=None, exclude_if=_absent)
+    display_name: str | None = Field(default=None, exclude_if=_absent)
+    birth_date: date | None = Field(default=None, exclude_if=_absent)
+    mfa_enabled: bool | None = Field(default=None, exclude_if=_absent)
+    terms_version: str | None = Field(default=None, exclude_if=_absent)
+    email_verified: bool | None = Field(default=None, exclude_if=_absent)
+    # SES reported the address as bounced or complaining: nothing is mailed to it any more (issue 18).
+    mail_suppressed: bool | None = Field(default=None, exclude_if=_absent)
 
 
 class SessionOut(BaseModel):

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from auth.schemas import SessionOut, SessionsOut
+from auth import bodies
 from oshi.identity import accounts
 from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model="auth.schemas:SessionsOut")
 
 
 @endpoint
-def get_sessions() -> SessionsOut:
-    return SessionsOut(
-        items=[
-            SessionOut(
-                session_id=s.family_id,
-                created_at=s.created_at,
-                last_used_at=s.last_used_at,
-                client=s.client,
-                ip=s.ip,
-                mfa=s.mfa,
-            )
-            for s in accounts.list_sessions(endpoint.caller().user_id)
-        ]
-    )
+def get_sessions() -> JsonObject:
+    return bodies.sessions(accounts.list_sessions(endpoint.caller().user_id))
 
 
 handler = endpoint.lambda_handler

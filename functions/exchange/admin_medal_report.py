@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from exchange.schemas import MedalReportOut, MismatchOut
+from exchange import bodies
 from oshi.rewards import queries
 from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model="exchange.schemas:MedalReportOut")
 
 
 @endpoint
-def get_report() -> MedalReportOut:
-    report = queries.check_ledger()
-    return MedalReportOut(
-        ok=report.ok,
-        balances_checked=report.balances_checked,
-        ledger_entries=report.ledger_entries,
-        mismatches=[MismatchOut.model_validate(m) for m in report.mismatches],
-    )
+def get_report() -> JsonObject:
+    return bodies.medal_report(queries.check_ledger())
 
 
 handler = endpoint.lambda_handler

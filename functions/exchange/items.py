@@ -7,19 +7,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from exchange.schemas import ID, ItemOut, ItemsOut
+from exchange.bodies import ID
 from oshi.rewards import exchange
+from oshi.web import bodies
 from oshi.web.api import Endpoint
 from oshi.web.params import Query
-from oshi.web.response import Response
+from oshi.web.response import JsonObject, Response
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model="exchange.schemas:ItemsOut")
 
 
 @endpoint
-def get_items(vtuber_id: Annotated[str, Query(pattern=ID)]) -> Response[ItemsOut]:
+def get_items(vtuber_id: Annotated[str, Query(pattern=ID)]) -> Response[JsonObject]:
     views, max_age = exchange.list_items(endpoint.caller().user_id, vtuber_id)
-    out = ItemsOut(vtuber_id=vtuber_id, items=[ItemOut.of(v.item, v.your_count, v.state) for v in views])
+    out = {
+        "vtuber_id": vtuber_id,
+        "items": [bodies.exchange_item(v.item, v.your_count, v.state) for v in views],
+    }
     return Response(200, "application/json", out, headers={"Cache-Control": exchange.cache_control(max_age)})
 
 

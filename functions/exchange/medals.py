@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from exchange.schemas import BalanceOut, BalancesOut
+from exchange import bodies
 from oshi.rewards import queries
 from oshi.web.api import Endpoint
-from oshi.web.response import Response
+from oshi.web.response import JsonObject, Response
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model="exchange.schemas:BalancesOut")
 
 
 @endpoint
-def get_medals() -> Response[BalancesOut]:
-    items = [BalanceOut.of(b) for b in queries.balances(endpoint.caller().user_id)]
-    out = BalancesOut(
-        items=items,
-        total_balance=sum(i.balance for i in items),
-        total_earned=sum(i.earned for i in items),
-        total_spent=sum(i.spent for i in items),
-    )
+def get_medals() -> Response[JsonObject]:
+    out = bodies.balances(queries.balances(endpoint.caller().user_id))
     # balances are read consistently and change with every draw and trade: never served from a cache
     return Response(200, "application/json", out, headers={"Cache-Control": "private, no-cache"})
 

@@ -6,12 +6,11 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from exchange.bodies import ID  # defined without pydantic: the read routes' parameters use it too
 from oshi.models.exchange import Exchange
-from oshi.models.rewards import LedgerKind, MedalBalance, MedalLedgerEntry
+from oshi.models.rewards import LedgerKind
 from oshi.rewards import exchange
 from oshi.web.schemas.exchange import ItemOut
-
-ID = r"^[0-9a-z]{26}$"
 
 
 # --- medals -------------------------------------------------------------------------------------------------
@@ -21,16 +20,6 @@ class BalanceOut(BaseModel):
     earned: int
     spent: int = Field(description="Spent in the exchange, plus medals taken back by refunds")
     updated_at: datetime | None = None
-
-    @classmethod
-    def of(cls, b: MedalBalance) -> BalanceOut:
-        return cls(
-            vtuber_id=b.vtuber_id,
-            balance=int(b.balance or 0),
-            earned=int(b.earned or 0),
-            spent=int(b.spent or 0),
-            updated_at=b.updated_at,
-        )
 
 
 class BalancesOut(BaseModel):
@@ -46,16 +35,6 @@ class LedgerEntryOut(BaseModel):
     delta: int
     source_id: str = Field(description="The order or exchange that caused it")
     created_at: datetime
-
-    @classmethod
-    def of(cls, e: MedalLedgerEntry) -> LedgerEntryOut:
-        return cls(
-            entry_id=e.entry_id,
-            kind=LedgerKind(e.kind),
-            delta=int(e.delta),
-            source_id=e.source_id,
-            created_at=e.created_at,
-        )
 
 
 class HistoryOut(BaseModel):

@@ -15,9 +15,9 @@ from oshi import audit
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
 from oshi.web.params import Query
-from system.schemas import AuditEntryOut, AuditPage, ChainCheck
+from oshi.web.response import JsonObject
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model="system.schemas:AuditPage")
 MAX_PAGE = 500
 
 
@@ -26,23 +26,24 @@ def get_audit(
     date: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
     after_seq: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
-) -> AuditPage:
+) -> JsonObject:
     partition = date or clock.utc_now().strftime("%Y-%m-%d")
     entries = audit.partition_entries(partition)
     problems = audit.verify_chain(entries)
-    page = [AuditEntryOut.model_validate(audit.to_json(e)) for e in entries if int(e.seq) > after_seq][:limit]
-    more = bool(page) and page[-1].seq < (int(entries[-1].seq) if entries else 0)
-    return AuditPage(
-        partition=partition,
-        entries=page,
-        next_after_seq=page[-1].seq if more else None,
-        chain=ChainCheck(
-            entries=len(entries),
-            intact=not problems,
-            problems=problems,
-            pending=audit.pending_count(partition),
-        ),
-    )
+    # audit.to_json is already the export's JSON form (AuditEntryOut): passed through untouched
+    page = [audit.to_json(e) for e in entries if int(e.seq) > after_seq][:limit]
+    more = bool(page) and page[-1]["seq"] < (int(entries[-1].seq) if entries else 0)
+    return {
+        "partition": partition,
+        "entries": page,
+        "next_after_seq": page[-1]["seq"] if more else None,
+        "chain": {
+            "entries": len(entries),
+            "intact": not problems,
+            "problems": problems,
+            "pending": audit.pending_count(partition),
+        },
+    }
 
 
 handler = endpoint.lambda_handler

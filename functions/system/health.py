@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import BaseModel
-
 from oshi.kernel.settings import get_settings
 from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject
 
-endpoint = Endpoint(__name__)
-
-
-class HealthOut(BaseModel):
-    status: Literal["ok"]
-    stage: str
+endpoint = Endpoint(__name__, response_model="system.schemas:HealthOut")
 
 
 @endpoint
-def get_health() -> HealthOut:
-    return HealthOut(status="ok", stage=get_settings().stage)
+def get_health() -> JsonObject:
+    return {"status": "ok", "stage": get_settings().stage}
 
 
 handler = endpoint.lambda_handler

@@ -1,10 +1,10 @@
-"""Response shapes of the audit export (``GET /api/admin/audit``)."""
+"""Response shapes of the system routes: the audit export (``GET /api/admin/audit``) and ``GET /api/health``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from oshi.web.schemas import Strict
 
@@ -41,3 +41,8 @@ class AuditPage(Strict):
     entries: list[AuditEntryOut]
     next_after_seq: int | None = Field(description="Pass as ?after_seq= for the next page; null on the last")
     chain: ChainCheck
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    stage: str

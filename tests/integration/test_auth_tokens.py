@@ -74,6 +74,14 @@ def test_a_well_formed_token_is_accepted(api: Api) -> None:
     assert api.get("/api/me", token=_signed(_claims())).status == 200
 
 
+def test_me_without_an_account_record_is_just_the_session(api: Api) -> None:
+    """A token whose subject has no user item (a service or test token): the session's fields only, the
+    account's fields absent rather than null (``MeOut`` leaves them out)."""
+    response = api.get("/api/me", token=_signed(_claims()))
+    assert response.status == 200, response.body
+    assert response.json() == {"user_id": "fan-1", "roles": ["fan"], "mfa": False}
+
+
 def test_alg_none_is_refused(api: Api) -> None:
     header = _b64(json.dumps({"alg": "none", "typ": "JWT", "kid": "local-1"}).encode())
     payload = _b64(json.dumps(_claims(roles=["fan", "admin"])).encode())

@@ -15,19 +15,13 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from oshi import audit
 from oshi.events import bus
-from oshi.events.definitions import (
-    DATA_EXPORT_REQUESTED,
-    PASSWORD_RESET_REQUESTED,
-    DataExportRequestedData,
-    PasswordResetRequestedData,
-)
 from oshi.identity import passwords, refresh_tokens, revocation, users
-from oshi.identity.sessions import TokenPair, restart
 from oshi.kernel import clock
 from oshi.kernel.errors import (
     DeletionBlocked,
@@ -44,6 +38,9 @@ from oshi.models.gachas import Gacha, GachaStatus
 from oshi.models.sessions import RefreshFamily
 from oshi.models.users import EmailClaim, User
 from oshi.models.vtubers import Vtuber
+
+if TYPE_CHECKING:
+    from oshi.identity.sessions import TokenPair
 
 VERIFY_EMAIL, RESET_PASSWORD = "verify_email", "reset_password"
 CHANGE_EMAIL = "change_email"
@@ -155,6 +152,10 @@ def forgot_password(email: str) -> str:
     request, one PutEvents), so neither the answer nor its timing says whether an account exists. The
     lookup and the mail happen in the ``auth.password_reset_mail`` consumer (``send_reset_link``). The
     address waits in ``account-tokens`` (1 h TTL), never on the bus (whose archive keeps events)."""
+    # here, not at import: the event definitions are pydantic models, and GET /api/auth/sessions imports
+    # this module without publishing anything
+    from oshi.events.definitions import PASSWORD_RESET_REQUESTED, PasswordResetRequestedData
+
     request_id = new_id()
     _store_request(request_id, users.normalize_email(email))
     bus.publish([PASSWORD_RESET_REQUESTED.event(PasswordResetRequestedData(request_id=request_id))])
@@ -256,6 +257,9 @@ def change_password(user_id: str, current: str, new_password: str, *, mfa: bool 
 def _restart_sessions(
     user_id: str, reason: str, amr: list[str] | None = None, *, audited: tuple[str, str, str] | None = None
 ) -> TokenPair:
+    # here, not at import: sessions signs tokens (jwt, cryptography), which listing sessions never does
+    from oshi.identity.sessions import restart
+
     return restart(user_id, reason, amr or ["pwd"], audited=audited)
 
 
@@ -334,6 +338,8 @@ def sign_out_others(user_id: str, *, mfa: bool = False) -> TokenPair:
 def request_export(user_id: str) -> str:
     """Ask for a copy of everything held about the user; a consumer builds it and mails a link.
     Returns the export id. The route's per-account limit keeps this from being a cheap amplifier."""
+    from oshi.events.definitions import DATA_EXPORT_REQUESTED, DataExportRequestedData  # see forgot_password
+
     export_id = new_id()
     bus.publish([DATA_EXPORT_REQUESTED.event(DataExportRequestedData(user_id=user_id, export_id=export_id))])
     audit.record(

@@ -7,6 +7,9 @@ onto another account does not decrypt. Only the functions that handle MFA may re
 
 Codes: 30-second steps, at most one step of drift either way. Replay protection (a step is accepted at
 most once per account) is enforced by ``oshi.identity.users`` with a conditional write on the last accepted step.
+
+pyotp and cryptography are imported by the functions that use them, not at module level:
+``oshi.identity.users`` imports this module, and the routes that only read a profile never touch a code.
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ import os
 import re
 import time
 from dataclasses import dataclass
-
-import pyotp
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from typing import TYPE_CHECKING
 
 from oshi.kernel.aws import client
 from oshi.kernel.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from pyotp import TOTP
 
 ISSUER = "Oshi Gacha"
 STEP_SECONDS = 30
@@ -72,6 +77,18 @@ def _load_keys() -> _Keys:
     return _keys
 
 
+def _cipher(key: bytes) -> AESGCM:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # here, not at import: module docstring
+
+    return AESGCM(key)
+
+
+def _totp(secret: str) -> TOTP:
+    import pyotp
+
+    return pyotp.TOTP(secret, interval=STEP_SECONDS)
+
+
 def _aad(user_id: str) -> bytes:
     return f"oshi-mfa:{user_id}".encode()
 
@@ -79,7 +96,7 @@ def _aad(user_id: str) -> bytes:
 def seal(secret: str, user_id: str) -> str:
     keys = _load_keys()
     nonce = os.urandom(12)
-    sealed = AESGCM(keys.keys[keys.active_kid]).encrypt(nonce, secret.encode(), _aad(user_id))
+    sealed = _cipher(keys.keys[keys.active_kid]).encrypt(nonce, secret.encode(), _aad(user_id))
     return f"{keys.active_kid}:{base64.b64encode(nonce + sealed).decode()}"
 
 
@@ -90,15 +107,17 @@ def unseal(token: str, user_id: str) -> str:
         forget_keys()
         keys = _load_keys()
     raw = base64.b64decode(payload)
-    return AESGCM(keys.keys[kid]).decrypt(raw[:12], raw[12:], _aad(user_id)).decode()
+    return _cipher(keys.keys[kid]).decrypt(raw[:12], raw[12:], _aad(user_id)).decode()
 
 
 def new_secret() -> str:
+    import pyotp
+
     return pyotp.random_base32()
 
 
 def provisioning_uri(secret: str, account_name: str) -> str:
-    return pyotp.TOTP(secret, interval=STEP_SECONDS).provisioning_uri(name=account_name, issuer_name=ISSUER)
+    return _totp(secret).provisioning_uri(name=account_name, issuer_name=ISSUER)
 
 
 def step_at(now: float) -> int:
@@ -106,7 +125,7 @@ def step_at(now: float) -> int:
 
 
 def code_at_step(secret: str, step: int) -> str:
-    return pyotp.TOTP(secret, interval=STEP_SECONDS).at(step * STEP_SECONDS)
+    return _totp(secret).at(step * STEP_SECONDS)
 
 
 def matching_step(secret: str, code: str, now: float) -> int | None:

@@ -3,6 +3,9 @@
 bcrypt only reads the first 72 bytes; bcrypt 5 raises on longer input. We check first and answer 422
 ``PASSWORD_TOO_LONG``: a password is never truncated silently (and never pre-hashed, which would make
 hashes incompatible with any other bcrypt verifier).
+
+bcrypt is imported by the functions that hash or check, not at module level: ``oshi.identity.users``
+imports this module, and the routes that only read a profile (``GET /api/me``) never hash anything.
 """
 
 from __future__ import annotations
@@ -10,8 +13,6 @@ from __future__ import annotations
 import hmac
 import unicodedata
 from functools import cache
-
-import bcrypt
 
 from oshi.kernel.errors import PasswordPolicy, PasswordTooLong
 from oshi.kernel.settings import get_settings
@@ -73,6 +74,8 @@ def hash_password(password: str) -> str:
     raw = _encode(password)
     if len(raw) > MAX_BYTES:
         raise PasswordTooLong()
+    import bcrypt  # here, not at import: see the module docstring
+
     return bcrypt.hashpw(raw, bcrypt.gensalt(rounds())).decode()
 
 
@@ -82,14 +85,20 @@ def verify_password(password: str, password_hash: str) -> bool:
         # Nothing this long was ever accepted; still spend the same time so length is not an oracle.
         burn_time()
         return False
+    import bcrypt
+
     return bcrypt.checkpw(raw, password_hash.encode())
 
 
 @cache
 def _dummy_hash() -> bytes:
+    import bcrypt
+
     return bcrypt.hashpw(b"no such account", bcrypt.gensalt(rounds()))
 
 
 def burn_time() -> None:
     """Spend one bcrypt check, so an unknown email takes as long to refuse as a wrong password."""
+    import bcrypt
+
     hmac.compare_digest(bcrypt.hashpw(b"x", _dummy_hash()), _dummy_hash())

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, cast
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from oshi.models.exchange import ExchangeItem
+from oshi.web import bodies
 
 ItemState = Literal[
     "upcoming", "on_sale", "ended", "sold_out", "suspended"
@@ -33,19 +34,5 @@ class ItemOut(BaseModel):
 
     @classmethod
     def of(cls, item: ExchangeItem, your_count: int | None = None, state: str | None = None) -> ItemOut:
-        return cls(
-            item_id=item.item_id,
-            vtuber_id=item.vtuber_id,
-            name=item.name,
-            description=item.description or "",
-            cost=int(item.cost),
-            per_user_limit=int(item.per_user_limit),
-            your_count=your_count,
-            stock=None if item.stock is None else int(item.stock),
-            remaining=None if item.remaining is None else int(item.remaining),
-            starts_at=item.starts_at,
-            ends_at=item.ends_at,
-            state=cast(ItemState | None, state),  # validated against ItemState
-            type=item.asset_content_type,
-            size_bytes=int(item.asset_size_bytes),
-        )
+        # the one builder of this shape is bodies.exchange_item (the fan's list sends it without pydantic)
+        return cls.model_validate(bodies.exchange_item(item, your_count, state))

@@ -1,0 +1,52 @@
+"""The auth routes' read answers in JSON form, without pydantic (``auth.schemas`` documents them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from oshi.web.response import JsonObject
+
+if TYPE_CHECKING:  # types only: GET /api/me must not import accounts (its write paths' modules)
+    from oshi.identity.accounts import SessionView
+    from oshi.identity.principal import Caller
+    from oshi.identity.users import UserProfile
+
+
+def me(caller: Caller, profile: UserProfile | None, mail_suppressed: bool) -> JsonObject:
+    """``MeOut``: the session's roles and MFA; the account's fields only when it has a record (absent, not
+    null, otherwise: the model leaves out every field that is None)."""
+    out: JsonObject = {
+        "user_id": caller.user_id,
+        "roles": sorted(r.value for r in caller.roles),
+        "mfa": caller.mfa,
+    }
+    if profile is not None:
+        account = {
+            "email": profile.email,
+            "display_name": profile.display_name,
+            "birth_date": profile.birth_date.isoformat(),
+            "mfa_enabled": profile.mfa_enabled,
+            "terms_version": profile.terms_version,
+            "email_verified": profile.email_verified,
+            "mail_suppressed": mail_suppressed,
+        }
+        out.update((name, value) for name, value in account.items() if value is not None)
+    return out
+
+
+def sessions(found: Iterable[SessionView]) -> JsonObject:
+    """``SessionsOut``: the signed-in sessions as listed."""
+    return {
+        "items": [
+            {
+                "session_id": s.family_id,
+                "created_at": s.created_at,
+                "last_used_at": s.last_used_at,
+                "client": s.client,
+                "ip": s.ip,
+                "mfa": s.mfa,
+            }
+            for s in found
+        ]
+    }
