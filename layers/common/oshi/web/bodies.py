@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def exchange_item(item: ExchangeItem, your_count: int | None = None, state: str | None = None) -> JsonObject:
     """An item as its shop shows it (``oshi.web.schemas.exchange.ItemOut``): the fan's list
-    (``exchange.items``) and, through ``ItemOut.of``, the VTuber's item routes."""
+    (``exchange.items``) and, extended, the VTuber's item routes (``vtuber.exchange_bodies``)."""
     return {
         "item_id": item.item_id,
         "vtuber_id": item.vtuber_id,

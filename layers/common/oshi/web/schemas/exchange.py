@@ -8,9 +8,6 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from oshi.models.exchange import ExchangeItem
-from oshi.web import bodies
-
 ItemState = Literal[
     "upcoming", "on_sale", "ended", "sold_out", "suspended"
 ]  # oshi.rewards.exchange.item_state
@@ -31,8 +28,3 @@ class ItemOut(BaseModel):
     state: ItemState | None = Field(default=None, description="The item's sale state; null when created")
     type: str = Field(description="The granted file's MIME type")
     size_bytes: int
-
-    @classmethod
-    def of(cls, item: ExchangeItem, your_count: int | None = None, state: str | None = None) -> ItemOut:
-        # the one builder of this shape is bodies.exchange_item (the fan's list sends it without pydantic)
-        return cls.model_validate(bodies.exchange_item(item, your_count, state))
