@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from oshi.commerce.reconciliation import Report
-from oshi.draw.fairness_store import GachaStats
-from oshi.models.orders import Order
 from oshi.web.response import JsonObject
 from oshi.web.shapes import json_datetime
+
+if TYPE_CHECKING:  # types only: each route imports just the domain modules it reads
+    from oshi.commerce.reconciliation import Report
+    from oshi.draw.fairness_store import GachaStats
+    from oshi.models.orders import Order
 
 # What ``GET /api/gachas/{gacha_id}/fairness`` says the proofs follow (``schemas.FairnessOut.algorithm``).
 FAIRNESS_ALGORITHMS = "oshi-fairness/1, /2 (ceiling), oshi-box-order/1 (box) (docs/fairness.md)"
