@@ -10,14 +10,15 @@ from typing import Annotated
 
 from pynamodb.exceptions import DoesNotExist
 
-from gacha.purchase_schemas import OrderOut, OrderPage
+from gacha import bodies
 from oshi.commerce import orders
 from oshi.kernel.errors import BadRequest, OrderNotFound
 from oshi.models.orders import Order
 from oshi.web.api import Endpoint
 from oshi.web.params import Query
+from oshi.web.response import JsonObject
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model="gacha.purchase_schemas:OrderPage")
 ID = r"^[0-9A-Za-z_-]{1,64}$"
 
 
@@ -27,7 +28,7 @@ def get_admin_orders(
     fan_id: Annotated[str | None, Query(pattern=ID)] = None,
     limit: Annotated[int, Query(ge=1, le=orders.MAX_PAGE)] = 20,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
-) -> OrderPage:
+) -> JsonObject:
     if (order_id is None) == (fan_id is None):
         raise BadRequest("Give exactly one of order_id and fan_id.")
     if order_id is not None:
@@ -35,10 +36,10 @@ def get_admin_orders(
             order = Order.get(order_id, consistent_read=True)
         except DoesNotExist:
             raise OrderNotFound() from None
-        return OrderPage(items=[OrderOut.of(order, with_results=True)])
+        return bodies.order_page([order], with_results=True)
     assert fan_id is not None
     page, next_cursor = orders.list_for_fan(fan_id, limit=limit, cursor=cursor)
-    return OrderPage(items=[OrderOut.of(o) for o in page], next_cursor=next_cursor)
+    return bodies.order_page(page, next_cursor)
 
 
 handler = endpoint.lambda_handler

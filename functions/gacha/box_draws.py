@@ -7,32 +7,19 @@ secret). Fan ids are the platform's opaque ids (docs/fairness.md section 10)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
-
 from oshi.catalogue import storefront
 from oshi.draw import box as boxes
 from oshi.draw import fairness_store
 from oshi.kernel.errors import BoxNotRevealed, GachaNotFound
 from oshi.models.gachas import GachaKind
 from oshi.web.api import Endpoint
-from oshi.web.schemas.fairness import BoxDocument, BoxOrderProof
+from oshi.web.response import JsonObject
 
-endpoint = Endpoint(__name__)
-
-
-class BoxDrawLog(BaseModel):
-    gacha_id: str
-    box: BoxDocument
-    box_hash: str = Field(description="Published with the box before its sale (the gacha's rate_table_hash)")
-    commitment: str
-    server_seed: str = Field(description="The revealed server seed, hex")
-    tickets_drawn: int
-    last_one_order_id: str | None
-    orders: list[BoxOrderProof] = Field(description="Every order's proof, by position")
+endpoint = Endpoint(__name__, response_model="gacha.schemas:BoxDrawLog")
 
 
 @endpoint
-def get_box_draws(gacha_id: str) -> BoxDrawLog:
+def get_box_draws(gacha_id: str) -> JsonObject:
     gacha = storefront.public_gacha(gacha_id)
     if gacha.kind != GachaKind.BOX.value:
         raise GachaNotFound("This gacha is not a box gacha.")
@@ -44,17 +31,18 @@ def get_box_draws(gacha_id: str) -> BoxDrawLog:
     record = fairness_store.reveal_if_ended(gacha, record, sold_out=int(state.box_drawn or 0) >= box.total)
     if not record.revealed_seed:
         raise BoxNotRevealed(details={"remaining": box.total - int(state.box_drawn or 0)})
-    log = fairness_store.box_log(gacha_id)
-    return BoxDrawLog(
-        gacha_id=gacha_id,
-        box=BoxDocument.model_validate(gacha.rate_table),
-        box_hash=gacha.rate_table_hash,
-        commitment=record.commitment,
-        server_seed=record.revealed_seed,
-        tickets_drawn=int(state.box_drawn or 0),
-        last_one_order_id=state.last_one_order_id,
-        orders=[BoxOrderProof.model_validate(entry.proof) for entry in log],
-    )
+    return {
+        "gacha_id": gacha_id,
+        "box": gacha.rate_table,  # the committed box document, as hashed
+        "box_hash": gacha.rate_table_hash,
+        "commitment": record.commitment,
+        "server_seed": record.revealed_seed,
+        "tickets_drawn": int(state.box_drawn or 0),
+        "last_one_order_id": state.last_one_order_id,
+        "orders": [
+            entry.proof for entry in fairness_store.box_log(gacha_id)
+        ],  # each order's proof, as stored
+    }
 
 
 handler = endpoint.lambda_handler

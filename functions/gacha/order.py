@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from gacha.purchase_schemas import OrderOut
+from gacha import bodies
 from oshi.commerce import orders
 from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model="gacha.purchase_schemas:OrderOut")
 
 
 @endpoint
-def get_order(order_id: str) -> OrderOut:
-    return OrderOut.of(orders.get_for_fan(endpoint.caller().user_id, order_id), with_results=True)
+def get_order(order_id: str) -> JsonObject:
+    return bodies.order(orders.get_for_fan(endpoint.caller().user_id, order_id), with_results=True)
 
 
 handler = endpoint.lambda_handler

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from gacha.purchase_schemas import OrderOut, OrderPage
+from gacha import bodies
 from oshi.commerce import orders
 from oshi.web.api import Endpoint
 from oshi.web.params import Query
+from oshi.web.response import JsonObject
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model="gacha.purchase_schemas:OrderPage")
 
 
 @endpoint
 def get_orders(
     limit: Annotated[int, Query(ge=1, le=orders.MAX_PAGE)] = 20,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
-) -> OrderPage:
+) -> JsonObject:
     page, next_cursor = orders.list_for_fan(endpoint.caller().user_id, limit=limit, cursor=cursor)
-    return OrderPage(items=[OrderOut.of(o) for o in page], next_cursor=next_cursor)
+    return bodies.order_page(page, next_cursor)
 
 
 handler = endpoint.lambda_handler

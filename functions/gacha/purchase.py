@@ -7,6 +7,7 @@ a retried request returns the same order (200) instead of creating another (201)
 
 from __future__ import annotations
 
+from gacha import bodies
 from gacha.purchase_schemas import OrderOut, PurchaseIn
 from oshi.commerce import orders
 from oshi.kernel.txn import ConditionsFailed
@@ -34,9 +35,8 @@ def post_purchase(body: PurchaseIn) -> Response[OrderOut]:
     except ConditionsFailed as failed:
         endpoint.refuse_if_limited(failed)
         raise
-    return Response(
-        status_code=201 if created else 200, content_type="application/json", body=OrderOut.of(order)
-    )
+    out = OrderOut.model_validate(bodies.order(order))
+    return Response(status_code=201 if created else 200, content_type="application/json", body=out)
 
 
 handler = endpoint.lambda_handler

@@ -1,14 +1,15 @@
-"""Request and response shapes of the purchase and order endpoints."""
+"""Request and response shapes of the purchase and order endpoints (``gacha.bodies.order`` builds an order's,
+without pydantic, for the write route and the read routes alike)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, cast
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from oshi.draw import fairness
-from oshi.models.orders import Order, OrderStatus, Provider
+from oshi.models.orders import OrderStatus, Provider
 from oshi.web.schemas.fairness import OrderResults
 
 ID = r"^[0-9a-z]{26}$"
@@ -47,19 +48,6 @@ class OrderPayment(BaseModel):
     checkout_url: str | None = Field(description="The provider's page, while the order awaits payment")
     konbini: KonbiniPayment | None = None
 
-    @classmethod
-    def of(cls, order: Order) -> OrderPayment | None:
-        if not order.provider_session_id:
-            return None  # no checkout was created (the provider was unavailable)
-        method = cast(PaymentMethod, order.payment_method or "card")
-        pending = order.status == "PENDING_PAYMENT"
-        konbini = (
-            KonbiniPayment(deadline=order.payment_expires_at)
-            if method == "konbini" and pending and order.payment_expires_at is not None
-            else None
-        )
-        return cls(method=method, checkout_url=order.redirect_url if pending else None, konbini=konbini)
-
 
 class OrderOut(BaseModel):
     order_id: str
@@ -90,38 +78,6 @@ class OrderOut(BaseModel):
     results: OrderResults | None = (
         None  # the draws and their proof (as fulfilment stored them), once FULFILLED
     )
-
-    @classmethod
-    def of(cls, order: Order, *, with_results: bool = False) -> OrderOut:
-        pending = order.status == "PENDING_PAYMENT"
-        return cls(
-            order_id=order.order_id,
-            status=OrderStatus(order.status),
-            gacha_id=order.gacha_id,
-            vtuber_id=order.vtuber_id,
-            count=int(order.count),
-            amount=int(order.amount),
-            currency=cast(Literal["JPY"], order.currency),
-            provider=Provider(order.provider),
-            payment_method=cast(PaymentMethod | None, order.payment_method),  # validated
-            redirect_url=order.redirect_url if pending else None,
-            payment_expires_at=order.payment_expires_at if pending else None,
-            created_at=order.created_at,
-            paid_at=order.paid_at,
-            client_seed=order.client_seed,
-            fulfilled_at=order.fulfilled_at,
-            refunded_at=order.refunded_at,
-            failure_reason=order.failure_reason,
-            payment=OrderPayment.of(order),
-            medals_awarded=int(order.medals_awarded) if order.medals_awarded is not None else None,
-            list_price=int(order.list_price) if order.list_price is not None else None,
-            medal_multiplier=int(order.medal_multiplier) if order.medal_multiplier is not None else None,
-            results=(
-                OrderResults.model_validate(order.results)
-                if with_results and order.status == "FULFILLED" and order.results is not None
-                else None
-            ),
-        )
 
 
 class OrderPage(BaseModel):

@@ -5,65 +5,19 @@ never from a reader."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
+from gacha import bodies
 from oshi.catalogue import storefront
 from oshi.draw import fairness_store
 from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject
 
-endpoint = Endpoint(__name__)
-
-
-class PrizeStatsOut(BaseModel):
-    prize_id: str
-    name: str
-    rarity: str
-    stated_rate: float
-    stated_ppm: int
-    drawn: int
-    observed_rate: float | None
-    interval_low: float
-    interval_high: float
-    within_interval: bool
-
-
-class StatsOut(BaseModel):
-    gacha_id: str
-    draws_at_stated_rates: int  # main-table draws while nothing had run out: these are compared
-    other_draws: (
-        int  # guaranteed slots and draws after a limited prize ran out (their proofs show the weights)
-    )
-    confidence: float
-    final: bool
-    prizes: list[PrizeStatsOut]
+endpoint = Endpoint(__name__, response_model="gacha.schemas:StatsOut")
 
 
 @endpoint
-def get_stats(gacha_id: str) -> StatsOut:
+def get_stats(gacha_id: str) -> JsonObject:
     gacha = storefront.public_gacha(gacha_id)
-    result = fairness_store.stats(gacha, storefront.prizes_of(gacha_id))
-    return StatsOut(
-        gacha_id=gacha_id,
-        draws_at_stated_rates=result.stated_draws,
-        other_draws=result.other_draws,
-        confidence=result.confidence,
-        final=result.final,
-        prizes=[
-            PrizeStatsOut(
-                prize_id=p.prize_id,
-                name=p.name,
-                rarity=p.rarity,
-                stated_rate=p.stated_ppm / 1_000_000,
-                stated_ppm=p.stated_ppm,
-                drawn=p.drawn,
-                observed_rate=p.observed_rate,
-                interval_low=p.interval_low,
-                interval_high=p.interval_high,
-                within_interval=not p.anomalous,
-            )
-            for p in result.prizes
-        ],
-    )
+    return bodies.stats(gacha_id, fairness_store.stats(gacha, storefront.prizes_of(gacha_id)))
 
 
 handler = endpoint.lambda_handler

@@ -123,6 +123,11 @@ def test_a_box_empties_exactly_with_one_last_one_prize_and_replays(api: Api) -> 
     # the last-one prize's reward is in that fan's box, keyed after the ten draws
     winner = Order.get(last_order)
     assert any(r.prize_id == "last" for r in Reward.query(winner.fan_id))
+    # the winner's order page sends the tickets, the last-one prize and the box proof as stored
+    page = api.get(f"/api/gacha/orders/{last_order}", token=token_for(winner.fan_id))
+    assert page.status == 200, page.body
+    assert page.json()["results"] == winner.results
+    assert page.json()["results"]["proof"]["format"] == "oshi-box-order/1"
 
     live = api.get(f"/api/gachas/{sale.gacha_id}/box").json()
     assert live["remaining"] == 0 and live["sold_out"] is True and live["last_one"]["awarded"] is True
@@ -222,6 +227,9 @@ def test_the_ceiling_gives_every_fan_the_top_rarity_exactly_at_draw_n(api: Api) 
     sale = ceiling_on_sale(api, 5)  # UR at 1 ppm: in practice only the ceiling ever gives it
     detail = api.get(f"/api/gachas/{sale.gacha_id}").json()
     assert detail["ceiling"]["draws"] == 5 and detail["ceiling"]["rarity"] == "UR"
+    history = api.get(f"/api/gachas/{sale.gacha_id}/fairness").json()["rate_table_history"]
+    assert [h["rate_table"]["format"] for h in history] == ["oshi-rate-table/2"]
+    assert history[0]["rate_table"]["ceiling"] == {"draws": 5, "rarity": "UR"}
     seed, _ = fairness_store.server_seed(sale.gacha_id)
     for n in range(4):
         fan_id = f"fan-{n}"
@@ -245,6 +253,9 @@ def test_the_ceiling_gives_every_fan_the_top_rarity_exactly_at_draw_n(api: Api) 
         done = Order.get(ten.order_id)
         assert done.results["ceiling"] == {"before": 4, "after": 4, "draws": 5}
         assert done.results["proof"]["format"] == "oshi-fairness/2"
+        page = api.get(f"/api/gacha/orders/{ten.order_id}", token=fan)
+        assert page.status == 200, page.body
+        assert page.json()["results"] == done.results  # the ceiling and its proof, as stored
         for order in [*singles, ten]:
             proof = Order.get(order.order_id).results["proof"]
             assert fairness.verify(proof, seed) == []

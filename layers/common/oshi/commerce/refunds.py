@@ -32,8 +32,6 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from oshi import audit
 from oshi.commerce import reservations
 from oshi.events.bus import publish
-from oshi.events.definitions import ORDER_REFUNDED, OrderRefundedData, RefundDueData
-from oshi.events.definitions import REFUND_DUE as REFUND_DUE_EVENT
 from oshi.kernel import clock, cursors
 from oshi.kernel.errors import OrderNotFound, OrderNotRefundable, RefundFailed
 from oshi.kernel.observability import logger, metrics
@@ -176,6 +174,9 @@ def _apply(
             "refund could not claw back spent medals",
             extra={"order_id": order.order_id, "unrecovered": unrecovered},
         )
+    # imported here: the event payloads are pydantic models, and the pending list (a read route) needs none
+    from oshi.events.definitions import ORDER_REFUNDED, OrderRefundedData
+
     publish(
         [
             ORDER_REFUNDED.event(
@@ -339,6 +340,10 @@ def owe(
 
 def announce(order: Order) -> None:
     """Publish ``RefundDue`` for an order that owes a refund (after the state that says so committed)."""
+    # imported here, as in ``_apply``: pydantic stays off the pending list's cold start
+    from oshi.events.definitions import REFUND_DUE as REFUND_DUE_EVENT
+    from oshi.events.definitions import RefundDueData
+
     metrics.add_metric(name="RefundsDue", unit="Count", value=1)
     publish(
         [
