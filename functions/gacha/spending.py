@@ -5,11 +5,9 @@ without a self-set cap; pending orders count until they are paid or released."""
 
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist
-
 from oshi.commerce import spending
+from oshi.identity import users
 from oshi.kernel import clock
-from oshi.models.users import User
 from oshi.web.api import Endpoint
 from oshi.web.response import JsonObject
 
@@ -19,12 +17,8 @@ endpoint = Endpoint(__name__, response_model="gacha.schemas:SpendingOut")
 @endpoint
 def get_spending() -> JsonObject:
     fan_id = endpoint.caller().user_id
-    # the user item itself, as the purchase transaction reads it: oshi.identity.users would bring bcrypt,
-    # pyotp and cryptography (passwords, MFA) into this cold start for one date
-    try:
-        birth_date: str | None = User.get(fan_id, consistent_read=True).birth_date or None
-    except DoesNotExist:
-        birth_date = None
+    profile = users.find_user(fan_id)
+    birth_date = profile.birth_date.isoformat() if profile is not None and profile.birth_date else None
     allowance = spending.allowance(fan_id, birth_date, clock.utc_now())
     return {
         "month": allowance.period,

@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject
 
 endpoint = Endpoint(__name__)
 
@@ -18,7 +19,7 @@ def _document() -> dict[str, Any]:
 
 
 @endpoint
-def get_openapi() -> dict[str, Any]:
+def get_openapi() -> JsonObject:  # JSON already: sent as it is
     return _document()
 
 

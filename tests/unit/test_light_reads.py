@@ -2,8 +2,8 @@
 
 Three things make that safe: a scalar parameter's fast check accepts only what pydantic accepts, as the
 same value (else pydantic decides, so a 422 is pydantic's own); a hand-built body is checked against its
-documented model on every answer in the tests (``OSHI_CHECK_RESPONSES``); and the routes that build their
-bodies by hand really import no pydantic, even once SnapStart's priming ran.
+documented model on every answer in the tests (``OSHI_CHECK_RESPONSES``); and every read route really
+imports no pydantic, even once SnapStart's priming ran.
 """
 
 from __future__ import annotations
