@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pynamodb.exceptions import DoesNotExist
-
 from gacha import bodies
-from oshi.commerce import orders
-from oshi.kernel.errors import BadRequest, OrderNotFound
-from oshi.models.orders import Order
+from oshi.commerce import order_queries
+from oshi.kernel.errors import BadRequest
 from oshi.web.api import Endpoint
 from oshi.web.params import Query
 from oshi.web.response import JsonObject
@@ -26,19 +23,15 @@ ID = r"^[0-9A-Za-z_-]{1,64}$"
 def get_admin_orders(
     order_id: Annotated[str | None, Query(pattern=ID)] = None,
     fan_id: Annotated[str | None, Query(pattern=ID)] = None,
-    limit: Annotated[int, Query(ge=1, le=orders.MAX_PAGE)] = 20,
+    limit: Annotated[int, Query(ge=1, le=order_queries.MAX_PAGE)] = 20,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> JsonObject:
     if (order_id is None) == (fan_id is None):
         raise BadRequest("Give exactly one of order_id and fan_id.")
     if order_id is not None:
-        try:
-            order = Order.get(order_id, consistent_read=True)
-        except DoesNotExist:
-            raise OrderNotFound() from None
-        return bodies.order_page([order], with_results=True)
+        return bodies.order_page([order_queries.get(order_id)], with_results=True)
     assert fan_id is not None
-    page, next_cursor = orders.list_for_fan(fan_id, limit=limit, cursor=cursor)
+    page, next_cursor = order_queries.list_for_fan(fan_id, limit=limit, cursor=cursor)
     return bodies.order_page(page, next_cursor)
 
 

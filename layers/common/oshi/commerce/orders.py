@@ -29,14 +29,13 @@ from oshi.catalogue import campaigns, stock, storefront
 from oshi.commerce import reservations, spending
 from oshi.draw import fairness
 from oshi.events.bus import Event, publish
-from oshi.kernel import batch, clock, cursors, idempotency
+from oshi.kernel import batch, clock, idempotency
 from oshi.kernel.errors import (
     FirstTenUsed,
     GachaNotFound,
     GachaNotOnSale,
     IdempotencyKeyReused,
     NotEnoughTickets,
-    OrderNotFound,
     OrderPending,
     PaymentMethodUnsupported,
     PaymentProviderUnavailable,
@@ -58,11 +57,9 @@ CLAIM_TTL = timedelta(days=8)  # longer than any payment window (konbini: days)
 # The reservation transaction's own actions (``_reserve``, plus a shard's ``stock:<k>``); any other failed label
 # is ``also_write``'s.
 RESERVE_LABELS = frozenset({"order", "stock", "spending", "pending", "first10", "idem", "vtuber"})
-MAX_PAGE = 50
 # Sharded stock: a full shard costs one batch read of every shard and one more transaction; a purchase that
 # loses the race for the room it read that many times in a row is told to retry (429), never "sold out".
 SPILL_READS = 4
-_BY_FAN_KEYS = ("order_id", "fan_id", "created_at")
 
 
 @dataclass(frozen=True)
@@ -75,33 +72,6 @@ class PurchaseRequest:
     idempotency_key: str | None = None
     request_id: str | None = None
     client_seed: str | None = None  # the fan's, for provably fair draws; generated when absent
-
-
-# --- reads -----------------------------------------------------------------------------------------------
-
-
-def get_for_fan(fan_id: str, order_id: str) -> Order:
-    """The caller's order; anyone else's (or none) is the same 404, so ids reveal nothing."""
-    try:
-        order = Order.get(order_id, consistent_read=True)
-    except DoesNotExist:
-        raise OrderNotFound() from None
-    if order.fan_id != fan_id:
-        raise OrderNotFound()
-    return order
-
-
-def list_for_fan(
-    fan_id: str, *, limit: int = 20, cursor: str | None = None
-) -> tuple[list[Order], str | None]:
-    results = Order.by_fan.query(
-        fan_id,
-        scan_index_forward=False,
-        limit=max(1, min(limit, MAX_PAGE)),
-        last_evaluated_key=cursors.decode(cursor, _BY_FAN_KEYS),
-    )
-    orders = list(results)
-    return orders, cursors.encode(results.last_evaluated_key)
 
 
 # --- purchase --------------------------------------------------------------------------------------------
