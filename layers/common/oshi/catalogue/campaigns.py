@@ -26,12 +26,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from oshi import audit
-from oshi.catalogue import vtubers
 from oshi.kernel import clock
 from oshi.kernel.errors import (
     CampaignFrozen,
@@ -40,10 +38,11 @@ from oshi.kernel.errors import (
     GachaInvalid,
     GachaNotFound,
 )
-from oshi.kernel.ids import new_id
-from oshi.kernel.txn import ConditionsFailed, Txn
 from oshi.models.campaigns import LOCK, Campaign
 from oshi.models.gachas import Gacha
+
+if TYPE_CHECKING:
+    from oshi.kernel.txn import Txn
 
 MEDAL_MULTIPLIER = "medal_multiplier"
 FIRST_TEN = "first_ten_discount"
@@ -125,6 +124,13 @@ def of_vtuber(vtuber_id: str, *, consistent: bool = False) -> list[Campaign]:
 
 
 def create(user_id: str, spec: CampaignSpec, *, request_id: str | None = None) -> Campaign:
+    # The writes' modules load here, not at import: the public gacha page reads campaigns (a read route's
+    # cold start, docs/performance.md §1).
+    from oshi import audit
+    from oshi.catalogue import vtubers
+    from oshi.kernel.ids import new_id
+    from oshi.kernel.txn import ConditionsFailed, Txn
+
     vtuber = vtubers.require_approved(user_id)
     now = clock.utc_now()
     gacha = None
@@ -193,6 +199,10 @@ def cancel(user_id: str, campaign_id: str, *, request_id: str | None = None) -> 
     """Cancel one of the caller's campaigns before it is frozen (``LEAD`` before its start): the campaign,
     its first 10-draw offer on the gacha and its audit entry in one transaction, serialised with creations
     by the partition's lock. Returns the campaign as it was."""
+    from oshi import audit  # as in ``create``
+    from oshi.catalogue import vtubers
+    from oshi.kernel.txn import ConditionsFailed, Txn
+
     vtuber = vtubers.require_approved(user_id)
     now = clock.utc_now()
     existing = {c.campaign_id: c for c in Campaign.query(vtuber.vtuber_id, consistent_read=True)}
