@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from oshi.web.response import JsonObject
 
 if TYPE_CHECKING:  # types only: GET /api/me must not import accounts (its write paths' modules)
-    from oshi.identity.accounts import SessionView
     from oshi.identity.principal import Caller
+    from oshi.identity.session_views import SessionView
     from oshi.identity.users import UserProfile
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from gacha.public import cached_json
 from oshi.catalogue import stock, storefront
 from oshi.kernel import clock
-from oshi.rewards import exchange
+from oshi.rewards import shop
 from oshi.web.api import Endpoint
 from oshi.web.response import Response
 
@@ -19,7 +19,7 @@ def get_profile(vtuber_id: str) -> Response[str]:
     gachas, _ = storefront.list_public(vtuber_id=vtuber_id, limit=storefront.PROFILE_GACHAS, at=at)
     current = [g for g in gachas if g.ends_at > at]
     stock.fill_sums(current)  # sharded gachas: their shards' (cached) sum, for the sale state
-    items = exchange.items_on_offer(vtuber.vtuber_id, at)
+    items = shop.items_on_offer(vtuber.vtuber_id, at)
     profile = {
         "vtuber_id": vtuber.vtuber_id,
         "channel_name": vtuber.channel_name,
@@ -29,7 +29,7 @@ def get_profile(vtuber_id: str) -> Response[str]:
         "gachas": [storefront.summary(g, vtuber.status, at) for g in current],
         "exchange_items": [storefront.exchange_item_summary(item) for item in items],
     }
-    max_age = min(storefront.max_age(current, at, storefront.PROFILE_TTL), exchange.max_age(items, at))
+    max_age = min(storefront.max_age(current, at, storefront.PROFILE_TTL), shop.max_age(items, at))
     return cached_json(endpoint, profile, max_age)
 
 

@@ -20,6 +20,7 @@ from oshi.kernel.ids import new_id
 from oshi.models.exchange import Exchange, ExchangeItem
 from oshi.models.rewards import MedalBalance, MedalLedgerEntry, Reward, fan_vtuber
 from oshi.rewards import exchange, queries
+from oshi.rewards import shop as shop_list
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +62,7 @@ def test_vtuber_creates_an_item_and_fans_see_it_with_their_count(api: Api) -> No
     )
     cache = response.headers["Cache-Control"]
     assert cache.startswith("private, max-age=")
-    assert 0 < int(cache.split("=")[1]) <= exchange.EXCHANGE_ITEMS_TTL
+    assert 0 < int(cache.split("=")[1]) <= shop_list.EXCHANGE_ITEMS_TTL
 
 
 def test_item_list_cache_never_crosses_the_sale_start(api: Api) -> None:

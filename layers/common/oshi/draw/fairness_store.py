@@ -15,13 +15,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.expressions.operand import Path, Value
 
-from oshi.draw import fairness
-from oshi.draw.engine import Draw, TableKind
 from oshi.kernel import clock
 from oshi.kernel.aws import client
 from oshi.kernel.settings import get_settings
@@ -38,6 +36,9 @@ from oshi.models.fairness import (
     rates_sk,
 )
 from oshi.models.gachas import Gacha, Prize
+
+if TYPE_CHECKING:
+    from oshi.draw.engine import Draw
 
 NONCE_LABEL = "nonce"
 BOX_LABEL = "box"
@@ -148,6 +149,8 @@ def box_log(gacha_id: str) -> list[FairnessRecord]:
 
 
 def ensure_seed(gacha_id: str, at: datetime | None = None) -> FairnessRecord:
+    from oshi.draw import fairness  # the draw's own modules load on the paths that draw or publish
+
     seed = fairness.new_server_seed()
     record = FairnessRecord(
         gacha_pk(gacha_id),
@@ -175,6 +178,8 @@ def seed_record(gacha_id: str) -> FairnessRecord | None:
 def server_seed(gacha_id: str) -> tuple[bytes, str]:
     """The decrypted server seed and its commitment, creating them if the gacha has none (a gacha
     published before seeds existed: its commitment is then only as old as its first draw)."""
+    from oshi.draw import fairness  # as in ``ensure_seed``
+
     record = seed_record(gacha_id) or ensure_seed(gacha_id)
     assert record.seed_ciphertext is not None and record.commitment is not None
     seed = _decrypt(gacha_id, record.seed_ciphertext)
@@ -264,6 +269,8 @@ def count_attr(prize_id: str) -> str:
 def stats_update(txn: Txn, gacha_id: str, draws: Sequence[Draw], at: datetime) -> None:
     """One ADD per drawn prize on the gacha's stats item. Only main-table draws with nothing run out are
     compared with the stated rates (the others had different weights, as their proofs show)."""
+    from oshi.draw.engine import TableKind  # the fulfilment's path; the public reads load no draw engine
+
     stated = Counter(d.prize_id for d in draws if d.table is TableKind.MAIN and not d.exhausted)
     actions: list[Any] = [FairnessRecord.updated_at.set(at)]
     for prize_id, n in sorted(stated.items()):

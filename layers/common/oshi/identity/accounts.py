@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
@@ -263,38 +262,7 @@ def _restart_sessions(
     return restart(user_id, reason, amr or ["pwd"], audited=audited)
 
 
-# --- 5. sessions ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SessionView:
-    family_id: str
-    created_at: int
-    last_used_at: int
-    client: str | None
-    ip: str | None
-    mfa: bool
-
-
-def list_sessions(user_id: str) -> list[SessionView]:
-    """The user's live sessions (refresh families neither revoked, expired nor voided), newest first."""
-    not_before = revocation.read_not_before(user_id, consistent=True)
-    now = datetime.fromtimestamp(clock.now(), UTC)
-    found = []
-    for family in RefreshFamily.by_user.query(user_id, scan_index_forward=False):
-        if family.revoked or family.expires_at <= now or int(family.created_at) < not_before:
-            continue
-        found.append(
-            SessionView(
-                family_id=family.family_id,
-                created_at=int(family.created_at),
-                last_used_at=int(family.last_used_at or family.created_at),
-                client=family.client,
-                ip=family.ip,
-                mfa="mfa" in (family.amr or []),
-            )
-        )
-    return found
-
-
+# --- 5. sessions (the listing: oshi.identity.session_views) -------------------------------------
 def revoke_session(user_id: str, family_id: str) -> None:
     """End one of the caller's sessions; another user's (or an unknown) id is ``SESSION_NOT_FOUND``."""
     try:

@@ -30,7 +30,7 @@ def exchange_item(item: ExchangeItem, your_count: int | None = None, state: str 
         "remaining": None if item.remaining is None else int(item.remaining),
         "starts_at": json_datetime(item.starts_at),
         "ends_at": json_datetime(item.ends_at),
-        "state": state,  # oshi.rewards.exchange.item_state (ItemState), or None when created
+        "state": state,  # oshi.rewards.shop.item_state (ItemState), or None when created
         "type": item.asset_content_type,
         "size_bytes": int(item.asset_size_bytes),
     }

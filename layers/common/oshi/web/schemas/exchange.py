@@ -8,9 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-ItemState = Literal[
-    "upcoming", "on_sale", "ended", "sold_out", "suspended"
-]  # oshi.rewards.exchange.item_state
+ItemState = Literal["upcoming", "on_sale", "ended", "sold_out", "suspended"]  # oshi.rewards.shop.item_state
 
 
 class ItemOut(BaseModel):
