@@ -18,7 +18,7 @@ After any sequence of retries, crashes and races has settled:
 - audit (issue 21): every day's hash chain verifies; once the chainer has run (``check_audit_chained``)
   the outbox is empty and every order paid through a webhook has exactly one ``order.paid`` entry;
 - no order holds money it received without being fulfilled, refunded, or on the pending-refund list
-  (``oshi.commerce.refunds.pending``): money for a closed order, a mismatched payment, a paid order that
+  (``oshi.commerce.order_queries.owing_refund``): money for a closed order, a mismatched payment, a paid order that
   could not be drawn. "Received" is read from the order (``received_amount``, or PAID/FULFILLED) and from
   the provider events applied to it (a late or mismatched payment), so an order that forgot the money it
   got is still found.
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from oshi.catalogue import stock
-from oshi.commerce import refunds
+from oshi.commerce import order_queries
 from oshi.draw import box as boxes
 from oshi.models.exchange import Exchange, ExchangeCount, ExchangeItem
 from oshi.models.fairness import FairnessRecord, gacha_pk, nonce_pk
@@ -167,7 +167,7 @@ def pending_refund_ids() -> set[str]:
     ids: set[str] = set()
     cursor = None
     while True:
-        page, cursor = refunds.pending(limit=refunds.MAX_PAGE, cursor=cursor)
+        page, cursor = order_queries.owing_refund(limit=order_queries.REFUNDS_MAX_PAGE, cursor=cursor)
         ids.update(o.order_id for o in page)
         if cursor is None:
             return ids

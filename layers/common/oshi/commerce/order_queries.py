@@ -1,4 +1,4 @@
-"""Reading orders: a fan's order and history, and an admin's lookup.
+"""Reading orders: a fan's order and history, an admin's lookup and the orders owing a refund.
 
 Apart from ``oshi.commerce.orders`` (the purchase, payment and release paths), so the read routes'
 cold start loads the order model and nothing of the purchase machinery (stock, campaigns, draws,
@@ -11,10 +11,12 @@ from pynamodb.exceptions import DoesNotExist
 
 from oshi.kernel import cursors
 from oshi.kernel.errors import OrderNotFound
-from oshi.models.orders import Order
+from oshi.models.orders import REFUND_DUE, Order
 
 MAX_PAGE = 50
+REFUNDS_MAX_PAGE = 100
 _BY_FAN_KEYS = ("order_id", "fan_id", "created_at")
+_OWING_KEYS = ("order_id", "refund_due", "refund_due_since")
 
 
 def get(order_id: str) -> Order:
@@ -43,3 +45,15 @@ def list_for_fan(
     )
     orders = list(results)
     return orders, cursors.encode(results.last_evaluated_key)
+
+
+def owing_refund(*, limit: int = 50, cursor: str | None = None) -> tuple[list[Order], str | None]:
+    """Orders owing a refund, oldest first (the admins' list): being retried, or escalated
+    (``oshi.commerce.refunds``)."""
+    results = Order.owing_refund.query(
+        REFUND_DUE,
+        limit=max(1, min(limit, REFUNDS_MAX_PAGE)),
+        last_evaluated_key=cursors.decode(cursor, _OWING_KEYS),
+    )
+    found = list(results)
+    return found, cursors.encode(results.last_evaluated_key)

@@ -32,11 +32,11 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from oshi import audit
 from oshi.commerce import reservations
 from oshi.events.bus import publish
-from oshi.kernel import clock, cursors
+from oshi.kernel import clock
 from oshi.kernel.errors import OrderNotFound, OrderNotRefundable, RefundFailed
 from oshi.kernel.observability import logger, metrics
 from oshi.kernel.txn import ConditionsFailed, Txn
-from oshi.models.orders import Order, OrderStatus
+from oshi.models.orders import REFUND_DUE, Order, OrderStatus
 from oshi.models.rewards import LedgerKind, MedalBalance, Reward, reward_id
 from oshi.rewards import medals
 
@@ -44,8 +44,6 @@ REFUNDABLE = (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.PENDING_PAYME
 # A closed order is refundable only while it owes money it received (late or mismatched payment).
 CLOSED = (OrderStatus.FAILED, OrderStatus.EXPIRED)
 MAX_ATTEMPTS = 5
-REFUND_DUE = "1"  # the sparse index's one hash key
-MAX_PAGE = 100
 
 
 def idempotency_key(order_id: str) -> str:
@@ -400,17 +398,3 @@ def settle_due(order_id: str, *, actor: str, last_attempt: bool) -> Order:
             metrics.add_metric(name="RefundsEscalated", unit="Count", value=1)
             logger.error("automatic refund gave up: a person must refund", extra={"order_id": order_id})
         raise
-
-
-def pending(*, limit: int = 50, cursor: str | None = None) -> tuple[list[Order], str | None]:
-    """Orders owing a refund, oldest first (the admins' list): being retried, or escalated."""
-    results = Order.owing_refund.query(
-        REFUND_DUE,
-        limit=max(1, min(limit, MAX_PAGE)),
-        last_evaluated_key=cursors.decode(cursor, _OWING_KEYS),
-    )
-    found = list(results)
-    return found, cursors.encode(results.last_evaluated_key)
-
-
-_OWING_KEYS = ("order_id", "refund_due", "refund_due_since")

@@ -71,9 +71,13 @@ class OrdersAwaitingPayment(GlobalSecondaryIndex["Order"]):
     payment_expires_at = UTCDateTimeAttribute(range_key=True)
 
 
+REFUND_DUE = "1"  # the one hash key of the sparse index below
+
+
 class OrdersOwingRefund(GlobalSecondaryIndex["Order"]):
     """Sparse: only orders holding money they will not be fulfilled for carry ``refund_due`` (the refund
-    consumer's work and the admins' pending-refund list, ``oshi.commerce.refunds``)."""
+    consumer's work, ``oshi.commerce.refunds``, and the admins' pending-refund list,
+    ``oshi.commerce.order_queries.owing_refund``)."""
 
     class Meta:
         index_name = "refund-due"
