@@ -9,8 +9,8 @@ from oshi.web.response import JsonObject
 
 if TYPE_CHECKING:  # types only: GET /api/me must not import accounts (its write paths' modules)
     from oshi.identity.principal import Caller
+    from oshi.identity.profiles import UserProfile
     from oshi.identity.session_views import SessionView
-    from oshi.identity.users import UserProfile
 
 
 def me(caller: Caller, profile: UserProfile | None, mail_suppressed: bool) -> JsonObject:

@@ -7,7 +7,7 @@ after the next refresh. Callers without an account record (service or test token
 from __future__ import annotations
 
 from auth import bodies
-from oshi.identity import users
+from oshi.identity import profiles
 from oshi.mail import suppression
 from oshi.web.api import Endpoint
 from oshi.web.response import JsonObject
@@ -18,7 +18,7 @@ endpoint = Endpoint(__name__, response_model="auth.schemas:MeOut")
 @endpoint
 def get_me() -> JsonObject:
     caller = endpoint.caller()
-    profile = users.find_user(caller.user_id)
+    profile = profiles.find_user(caller.user_id)
     suppressed = profile is not None and suppression.is_suppressed(profile.email)
     return bodies.me(caller, profile, suppressed)
 

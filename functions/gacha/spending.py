@@ -6,7 +6,7 @@ without a self-set cap; pending orders count until they are paid or released."""
 from __future__ import annotations
 
 from oshi.commerce import spending
-from oshi.identity import users
+from oshi.identity import profiles
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
 from oshi.web.response import JsonObject
@@ -17,7 +17,7 @@ endpoint = Endpoint(__name__, response_model="gacha.schemas:SpendingOut")
 @endpoint
 def get_spending() -> JsonObject:
     fan_id = endpoint.caller().user_id
-    profile = users.find_user(fan_id)
+    profile = profiles.find_user(fan_id)
     birth_date = profile.birth_date.isoformat() if profile is not None and profile.birth_date else None
     allowance = spending.allowance(fan_id, birth_date, clock.utc_now())
     return {

@@ -1,6 +1,7 @@
 """Accounts: registration, password sign-in with lockout, roles, MFA enrolment and code checks.
 
-What other services use: ``get_user`` / ``find_user`` (a ``UserProfile``, never secrets),
+What other services use: ``get_user`` / ``find_user`` (a ``UserProfile``, never secrets; defined in
+``oshi.identity.profiles``, which a read route imports alone),
 ``grant_role`` / ``revoke_role``, ``change_role_in`` (a role change inside the caller's transaction: the
 VTuber screening), ``create_admin`` (ops/seed only: no public path creates an admin). Roles live on the
 user item; access tokens carry a copy, refreshed from here at every token refresh, so a role change takes
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -21,6 +21,11 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from oshi import audit
 from oshi.identity import mfa, passwords, recovery_codes, revocation
 from oshi.identity.principal import Role
+from oshi.identity.profiles import UserProfile
+from oshi.identity.profiles import find_user as find_user  # re-exported: what other services use
+from oshi.identity.profiles import get_user as get_user
+from oshi.identity.profiles import load as _load
+from oshi.identity.profiles import roles_of as _roles
 from oshi.kernel import clock
 from oshi.kernel.errors import (
     EmailTaken,
@@ -39,49 +44,6 @@ from oshi.models.users import EmailClaim, User
 MAX_FAILED_LOGINS = 5
 LOCK_SECONDS = 15 * 60
 CONDITION_FAILED = "ConditionalCheckFailedException"
-
-
-@dataclass(frozen=True)
-class UserProfile:
-    """A user as the rest of the system sees them: no password hash, no MFA secret, no lockout state."""
-
-    user_id: str
-    email: str
-    display_name: str
-    birth_date: date
-    roles: frozenset[Role]
-    mfa_enabled: bool
-    terms_version: str
-    created_at: datetime
-    suspended: bool = False
-    email_verified: bool = False
-    locale: str = "ja"
-    recovery_codes_left: int = 0
-    deletion_requested_at: int | None = None
-
-    @classmethod
-    def of(cls, user: User) -> UserProfile:
-        return cls(
-            user_id=user.user_id,
-            email=user.email,
-            display_name=user.display_name,
-            birth_date=date.fromisoformat(user.birth_date),
-            roles=_roles(user),
-            mfa_enabled=bool(user.mfa_enabled),
-            terms_version=user.terms_version,
-            created_at=user.created_at,
-            suspended=bool(user.suspended),
-            email_verified=bool(user.email_verified),
-            locale=user.locale or "ja",
-            recovery_codes_left=len(user.mfa_recovery_codes or ()),
-            deletion_requested_at=(
-                int(user.deletion_requested_at) if user.deletion_requested_at is not None else None
-            ),
-        )
-
-
-def _roles(user: User) -> frozenset[Role]:
-    return frozenset(Role(r) for r in (user.roles or set()) if r in Role._value2member_map_)
 
 
 def normalize_email(email: str) -> str:
@@ -174,25 +136,6 @@ def _create(
             raise EmailTaken(details=[{"field": "email", "type": "taken"}]) from None
         raise
     return UserProfile.of(user)
-
-
-def _load(user_id: str) -> User:
-    try:
-        return User.get(user_id, consistent_read=True)
-    except DoesNotExist:
-        raise UserNotFound() from None
-
-
-def find_user(user_id: str) -> UserProfile | None:
-    try:
-        return UserProfile.of(User.get(user_id, consistent_read=True))
-    except DoesNotExist:
-        return None
-
-
-def get_user(user_id: str) -> UserProfile:
-    """The user's profile; raises ``UserNotFound`` (404) if there is no such user."""
-    return UserProfile.of(_load(user_id))
 
 
 def grant_role(user_id: str, role: Role, *, actor: str = "system") -> UserProfile:
