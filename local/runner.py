@@ -78,7 +78,7 @@ def running_local_stack() -> Iterator[LocalStack]:
         {
             "PORT": str(port),
             "MOTO_PORT": str(moto_port),
-            "WS_PORT": str(ws_port),  # its default (PORT + 1) may be another stack's free port
+            "WS_PORT": str(ws_port),  # its default (PORT + 2) may be another stack's free port
             "STRIPE_STANDIN_PORT": str(stripe_port),
             "KOMOJU_STANDIN_PORT": str(komoju_port),
             "PYTHONUNBUFFERED": "1",

@@ -233,9 +233,14 @@ async def _close(server: Server) -> None:
     await server.wait_closed()
 
 
+def default_port(api_port: int) -> int:
+    """The API port + 2: + 1 is the console's (``make run``: 8000 app, 8001 console, 8002 WebSocket)."""
+    return api_port + 2
+
+
 def start_websocket(
     host: str, api_port: int, control: dict[str, Callable[[str], Any]] | None = None
 ) -> LocalWebSocketApi:
-    """Start on ``WS_PORT`` (default: the API port + 1); the management endpoint on a free port."""
-    port = int(os.environ.get("WS_PORT") or api_port + 1)
+    """Start on ``WS_PORT`` (default: ``default_port``); the management endpoint on a free port."""
+    port = int(os.environ.get("WS_PORT") or default_port(api_port))
     return LocalWebSocketApi(host, port, control=control).start()
