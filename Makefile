@@ -116,6 +116,7 @@ bench: venv
 
 openapi: $(STAMP)
 	$(PY) -m local.openapi > docs/openapi.json
+	$(PY) -m local.request_bodies
 
 ## events: docs/events.md from the event declarations (oshi/events/definitions.py) and the topology.
 events: $(STAMP)

@@ -9,6 +9,7 @@ from oshi.web.response import JsonObject
 from oshi.web.shapes import json_datetime
 
 if TYPE_CHECKING:
+    from oshi.models.exchange import Exchange
     from oshi.models.rewards import MedalBalance, MedalLedgerEntry
     from oshi.rewards.queries import LedgerReport
 
@@ -55,4 +56,18 @@ def medal_report(report: LedgerReport) -> JsonObject:
         "balances_checked": report.balances_checked,
         "ledger_entries": report.ledger_entries,
         "mismatches": report.mismatches,
+    }
+
+
+def trade(record: Exchange, replayed: bool) -> JsonObject:
+    """A trade as ``TradeOut`` documents it (``replayed``: an Idempotency-Key's earlier trade)."""
+    return {
+        "exchange_id": record.exchange_id,
+        "item_id": record.item_id,
+        "vtuber_id": record.vtuber_id,
+        "quantity": int(record.quantity),
+        "medals_spent": int(record.medals),
+        "reward_ids": [str(r) for r in record.reward_ids],
+        "created_at": json_datetime(record.created_at),
+        "replayed": replayed,
     }

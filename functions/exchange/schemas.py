@@ -7,7 +7,6 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from exchange.bodies import ID  # defined without pydantic: the read routes' parameters use it too
-from oshi.models.exchange import Exchange
 from oshi.models.rewards import LedgerKind
 from oshi.rewards import exchange
 from oshi.web.schemas.exchange import ItemOut
@@ -92,16 +91,3 @@ class TradeOut(BaseModel):
     reward_ids: list[str]
     created_at: datetime
     replayed: bool = Field(description="True when this Idempotency-Key's earlier trade is returned")
-
-    @classmethod
-    def of(cls, record: Exchange, replayed: bool) -> TradeOut:
-        return cls(
-            exchange_id=record.exchange_id,
-            item_id=record.item_id,
-            vtuber_id=record.vtuber_id,
-            quantity=int(record.quantity),
-            medals_spent=int(record.medals),
-            reward_ids=[str(r) for r in record.reward_ids],
-            created_at=record.created_at,
-            replayed=replayed,
-        )

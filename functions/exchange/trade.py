@@ -5,15 +5,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-from exchange.schemas import TradeIn, TradeOut
+from exchange import bodies
 from oshi.rewards import exchange
 from oshi.web.api import Endpoint
 from oshi.web.params import Header
-from oshi.web.response import Response
+from oshi.web.response import JsonObject, Response
 
-endpoint = Endpoint(__name__)
+if TYPE_CHECKING:
+    from exchange.schemas import TradeIn
+
+endpoint = Endpoint(
+    __name__, body_model="exchange.schemas:TradeIn", response_model="exchange.schemas:TradeOut"
+)
 
 
 @endpoint
@@ -22,7 +27,7 @@ def post_trade(
     idempotency_key: Annotated[
         str | None, Header(description="New for each trade; a retry with the same key never trades twice")
     ] = None,
-) -> Response[TradeOut]:
+) -> Response[JsonObject]:
     # checked by the logic (oshi.kernel.idempotency: 400 IDEMPOTENCY_KEY_REQUIRED), declared here so
     # OpenAPI documents it
     result = exchange.trade(endpoint.caller().user_id, body.item_id, body.quantity, idempotency_key or "")
@@ -32,7 +37,7 @@ def post_trade(
     return Response(
         200 if result.replayed else 201,
         "application/json",
-        TradeOut.of(result.exchange, result.replayed),
+        bodies.trade(result.exchange, result.replayed),
         headers=headers,
     )
 

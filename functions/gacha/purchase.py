@@ -7,18 +7,26 @@ a retried request returns the same order (200) instead of creating another (201)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from gacha import bodies
-from gacha.purchase_schemas import OrderOut, PurchaseIn
 from oshi.commerce import orders
 from oshi.kernel.txn import ConditionsFailed
 from oshi.web.api import Endpoint
-from oshi.web.response import Response
+from oshi.web.response import JsonObject, Response
 
-endpoint = Endpoint(__name__)
+if TYPE_CHECKING:
+    from gacha.purchase_schemas import PurchaseIn
+
+endpoint = Endpoint(
+    __name__,
+    body_model="gacha.purchase_schemas:PurchaseIn",
+    response_model="gacha.purchase_schemas:OrderOut",
+)
 
 
 @endpoint
-def post_purchase(body: PurchaseIn) -> Response[OrderOut]:
+def post_purchase(body: PurchaseIn) -> Response[JsonObject]:
     request = orders.PurchaseRequest(
         fan_id=endpoint.caller().user_id,
         gacha_id=body.gacha_id,
@@ -35,8 +43,7 @@ def post_purchase(body: PurchaseIn) -> Response[OrderOut]:
     except ConditionsFailed as failed:
         endpoint.refuse_if_limited(failed)
         raise
-    out = OrderOut.model_validate(bodies.order(order))
-    return Response(status_code=201 if created else 200, content_type="application/json", body=out)
+    return Response(201 if created else 200, "application/json", bodies.order(order))
 
 
 handler = endpoint.lambda_handler

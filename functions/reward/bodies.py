@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from oshi.models.rewards import Reward
 from oshi.web.response import JsonObject
 from oshi.web.shapes import json_datetime
+
+if TYPE_CHECKING:
+    from oshi.rewards.downloads import SignedDownload
 
 
 def reward(r: Reward) -> JsonObject:
@@ -22,4 +27,16 @@ def reward(r: Reward) -> JsonObject:
         "rarity": r.rarity,
         "gacha_id": r.gacha_id,
         "item_id": r.item_id,
+    }
+
+
+def download_url(issued: SignedDownload) -> JsonObject:
+    """A signed download as ``reward.schemas.DownloadUrlOut`` documents it."""
+    reward = issued.reward
+    return {
+        "url": issued.url,
+        "expires_at": json_datetime(issued.expires_at),
+        "file_name": reward.file_name,
+        "type": reward.content_type,
+        "size_bytes": int(reward.size_bytes or 0),
     }

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from oshi.rewards import downloads
 from oshi.web.api import Endpoint
-from oshi.web.response import Response
-from reward.schemas import DownloadUrlIn, DownloadUrlOut
+from oshi.web.response import JsonObject, Response
+from reward import bodies
 
-endpoint = Endpoint(__name__)
+if TYPE_CHECKING:
+    from reward.schemas import DownloadUrlIn
+
+endpoint = Endpoint(
+    __name__, body_model="reward.schemas:DownloadUrlIn", response_model="reward.schemas:DownloadUrlOut"
+)
 
 
 @endpoint
-def post_download_url(body: DownloadUrlIn) -> Response[DownloadUrlOut]:
+def post_download_url(body: DownloadUrlIn) -> Response[JsonObject]:
     source_ip = endpoint.request.source_ip or None
     issued = downloads.issue(endpoint.caller().user_id, body.reward_id, source_ip=source_ip)
-    reward = issued.reward
-    out = DownloadUrlOut(
-        url=issued.url,
-        expires_at=issued.expires_at,
-        file_name=reward.file_name,
-        type=reward.content_type,
-        size_bytes=int(reward.size_bytes or 0),
+    return Response(
+        200, "application/json", bodies.download_url(issued), headers={"Cache-Control": "no-store"}
     )
-    return Response(200, "application/json", out, headers={"Cache-Control": "no-store"})
 
 
 handler = endpoint.lambda_handler

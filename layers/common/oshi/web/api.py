@@ -167,10 +167,19 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, str]]:
 
 
 class Endpoint:
-    def __init__(self, module_name: str, *, response_model: type[BaseModel] | str | None = None) -> None:
+    def __init__(
+        self,
+        module_name: str,
+        *,
+        response_model: type[BaseModel] | str | None = None,
+        body_model: str | None = None,
+    ) -> None:
         self.route: Route = route_for_handler(module_name)
         # documents the body when the handler returns bytes or a JsonObject ("module:Model": not imported)
         self.response_model = response_model
+        # the request body's model, "module:Model", imported by the handler for the type checker only
+        # (oshi.web.light_bodies checks a body without it)
+        self.body_model = body_model
         self.fn: Callable[..., Any] | None = None
         self.binding: Binding | None = None
         self._invocation = threading.local()  # per request: its event, and was the limit counted?
@@ -180,7 +189,8 @@ class Endpoint:
         if self.fn is not None:
             raise TypeError(f"{self.route.handler}: one route, one handler function")
         self.fn = fn
-        self.binding = Binding(fn, self.route.powertools_path)  # built on first request (or priming)
+        # built on first request (or priming)
+        self.binding = Binding(fn, self.route.powertools_path, self.body_model)
         snapstart.register(f"endpoint:{self.route.handler}", self.binding.build)
         return fn
 
@@ -295,7 +305,8 @@ class Endpoint:
             return error_response(RouteNotFound())
         arguments = binding.arguments(self.request, path_args)
         response = binding.response(self.fn(**arguments))
-        if isinstance(self.response_model, str) and response.status_code == 200 and shapes.checking():
+        answered = response.status_code in {200, *self.route.success} - {304}
+        if isinstance(self.response_model, str) and answered and shapes.checking():
             shapes.check(self.response_model, response.body)
         return response
 

@@ -44,6 +44,7 @@ from types import NoneType, UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 from urllib.parse import parse_qs
 
+from oshi.web.light_bodies import BodyModel
 from oshi.web.params import Body, Header, Param, Path, Query
 from oshi.web.response import PLAIN_BODIES, Response
 
@@ -120,6 +121,8 @@ def _is_sequence(annotation: Any) -> bool:
 
 def _is_complex(annotation: Any) -> bool:
     """Powertools' ``field_annotation_is_complex``: a model, mapping, sequence or dataclass (in a union)."""
+    if isinstance(annotation, BodyModel):
+        return True
     origin = get_origin(annotation)
     if origin is Union or origin is UnionType:
         return any(_is_complex(arg) for arg in get_args(annotation))
@@ -165,11 +168,14 @@ class Parameter:
         from pydantic import Field, TypeAdapter
 
         field = Field(**self.field_kwargs) if self.field_kwargs else Field()
-        annotated: Any = Annotated[self.annotation, field]  # as Powertools' ModelField builds it
+        annotation = self.annotation.model() if isinstance(self.annotation, BodyModel) else self.annotation
+        annotated: Any = Annotated[annotation, field]  # as Powertools' ModelField builds it
         return TypeAdapter(annotated)
 
     @cached_property
     def fast_check(self) -> Callable[[Any], tuple[bool, Any]] | None:
+        if isinstance(self.annotation, BodyModel):
+            return None if self.field_kwargs else self.annotation.check
         return _fast_check(self.annotation, self.field_kwargs)
 
     def validate(self, value: Any, loc: tuple[Any, ...], errors: list[dict[str, Any]]) -> Any:
@@ -273,9 +279,12 @@ def _analyse(name: str, hint: Any, default: Any, path_names: set[str]) -> Parame
 class Binding:
     """The route's path pattern, the handler's parameters and its response type, built on first use."""
 
-    def __init__(self, fn: Callable[..., Any], path: str) -> None:
+    def __init__(self, fn: Callable[..., Any], path: str, body_model: str | None = None) -> None:
         self.fn = fn
         self.path = path  # Powertools syntax: /api/gachas/<gacha_id>
+        # The body model by reference ("module:Name", oshi.web.light_bodies): the handler's annotation
+        # names it, imported for the type checker only.
+        self.names = {} if body_model is None else {(model := BodyModel(body_model)).name: model}
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -283,7 +292,7 @@ class Binding:
 
     @cached_property
     def parameters(self) -> list[Parameter]:
-        hints = typing.get_type_hints(self.fn, include_extras=True)
+        hints = typing.get_type_hints(self.fn, localns=self.names, include_extras=True)
         path_names = set(re.findall(r"<(\w+)>", self.path))
         parameters = [
             _analyse(name, hints.get(name, Any), param.default, path_names)
@@ -295,7 +304,7 @@ class Binding:
 
     @cached_property
     def _return_type(self) -> Any:
-        hints = typing.get_type_hints(self.fn, include_extras=True)
+        hints = typing.get_type_hints(self.fn, localns=self.names, include_extras=True)
         annotation = hints.get("return", Any)
         if get_origin(annotation) is Response:
             (annotation,) = get_args(annotation)

@@ -45,8 +45,9 @@ def translate(annotation: Any) -> Any:
     return annotation
 
 
-def powertools_signature(fn: Any) -> inspect.Signature:
-    hints = typing.get_type_hints(fn, include_extras=True)
+def powertools_signature(fn: Any, names: dict[str, Any] | None = None) -> inspect.Signature:
+    """``names``: the models a handler imports for the type checker only (``Endpoint.body_model``)."""
+    hints = typing.get_type_hints(fn, localns=names, include_extras=True)
     signature = inspect.signature(fn)
     parameters = [
         parameter.replace(annotation=translate(hints[name])) if name in hints else parameter
@@ -65,7 +66,11 @@ def resolver(endpoint: Endpoint) -> APIGatewayRestResolver:
     def documented(*args: Any, **kwargs: Any) -> Any:
         return fn(*args, **kwargs)
 
-    documented.__signature__ = powertools_signature(fn)  # type: ignore[attr-defined]
+    names = {}
+    if endpoint.body_model is not None:
+        model = shapes.resolve(endpoint.body_model)
+        names[model.__name__] = model
+    documented.__signature__ = powertools_signature(fn, names)  # type: ignore[attr-defined]
     route = endpoint.route
     app = APIGatewayRestResolver(enable_validation=True)
     app.route(

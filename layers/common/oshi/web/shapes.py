@@ -1,10 +1,11 @@
 """Bodies a handler builds in JSON form itself, checked against the pydantic models that document them.
 
-A read route answers with a ``JsonObject`` (``oshi.web.response``) built by a plain function, so its cold
-start imports no pydantic (``oshi.web.binding``). Its ``Endpoint(__name__, response_model="pkg.mod:Model")``
-names the model ``docs/openapi.json`` documents, imported only to generate that document or to check. With
-``OSHI_CHECK_RESPONSES=1`` (set by the test suite and the local stack) every such 200 answer must be exactly
-what the model would send: the same fields, values and formats, nothing missing and nothing extra.
+A route answers with a ``JsonObject`` (``oshi.web.response``) built by a plain function, so its cold start
+imports no pydantic (``oshi.web.binding``). Its ``Endpoint(__name__, response_model="pkg.mod:Model")`` names
+the model ``docs/openapi.json`` documents, imported only to generate that document or to check. With
+``OSHI_CHECK_RESPONSES=1`` (set by the test suite and the local stack) every such answer (a 200 or the
+route's success code) must be exactly what the model would send: the same fields, values and formats,
+nothing missing and nothing extra.
 """
 
 from __future__ import annotations
