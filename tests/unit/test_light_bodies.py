@@ -48,7 +48,9 @@ def _near(field: dict[str, Any]) -> st.SearchStrategy[Any]:
     low, high = field.get("min_length", 0), field.get("max_length", 40)
     strings = [st.text(min_size=max(low - 1, 0), max_size=min(high + 1, 300))]
     if "pattern" in field:
-        ascii_only = st.characters(codec="ascii")  # non-ASCII text goes to pydantic (the light check refuses it)
+        ascii_only = st.characters(
+            codec="ascii"
+        )  # non-ASCII text goes to pydantic (the light check refuses it)
         strings.append(st.from_regex(field["pattern"], fullmatch=True, alphabet=ascii_only))
     return st.one_of(*strings)
 

@@ -124,19 +124,21 @@ def _field_check(field: Spec) -> Callable[[Any], tuple[bool, Any]]:
         if kind == "literal":
             found = type(value) in _SCALARS.values() and (type(value), value) in members
             return _after(value) if found else _REFUSED
-        if type(value) is not _SCALARS[kind]:  # bool is not an int here, "5" not a 5: pydantic decides
-            return _REFUSED
+        # Exact types: a bool is not an int here, nor "5" a 5 (pydantic decides those)
         if kind == "str":
-            if len(value) < low or (high is not None and len(value) > high):
-                return _REFUSED
-            # pydantic matches patterns with Rust's regex engine: the same answer on printable ASCII
-            if pattern is not None and not (
-                value.isascii() and value.isprintable() and pattern.search(value)
-            ):
-                return _REFUSED
-        if kind == "int" and not all(holds(value, limit) for holds, limit in bounds):
+            return _after(value) if type(value) is str and _fits(value) else _REFUSED
+        if kind == "int":
+            within = type(value) is int and all(holds(value, limit) for holds, limit in bounds)
+            return _after(value) if within else _REFUSED
+        if type(value) is not bool:
             return _REFUSED
         return _after(value)
+
+    def _fits(value: str) -> bool:
+        if len(value) < low or (high is not None and len(value) > high):
+            return False
+        # pydantic matches patterns with Rust's regex engine: the same answer on printable ASCII
+        return pattern is None or bool(value.isascii() and value.isprintable() and pattern.search(value))
 
     def _after(value: Any) -> tuple[bool, Any]:
         for function in afters:
@@ -229,7 +231,7 @@ def _describe_field(info: FieldInfo) -> Spec:
         elif type(item).__name__ == "_PydanticGeneralMetadata" and set(vars(item)) <= {"pattern"}:
             if field["type"] != "str":
                 raise NotLight("pattern on a non-string")
-            field["pattern"] = item.pattern  # type: ignore[attr-defined]
+            field["pattern"] = item.pattern
         else:
             raise NotLight(f"metadata {item!r}")
     if info.default is not PydanticUndefined:
