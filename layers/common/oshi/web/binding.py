@@ -168,14 +168,14 @@ class Parameter:
         from pydantic import Field, TypeAdapter
 
         field = Field(**self.field_kwargs) if self.field_kwargs else Field()
-        annotation = self.annotation.model() if isinstance(self.annotation, BodyModel) else self.annotation
-        annotated: Any = Annotated[annotation, field]  # as Powertools' ModelField builds it
+        annotated: Any = Annotated[_model_of(self.annotation), field]  # as Powertools' ModelField builds it
         return TypeAdapter(annotated)
 
     @cached_property
     def fast_check(self) -> Callable[[Any], tuple[bool, Any]] | None:
-        if isinstance(self.annotation, BodyModel):
-            return None if self.field_kwargs else self.annotation.check
+        body_model = _body_model(self.annotation)
+        if body_model is not None:  # None never reaches the check (optional bodies)
+            return None if self.field_kwargs else body_model.check
         return _fast_check(self.annotation, self.field_kwargs)
 
     def validate(self, value: Any, loc: tuple[Any, ...], errors: list[dict[str, Any]]) -> Any:
@@ -190,6 +190,23 @@ class Parameter:
         except ValidationError as exc:
             errors.extend({**err, "loc": loc + tuple(err.get("loc", ()))} for err in exc.errors())
             return None
+
+
+def _body_model(annotation: Any) -> BodyModel | None:
+    """The ``BodyModel`` an annotation is (or is optionally: ``Model | None``)."""
+    if get_origin(annotation) in (Union, UnionType):
+        others = [arg for arg in get_args(annotation) if arg is not NoneType]
+        annotation = others[0] if len(others) == 1 else None
+    return annotation if isinstance(annotation, BodyModel) else None
+
+
+def _model_of(annotation: Any) -> Any:
+    """The annotation with its ``BodyModel`` replaced by the pydantic model (imported now)."""
+    body_model = _body_model(annotation)
+    if body_model is None:
+        return annotation
+    model = body_model.model()
+    return model if body_model is annotation else model | None
 
 
 _REFUSED = (False, None)

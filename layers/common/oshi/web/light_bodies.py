@@ -6,13 +6,17 @@ every refusal still come from the pydantic model; what a request is checked agai
 model's *light spec*, written to ``request_bodies.json`` next to this module by ``make openapi`` from the
 model itself (``describe``; a test fails when the file is stale).
 
-A spec exists only for a flat model: fields of type ``str``, ``int``, ``bool``, a ``Literal`` of those, or a
-``StrEnum``, optional or not, with ``min_length``/``max_length``/``pattern``/``ge``/``le``/``gt``/``lt``,
-``strict``, a constant default and ``AfterValidator`` functions; ``extra`` "forbid" or "ignore"; no
-aliases, no model or field validators of the class. Like ``binding._fast_check``, the light check accepts
-only what pydantic certainly accepts, as the same values; anything else (a ``"5"`` for an int, a pattern on
-non-ASCII text, every refusal) goes to pydantic, so a 422 is pydantic's own. The handler gets a
-``CheckedBody``: the model's fields as attributes, defaults filled, enums as members.
+A spec exists only for a model the light check models: fields of type ``str``, ``int``, ``bool``, a
+``Literal`` of those, a ``StrEnum``, ``date``, ``datetime`` (RFC 3339 with an offset), a nested model or a
+``list`` of any of these, optional or not, with ``min_length``/``max_length``/``pattern``/``ge``/``le``/
+``gt``/``lt``, ``strict`` and a constant default; ``extra`` "forbid" or "ignore"; no aliases. Validators are
+plain module functions, so the light check can call them too: ``Annotated[str, BeforeValidator(f)]``
+(one, on a required field), ``AfterValidator(f)`` (a check: a function that changes the value leaves the
+body to pydantic) and ``_name = model_validator(mode="after")(f)``. A classmethod validator makes the model
+pydantic's alone. Like ``binding._fast_check``, the light check accepts only what pydantic certainly
+accepts, as the same values; anything else (a ``"5"`` for an int, a pattern on non-ASCII text, a naive
+datetime, every refusal) goes to pydantic, so a 422 is pydantic's own. The handler gets a ``CheckedBody``:
+the model's fields as attributes, defaults filled, enums as members, nested models as ``CheckedBody``.
 ``tests/unit/test_light_bodies.py`` checks the light check against pydantic, model by model.
 """
 
@@ -23,6 +27,7 @@ import importlib
 import json
 import re
 from collections.abc import Callable
+from datetime import date, datetime
 from functools import cache, cached_property
 from pathlib import Path
 from types import NoneType, SimpleNamespace, UnionType
@@ -65,6 +70,17 @@ class BodyModel:
     def __repr__(self) -> str:
         return f"BodyModel({self.reference!r})"
 
+    # In a handler's annotation, where the model's name resolves to this: ``Model | None``, ``Annotated``
+    # and ``Optional`` need something callable.
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(f"{self.reference} is checked by reference: it cannot be built here")
+
+    def __or__(self, other: Any) -> Any:
+        return Union[self, other]  # noqa: UP007 - the | operator is what is being defined
+
+    def __ror__(self, other: Any) -> Any:
+        return Union[other, self]  # noqa: UP007
+
     def model(self) -> type[BaseModel]:
         model: type[BaseModel] = _import(self.reference)
         return model
@@ -76,9 +92,27 @@ class BodyModel:
 
 
 # --- checking a body against a spec --------------------------------------------------------------------------
-def _body_check(spec: Spec) -> Callable[[Any], tuple[bool, Any]]:
+Check = Callable[[Any], tuple[bool, Any]]
+_ABSENT: Any = object()
+_SCALARS = (str, int, bool)
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# RFC 3339 with an offset, as the web apps send it; a naive time or another layout goes to pydantic
+_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})"
+)
+_BOUNDS: dict[str, Callable[[int, int], bool]] = {
+    "ge": int.__ge__,
+    "le": int.__le__,
+    "gt": int.__gt__,
+    "lt": int.__lt__,
+}
+
+
+def _body_check(spec: Spec) -> Check:
+    """A model: an object with these fields (unknown ones refused or dropped), then its own checks."""
     fields = {name: _field_check(field) for name, field in spec["fields"].items()}
     forbid = spec["extra"] == "forbid"
+    afters = [_import(reference) for reference in spec.get("after", ())]
 
     def check(value: Any) -> tuple[bool, Any]:
         if type(value) is not dict or (forbid and not value.keys() <= fields.keys()):
@@ -88,75 +122,110 @@ def _body_check(spec: Spec) -> Callable[[Any], tuple[bool, Any]]:
             accepted, checked[name] = field_check(value.get(name, _ABSENT))
             if not accepted:
                 return _REFUSED
-        return True, CheckedBody(**checked)
+        body = CheckedBody(**checked)
+        for function in afters:
+            try:
+                function(body)
+            except (ValueError, AssertionError):
+                return _REFUSED  # pydantic runs the same function and words the 422
+        return True, body
 
     return check
 
 
-_ABSENT: Any = object()
-_SCALARS = {"str": str, "int": int, "bool": bool}
-
-
-def _field_check(field: Spec) -> Callable[[Any], tuple[bool, Any]]:
-    kind = field["type"]
+def _field_check(field: Spec) -> Check:
+    """A field: absent (its default), null (when optional), or a value of its type."""
     required, nullable = "default" not in field, field.get("nullable", False)
-    members: dict[Any, Any] = {}
-    if kind == "enum":
-        members = {member.value: member for member in _import(field["enum"])}
-    elif kind == "literal":
-        members = {(type(v), v): v for v in field["values"]}
-    pattern = re.compile(field["pattern"]) if "pattern" in field else None
-    low, high = field.get("min_length", 0), field.get("max_length")
-    bounds = [(op, field[name]) for name, op in _BOUNDS.items() if name in field]
-    afters = [_import(reference) for reference in field.get("after", ())]
     default = field.get("default")
-    if kind == "enum" and default is not None:
-        default = members[default]
+    if field["type"] == "enum" and default is not None:
+        default = _import(field["enum"])(default)
+    value_check = _value_check(field)
 
     def check(value: Any) -> tuple[bool, Any]:
         if value is _ABSENT:
             return _REFUSED if required else (True, default)
         if value is None:
             return (True, None) if nullable else _REFUSED
-        if kind == "enum":
-            member = members.get(value) if type(value) is str else None
-            return _REFUSED if member is None else _after(member)
-        if kind == "literal":
-            found = type(value) in _SCALARS.values() and (type(value), value) in members
-            return _after(value) if found else _REFUSED
-        # Exact types: a bool is not an int here, nor "5" a 5 (pydantic decides those)
-        if kind == "str":
-            return _after(value) if type(value) is str and _fits(value) else _REFUSED
-        if kind == "int":
-            within = type(value) is int and all(holds(value, limit) for holds, limit in bounds)
-            return _after(value) if within else _REFUSED
-        if type(value) is not bool:
-            return _REFUSED
-        return _after(value)
+        return value_check(value)
 
-    def _fits(value: str) -> bool:
-        if len(value) < low or (high is not None and len(value) > high):
-            return False
-        # pydantic matches patterns with Rust's regex engine: the same answer on printable ASCII
-        return pattern is None or bool(value.isascii() and value.isprintable() and pattern.search(value))
+    return check
 
-    def _after(value: Any) -> tuple[bool, Any]:
-        for function in afters:
-            try:
+
+def _value_check(spec: Spec) -> Check:
+    """A value of the spec's type: its ``before`` functions, the type and limits, then its ``after`` checks."""
+    befores = [_import(reference) for reference in spec.get("before", ())]
+    afters = [_import(reference) for reference in spec.get("after", ())]
+    typed = _typed_check(spec)
+
+    def check(value: Any) -> tuple[bool, Any]:
+        try:
+            for function in befores:
                 value = function(value)
-            except (ValueError, AssertionError):
-                return _REFUSED  # pydantic runs the same function and words the 422
+            accepted, value = typed(value)
+            if not accepted:
+                return _REFUSED
+            for function in afters:
+                # a check, not a transformation: a function that changes the value is left to pydantic
+                if function(value) != value:
+                    return _REFUSED
+        except (ValueError, AssertionError):
+            return _REFUSED  # pydantic runs the same functions and words the 422
         return True, value
 
     return check
 
 
-_BOUNDS: dict[str, Callable[[int, int], bool]] = {
-    "ge": int.__ge__,
-    "le": int.__le__,
-    "gt": int.__gt__,
-    "lt": int.__lt__,
-}
+def _typed_check(spec: Spec) -> Check:
+    """The type and its limits alone. Exact types: a bool is not an int here, nor "5" a 5 (pydantic
+    decides those)."""
+    kind = spec["type"]
+    if kind == "model":
+        return _body_check(spec["model"])
+    if kind == "list":
+        items = _value_check(spec["items"])
+        low, high = spec.get("min_length", 0), spec.get("max_length")
+
+        def check_list(value: Any) -> tuple[bool, Any]:
+            if type(value) is not list or len(value) < low or (high is not None and len(value) > high):
+                return _REFUSED
+            checked = [items(item) for item in value]
+            return (True, [v for _, v in checked]) if all(ok for ok, _ in checked) else _REFUSED
+
+        return check_list
+    if kind == "enum":
+        members = {member.value: member for member in _import(spec["enum"])}
+        return lambda value: (True, members[value]) if type(value) is str and value in members else _REFUSED
+    if kind == "literal":
+        values = {(type(v), v) for v in spec["values"]}
+        return lambda value: (
+            (True, value) if type(value) in _SCALARS and (type(value), value) in values else _REFUSED
+        )
+    if kind in ("date", "datetime"):
+        layout, parse = (_DATE, date.fromisoformat) if kind == "date" else (_DATETIME, datetime.fromisoformat)
+        return lambda value: (
+            (True, parse(value)) if type(value) is str and layout.fullmatch(value) else _REFUSED
+        )
+    if kind == "bool":
+        return lambda value: (True, value) if type(value) is bool else _REFUSED
+    if kind == "int":
+        bounds = [(op, spec[name]) for name, op in _BOUNDS.items() if name in spec]
+        return lambda value: (
+            (True, value)
+            if type(value) is int and all(holds(value, limit) for holds, limit in bounds)
+            else _REFUSED
+        )
+    pattern = re.compile(spec["pattern"]) if "pattern" in spec else None
+    low, high = spec.get("min_length", 0), spec.get("max_length")
+
+    def check_str(value: Any) -> tuple[bool, Any]:
+        if type(value) is not str or len(value) < low or (high is not None and len(value) > high):
+            return _REFUSED
+        # pydantic matches patterns with Rust's regex engine: the same answer on printable ASCII
+        if pattern is not None and not (value.isascii() and value.isprintable() and pattern.search(value)):
+            return _REFUSED
+        return True, value
+
+    return check_str
 
 
 # --- a model's spec (generation: imports pydantic) ---------------------------------------------------------
@@ -175,14 +244,23 @@ def describe(model: type[BaseModel]) -> Spec | None:
 def _describe(model: type[BaseModel]) -> Spec:
     config = model.model_config
     decorators = model.__pydantic_decorators__
-    if decorators.field_validators or decorators.model_validators or decorators.root_validators:
-        raise NotLight("validators of the class")
+    if decorators.field_validators or decorators.root_validators:
+        raise NotLight("field validators of the class (an Annotated validator is modelled)")
     if decorators.field_serializers or decorators.model_serializers or decorators.computed_fields:
         raise NotLight("serializers")
     extra = config.get("extra") or "ignore"
     if extra not in ("forbid", "ignore") or not config.keys() <= _HARMLESS_CONFIG:
         raise NotLight(f"config {config}")
-    return {"extra": extra, "fields": {name: _describe_field(f) for name, f in model.model_fields.items()}}
+    spec: Spec = {
+        "extra": extra,
+        "fields": {name: _describe_field(f) for name, f in model.model_fields.items()},
+    }
+    for validator in decorators.model_validators.values():
+        # `_check = model_validator(mode="after")(plain_function)`: the light check calls it on its body
+        if validator.info.mode != "after" or not _importable(validator.func):
+            raise NotLight(f"model validator {validator.cls_var_name}")
+        spec.setdefault("after", []).append(_reference(validator.func))
+    return spec
 
 
 # Settings that change no accepted value (str_strip_whitespace, strict, aliases... would)
@@ -190,61 +268,83 @@ _HARMLESS_CONFIG = {"extra", "frozen", "title", "json_schema_extra", "defer_buil
 
 
 def _describe_field(info: FieldInfo) -> Spec:
-    from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen
-    from pydantic import AfterValidator, Strict
     from pydantic_core import PydanticUndefined
 
     if info.alias or info.validation_alias or info.default_factory is not None:
         raise NotLight("alias or default factory")
-    field: Spec = {}
-    annotation, metadata = info.annotation, list(info.metadata)
+    annotation, nullable = info.annotation, False
     if get_origin(annotation) in (Union, UnionType):
         others = [arg for arg in get_args(annotation) if arg is not NoneType]
         if len(others) != 1 or len(others) == len(get_args(annotation)):
             raise NotLight(f"union {annotation}")
+        (annotation,), nullable = others, True
+    field = _describe_type(annotation, list(info.metadata))
+    if nullable:
+        if "before" in field:
+            raise NotLight("a before validator on an optional field")
         field["nullable"] = True
-        (annotation,) = others
-    if get_origin(annotation) is Annotated:  # Optional[Annotated[int, Strict()]]
+    if info.default is not PydanticUndefined:
+        default = info.default.value if isinstance(info.default, enum.Enum) else info.default
+        if type(default) not in (*_SCALARS, NoneType):
+            raise NotLight(f"default {default!r}")
+        field["default"] = default
+    return field
+
+
+def _describe_type(annotation: Any, metadata: list[Any]) -> Spec:
+    from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen
+    from pydantic import AfterValidator, BaseModel, BeforeValidator, Strict
+    from pydantic.fields import FieldInfo
+
+    if get_origin(annotation) is Annotated:  # Optional[Annotated[int, Strict()]], list[Annotated[str, ...]]
         annotation, *inner = get_args(annotation)
-        metadata += inner
-    if annotation in (str, int, bool):
-        field["type"] = annotation.__name__
-    elif get_origin(annotation) is Literal and all(type(v) in (str, int, bool) for v in get_args(annotation)):
-        field["type"], field["values"] = "literal", list(get_args(annotation))
+        metadata = [*inner, *metadata]
+    # Field(pattern=...) inside an Annotated: its constraints (its description documents only)
+    metadata = [m for item in metadata for m in (item.metadata if isinstance(item, FieldInfo) else [item])]
+    spec: Spec
+    if annotation in _SCALARS or annotation in (date, datetime):
+        spec = {"type": annotation.__name__}
+    elif get_origin(annotation) is Literal and all(type(v) in _SCALARS for v in get_args(annotation)):
+        spec = {"type": "literal", "values": list(get_args(annotation))}
     elif isinstance(annotation, type) and issubclass(annotation, enum.StrEnum):
-        field["type"], field["enum"] = "enum", f"{annotation.__module__}:{annotation.__qualname__}"
+        spec = {"type": "enum", "enum": _reference(annotation)}
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        spec = {"type": "model", "model": _describe(annotation)}
+    elif get_origin(annotation) is list and len(get_args(annotation)) == 1:
+        spec = {"type": "list", "items": _describe_type(get_args(annotation)[0], [])}
     else:
         raise NotLight(f"type {annotation}")
     limits = {MinLen: "min_length", MaxLen: "max_length", Ge: "ge", Le: "le", Gt: "gt", Lt: "lt"}
     for item in metadata:
         if type(item) in limits:
             name = limits[type(item)]
-            if name.endswith("length") != (field["type"] == "str") or (
-                name in _BOUNDS and field["type"] != "int"
-            ):
-                raise NotLight(f"{name} on {field['type']}")
-            field[name] = getattr(item, name)
+            allowed = ("str", "list") if name.endswith("length") else ("int",)
+            if spec["type"] not in allowed:
+                raise NotLight(f"{name} on {spec['type']}")
+            spec[name] = getattr(item, name)
         elif isinstance(item, Strict) or item is None:
             continue  # strict only refuses more: the light check accepts exact types only anyway
-        elif isinstance(item, AfterValidator) and _importable(item.func):
-            field.setdefault("after", []).append(f"{item.func.__module__}:{item.func.__qualname__}")
+        elif isinstance(item, AfterValidator | BeforeValidator) and _importable(item.func):
+            side = "after" if isinstance(item, AfterValidator) else "before"
+            if side == "before" and "before" in spec:
+                raise NotLight("several before validators (pydantic runs them right to left)")
+            spec.setdefault(side, []).append(_reference(item.func))
         elif type(item).__name__ == "_PydanticGeneralMetadata" and set(vars(item)) <= {"pattern"}:
-            if field["type"] != "str":
+            if spec["type"] != "str":
                 raise NotLight("pattern on a non-string")
-            field["pattern"] = item.pattern
+            spec["pattern"] = item.pattern
         else:
             raise NotLight(f"metadata {item!r}")
-    if info.default is not PydanticUndefined:
-        default = info.default.value if isinstance(info.default, enum.Enum) else info.default
-        if type(default) not in (str, int, bool, NoneType):
-            raise NotLight(f"default {default!r}")
-        field["default"] = default
-    return field
+    return spec
+
+
+def _reference(target: Any) -> str:
+    return f"{target.__module__}:{target.__qualname__}"
 
 
 def _importable(function: Any) -> bool:
     try:
-        return bool(_import(f"{function.__module__}:{function.__qualname__}") is function)
+        return bool(_import(_reference(function)) is function)
     except (AttributeError, ImportError):
         return False
 
