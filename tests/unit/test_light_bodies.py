@@ -9,6 +9,9 @@ in the handler, so refusals need no comparison here (tests/unit/test_binding.py 
 from __future__ import annotations
 
 import importlib
+import json
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -276,3 +279,40 @@ def test_the_light_check_accepts_only_what_the_model_accepts_as_the_same_fields(
         raise AssertionError(f"{name}: the light check accepted {body!r}, the model refuses it") from refused
     assert isinstance(checked, CheckedBody)
     assert plain(checked) == plain(instance)
+
+
+LIGHT_WRITES = [
+    route.handler
+    for route in ROUTES
+    if route.method != "GET"
+    and isinstance(importlib.import_module(route.handler).endpoint.response_model, str)
+]
+PROBE = """
+import json, sys
+import {handler}
+from oshi.kernel import snapstart
+at_import = "pydantic" in sys.modules
+snapstart.prime()
+print(json.dumps([at_import, "pydantic" in sys.modules]))
+"""
+
+
+def test_the_fan_path_write_routes_answer_in_json_form() -> None:
+    assert {"gacha.purchase", "exchange.trade", "reward.download_url"} <= set(LIGHT_WRITES)
+
+
+@pytest.mark.parametrize("handler", LIGHT_WRITES)
+def test_a_write_route_answering_in_json_form_imports_no_pydantic(handler: str) -> None:
+    """A write route that builds its answer in JSON form (``response_model`` by reference) and checks its
+    body by its light spec loads no pydantic, at import or in SnapStart's priming."""
+    from local.runner import ROOT
+
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(handler=handler)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [False, False], "at import, after priming"
