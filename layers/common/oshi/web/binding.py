@@ -44,12 +44,13 @@ from types import NoneType, UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 from urllib.parse import parse_qs
 
-from oshi.web.light_bodies import BodyModel
 from oshi.web.params import Body, Header, Param, Path, Query
 from oshi.web.response import PLAIN_BODIES, Response
 
 if typing.TYPE_CHECKING:
     from pydantic import TypeAdapter
+
+    from oshi.web.light_bodies import BodyModel
 
 _MISSING: Any = inspect.Parameter.empty
 # Powertools' path parameter pattern (api_gateway._NAMED_GROUP_BOUNDARY_PATTERN), so the same paths match.
@@ -121,7 +122,7 @@ def _is_sequence(annotation: Any) -> bool:
 
 def _is_complex(annotation: Any) -> bool:
     """Powertools' ``field_annotation_is_complex``: a model, mapping, sequence or dataclass (in a union)."""
-    if isinstance(annotation, BodyModel):
+    if _body_model(annotation) is not None:
         return True
     origin = get_origin(annotation)
     if origin is Union or origin is UnionType:
@@ -193,11 +194,15 @@ class Parameter:
 
 
 def _body_model(annotation: Any) -> BodyModel | None:
-    """The ``BodyModel`` an annotation is (or is optionally: ``Model | None``)."""
+    """The ``BodyModel`` an annotation is (or is optionally: ``Model | None``). Only a route with a body
+    model imports ``oshi.web.light_bodies``: not imported, nothing can be one."""
+    light_bodies = sys.modules.get("oshi.web.light_bodies")
+    if light_bodies is None:
+        return None
     if get_origin(annotation) in (Union, UnionType):
         others = [arg for arg in get_args(annotation) if arg is not NoneType]
         annotation = others[0] if len(others) == 1 else None
-    return annotation if isinstance(annotation, BodyModel) else None
+    return annotation if isinstance(annotation, light_bodies.BodyModel) else None
 
 
 def _model_of(annotation: Any) -> Any:
@@ -301,7 +306,12 @@ class Binding:
         self.path = path  # Powertools syntax: /api/gachas/<gacha_id>
         # The body model by reference ("module:Name", oshi.web.light_bodies): the handler's annotation
         # names it, imported for the type checker only.
-        self.names = {} if body_model is None else {(model := BodyModel(body_model)).name: model}
+        self.names: dict[str, BodyModel] = {}
+        if body_model is not None:
+            from oshi.web.light_bodies import BodyModel
+
+            model = BodyModel(body_model)
+            self.names[model.name] = model
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
