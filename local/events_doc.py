@@ -18,9 +18,11 @@ HEADER = """\
      and layers/common/oshi/web/topology.py. Do not edit: change the declarations and regenerate. -->
 
 Every event is declared once in `oshi/events/definitions.py`: its detail type, the pydantic model of its
-`data`, the module that publishes it and how its event id is derived. Producers build events from those
-models (`DEFINITION.event(Data(...))`: undeclared fields are refused); consumers parse them with the same
-models (`DEFINITION.parse(detail)`: a malformed event fails its SQS record, which is retried, then
+`data` (in `oshi/events/payloads.py`), the module that publishes it and how its event id is derived.
+Producers build events from those models (`DEFINITION.event(Data(...))`: undeclared fields are refused) or,
+where a cold start must not import pydantic (the payment webhooks), from data built in JSON form that the
+tests check byte for byte against the model (`DEFINITION.event_from_json({...})`); consumers parse them with
+the same models (`DEFINITION.parse(detail)`: a malformed event fails its SQS record, which is retried, then
 dead-lettered). Which queue and handler consume which detail types is `oshi/web/topology.py`; CDK and the
 local event pump both wire rule -> SQS queue (+ DLQ) -> handler from it.
 """

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from oshi.commerce import webhooks
 from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject
 from payment.webhook_common import raw_body
 
 endpoint = Endpoint(__name__)
 
 
 @endpoint
-def post_komoju_webhook() -> dict[str, Any]:
+def post_komoju_webhook() -> JsonObject:  # in JSON form: sent without pydantic
     event = endpoint.request
     return webhooks.handle(
         "komoju", raw_body(event.raw_event), dict(event.headers or {}), endpoint.request_id

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -31,12 +32,14 @@ from oshi.events.definitions import (
     AnomalousPrize,
     DrawnPrize,
     EventDefinition,
+    EventShapeMismatch,
     GachaChangedData,
     GachaCompletedData,
     GachaSuspendedData,
     OrderRefundedData,
     PaymentCompletedData,
     PaymentMismatchData,
+    PaymentTerms,
     RateAnomalyData,
 )
 from oshi.web import topology
@@ -76,7 +79,7 @@ def test_every_declaration_has_a_constant_and_a_detail_type_of_its_own() -> None
     assert all(key == d.detail_type for key, d in EVENTS.items())
     with pytest.raises(ValueError, match="declared twice"):
         definitions.declare(
-            "PaymentCompleted", PaymentCompletedData, producer="x", description="x", event_id="x"
+            "PaymentCompleted", "PaymentCompletedData", producer="x", description="x", event_id="x"
         )
 
 
@@ -111,7 +114,9 @@ def test_each_declared_event_is_published_by_its_producer(detail_type: str) -> N
     importlib.import_module(definition.producer)
     tree = ast.parse(path.read_text())
     assert CONSTANTS[id(definition)] in _names(tree), f"{definition.producer} never names {detail_type}"
-    assert {"event", "publish"} <= _calls(tree), f"{definition.producer} does not build and publish events"
+    called = _calls(tree)
+    built = {"event", "event_from_json"} & called
+    assert built and "publish" in called, f"{definition.producer} does not build and publish events"
 
 
 def _sources() -> list[Path]:
@@ -263,9 +268,135 @@ def test_consumers_parse_what_producers_publish_and_tolerate_new_fields() -> Non
         RATE_ANOMALY.parse({"data": {}})  # not an envelope
 
 
+# --- data built in JSON form (no pydantic at run time) ------------------------------------------------------
+
+
+def test_each_constant_is_typed_with_the_model_it_declares() -> None:
+    """The declarations name their model as a string (no pydantic here); the constant's annotation says it
+    for the type checker: they must agree."""
+    annotations = definitions.__annotations__
+    for constant, definition in ((CONSTANTS[id(d)], d) for d in EVENTS.values()):
+        assert annotations[constant] == f"EventDefinition[{definition.data_model}]", constant
+        assert definition.data.__name__ == definition.data_model
+
+
+def test_the_models_are_still_importable_from_the_definitions() -> None:
+    from oshi.events import payloads
+
+    assert definitions.PaymentCompletedData is payloads.PaymentCompletedData
+    assert definitions.Metadata is payloads.Metadata
+    with pytest.raises(AttributeError):
+        definitions.NoSuchModel  # noqa: B018
+
+
+MISMATCH = PaymentMismatchData(
+    order_id="o1",
+    provider="komoju",
+    event="komoju:k1",
+    reason="amount_mismatch",
+    expected=PaymentTerms(amount=300, currency="JPY", provider="komoju"),
+    received=PaymentTerms(amount=None, currency=None, provider="komoju"),
+    refund="due",
+)
+MISMATCH_JSON: dict[str, Any] = {
+    "order_id": "o1",
+    "provider": "komoju",
+    "event": "komoju:k1",
+    "reason": "amount_mismatch",
+    "expected": {"amount": 300, "currency": "JPY", "provider": "komoju"},
+    "received": {"amount": None, "currency": None, "provider": "komoju"},
+    "refund": "due",
+}
+PAID_JSON: dict[str, Any] = {
+    "order_id": "o1",
+    "fan_id": "f1",
+    "gacha_id": "g1",
+    "vtuber_id": "v1",
+    "count": 10,
+    "amount": 3000,
+    "provider": "stripe",
+}
+
+
+@pytest.mark.parametrize(
+    ("definition", "model", "data", "id_parts"),
+    [
+        (PAYMENT_COMPLETED, PaymentCompletedData(**PAID_JSON), PAID_JSON, {}),
+        (PAYMENT_MISMATCH, MISMATCH, MISMATCH_JSON, {}),
+        (
+            PAYMENT_MISMATCH,
+            PaymentMismatchData(order_id="o1", provider="s", event="s:e", reason="unknown_order"),
+            {"order_id": "o1", "provider": "s", "event": "s:e", "reason": "unknown_order"},
+            {},
+        ),
+        (
+            GACHA_CREATED,
+            _gacha(),
+            {**_gacha().model_dump(), "starts_at": STARTS.isoformat(), "ends_at": ENDS.isoformat()},
+            {"version": 3},
+        ),
+    ],
+    ids=["paid", "mismatch", "unknown order", "datetimes and id parts"],
+)
+def test_data_built_in_json_form_goes_on_the_wire_as_the_model_puts_it(
+    definition: EventDefinition[Any], model: Any, data: dict[str, Any], id_parts: dict[str, Any]
+) -> None:
+    built = definition.event_from_json(dict(data), correlation_id="c1", **id_parts)
+    modelled = definition.event(model, correlation_id="c1", **id_parts)
+    assert json.dumps(built.data, separators=(",", ":")) == json.dumps(modelled.data, separators=(",", ":"))
+    assert (built.detail_type, built.event_id, built.correlation_id) == (
+        modelled.detail_type,
+        modelled.event_id,
+        modelled.correlation_id,
+    )
+    now = datetime.now(UTC)
+    assert built.detail(now) == modelled.detail(now)
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        ({**PAID_JSON, "count": "10"}, EventShapeMismatch),  # the model would send 10
+        ({"fan_id": "f1", **PAID_JSON}, EventShapeMismatch),  # same fields, not the model's order
+        ({**PAID_JSON, "note": "x"}, EventShapeMismatch),  # undeclared
+        ({k: v for k, v in PAID_JSON.items() if k != "fan_id"}, ValidationError),  # required
+        ({**PAID_JSON, "amount": None}, ValidationError),
+    ],
+    ids=["a string for an int", "field order", "undeclared field", "missing field", "null"],
+)
+def test_data_built_in_json_form_that_the_model_would_send_otherwise_is_refused(
+    data: dict[str, Any], problem: type[Exception]
+) -> None:
+    assert definitions.checking(), "tests/conftest.py sets OSHI_CHECK_RESPONSES=1"
+    with pytest.raises(problem):
+        PAYMENT_COMPLETED.event_from_json(data)
+
+
+def test_datetimes_built_in_json_form_are_checked_to_the_byte() -> None:
+    data = {**_gacha().model_dump(), "starts_at": "2026-01-01T00:00:00Z", "ends_at": ENDS.isoformat()}
+    with pytest.raises(EventShapeMismatch, match="starts_at"):
+        GACHA_CREATED.event_from_json(data, version=1)  # pydantic's "Z", not isoformat()'s "+00:00"
+    with pytest.raises(TypeError, match="event id parts"):
+        GACHA_CREATED.event_from_json({**data, "starts_at": STARTS.isoformat()})
+
+
+def test_data_built_in_json_form_is_not_checked_outside_the_tests_and_loads_no_pydantic() -> None:
+    probe = (
+        "import json, sys\n"
+        "from oshi.events.definitions import PAYMENT_COMPLETED\n"
+        "import oshi.web.topology\n"
+        f"event = PAYMENT_COMPLETED.event_from_json({{**{PAID_JSON!r}, 'count': '10'}})\n"
+        "print(json.dumps([event.event_id, event.data['count'], 'pydantic' in sys.modules]))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OSHI_CHECK_RESPONSES"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "layers" / "common"), str(FUNCTIONS)])
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == ["payment-completed-o1", "10", False]  # as given: not validated
+
+
 @pytest.mark.parametrize("handler", ["payment.sweep", "gacha.ws_connect", "gacha.ws_disconnect"])
 def test_handlers_that_neither_publish_nor_read_events_do_not_import_pydantic(handler: str) -> None:
-    """The declarations are pydantic models: only what builds or reads events pays for importing them."""
+    """The payload models are pydantic: only what builds (with a model) or reads events pays for them."""
     probe = f"import sys, {handler}; print(json.dumps('pydantic' in sys.modules))"
     env = {
         **os.environ,

@@ -41,7 +41,7 @@ from oshi.commerce import orders
 from oshi.commerce.payments import adapter_for
 from oshi.commerce.payments.base import ProviderUpdate, UpdateKind
 from oshi.events.bus import publish
-from oshi.events.definitions import PAYMENT_MISMATCH, PaymentMismatchData
+from oshi.events.definitions import PAYMENT_MISMATCH
 from oshi.kernel import clock
 from oshi.kernel.errors import WebhookInProgress, WebhookSignatureInvalid
 from oshi.kernel.observability import logger, metrics
@@ -352,11 +352,25 @@ def _late_payment(update: ProviderUpdate, order: Order, actor: str, request_id: 
     return "late_payment_refund_due"
 
 
-def _alert(update: ProviderUpdate, **data: Any) -> None:
+def _alert(
+    update: ProviderUpdate,
+    *,
+    reason: str,
+    expected: dict[str, Any] | None = None,
+    received: dict[str, Any] | None = None,
+    refund: str | None = None,
+) -> None:
     metrics.add_metric(name="PaymentMismatches", unit="Count", value=1)
-    logger.warning("payment needs attention", extra={"event": update.event_key, **data})
+    extra = {"expected": expected, "received": received, "refund": refund}
+    given = {name: value for name, value in extra.items() if value is not None}
+    logger.warning("payment needs attention", extra={"event": update.event_key, "reason": reason, **given})
     assert update.order_id is not None  # ``handle`` ignores events that name no order
-    mismatch = PaymentMismatchData(
-        order_id=update.order_id, provider=update.provider, event=update.event_key, **data
-    )
-    publish([PAYMENT_MISMATCH.event(mismatch, correlation_id=update.order_id)])
+    # In JSON form (PaymentMismatchData's fields, in order; the optional ones only when given), as this
+    # module builds PaymentCompleted: the webhook imports no pydantic.
+    data = {
+        "order_id": update.order_id,
+        "provider": update.provider,
+        "event": update.event_key,
+        "reason": reason,
+    }
+    publish([PAYMENT_MISMATCH.event_from_json(data | given, correlation_id=update.order_id)])

@@ -1,5 +1,5 @@
-"""Every event on the bus, declared once: detail type, the pydantic model of its ``data``, its producer,
-what it means, and how its event id is derived.
+"""Every event on the bus, declared once: detail type, its ``data``'s pydantic model (by name, in
+``oshi.events.payloads``), its producer, what it means, and how its event id is derived.
 
 Producers build events with ``DEFINITION.event(Data(...), ...)``: the data is validated, undeclared fields
 are refused, and the event id comes from the declared template, so a retried publish carries the same id
@@ -8,162 +8,78 @@ are refused, and the event id comes from the declared template, so a retried pub
 generated from this module and the topology (``make events``), and tests check that every declared event
 is published by its producer and every detail type in the topology is declared here.
 
+This module imports no pydantic: the models load where one is used (``event``, ``parse``, ``data``, or a
+model imported by name from here, which still works). A producer on a path whose cold start counts (the
+payment webhooks) builds its data in JSON form with a plain function and calls
+``DEFINITION.event_from_json({...})``: not validated at run time, and, with ``OSHI_CHECK_RESPONSES=1`` (the
+tests and the local stack), checked to be byte for byte what ``event`` makes of the model validated from it.
+
 Wire format: ``detail = {"metadata": {...}, "data": {...}}`` (``oshi.events.bus``); ``data`` holds the
-fields below, in this order, as JSON. Consumers are tolerant readers: fields they do not know are kept
-(``model_extra``) and ignored, so a producer may add an optional field before its consumers know it.
+fields of the model, in its order, as JSON (the fields the producer set). Consumers are tolerant readers:
+fields they do not know are kept (``model_extra``) and ignored, so a producer may add an optional field
+before its consumers know it.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Annotated, Any, Generic, Literal, TypeVar
-
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from oshi.events.bus import Event, parse_detail
 
-# Datetimes travel as ``datetime.isoformat()`` (``+00:00``, not pydantic's ``Z``): the bytes stay as they were.
-IsoDateTime = Annotated[datetime, PlainSerializer(lambda value: value.isoformat(), return_type=str)]
+if TYPE_CHECKING:
+    # Still importable from here (loaded on first use, see ``__getattr__``); they live in oshi.events.payloads.
+    from oshi.events.payloads import AnomalousPrize as AnomalousPrize
+    from oshi.events.payloads import DataExportRequestedData as DataExportRequestedData
+    from oshi.events.payloads import DrawnPrize as DrawnPrize
+    from oshi.events.payloads import EventData as EventData
+    from oshi.events.payloads import GachaChangedData as GachaChangedData
+    from oshi.events.payloads import GachaCompletedData as GachaCompletedData
+    from oshi.events.payloads import GachaSuspendedData as GachaSuspendedData
+    from oshi.events.payloads import IsoDateTime as IsoDateTime
+    from oshi.events.payloads import Metadata as Metadata
+    from oshi.events.payloads import OrderRefundedData as OrderRefundedData
+    from oshi.events.payloads import PasswordResetRequestedData as PasswordResetRequestedData
+    from oshi.events.payloads import PaymentCompletedData as PaymentCompletedData
+    from oshi.events.payloads import PaymentMismatchData as PaymentMismatchData
+    from oshi.events.payloads import PaymentTerms as PaymentTerms
+    from oshi.events.payloads import RateAnomalyData as RateAnomalyData
+    from oshi.events.payloads import RefundDueData as RefundDueData
+    from oshi.events.payloads import VtuberScreenedData as VtuberScreenedData
 
 
-class EventData(BaseModel):
-    """The ``data`` of one event. Unknown fields are kept on parse (tolerant reader) and refused on publish."""
+def __getattr__(name: str) -> Any:
+    """The payload models by the name they had here (``from oshi.events.definitions import XData``): they
+    live in ``oshi.events.payloads`` and load, with pydantic, when first asked for (PEP 562)."""
+    if not name.startswith("_"):
+        from oshi.events import payloads
 
-    # defer_build: a consumer builds the validator of the events it reads only, on first use (cold start).
-    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
-
-
-class Metadata(BaseModel):
-    """``detail.metadata``, written by ``oshi.events.bus.Event.detail`` for every event."""
-
-    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
-
-    event_id: str = Field(
-        description="Derived from what caused the event (see each event): consumers dedupe on it."
-    )
-    version: str = Field("1", description="Version of the data's shape.")
-    correlation_id: str | None = Field(
-        None, description="The request or order that caused it; the event id when there is none."
-    )
-    created_at: str | None = Field(None, description="When it was published (ISO 8601, UTC).")
+        if hasattr(payloads, name):
+            return getattr(payloads, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-# --- payloads ------------------------------------------------------------------------------------------------
+class EventShapeMismatch(AssertionError):
+    """Data built in JSON form that its model would have put on the wire differently."""
 
 
-class PaymentCompletedData(EventData):
-    order_id: str = Field(description="The paid order.")
-    fan_id: str = Field(description="The fan who bought it.")
-    gacha_id: str = Field(description="The gacha drawn from.")
-    vtuber_id: str = Field(description="The gacha's VTuber.")
-    count: int = Field(description="Draws bought (1 or 10).")
-    amount: int = Field(description="Amount paid, integer JPY.")
-    provider: str = Field(description="Payment provider (stripe, komoju).")
+def checking() -> bool:
+    """As ``oshi.web.shapes.checking`` (the tests and the local stack set it; this layer is beneath ``web``)."""
+    return os.environ.get("OSHI_CHECK_RESPONSES") == "1"
 
 
-class DrawnPrize(EventData):
-    prize_id: str = Field(description="Prize id in the gacha's lineup (p01, p02, ...).")
-    name: str = Field(description="Prize name.")
-    rarity: str = Field(description="Rarity (N, R, SR, SSR, UR).")
-
-
-class GachaCompletedData(EventData):
-    order_id: str = Field(description="The fulfilled order.")
-    fan_id: str | None = Field(
-        None,
-        description="The fan; always set by the producer (without it, the notify consumer reads the order).",
-    )
-    gacha_id: str = Field(description="The gacha drawn from.")
-    vtuber_id: str = Field(description="The gacha's VTuber.")
-    count: int = Field(description="Draws made.")
-    results: list[DrawnPrize] = Field(description="What was drawn, one entry per draw, in draw order.")
-
-
-class OrderRefundedData(EventData):
-    order_id: str = Field(description="The refunded order.")
-    fan_id: str | None = Field(
-        None,
-        description="The fan; always set by the producer (without it, the notify consumer reads the order).",
-    )
-    gacha_id: str = Field(description="The order's gacha.")
-    vtuber_id: str = Field(description="The gacha's VTuber.")
-    amount: int = Field(description="Amount refunded, integer JPY.")
-    provider: str = Field(description="Payment provider (stripe, komoju).")
-    reason: str = Field(description="Why (admin reason, fulfilment failure, refunded at the provider).")
-    medals_clawed_back: int = Field(description="Medals taken back from the fan's balance.")
-    medals_unrecovered: int = Field(description="Medals already spent that could not be taken back.")
-
-
-class RefundDueData(EventData):
-    order_id: str = Field(description="The order holding money it will not be fulfilled for.")
-    provider: str = Field(description="Payment provider that holds the money (the order's).")
-    amount: int = Field(description="Amount received, in the currency's minor unit (JPY: yen).")
-    currency: str = Field(description="ISO 4217 code of the money received, upper case.")
-    reason: str = Field(
-        description="Why it is owed: late_payment, amount_mismatch, currency_mismatch, or "
-        "`fulfilment_failed: <why>`."
-    )
-
-
-class PaymentTerms(EventData):
-    amount: int | None = Field(description="Integer amount in the currency's minor unit (JPY: yen).")
-    currency: str | None = Field(description="ISO 4217 code, upper case.")
-    provider: str = Field(description="Payment provider.")
-
-
-class PaymentMismatchData(EventData):
-    order_id: str = Field(description="The order the provider's event names.")
-    provider: str = Field(description="Payment provider that sent the webhook.")
-    event: str = Field(description="The provider event, `<provider>:<event id>`.")
-    reason: Literal["unknown_order", "amount_mismatch", "currency_mismatch", "late_payment"] = Field(
-        description="unknown_order: no such order; amount_mismatch / currency_mismatch: paid terms differ "
-        "from the order's; late_payment: money arrived after the order closed. The last three are refunded "
-        "automatically (RefundDue)."
-    )
-    expected: PaymentTerms | None = Field(None, description="amount_mismatch: the order's terms.")
-    received: PaymentTerms | None = Field(
-        None, description="amount_mismatch: the terms the provider reported."
-    )
-    refund: str | None = Field(
-        None, description="Money received and not fulfilled: `due` (the refund consumer refunds it)."
-    )
-
-
-class GachaChangedData(EventData):
-    gacha_id: str = Field(description="The gacha.")
-    vtuber_id: str = Field(description="Its VTuber.")
-    status: str = Field(description="Its status after the change (draft, published, suspended).")
-    starts_at: IsoDateTime = Field(description="Start of the sale (ISO 8601, UTC).")
-    ends_at: IsoDateTime = Field(description="End of the sale (ISO 8601, UTC).")
-    prize_count: int = Field(description="Prizes in the lineup.")
-    rate_table_version: int = Field(description="Version of the rate table (bumped by every lineup edit).")
-    rate_table_hash: str = Field(description="SHA-256 of the rate table document (docs/fairness.md).")
-
-
-class GachaSuspendedData(EventData):
-    gacha_id: str = Field(description="The suspended gacha.")
-    vtuber_id: str = Field(description="Its VTuber.")
-    reason: str = Field(description="The admin's reason.")
-
-
-class AnomalousPrize(EventData):
-    prize_id: str = Field(description="The prize whose stated rate lies outside its interval.")
-    stated_ppm: int = Field(description="Its stated rate, parts per million.")
-    drawn: int = Field(description="Times drawn among the compared draws.")
-
-
-class RateAnomalyData(EventData):
-    gacha_id: str = Field(description="The gacha.")
-    draws: int = Field(description="Draws compared with the stated rates (main table, nothing run out).")
-    prizes: list[AnomalousPrize] = Field(description="The prizes outside their 99% Wilson interval.")
+def _wire(data: Mapping[str, Any]) -> str:
+    """``data`` as ``oshi.events.bus.publish`` writes it into the detail."""
+    return json.dumps(data, separators=(",", ":"), default=str)
 
 
 # --- declarations ----------------------------------------------------------------------------------------------
 
-D = TypeVar("D", bound=EventData)
-D_co = TypeVar("D_co", bound=EventData, covariant=True)
+D = TypeVar("D", bound="EventData")
+D_co = TypeVar("D_co", bound="EventData", covariant=True)
 
 
 @dataclass(frozen=True)
@@ -178,12 +94,19 @@ class Received(Generic[D_co]):
 @dataclass(frozen=True)
 class EventDefinition(Generic[D]):
     detail_type: str
-    data: type[D]
+    data_model: str  # the name of its data's model in oshi.events.payloads
     producer: str  # the module that publishes it (tests check that it does)
     description: str
     # ``str.format`` template over the data's fields and ``id_parts``: the same cause gives the same id.
     event_id: str
     id_parts: tuple[tuple[str, str], ...] = ()  # (name, meaning) of template fields that are not data fields
+
+    @property
+    def data(self) -> type[D]:
+        """The pydantic model of its ``data`` (imports pydantic)."""
+        from oshi.events import payloads
+
+        return cast("type[D]", getattr(payloads, self.data_model))
 
     def event(self, data: D, *, correlation_id: str | None = None, **id_parts: object) -> Event:
         """The event to publish; ``id_parts`` fill the template fields that are not data fields."""
@@ -191,8 +114,7 @@ class EventDefinition(Generic[D]):
             raise TypeError(f"{self.detail_type} carries {self.data.__name__}, not {type(data).__name__}")
         if data.model_extra:
             raise TypeError(f"{self.detail_type}: undeclared fields {sorted(data.model_extra)}")
-        if set(id_parts) != {name for name, _ in self.id_parts}:
-            raise TypeError(f"{self.detail_type}: event id parts are {[n for n, _ in self.id_parts]}")
+        self._check_id_parts(id_parts)
         fields = {name: getattr(data, name) for name in type(data).model_fields}
         return Event(
             self.detail_type,
@@ -201,8 +123,49 @@ class EventDefinition(Generic[D]):
             correlation_id=correlation_id or "",
         )
 
+    def event_from_json(
+        self, data: dict[str, Any], *, correlation_id: str | None = None, **id_parts: object
+    ) -> Event:
+        """The event to publish from its ``data`` already in JSON form, built by a plain function: no pydantic.
+
+        ``data`` must be what ``event(Model(...))`` would put on the wire: the fields the producer sets, in the
+        model's order, in JSON form (``IsoDateTime``: ``.isoformat()``), nothing undeclared. Not validated at
+        run time; with ``OSHI_CHECK_RESPONSES=1`` it is validated by the model and compared, data and event
+        id, with what ``event`` makes of that (``EventShapeMismatch`` when they differ)."""
+        self._check_id_parts(id_parts)
+        event = Event(
+            self.detail_type,
+            data,
+            event_id=self.event_id.format(**data, **id_parts),
+            correlation_id=correlation_id or "",
+        )
+        if checking():
+            self._compare(event, id_parts)
+        return event
+
+    def _compare(self, event: Event, id_parts: Mapping[str, object]) -> None:
+        sent = _wire(event.data)
+        model = self.data.model_validate_json(sent)  # ValidationError: not even the model's shape
+        if model.model_extra:
+            raise EventShapeMismatch(f"{self.detail_type}: undeclared fields {sorted(model.model_extra)}")
+        expected = self.event(model, correlation_id=event.correlation_id, **id_parts)
+        if sent != _wire(expected.data):
+            raise EventShapeMismatch(
+                f"{self.detail_type}: sent {sent}, the model {self.data_model} would send {_wire(expected.data)}"
+            )
+        if event.event_id != expected.event_id:
+            raise EventShapeMismatch(
+                f"{self.detail_type}: event id {event.event_id!r}, the model gives {expected.event_id!r}"
+            )
+
+    def _check_id_parts(self, id_parts: Mapping[str, object]) -> None:
+        if set(id_parts) != {name for name, _ in self.id_parts}:
+            raise TypeError(f"{self.detail_type}: event id parts are {[n for n, _ in self.id_parts]}")
+
     def parse(self, detail: Mapping[str, Any]) -> Received[D]:
         """Read a received ``detail``; raises ``pydantic.ValidationError`` (or ``KeyError``) on a foreign shape."""
+        from oshi.events.payloads import Metadata
+
         metadata, data = parse_detail(detail)
         return Received(self.detail_type, Metadata.model_validate(metadata), self.data.model_validate(data))
 
@@ -212,83 +175,87 @@ EVENTS: dict[str, EventDefinition[Any]] = {}
 
 def declare(
     detail_type: str,
-    data: type[D],
+    data_model: str,
     *,
     producer: str,
     description: str,
     event_id: str,
     id_parts: tuple[tuple[str, str], ...] = (),
-) -> EventDefinition[D]:
+) -> EventDefinition[Any]:
+    """Declare an event; ``data_model`` names its model in ``oshi.events.payloads`` (the constant's annotation,
+    ``EventDefinition[ThatModel]``, says the same for the type checker: a test holds them together)."""
     if detail_type in EVENTS:
         raise ValueError(f"{detail_type} is declared twice")
-    definition = EventDefinition(detail_type, data, producer, description, event_id, id_parts)
+    definition: EventDefinition[Any] = EventDefinition(
+        detail_type, data_model, producer, description, event_id, id_parts
+    )
     EVENTS[detail_type] = definition
     return definition
 
 
-PAYMENT_COMPLETED = declare(
+PAYMENT_COMPLETED: EventDefinition[PaymentCompletedData] = declare(
     "PaymentCompleted",
-    PaymentCompletedData,
+    "PaymentCompletedData",
     producer="oshi.commerce.orders",
     description="An order was paid (provider webhook, or its redelivery after a crash): draw it.",
     event_id="payment-completed-{order_id}",
 )
-GACHA_COMPLETED = declare(
+GACHA_COMPLETED: EventDefinition[GachaCompletedData] = declare(
     "GachaCompleted",
-    GachaCompletedData,
+    "GachaCompletedData",
     producer="oshi.fulfilment.fulfil",
     description="A paid order was drawn: results, medals and rewards are committed; tell the fan.",
     event_id="gacha-completed-{order_id}",
 )
-ORDER_REFUNDED = declare(
+ORDER_REFUNDED: EventDefinition[OrderRefundedData] = declare(
     "OrderRefunded",
-    OrderRefundedData,
+    "OrderRefundedData",
     producer="oshi.commerce.refunds",
     description="An order was refunded (admin, failed fulfilment, or at the provider); tell the fan.",
     event_id="order-refunded-{order_id}",
 )
-REFUND_DUE = declare(
+REFUND_DUE: EventDefinition[RefundDueData] = declare(
     "RefundDue",
-    RefundDueData,
+    "RefundDueData",
     producer="oshi.commerce.refunds",
     description="Money was received for an order that will not be fulfilled: refund it at the provider "
     "(retried with backoff, then the DLQ alarm and the admins' pending-refund list).",
     event_id="refund-due-{order_id}",
 )
-PAYMENT_MISMATCH = declare(
+PAYMENT_MISMATCH: EventDefinition[PaymentMismatchData] = declare(
     "PaymentMismatch",
-    PaymentMismatchData,
+    "PaymentMismatchData",
     producer="oshi.commerce.webhooks",
     description="A provider reported money that does not match an open order: an admin must look.",
     event_id="paymentmismatch-{event}",
 )
-GACHA_CREATED = declare(
+GACHA_CREATED: EventDefinition[GachaChangedData] = declare(
     "GachaCreated",
-    GachaChangedData,
+    "GachaChangedData",
     producer="oshi.catalogue.lineup",
     description="A VTuber created a gacha (as a draft, or published at once).",
     event_id="GachaCreated:{gacha_id}:{version}",
     id_parts=(("version", "the gacha's version after the change"),),
 )
-GACHA_PUBLISHED = declare(
+GACHA_PUBLISHED: EventDefinition[GachaChangedData] = declare(
     "GachaPublished",
-    GachaChangedData,
+    "GachaChangedData",
     producer="oshi.catalogue.lineup",
     description="A draft gacha was published: in the catalogue, its server seed committed.",
     event_id="GachaPublished:{gacha_id}:{version}",
     id_parts=(("version", "the gacha's version after the change"),),
 )
-GACHA_SUSPENDED = declare(
+GACHA_SUSPENDED: EventDefinition[GachaSuspendedData] = declare(
     "GachaSuspended",
-    GachaSuspendedData,
+    "GachaSuspendedData",
     producer="oshi.catalogue.moderation",
     description="An admin suspended one gacha's sale (paid orders are refunded by the fulfilment).",
     event_id="GachaSuspended:{gacha_id}:{version}",
     id_parts=(("version", "the gacha's version after the change"),),
 )
-RATE_ANOMALY = declare(
+RATE_ANOMALY: EventDefinition[RateAnomalyData] = declare(
     "RateAnomaly",
-    RateAnomalyData,
+    "RateAnomalyData",
     producer="oshi.draw.anomalies",
     description="The scheduled scan found stated rates outside their 99% interval: look at the proofs.",
     event_id="rate-anomaly-{gacha_id}-{thousands}",
@@ -297,46 +264,25 @@ RATE_ANOMALY = declare(
 
 
 # --- account flows (issue 18) ---------------------------------------------------------------------------
-class DataExportRequestedData(EventData):
-    user_id: str = Field(description="The person whose data is exported (and mailed the link).")
-    export_id: str = Field(description="This request's id: the export's object key and its event id.")
-
-
-DATA_EXPORT_REQUESTED = declare(
+DATA_EXPORT_REQUESTED: EventDefinition[DataExportRequestedData] = declare(
     "DataExportRequested",
-    DataExportRequestedData,
+    "DataExportRequestedData",
     producer="oshi.identity.accounts",
     description="A fan asked for a copy of their data (APPI): a consumer builds it and mails a link.",
     event_id="data-export-{export_id}",
 )
 
-
-class VtuberScreenedData(EventData):
-    vtuber_id: str = Field(description="The VTuber's public id.")
-    user_id: str = Field(description="The applicant's account (mailed the decision).")
-    decision: Literal["approved", "rejected"] = Field(description="The admin's decision.")
-    reason: str | None = Field(None, description="The reason given (always for a rejection).")
-    decided_at: int = Field(description="When it was decided (epoch seconds).")
-
-
-VTUBER_SCREENED = declare(
+VTUBER_SCREENED: EventDefinition[VtuberScreenedData] = declare(
     "VtuberScreened",
-    VtuberScreenedData,
+    "VtuberScreenedData",
     producer="oshi.catalogue.vtubers",
     description="An admin approved or rejected a VTuber application (the applicant is mailed).",
     event_id="vtuber-screened-{vtuber_id}-{decision}-{decided_at}",
 )
 
-
-class PasswordResetRequestedData(EventData):
-    request_id: str = Field(
-        description="The request's id; the address waits in account-tokens (1 h), never on the bus."
-    )
-
-
-PASSWORD_RESET_REQUESTED = declare(
+PASSWORD_RESET_REQUESTED: EventDefinition[PasswordResetRequestedData] = declare(
     "PasswordResetRequested",
-    PasswordResetRequestedData,
+    "PasswordResetRequestedData",
     producer="oshi.identity.accounts",
     description="Someone asked for a password reset link; a consumer mails it if the address has an account.",
     event_id="password-reset-{request_id}",
