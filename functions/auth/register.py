@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from auth import checks
 from auth.schemas import MAX_PASSWORD_CHARS
 from oshi.identity import accounts, users
 from oshi.identity.principal import Role
-from oshi.kernel import clock
 from oshi.web.api import Endpoint
 from oshi.web.response import Response
 
@@ -20,41 +20,17 @@ endpoint = Endpoint(__name__)
 class RegisterIn(BaseModel):
     model_config = ConfigDict(extra="ignore")  # mass assignment: a "role" in the body never reaches logic
 
-    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    # The validators are plain functions (auth.checks), so the light check runs them too.
+    email: Annotated[str, BeforeValidator(checks.trimmed)] = Field(
+        max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+    )
     password: str = Field(max_length=MAX_PASSWORD_CHARS)
-    display_name: str = Field(min_length=1, max_length=40)
-    birth_date: date
+    display_name: Annotated[str, AfterValidator(checks.printable_name)] = Field(min_length=1, max_length=40)
+    birth_date: Annotated[date, AfterValidator(checks.plausible_birth_date)]
     terms_version: str = Field(min_length=1, max_length=32, pattern=r"^[\w.-]+$")
-    accept_terms: bool
+    accept_terms: Annotated[bool, AfterValidator(checks.terms_accepted)]
     # The language of the mail we send (issue 18); Japanese when absent.
     locale: Literal["ja", "en"] | None = None
-
-    @field_validator("email", mode="before")
-    @classmethod
-    def _trim(cls, value: object) -> object:
-        return value.strip() if isinstance(value, str) else value
-
-    @field_validator("display_name")
-    @classmethod
-    def _printable(cls, value: str) -> str:
-        value = value.strip()
-        if not value or not value.isprintable():
-            raise ValueError("must be printable and not blank")
-        return value
-
-    @field_validator("birth_date")
-    @classmethod
-    def _plausible(cls, value: date) -> date:
-        if value > clock.utc_now().date() or value.year < 1900:
-            raise ValueError("must be a real birth date (not in the future)")
-        return value
-
-    @field_validator("accept_terms")
-    @classmethod
-    def _accepted(cls, value: bool) -> bool:
-        if value is not True:
-            raise ValueError("the terms must be accepted")
-        return value
 
 
 class RegisterOut(BaseModel):
