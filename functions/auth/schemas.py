@@ -195,3 +195,56 @@ class MfaDisableIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
     password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS)
     code: str = Field(min_length=6, max_length=19, description="A TOTP code or a recovery code.")
+
+
+class MfaSetupOut(BaseModel):
+    secret: str
+    provisioning_uri: str
+
+
+class MfaCodeIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    code: str = Field(min_length=6, max_length=6, pattern=r"^\d{6}$")
+
+
+class MfaEnableOut(BaseModel):
+    mfa_enabled: bool
+    # Shown once: ten one-time codes, each usable once instead of a TOTP code (only hashes are kept).
+    recovery_codes: list[str] = []
+
+
+class ChangeEmailIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS)
+    new_email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class EmailChangeRequestedOut(BaseModel):
+    """``sent`` is false when the new address got its hourly share of mail or cannot receive mail."""
+
+    sent: bool
+
+
+# --- personal data (APPI) ------------------------------------------------------------------------------
+class ExportRequestedOut(BaseModel):
+    export_id: str
+
+
+class DeleteAccountIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS)
+
+
+class DeletionScheduledOut(BaseModel):
+    erase_after: int = Field(description="When the personal data will be erased (epoch seconds).")
+
+
+# --- admin -------------------------------------------------------------------------------------------------
+class SuspendUserIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class UserSuspendedOut(BaseModel):
+    user_id: str
+    suspended: bool
