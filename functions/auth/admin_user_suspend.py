@@ -3,28 +3,24 @@ refused from now on and the tokens it holds are revoked (``oshi.identity.users.s
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import TYPE_CHECKING
 
 from oshi.identity import users
 from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject
 
-endpoint = Endpoint(__name__)
+if TYPE_CHECKING:
+    from auth.schemas import SuspendUserIn
 
-
-class SuspendUserIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    reason: str = Field(min_length=1, max_length=500)
-
-
-class UserSuspendedOut(BaseModel):
-    user_id: str
-    suspended: bool
+endpoint = Endpoint(
+    __name__, body_model="auth.schemas:SuspendUserIn", response_model="auth.schemas:UserSuspendedOut"
+)
 
 
 @endpoint
-def post_admin_user_suspend(user_id: str, body: SuspendUserIn) -> UserSuspendedOut:
+def post_admin_user_suspend(user_id: str, body: SuspendUserIn) -> JsonObject:
     profile = users.suspend(user_id, actor=endpoint.caller().user_id, reason=body.reason)
-    return UserSuspendedOut(user_id=profile.user_id, suspended=profile.suspended)
+    return {"user_id": profile.user_id, "suspended": profile.suspended}
 
 
 handler = endpoint.lambda_handler

@@ -3,25 +3,17 @@ request path by ``privacy.export``; a short-lived download link is mailed. 202 w
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from oshi.identity import accounts
 from oshi.web.api import Endpoint
-from oshi.web.response import Response
+from oshi.web.response import JsonObject, Response
 
-endpoint = Endpoint(__name__)
-
-
-class ExportRequestedOut(BaseModel):
-    export_id: str
+endpoint = Endpoint(__name__, response_model="auth.schemas:ExportRequestedOut")
 
 
 @endpoint
-def post_data_export() -> Response[ExportRequestedOut]:
+def post_data_export() -> Response[JsonObject]:
     export_id = accounts.request_export(endpoint.caller().user_id)
-    return Response(
-        status_code=202, content_type="application/json", body=ExportRequestedOut(export_id=export_id)
-    )
+    return Response(202, "application/json", {"export_id": export_id})
 
 
 handler = endpoint.lambda_handler

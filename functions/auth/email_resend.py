@@ -4,18 +4,18 @@ sign-in and refresh."""
 
 from __future__ import annotations
 
-from auth.schemas import VerificationSentOut
 from oshi.identity import accounts, users
 from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model="auth.schemas:VerificationSentOut")
 
 
 @endpoint
-def post_email_resend() -> VerificationSentOut:
+def post_email_resend() -> JsonObject:
     user_id = endpoint.caller().user_id
     sent = accounts.send_verification(user_id)
-    return VerificationSentOut(sent=sent, email_verified=users.get_user(user_id).email_verified)
+    return {"sent": sent, "email_verified": users.get_user(user_id).email_verified}
 
 
 handler = endpoint.lambda_handler

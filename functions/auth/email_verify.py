@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from auth.schemas import EmailVerifiedOut, LinkTokenIn
+from typing import TYPE_CHECKING
+
 from oshi.identity import accounts
 from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject
 
-endpoint = Endpoint(__name__)
+if TYPE_CHECKING:
+    from auth.schemas import LinkTokenIn
+
+endpoint = Endpoint(
+    __name__, body_model="auth.schemas:LinkTokenIn", response_model="auth.schemas:EmailVerifiedOut"
+)
 
 
 @endpoint
-def post_email_verify(body: LinkTokenIn) -> EmailVerifiedOut:
+def post_email_verify(body: LinkTokenIn) -> JsonObject:
     accounts.verify_email(body.token)
-    return EmailVerifiedOut(email_verified=True)
+    return {"email_verified": True}
 
 
 handler = endpoint.lambda_handler

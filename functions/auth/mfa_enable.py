@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import TYPE_CHECKING
 
 from oshi.identity import users
 from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject
 
-endpoint = Endpoint(__name__)
+if TYPE_CHECKING:
+    from auth.schemas import MfaCodeIn
 
-
-class MfaCodeIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    code: str = Field(min_length=6, max_length=6, pattern=r"^\d{6}$")
-
-
-class MfaEnableOut(BaseModel):
-    mfa_enabled: bool
-    # Shown once: ten one-time codes, each usable once instead of a TOTP code (only hashes are kept).
-    recovery_codes: list[str] = []
+endpoint = Endpoint(__name__, body_model="auth.schemas:MfaCodeIn", response_model="auth.schemas:MfaEnableOut")
 
 
 @endpoint
-def post_mfa_enable(body: MfaCodeIn) -> MfaEnableOut:
+def post_mfa_enable(body: MfaCodeIn) -> JsonObject:
     user_id = endpoint.caller().user_id
     profile = users.enable_mfa(user_id, body.code)
-    return MfaEnableOut(mfa_enabled=profile.mfa_enabled, recovery_codes=users.issue_recovery_codes(user_id))
+    return {"mfa_enabled": profile.mfa_enabled, "recovery_codes": users.issue_recovery_codes(user_id)}
 
 
 handler = endpoint.lambda_handler

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from oshi.identity import users
 from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject
 
-endpoint = Endpoint(__name__)
-
-
-class MfaSetupOut(BaseModel):
-    secret: str
-    provisioning_uri: str
+endpoint = Endpoint(__name__, response_model="auth.schemas:MfaSetupOut")
 
 
 @endpoint
-def post_mfa_setup() -> MfaSetupOut:
+def post_mfa_setup() -> JsonObject:
     secret, uri = users.start_mfa_setup(endpoint.caller().user_id)
-    return MfaSetupOut(secret=secret, provisioning_uri=uri)
+    return {"secret": secret, "provisioning_uri": uri}
 
 
 handler = endpoint.lambda_handler

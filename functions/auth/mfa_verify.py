@@ -4,30 +4,25 @@ With ``X-Oshi-Client: web`` the refresh token goes into the HttpOnly cookie, not
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import TYPE_CHECKING
 
-from auth import web_session
-from auth.schemas import TokensOut
+from auth import bodies, web_session
 from oshi.identity import sessions
 from oshi.web.api import Endpoint
-from oshi.web.response import Response
+from oshi.web.response import JsonObject, Response
 
-endpoint = Endpoint(__name__)
+if TYPE_CHECKING:
+    from auth.schemas import MfaVerifyIn
 
-
-class MfaVerifyIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    challenge: str = Field(min_length=20, max_length=2048)
-    # A 6-digit TOTP code, or a recovery code (xxxx-xxxx-xxxx-xxxx), each usable once.
-    code: str = Field(min_length=6, max_length=19, pattern=r"^(\d{6}|[A-Za-z0-9]{4}(-?[A-Za-z0-9]{4}){3})$")
+endpoint = Endpoint(__name__, body_model="auth.schemas:MfaVerifyIn", response_model="auth.schemas:TokensOut")
 
 
 @endpoint
-def post_mfa_verify(body: MfaVerifyIn) -> Response[TokensOut]:
+def post_mfa_verify(body: MfaVerifyIn) -> Response[JsonObject]:
     web = web_session.web_client(endpoint)
     pair = sessions.verify_mfa(body.challenge, body.code, seen=web_session.seen(endpoint))
     cookie = web_session.refresh_cookie(pair.refresh_token, web) if web else None
-    return web_session.json_response(TokensOut.of(pair, in_cookie=web is not None), cookie)
+    return web_session.json_response(bodies.tokens(pair, in_cookie=web is not None), cookie)
 
 
 handler = endpoint.lambda_handler

@@ -3,18 +3,24 @@ same body, whether or not it does (no enumeration); at most a few mails per addr
 
 from __future__ import annotations
 
-from auth.schemas import AcceptedOut, ForgotPasswordIn
+from typing import TYPE_CHECKING
+
 from oshi.identity import accounts
 from oshi.web.api import Endpoint
-from oshi.web.response import Response
+from oshi.web.response import JsonObject, Response
 
-endpoint = Endpoint(__name__)
+if TYPE_CHECKING:
+    from auth.schemas import ForgotPasswordIn
+
+endpoint = Endpoint(
+    __name__, body_model="auth.schemas:ForgotPasswordIn", response_model="auth.schemas:AcceptedOut"
+)
 
 
 @endpoint
-def post_password_forgot(body: ForgotPasswordIn) -> Response[AcceptedOut]:
+def post_password_forgot(body: ForgotPasswordIn) -> Response[JsonObject]:
     accounts.forgot_password(body.email)
-    return Response(status_code=202, content_type="application/json", body=AcceptedOut())
+    return Response(202, "application/json", {"accepted": True})
 
 
 handler = endpoint.lambda_handler

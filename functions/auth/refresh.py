@@ -5,18 +5,24 @@ The token comes from the body (API clients) or, with ``X-Oshi-Client: web`` and 
 
 from __future__ import annotations
 
-from auth import web_session
-from auth.schemas import RefreshTokenIn, TokensOut
+from typing import TYPE_CHECKING
+
+from auth import bodies, web_session
 from oshi.identity import sessions
 from oshi.kernel.errors import InvalidRefreshToken, ValidationFailed
 from oshi.web.api import Endpoint
-from oshi.web.response import Response
+from oshi.web.response import JsonObject, Response
 
-endpoint = Endpoint(__name__)
+if TYPE_CHECKING:
+    from auth.schemas import RefreshTokenIn
+
+endpoint = Endpoint(
+    __name__, body_model="auth.schemas:RefreshTokenIn", response_model="auth.schemas:TokensOut"
+)
 
 
 @endpoint
-def post_refresh(body: RefreshTokenIn) -> Response[TokensOut]:
+def post_refresh(body: RefreshTokenIn) -> Response[JsonObject]:
     web = web_session.web_client(endpoint)
     token = body.refresh_token or (web.cookie_token if web else None)
     if token is None:
@@ -25,7 +31,7 @@ def post_refresh(body: RefreshTokenIn) -> Response[TokensOut]:
         raise InvalidRefreshToken()  # the fan app without a cookie: no session to continue
     pair = sessions.refresh(token)
     cookie = web_session.refresh_cookie(pair.refresh_token, web) if web else None
-    return web_session.json_response(TokensOut.of(pair, in_cookie=web is not None), cookie)
+    return web_session.json_response(bodies.tokens(pair, in_cookie=web is not None), cookie)
 
 
 handler = endpoint.lambda_handler

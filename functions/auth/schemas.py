@@ -1,13 +1,16 @@
-"""Request and response bodies of the auth endpoints (pydantic; handlers only)."""
+"""Request and response bodies of the auth endpoints (pydantic). The handlers name them by reference and
+import them for the type checker only: a body is checked by its light spec (``oshi.web.light_bodies``) and
+an answer is built in JSON form (``auth.bodies``), so a route's cold start imports no pydantic."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from auth import checks
 from oshi.identity.principal import Role
-from oshi.identity.sessions import MfaChallenge, TokenPair
 
 MAX_PASSWORD_CHARS = 256  # > 72 bytes is refused by the policy with PASSWORD_TOO_LONG; this bounds the work
 
@@ -23,16 +26,6 @@ class TokensOut(BaseModel):
     expires_in: int
     refresh_token: str | None
     amr: list[str]
-
-    @classmethod
-    def of(cls, pair: TokenPair, *, in_cookie: bool = False) -> TokensOut:
-        return cls(
-            token_type=pair.token_type,
-            access_token=pair.access_token,
-            expires_in=pair.expires_in,
-            refresh_token=None if in_cookie else pair.refresh_token,
-            amr=list(pair.amr),
-        )
 
 
 class RefreshTokenIn(BaseModel):
@@ -50,11 +43,51 @@ class LoginOut(BaseModel):
     challenge: str | None = None
     challenge_expires_in: int | None = None
 
-    @classmethod
-    def of(cls, result: TokenPair | MfaChallenge, *, in_cookie: bool = False) -> LoginOut:
-        if isinstance(result, MfaChallenge):
-            return cls(mfa_required=True, challenge=result.challenge, challenge_expires_in=result.expires_in)
-        return cls(mfa_required=False, tokens=TokensOut.of(result, in_cookie=in_cookie))
+
+# --- sign-up, sign-in and out ---------------------------------------------------------------------------
+class RegisterIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # mass assignment: a "role" in the body never reaches logic
+
+    # The validators are plain functions (auth.checks), so the light check runs them too.
+    email: Annotated[str, BeforeValidator(checks.trimmed)] = Field(
+        max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+    )
+    password: str = Field(max_length=MAX_PASSWORD_CHARS)
+    display_name: Annotated[str, AfterValidator(checks.printable_name)] = Field(min_length=1, max_length=40)
+    birth_date: Annotated[date, AfterValidator(checks.plausible_birth_date)]
+    terms_version: str = Field(min_length=1, max_length=32, pattern=r"^[\w.-]+$")
+    accept_terms: Annotated[bool, AfterValidator(checks.terms_accepted)]
+    # The language of the mail we send (issue 18); Japanese when absent.
+    locale: Literal["ja", "en"] | None = None
+
+
+class RegisterOut(BaseModel):
+    user_id: str
+    email: str
+    display_name: str
+    roles: list[Role]
+    email_verified: bool = False  # a link was mailed; purchases need it followed
+
+
+class LoginIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS)
+
+
+class MfaVerifyIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    challenge: str = Field(min_length=20, max_length=2048)
+    # A 6-digit TOTP code, or a recovery code (xxxx-xxxx-xxxx-xxxx), each usable once.
+    code: str = Field(min_length=6, max_length=19, pattern=r"^(\d{6}|[A-Za-z0-9]{4}(-?[A-Za-z0-9]{4}){3})$")
+
+
+class LogoutOut(BaseModel):
+    signed_out: bool = True
+
+
+class SignedOutEverywhereOut(BaseModel):
+    signed_out_everywhere: bool = True
 
 
 # --- account flows (issue 18) ---------------------------------------------------------------------------
@@ -162,3 +195,56 @@ class MfaDisableIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
     password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS)
     code: str = Field(min_length=6, max_length=19, description="A TOTP code or a recovery code.")
+
+
+class MfaSetupOut(BaseModel):
+    secret: str
+    provisioning_uri: str
+
+
+class MfaCodeIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    code: str = Field(min_length=6, max_length=6, pattern=r"^\d{6}$")
+
+
+class MfaEnableOut(BaseModel):
+    mfa_enabled: bool
+    # Shown once: ten one-time codes, each usable once instead of a TOTP code (only hashes are kept).
+    recovery_codes: list[str] = []
+
+
+class ChangeEmailIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS)
+    new_email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class EmailChangeRequestedOut(BaseModel):
+    """``sent`` is false when the new address got its hourly share of mail or cannot receive mail."""
+
+    sent: bool
+
+
+# --- personal data (APPI) ------------------------------------------------------------------------------
+class ExportRequestedOut(BaseModel):
+    export_id: str
+
+
+class DeleteAccountIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS)
+
+
+class DeletionScheduledOut(BaseModel):
+    erase_after: int = Field(description="When the personal data will be erased (epoch seconds).")
+
+
+# --- admin -------------------------------------------------------------------------------------------------
+class SuspendUserIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class UserSuspendedOut(BaseModel):
+    user_id: str
+    suspended: bool

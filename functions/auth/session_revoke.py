@@ -3,17 +3,17 @@ working; its access token lapses within 15 minutes)."""
 
 from __future__ import annotations
 
-from auth.schemas import SessionRevokedOut
 from oshi.identity import accounts
 from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model="auth.schemas:SessionRevokedOut")
 
 
 @endpoint
-def delete_session(session_id: str) -> SessionRevokedOut:
+def delete_session(session_id: str) -> JsonObject:
     accounts.revoke_session(endpoint.caller().user_id, session_id)
-    return SessionRevokedOut()
+    return {"revoked": True}
 
 
 handler = endpoint.lambda_handler

@@ -3,22 +3,21 @@ working at once (``oshi.identity.revocation``); this one continues with the new 
 
 from __future__ import annotations
 
-from auth import web_session
-from auth.schemas import TokensOut
+from auth import bodies, web_session
 from oshi.identity import accounts
 from oshi.web.api import Endpoint
-from oshi.web.response import Response
+from oshi.web.response import JsonObject, Response
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model="auth.schemas:TokensOut")
 
 
 @endpoint
-def post_sessions_revoke_others() -> Response[TokensOut]:
+def post_sessions_revoke_others() -> Response[JsonObject]:
     web = web_session.web_client(endpoint)
     caller = endpoint.caller()
     pair = accounts.sign_out_others(caller.user_id, mfa=caller.mfa)
     cookie = web_session.refresh_cookie(pair.refresh_token, web) if web else None
-    return web_session.json_response(TokensOut.of(pair, in_cookie=web is not None), cookie)
+    return web_session.json_response(bodies.tokens(pair, in_cookie=web is not None), cookie)
 
 
 handler = endpoint.lambda_handler

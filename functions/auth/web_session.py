@@ -18,18 +18,16 @@ isolate cookies by port, so locally the console is served on 127.0.0.1 and the f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
 from urllib.parse import SplitResult, urlsplit
 
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
-from pydantic import BaseModel
 
 from oshi.identity import sessions
 from oshi.identity.refresh_tokens import REFRESH_TOKEN_SECONDS
 from oshi.kernel.errors import CsrfRejected
 from oshi.kernel.settings import get_settings
 from oshi.web.api import Endpoint
-from oshi.web.response import Response
+from oshi.web.response import JsonObject, Response
 
 COOKIE_NAME = "oshi_refresh"
 CONSOLE_COOKIE_NAME = "oshi_console_refresh"
@@ -37,7 +35,6 @@ COOKIE_PATH = "/api/auth"  # sent to refresh and logout only, never to the rest 
 CLIENT_HEADER = "X-Oshi-Client"
 WEB_CLIENT = "web"
 CONSOLE_CLIENT = "console"
-M = TypeVar("M", bound=BaseModel)
 MAX_TOKEN_CHARS = 256  # the body field's limit; a longer cookie is not one of ours
 # An API client that sends no token in the body gets the same 422 as before the cookie flow existed.
 MISSING_TOKEN = {"field": "refresh_token", "message": "Field required", "type": "missing"}
@@ -121,7 +118,8 @@ def cleared_cookie(web: WebClient | None = None) -> Cookie:
     )
 
 
-def json_response(body: M, cookie: Cookie | None = None) -> Response[M]:
+def json_response(body: JsonObject, cookie: Cookie | None = None) -> Response[JsonObject]:
+    """A 200 with a body in JSON form (``auth.bodies``), and the cookie to set if any."""
     return Response(
         status_code=200, content_type="application/json", body=body, cookies=[cookie] if cookie else None
     )
