@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from gacha import bodies
-from oshi.commerce import orders
+from oshi.commerce import orders, payments
+from oshi.kernel import snapstart
 from oshi.kernel.txn import ConditionsFailed
 from oshi.web.api import Endpoint
 from oshi.web.response import JsonObject, Response
@@ -23,6 +24,8 @@ endpoint = Endpoint(
     body_model="gacha.purchase_schemas:PurchaseIn",
     response_model="gacha.purchase_schemas:OrderOut",
 )
+
+snapstart.register("checkout", payments.prime_checkout)
 
 
 @endpoint

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 import stripe
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from local.standins.komoju_standin import sign as komoju_sign
 from local.standins.server import nested
@@ -16,7 +18,12 @@ from oshi.commerce.payments import credentials
 from oshi.commerce.payments.base import UpdateKind
 from oshi.commerce.payments.komoju_adapter import KomojuAdapter
 from oshi.commerce.payments.komoju_adapter import parse_event as komoju_event
-from oshi.commerce.payments.stripe_adapter import StripeAdapter
+from oshi.commerce.payments.stripe_adapter import (
+    TOLERANCE_SECONDS,
+    SignatureInvalid,
+    StripeAdapter,
+    verify_signature,
+)
 from oshi.commerce.payments.stripe_adapter import parse_event as stripe_event
 from oshi.kernel.errors import WebhookSignatureInvalid
 
@@ -40,6 +47,51 @@ def session_event(event_type: str = "checkout.session.completed", **session: Any
         **session,
     }
     return {"id": "evt_1", "object": "event", "type": event_type, "data": {"object": obj}}
+
+
+@st.composite
+def stripe_headers(draw: st.DrawFn, body: str) -> str:
+    """Headers as Stripe sends them, and broken in the ways a header can be broken."""
+    now = int(time.time())
+    stamp = draw(st.sampled_from([now, now - 10, now - 10_000, now + 60]))  # far from the tolerance edge
+    good = stripe.WebhookSignature._compute_signature(f"{stamp}.{body}", SECRET)
+    written = draw(st.sampled_from([str(stamp), f" {stamp}", f"+{stamp}", f"{stamp:_}", "", "x", "1.5"]))
+    v1s = draw(
+        st.lists(
+            st.sampled_from([good, good.upper(), good[:-1], "0" * 64, "", "é" * 64, good + "="]), max_size=3
+        )
+    )
+    items = [f"t={written}", *(f"v1={v}" for v in v1s)]
+    items += draw(st.lists(st.sampled_from(["v0=abc", "t", "v1", "x=y=z", "", f"t={now}"]), max_size=2))
+    return ",".join(draw(st.permutations(items)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data(), body=st.sampled_from(['{"id": "evt_1"}', "", "日本語", "a.b"]))
+def test_the_stripe_signature_check_answers_as_the_library_does(data: st.DataObject, body: str) -> None:
+    """``verify_signature`` (standard library, no ``stripe`` import at run time) accepts exactly the headers
+    ``stripe.WebhookSignature.verify_header`` accepts, with the same tolerance."""
+    header = data.draw(st.one_of(stripe_headers(body), st.text(max_size=40), st.none()))
+
+    def library_accepts(header: str | None) -> bool:
+        try:
+            stripe.WebhookSignature.verify_header(body, header, SECRET, TOLERANCE_SECONDS)
+        except stripe.SignatureVerificationError:
+            return False
+        except TypeError:
+            # The library crashes on a non-ASCII v1 (str compare_digest); ours refuses that one signature
+            # and decides on the others, which is what the library answers without it.
+            assert header is not None
+            return library_accepts(",".join(i for i in header.split(",") if i.isascii() or i[:3] != "v1="))
+        return True
+
+    theirs = library_accepts(header)
+    try:
+        verify_signature(body, header, SECRET, now=time.time())
+        ours = True
+    except SignatureInvalid:
+        ours = False
+    assert ours == theirs, header
 
 
 def test_stripe_accepts_our_signature_and_any_matching_v1_during_rotation() -> None:

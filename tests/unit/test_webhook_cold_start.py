@@ -56,7 +56,7 @@ with mock_aws():
     published = []
     real_put = bus._put
     bus._put = lambda entries: (published.extend(entries), real_put(entries))[1]
-    before = "pydantic" in sys.modules
+    before = sorted(m for m in ("pydantic", "stripe") if m in sys.modules)
     now = datetime.now(UTC)
     Order(
         "o-1", fan_id="f-1", gacha_id="g-1", vtuber_id="v-1", count=10, amount=3000, currency="JPY",
@@ -82,7 +82,7 @@ with mock_aws():
         rest_event(module.endpoint.route, headers=headers, body=body), FakeLambdaContext()
     )
     print(json.dumps({{
-        "pydantic": [before, "pydantic" in sys.modules],
+        "loaded": [before, sorted(m for m in ("pydantic", "stripe") if m in sys.modules)],
         "status": answer["statusCode"],
         "body": answer["body"],
         "order": Order.get("o-1").status,
@@ -113,11 +113,12 @@ def test_a_webhook_imports_no_pydantic_nor_the_stripe_library_at_import_or_in_pr
 
 
 @pytest.mark.parametrize("provider", ["stripe", "komoju"])
-def test_a_webhook_that_pays_an_order_imports_no_pydantic_and_publishes_what_the_model_would(
+def test_a_webhook_that_pays_an_order_imports_no_pydantic_nor_stripe_and_publishes_what_the_model_would(
     provider: str,
 ) -> None:
     seen = _run(PAYING_PROBE.format(provider=provider), check_responses=False)
-    assert seen["pydantic"] == [False, False], "before the request, after it"
+    # neither before the request nor after it: the Stripe signature is checked with the standard library
+    assert seen["loaded"] == [[], []]
     assert (seen["status"], json.loads(seen["body"]), seen["order"]) == (
         200,
         {"received": True, "outcome": "applied"},
