@@ -12,6 +12,7 @@ from oshi.catalogue import lineup
 from oshi.catalogue.filetypes import FileType
 from oshi.draw.rates import MAX_PRIZES
 from oshi.models.assets import AssetStatus
+from oshi.models.gachas import GachaStatus
 from oshi.models.vtubers import VtuberStatus
 from oshi.web.schemas import Strict
 from oshi.web.schemas.catalogue import DisclosedPrize, GachaDocument, GachaSummary, Rarity
@@ -67,6 +68,16 @@ class RejectIn(BaseModel):
 class DecisionOut(BaseModel):
     vtuber: AdminVtuberOut
     role_changed: bool
+
+
+# --- moderation ------------------------------------------------------------------------------------------
+class SuspendIn(BaseModel):  # an admin stops one gacha's sale (vtuber.admin_gacha_suspend)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class SuspendOut(BaseModel):
+    gacha_id: str
+    status: GachaStatus
 
 
 # --- uploads --------------------------------------------------------------------------------------------
