@@ -3,44 +3,28 @@ order's unspent medals, revoke its rewards; audited. Refunding a refunded order 
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import TYPE_CHECKING
 
+from gacha import bodies
 from oshi.commerce import refunds
-from oshi.models.orders import OrderStatus
 from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject
 
-endpoint = Endpoint(__name__)
+if TYPE_CHECKING:
+    from gacha.schemas import RefundIn
 
-
-class RefundIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=500)
-
-
-class RefundOut(BaseModel):
-    order_id: str
-    status: OrderStatus
-    provider_refund_id: str | None = None
-    refund_reason: str | None = None
-    medals_clawed_back: int | None = None
-    medals_unrecovered: int | None = None
+endpoint = Endpoint(__name__, body_model="gacha.schemas:RefundIn", response_model="gacha.schemas:RefundOut")
 
 
 @endpoint
-def post_refund(order_id: str, body: RefundIn) -> RefundOut:
+def post_refund(order_id: str, body: RefundIn) -> JsonObject:
     order = refunds.refund_order(
         order_id,
         reason=f"admin: {body.reason.strip()}",
         actor=endpoint.caller().user_id,
         request_id=endpoint.request_id,
     )
-    return RefundOut(
-        order_id=order.order_id,
-        status=OrderStatus(order.status),
-        provider_refund_id=order.provider_refund_id,
-        refund_reason=order.refund_reason,
-        medals_clawed_back=int(order.medals_clawed_back) if order.medals_clawed_back is not None else None,
-        medals_unrecovered=int(order.medals_unrecovered) if order.medals_unrecovered is not None else None,
-    )
+    return bodies.refunded_order(order)
 
 
 handler = endpoint.lambda_handler

@@ -3,35 +3,18 @@ to the DLQ); the rule lives in ``oshi.fulfilment.retry`` (the consumer's exactly
 
 from __future__ import annotations
 
-from typing import Literal, cast
-
-from pydantic import BaseModel
-
+from gacha import bodies
 from oshi.fulfilment import retry
-from oshi.models.orders import OrderStatus
 from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject
 
-endpoint = Endpoint(__name__)
-
-Outcome = Literal[
-    "fulfilled", "done", "not_paid", "missing", "refunded", "refund_due"
-]  # fulfil.Outcome.status
-
-
-class RetryOut(BaseModel):
-    order_id: str
-    outcome: Outcome
-    status: OrderStatus
+endpoint = Endpoint(__name__, response_model="gacha.schemas:RetryOut")
 
 
 @endpoint
-def post_retry(order_id: str) -> RetryOut:
+def post_retry(order_id: str) -> JsonObject:
     result = retry.retry(order_id, actor=endpoint.caller().user_id, request_id=endpoint.request_id)
-    return RetryOut(
-        order_id=result.order_id,
-        outcome=cast(Outcome, result.outcome),  # validated against Outcome
-        status=OrderStatus(result.status),
-    )
+    return bodies.retried_order(result)
 
 
 handler = endpoint.lambda_handler

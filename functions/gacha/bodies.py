@@ -1,4 +1,4 @@
-"""The gacha read routes' answers in JSON form, without pydantic (``gacha.purchase_schemas`` and
+"""The gacha routes' answers in JSON form, without pydantic (``gacha.purchase_schemas`` and
 ``gacha.schemas`` document them; the tests check every answer against those models)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from oshi.web.shapes import json_datetime
 if TYPE_CHECKING:  # types only: each route imports just the domain modules it reads
     from oshi.commerce.reconciliation import Report
     from oshi.draw.fairness_store import GachaStats
+    from oshi.fulfilment.retry import RetryResult
     from oshi.models.orders import Order
 
 # What ``GET /api/gachas/{gacha_id}/fairness`` says the proofs follow (``schemas.FairnessOut.algorithm``).
@@ -115,3 +116,20 @@ def stats(gacha_id: str, result: GachaStats) -> JsonObject:
             for p in result.prizes
         ],
     }
+
+
+def refunded_order(o: Order) -> JsonObject:
+    """An admin's refund as ``schemas.RefundOut`` documents it."""
+    return {
+        "order_id": o.order_id,
+        "status": o.status,
+        "provider_refund_id": o.provider_refund_id,
+        "refund_reason": o.refund_reason,
+        "medals_clawed_back": _int(o.medals_clawed_back),
+        "medals_unrecovered": _int(o.medals_unrecovered),
+    }
+
+
+def retried_order(result: RetryResult) -> JsonObject:
+    """An admin's retry as ``schemas.RetryOut`` documents it (``outcome``: ``fulfil.Outcome.status``)."""
+    return {"order_id": result.order_id, "outcome": result.outcome, "status": result.status}

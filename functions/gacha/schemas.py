@@ -1,4 +1,5 @@
-"""Response shapes of the gacha read routes (the order shapes are in ``gacha.purchase_schemas``).
+"""Shapes of the gacha read routes and the admins' order repairs (the order shapes are in
+``gacha.purchase_schemas``).
 
 These routes build their bodies in JSON form (``gacha.bodies``) and name these models by reference, so
 their cold start imports no pydantic; the models document them and check every answer in the tests
@@ -13,9 +14,28 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from gacha.bodies import FAIRNESS_ALGORITHMS
-from oshi.models.orders import Provider
+from oshi.models.orders import OrderStatus, Provider
 from oshi.web.schemas import IsoDateTime
 from oshi.web.schemas.fairness import AnyTableDocument, BoxDocument, BoxOrderProof
+
+
+class RefundIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class RefundOut(BaseModel):
+    order_id: str
+    status: OrderStatus
+    provider_refund_id: str | None = None
+    refund_reason: str | None = None
+    medals_clawed_back: int | None = None
+    medals_unrecovered: int | None = None
+
+
+class RetryOut(BaseModel):
+    order_id: str
+    outcome: Literal["fulfilled", "done", "not_paid", "missing", "refunded", "refund_due"]  # fulfil.Outcome
+    status: OrderStatus
 
 
 class DayTotalsOut(BaseModel):

@@ -2,30 +2,27 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import TYPE_CHECKING
 
 from oshi.catalogue import moderation
-from oshi.models.gachas import GachaStatus
 from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject
+from vtuber import bodies
 
-endpoint = Endpoint(__name__)
+if TYPE_CHECKING:
+    from vtuber.schemas import SuspendIn
 
-
-class SuspendIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=500)
-
-
-class SuspendOut(BaseModel):
-    gacha_id: str
-    status: GachaStatus
+endpoint = Endpoint(
+    __name__, body_model="vtuber.schemas:SuspendIn", response_model="vtuber.schemas:SuspendOut"
+)
 
 
 @endpoint
-def post_suspend_gacha(gacha_id: str, body: SuspendIn) -> SuspendOut:
+def post_suspend_gacha(gacha_id: str, body: SuspendIn) -> JsonObject:
     gacha = moderation.suspend_gacha(
         endpoint.caller().user_id, gacha_id, reason=body.reason.strip(), request_id=endpoint.request_id
     )
-    return SuspendOut(gacha_id=gacha.gacha_id, status=GachaStatus(gacha.status))
+    return bodies.suspended_gacha(gacha)
 
 
 handler = endpoint.lambda_handler

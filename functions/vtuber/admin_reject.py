@@ -6,23 +6,27 @@ actor, before/after and the request id.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from oshi.catalogue import vtubers
 from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject
 from vtuber import bodies
-from vtuber.schemas import AdminVtuberOut, DecisionOut, RejectIn
 
-endpoint = Endpoint(__name__)
+if TYPE_CHECKING:
+    from vtuber.schemas import RejectIn
+
+endpoint = Endpoint(
+    __name__, body_model="vtuber.schemas:RejectIn", response_model="vtuber.schemas:DecisionOut"
+)
 
 
 @endpoint
-def post_reject(vtuber_id: str, body: RejectIn) -> DecisionOut:
+def post_reject(vtuber_id: str, body: RejectIn) -> JsonObject:
     decision = vtubers.decide(
         endpoint.caller().user_id, vtuber_id, "reject", reason=body.reason, request_id=endpoint.request_id
     )
-    return DecisionOut(
-        vtuber=AdminVtuberOut.model_validate(bodies.admin_vtuber(decision.vtuber)),
-        role_changed=decision.role_changed,
-    )
+    return bodies.decision(decision)
 
 
 handler = endpoint.lambda_handler

@@ -6,19 +6,23 @@ actor, before/after and the request id.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING
 
 from oshi.catalogue import vtubers
 from oshi.web.api import Endpoint
-from oshi.web.params import Body
+from oshi.web.response import JsonObject
 from vtuber import bodies
-from vtuber.schemas import AdminVtuberOut, DecisionIn, DecisionOut
 
-endpoint = Endpoint(__name__)
+if TYPE_CHECKING:
+    from vtuber.schemas import DecisionIn
+
+endpoint = Endpoint(
+    __name__, body_model="vtuber.schemas:DecisionIn", response_model="vtuber.schemas:DecisionOut"
+)
 
 
 @endpoint
-def post_suspend(vtuber_id: str, body: Annotated[DecisionIn | None, Body()] = None) -> DecisionOut:
+def post_suspend(vtuber_id: str, body: DecisionIn | None = None) -> JsonObject:
     decision = vtubers.decide(
         endpoint.caller().user_id,
         vtuber_id,
@@ -26,10 +30,7 @@ def post_suspend(vtuber_id: str, body: Annotated[DecisionIn | None, Body()] = No
         reason=body.reason if body else None,
         request_id=endpoint.request_id,
     )
-    return DecisionOut(
-        vtuber=AdminVtuberOut.model_validate(bodies.admin_vtuber(decision.vtuber)),
-        role_changed=decision.role_changed,
-    )
+    return bodies.decision(decision)
 
 
 handler = endpoint.lambda_handler

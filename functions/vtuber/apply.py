@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from oshi.catalogue import vtubers
 from oshi.web.api import Endpoint
-from oshi.web.response import Response
+from oshi.web.response import JsonObject, Response
 from vtuber import bodies
-from vtuber.schemas import ApplyIn, VtuberOut
 
-endpoint = Endpoint(__name__)
+if TYPE_CHECKING:
+    from vtuber.schemas import ApplyIn
+
+endpoint = Endpoint(__name__, body_model="vtuber.schemas:ApplyIn", response_model="vtuber.schemas:VtuberOut")
 
 
 @endpoint
-def post_apply(body: ApplyIn) -> Response[VtuberOut]:
+def post_apply(body: ApplyIn) -> Response[JsonObject]:
     vtuber = vtubers.apply(
         endpoint.caller().user_id,
         channel_name=body.channel_name.strip(),
@@ -20,9 +24,7 @@ def post_apply(body: ApplyIn) -> Response[VtuberOut]:
         description=body.description,
         request_id=endpoint.request_id,
     )
-    return Response(
-        status_code=201, content_type="application/json", body=VtuberOut.model_validate(bodies.vtuber(vtuber))
-    )
+    return Response(201, "application/json", bodies.vtuber(vtuber))
 
 
 handler = endpoint.lambda_handler

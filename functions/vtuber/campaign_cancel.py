@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from oshi.catalogue import campaigns
 from oshi.web.api import Endpoint
-from oshi.web.schemas.catalogue import CampaignOut
+from oshi.web.response import JsonObject
 
-endpoint = Endpoint(__name__)
+endpoint = Endpoint(__name__, response_model="oshi.web.schemas.catalogue:CampaignOut")
 
 
 @endpoint
-def post_cancel(campaign_id: str) -> CampaignOut:
+def post_cancel(campaign_id: str) -> JsonObject:
     cancelled = campaigns.cancel(endpoint.caller().user_id, campaign_id, request_id=endpoint.request_id)
-    return CampaignOut.model_validate(campaigns.view(cancelled))
+    return campaigns.view(cancelled)  # CampaignOut in JSON form
 
 
 handler = endpoint.lambda_handler

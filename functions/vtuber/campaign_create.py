@@ -6,23 +6,29 @@ Campaigns are never edited: they are frozen before they start (``oshi.catalogue.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from oshi.catalogue import campaigns
 from oshi.web.api import Endpoint
-from oshi.web.response import Response
-from oshi.web.schemas.catalogue import CampaignOut
-from vtuber.campaign_schemas import CampaignIn
+from oshi.web.response import JsonObject, Response
+from vtuber import campaign_bodies
 
-endpoint = Endpoint(__name__)
+if TYPE_CHECKING:
+    from vtuber.campaign_schemas import CampaignIn
+
+endpoint = Endpoint(
+    __name__,
+    body_model="vtuber.campaign_schemas:CampaignIn",
+    response_model="oshi.web.schemas.catalogue:CampaignOut",
+)
 
 
 @endpoint
-def post_campaign(body: CampaignIn) -> Response[CampaignOut]:
-    created = campaigns.create(endpoint.caller().user_id, body.spec(), request_id=endpoint.request_id)
-    return Response(
-        status_code=201,
-        content_type="application/json",
-        body=CampaignOut.model_validate(campaigns.view(created)),
+def post_campaign(body: CampaignIn) -> Response[JsonObject]:
+    created = campaigns.create(
+        endpoint.caller().user_id, campaign_bodies.campaign_spec(body), request_id=endpoint.request_id
     )
+    return Response(201, "application/json", campaigns.view(created))  # CampaignOut in JSON form
 
 
 handler = endpoint.lambda_handler

@@ -1,20 +1,20 @@
-"""Campaign requests and answers (``oshi.catalogue.campaigns``)."""
+"""Campaign requests and answers (``oshi.catalogue.campaigns``). The routes name them by reference: the
+creation body is checked by its light spec (``oshi.web.light_bodies``) and made a ``CampaignSpec`` by
+``campaign_bodies.campaign_spec``."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import ConfigDict, Field, StrictInt
 
-from oshi.catalogue import campaigns, lineup
 from oshi.web.schemas import Strict
 from oshi.web.schemas.catalogue import CampaignOut
-from vtuber.schemas import ID
+from vtuber.schemas import ID, NoCompleteGacha
 
 
-class CampaignIn(BaseModel):
+class CampaignIn(NoCompleteGacha):
     """Unknown fields are refused, and a campaign can never reward collecting a set (complete gacha)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -32,29 +32,6 @@ class CampaignIn(BaseModel):
     price_ten: StrictInt | None = Field(
         default=None, description="first_ten_discount: the first 10-draw's price (JPY)"
     )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_complete_gacha(cls, data: Any) -> Any:
-        found = lineup.complete_gacha_fields(data)
-        if found:
-            raise PydanticCustomError(
-                "complete_gacha_forbidden",
-                "Granting anything for collecting a set of random prizes (complete gacha) is prohibited: {fields}",
-                {"fields": ", ".join(p["field"] for p in found)},
-            )
-        return data
-
-    def spec(self) -> campaigns.CampaignSpec:
-        return campaigns.CampaignSpec(
-            kind=self.kind,
-            title=self.title,
-            starts_at=self.starts_at,
-            ends_at=self.ends_at,
-            gacha_id=self.gacha_id,
-            multiplier=self.multiplier,
-            price_ten=self.price_ten,
-        )
 
 
 class CampaignList(Strict):

@@ -6,28 +6,32 @@ with field errors, and complete-gacha terms are refused as for gachas.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from oshi.rewards import exchange
 from oshi.web.api import Endpoint
-from oshi.web.response import Response
+from oshi.web.response import JsonObject, Response
 from vtuber import exchange_bodies
-from vtuber.exchange_schemas import ItemCreatedOut, ItemCreateIn
 
-endpoint = Endpoint(__name__)
+if TYPE_CHECKING:
+    from vtuber.exchange_schemas import ItemCreateIn
+
+endpoint = Endpoint(
+    __name__,
+    body_model="vtuber.exchange_schemas:ItemCreateIn",
+    response_model="vtuber.exchange_schemas:ItemCreatedOut",
+)
 
 
 @endpoint
-def post_exchange_item(body: ItemCreateIn) -> Response[ItemCreatedOut]:
+def post_exchange_item(body: ItemCreateIn) -> Response[JsonObject]:
     item = exchange.create_item(
         endpoint.caller().user_id,
-        body.spec(),
-        raw=endpoint.request.json_body,
+        exchange_bodies.item_spec(body),
+        raw=endpoint.request.json_body,  # unknown keys are screened for complete-gacha terms
         request_id=endpoint.request_id,
     )
-    return Response(
-        status_code=201,
-        content_type="application/json",
-        body=ItemCreatedOut.model_validate(exchange_bodies.created_item(item)),
-    )
+    return Response(201, "application/json", exchange_bodies.created_item(item))
 
 
 handler = endpoint.lambda_handler

@@ -7,26 +7,35 @@ priced on the old terms.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from oshi.kernel import clock
 from oshi.rewards import exchange
 from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject
 from vtuber import exchange_bodies
-from vtuber.exchange_schemas import ItemUpdateIn, OwnItemOut
 
-endpoint = Endpoint(__name__)
+if TYPE_CHECKING:
+    from vtuber.exchange_schemas import ItemUpdateIn
+
+endpoint = Endpoint(
+    __name__,
+    body_model="vtuber.exchange_schemas:ItemUpdateIn",
+    response_model="vtuber.exchange_schemas:OwnItemOut",
+)
 
 
 @endpoint
-def put_exchange_item(item_id: str, body: ItemUpdateIn) -> OwnItemOut:
+def put_exchange_item(item_id: str, body: ItemUpdateIn) -> JsonObject:
     item = exchange.update_item(
         endpoint.caller().user_id,
         item_id,
-        body.spec(),
+        exchange_bodies.item_spec(body),
         version=body.version,
-        raw=endpoint.request.json_body,
+        raw=endpoint.request.json_body,  # unknown keys are screened for complete-gacha terms
         request_id=endpoint.request_id,
     )
-    return OwnItemOut.model_validate(exchange_bodies.own_item(item, clock.utc_now()))
+    return exchange_bodies.own_item(item, clock.utc_now())
 
 
 handler = endpoint.lambda_handler

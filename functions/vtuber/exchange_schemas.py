@@ -1,14 +1,14 @@
-"""Request and response shapes of the VTuber's exchange-item creation (apart from ``schemas`` so the other
-VTuber handlers do not import the exchange at cold start)."""
+"""Request and response shapes of the VTuber's exchange items (apart from ``schemas``). The routes name them
+by reference: their bodies are checked by their light specs (``oshi.web.light_bodies``) and their answers
+built in ``exchange_bodies``, whose ``item_spec`` makes the exchange's ``ItemSpec`` of a checked body."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from oshi.models.exchange import ExchangeItemStatus
-from oshi.rewards import exchange
 from oshi.web.schemas.exchange import ItemOut
 
 ID = r"^[0-9a-z]{26}$"
@@ -25,22 +25,6 @@ class ItemCreateIn(BaseModel):
     starts_at: datetime
     ends_at: datetime
     asset_id: str = Field(pattern=ID)
-
-    def spec(self) -> exchange.ItemSpec:
-        return exchange.ItemSpec(
-            name=self.name,
-            description=self.description,
-            cost=self.cost,
-            per_user_limit=self.per_user_limit,
-            stock=self.stock,
-            starts_at=_aware(self.starts_at),
-            ends_at=_aware(self.ends_at),
-            asset_id=self.asset_id,
-        )
-
-
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 class ItemCreatedOut(ItemOut):

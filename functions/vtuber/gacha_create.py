@@ -5,25 +5,30 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from oshi.catalogue import lineup
 from oshi.web.api import Endpoint
-from oshi.web.response import Response
+from oshi.web.response import JsonObject, Response
 from vtuber import gacha_bodies
-from vtuber.schemas import GachaCreateIn, OwnGacha
 
-endpoint = Endpoint(__name__)
+if TYPE_CHECKING:
+    from vtuber.schemas import GachaCreateIn
+
+endpoint = Endpoint(
+    __name__, body_model="vtuber.schemas:GachaCreateIn", response_model="vtuber.schemas:OwnGacha"
+)
 
 
 @endpoint
-def post_create(body: GachaCreateIn) -> Response[OwnGacha]:
+def post_create(body: GachaCreateIn) -> Response[JsonObject]:
     gacha, prizes = lineup.create_gacha(
-        endpoint.caller().user_id, body.spec(), publish=body.publish, request_id=endpoint.request_id
+        endpoint.caller().user_id,
+        gacha_bodies.gacha_spec(body),
+        publish=body.publish,
+        request_id=endpoint.request_id,
     )
-    return Response(
-        status_code=201,
-        content_type="application/json",
-        body=OwnGacha.model_validate(gacha_bodies.own_gacha(gacha, prizes)),
-    )
+    return Response(201, "application/json", gacha_bodies.own_gacha(gacha, prizes))
 
 
 handler = endpoint.lambda_handler

@@ -6,18 +6,23 @@ the same per-field problems as create.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from oshi.catalogue import lineup
 from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject
 from vtuber import gacha_bodies
-from vtuber.schemas import GachaIn, OwnGacha
 
-endpoint = Endpoint(__name__)
+if TYPE_CHECKING:
+    from vtuber.schemas import GachaIn
+
+endpoint = Endpoint(__name__, body_model="vtuber.schemas:GachaIn", response_model="vtuber.schemas:OwnGacha")
 
 
 @endpoint
-def post_preview(body: GachaIn) -> OwnGacha:
-    gacha, prizes = lineup.preview_gacha(endpoint.caller().user_id, body.spec())
-    return OwnGacha.model_validate(gacha_bodies.own_gacha(gacha, prizes))
+def post_preview(body: GachaIn) -> JsonObject:
+    gacha, prizes = lineup.preview_gacha(endpoint.caller().user_id, gacha_bodies.gacha_spec(body))
+    return gacha_bodies.own_gacha(gacha, prizes)
 
 
 handler = endpoint.lambda_handler

@@ -6,31 +6,28 @@ The key is chosen by the server; the policy pins it, the Content-Type and ``cont
 
 from __future__ import annotations
 
-from oshi.catalogue import uploads
-from oshi.models.assets import AssetStatus
-from oshi.web.api import Endpoint
-from oshi.web.response import Response
-from vtuber.schemas import PresignedPost, UploadIn, UploadOut
+from typing import TYPE_CHECKING
 
-endpoint = Endpoint(__name__)
+from oshi.catalogue import uploads
+from oshi.web.api import Endpoint
+from oshi.web.response import JsonObject, Response
+from vtuber import bodies
+
+if TYPE_CHECKING:
+    from vtuber.schemas import UploadIn
+
+endpoint = Endpoint(__name__, body_model="vtuber.schemas:UploadIn", response_model="vtuber.schemas:UploadOut")
 
 
 @endpoint
-def post_upload(body: UploadIn) -> Response[UploadOut]:
+def post_upload(body: UploadIn) -> Response[JsonObject]:
     ticket = uploads.request_upload(
         endpoint.caller().user_id,
         filename=body.filename,
         content_type=body.content_type,
         size_bytes=body.size_bytes,
     )
-    out = UploadOut(
-        asset_id=ticket.asset.asset_id,
-        status=AssetStatus(ticket.asset.status),
-        upload=PresignedPost(url=ticket.url, fields=ticket.fields),
-        expires_in=ticket.expires_in,
-        max_bytes=ticket.max_bytes,
-    )
-    return Response(status_code=201, content_type="application/json", body=out)
+    return Response(201, "application/json", bodies.upload(ticket))
 
 
 handler = endpoint.lambda_handler

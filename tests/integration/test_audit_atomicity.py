@@ -43,6 +43,7 @@ from oshi.models.gachas import Gacha
 from oshi.models.sessions import RefreshFamily
 from oshi.models.users import EmailClaim, User
 from oshi.rewards import exchange
+from vtuber import campaign_bodies, gacha_bodies
 from vtuber.campaign_schemas import CampaignIn
 from vtuber.schemas import GachaCreateIn
 
@@ -172,7 +173,7 @@ def exchange_item_withdrawn(api: Api) -> Case:
 
 def gacha_created(api: Api) -> Case:
     vt = approved(api)
-    spec = GachaCreateIn.model_validate(gacha_body([validated_asset(api, vt)])).spec()
+    spec = gacha_bodies.gacha_spec(GachaCreateIn.model_validate(gacha_body([validated_asset(api, vt)])))
     return Case(
         lambda: lineup.create_gacha(vt.user_id, spec),
         lambda: any(True for _ in Gacha.scan()),
@@ -182,7 +183,7 @@ def gacha_created(api: Api) -> Case:
 
 def gacha_updated(api: Api) -> Case:
     user_id, asset, gacha_id = _gacha(api, publish=False)
-    spec = GachaCreateIn.model_validate(gacha_body([asset], price_single=400)).spec()
+    spec = gacha_bodies.gacha_spec(GachaCreateIn.model_validate(gacha_body([asset], price_single=400)))
     return Case(
         lambda: lineup.update_gacha(user_id, gacha_id, spec),
         lambda: int(Gacha.get(gacha_id, consistent_read=True).price_single) == 400,
@@ -211,7 +212,7 @@ def gacha_suspended(api: Api) -> Case:
 def campaign_created(api: Api) -> Case:
     vt = approved(api)
     now = datetime.now(UTC)
-    spec = CampaignIn.model_validate(
+    body = CampaignIn.model_validate(
         {
             "kind": "medal_multiplier",
             "title": "週末メダル2倍",
@@ -219,7 +220,8 @@ def campaign_created(api: Api) -> Case:
             "ends_at": (now + timedelta(days=2)).isoformat(),
             "multiplier": 2,
         }
-    ).spec()
+    )
+    spec = campaign_bodies.campaign_spec(body)
     return Case(
         lambda: campaigns.create(vt.user_id, spec),
         lambda: any(c.campaign_id != campaigns.LOCK for c in Campaign.scan()),

@@ -14,7 +14,6 @@ from pynamodb.exceptions import DoesNotExist
 
 from oshi import audit
 from oshi.events import bus
-from oshi.events.definitions import GACHA_SUSPENDED, GachaSuspendedData
 from oshi.kernel import clock
 from oshi.kernel.errors import Conflict, EventPublishFailed, GachaNotFound
 from oshi.kernel.observability import logger
@@ -85,6 +84,10 @@ def suspend_gacha(actor: str, gacha_id: str, *, reason: str, request_id: str | N
         gacha = Gacha.get(gacha_id, consistent_read=True)
         if attempt == CHANGE_ATTEMPTS - 1 or gacha.status != GachaStatus.PUBLISHED:
             raise GachaNotSuspendable(details={"status": status})
+    # oshi.events.definitions imports pydantic: only a suspension that happened loads it, not the route's
+    # cold start (a write route imports no pydantic, oshi.web.light_bodies)
+    from oshi.events.definitions import GACHA_SUSPENDED, GachaSuspendedData
+
     event = GACHA_SUSPENDED.event(
         GachaSuspendedData(gacha_id=gacha_id, vtuber_id=gacha.vtuber_id, reason=reason),
         correlation_id=request_id,

@@ -32,7 +32,6 @@ from oshi.catalogue import campaigns
 from oshi.draw import box as boxes
 from oshi.draw import engine, fairness, fairness_store
 from oshi.events.bus import publish
-from oshi.events.definitions import GACHA_COMPLETED, DrawnPrize, GachaCompletedData
 from oshi.kernel import batch, clock
 from oshi.kernel.errors import RefundFailed
 from oshi.kernel.observability import logger, metrics
@@ -539,6 +538,11 @@ def _after_lost_race(gacha_id: str, labels: set[str]) -> None:
 
 
 def _publish_completed(order: Order) -> None:
+    # oshi.events.definitions imports pydantic: loaded by a fulfilment that happened, not at the cold start
+    # of the admins' retry route (a write route imports no pydantic, oshi.web.light_bodies); the consumer
+    # imports it anyway to read its events
+    from oshi.events.definitions import GACHA_COMPLETED, DrawnPrize, GachaCompletedData
+
     items = order.drawn_items()
     publish(
         [
