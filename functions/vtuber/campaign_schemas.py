@@ -7,17 +7,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from oshi.web.schemas import Strict
 from oshi.web.schemas.catalogue import CampaignOut
-from vtuber.schemas import ID, NoCompleteGacha
+from vtuber import checks
+from vtuber.schemas import ID
 
 
-class CampaignIn(NoCompleteGacha):
+class CampaignIn(BaseModel):
     """Unknown fields are refused, and a campaign can never reward collecting a set (complete gacha)."""
 
     model_config = ConfigDict(extra="forbid")
+    _no_complete_gacha = model_validator(mode="before")(checks.refuse_complete_gacha)
 
     kind: Literal["medal_multiplier", "first_ten_discount"]
     title: str = Field(min_length=1, max_length=100)

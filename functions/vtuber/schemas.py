@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, StrictInt
-from pydantic_core import CoreSchema, PydanticCustomError, core_schema
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from oshi.catalogue import lineup
 from oshi.catalogue.filetypes import FileType
@@ -16,6 +15,7 @@ from oshi.models.gachas import GachaStatus
 from oshi.models.vtubers import VtuberStatus
 from oshi.web.schemas import Strict
 from oshi.web.schemas.catalogue import DisclosedPrize, GachaDocument, GachaSummary, Rarity
+from vtuber import checks
 
 ID = r"^[0-9a-z]{26}$"
 AssetKind = Literal["image", "audio", "video", "archive"]  # FileType.kind
@@ -135,55 +135,6 @@ class AssetViewOut(BaseModel):
     expires_in: int
 
 
-# --- the complete-gacha ban ----------------------------------------------------------------------------
-def refuse_complete_gacha(data: Any) -> Any:
-    """The raw body as it is, or its one error when a key at any depth would tie a grant to collecting a
-    set (``lineup.complete_gacha_fields``): named as such rather than as an unknown field."""
-    found = lineup.complete_gacha_fields(data)
-    if found:
-        raise PydanticCustomError(
-            "complete_gacha_forbidden",
-            "Granting anything for collecting a set of random prizes (complete gacha) is prohibited: {fields}",
-            {"fields": ", ".join(p["field"] for p in found)},
-        )
-    return data
-
-
-def _refuses_complete_gacha(schema: CoreSchema) -> bool:
-    return schema["type"] == "function-before" and schema["function"]["function"] is refuse_complete_gacha
-
-
-class NoCompleteGacha(BaseModel):
-    """A body model whose raw body goes through ``refuse_complete_gacha`` before any field is read.
-
-    The same as ``model_validator(mode="before")`` (the same errors, the same JSON schema), attached to the
-    core schema instead, because the light check (``oshi.web.light_bodies``) models no before validator:
-    a classmethod or ``mode="before"`` validator would leave the model to pydantic alone. The light check
-    may skip it, because it is a no-op on every body the light check accepts: such a body holds, at every
-    depth, only the model's declared field names (``extra="forbid"`` on the model and on each model in
-    it; values are scalars, lists, or such objects), and no declared name matches
-    ``lineup.COMPLETE_GACHA_KEY``. ``tests/unit/test_vtuber_light_bodies.py`` checks both for every such
-    body model; any other body goes to pydantic, which runs this first, so a complete-gacha key is still
-    the 422's one error.
-    """
-
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: type[BaseModel], handler: GetCoreSchemaHandler, /
-    ) -> CoreSchema:
-        schema = handler(source)
-        if schema["type"] != "model":
-            return schema  # a reference to the model's schema, built already
-        model = cast(core_schema.ModelSchema, schema)
-        # In front of the model's fields, where pydantic puts a before model validator; once: a schema built
-        # already (the model's own, reused for an adapter or a model using it) has it
-        if not _refuses_complete_gacha(model["schema"]):
-            model["schema"] = core_schema.no_info_before_validator_function(
-                refuse_complete_gacha, model["schema"]
-            )
-        return model
-
-
 # --- gachas ---------------------------------------------------------------------------------------------
 class PrizeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -205,10 +156,11 @@ class GuaranteeIn(BaseModel):
     min_rarity: str = Field(min_length=1, max_length=8)
 
 
-class GachaIn(NoCompleteGacha):
+class GachaIn(BaseModel):
     """Unknown fields are refused, and any field about collecting a set is named as a complete gacha."""
 
     model_config = ConfigDict(extra="forbid")
+    _no_complete_gacha = model_validator(mode="before")(checks.refuse_complete_gacha)
 
     title: str = Field(min_length=1, max_length=100)
     description: str = Field(default="", max_length=2000)

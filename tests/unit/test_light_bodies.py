@@ -116,7 +116,7 @@ def bodies(draw: st.DrawFn, spec: dict[str, Any], clean: bool | None = None) -> 
     if clean:
         return body
     if draw(st.integers(0, 5)) == 0:
-        body[draw(st.sampled_from(["extra", *fields]))] = draw(JUNK)
+        body[draw(st.sampled_from(["extra", "secret", *fields]))] = draw(JUNK)
     return body if draw(st.integers(0, 20)) else draw(JUNK)
 
 
@@ -191,6 +191,12 @@ def upper(value: str) -> str:
     return value.upper()  # a transformation: left to pydantic when it changes anything
 
 
+def no_secret(data: Any) -> Any:
+    if isinstance(data, dict) and "secret" in data:
+        raise ValueError("a secret is never accepted, not even ignored")
+    return data
+
+
 def ordered(body: Any) -> Any:
     if body.ends_at is not None and body.ends_at <= body.starts_at:
         raise ValueError("ends before it starts")
@@ -219,6 +225,7 @@ class Everything(BaseModel):
     tags: list[Annotated[str, Field(pattern=r"^[a-z]+$")]] | None = Field(default=None, max_length=2)
     inner: Flat | None = None
 
+    _no_secret = model_validator(mode="before")(no_secret)
     _ordered = model_validator(mode="after")(ordered)
 
 
@@ -240,7 +247,8 @@ def test_only_models_the_light_check_models_get_a_spec() -> None:
     spec = light_bodies.describe(Everything)
     assert spec is not None
     assert spec["fields"]["parts"]["items"]["type"] == "model"
-    assert spec["after"] == [f"{__name__}:ordered"]
+    assert (spec["before"], spec["after"]) == ([f"{__name__}:no_secret"], [f"{__name__}:ordered"])
+    assert light_bodies._body_check(spec)({"secret": 1})[0] is False
 
 
 def test_every_body_model_reference_names_a_model() -> None:

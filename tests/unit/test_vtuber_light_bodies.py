@@ -2,8 +2,8 @@
 
 Their bodies have light specs (``oshi.web.light_bodies``; ``test_light_bodies`` compares each with its
 model). The gacha editor's and the campaigns' models refuse complete-gacha keys before anything else
-(``vtuber.schemas.NoCompleteGacha``), a check the light check does not run: these tests show it need not,
-since no body the light check accepts has such a key, and that pydantic still runs it on every other body.
+(``vtuber.checks.refuse_complete_gacha``, a before validator the light check runs too): a body with such a
+key is never accepted light, and pydantic names it as the one error.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from oshi.web import light_bodies
 from oshi.web.light_bodies import BodyModel, CheckedBody
 from oshi.web.routes import ROUTES
 from vtuber import campaign_bodies, gacha_bodies
-from vtuber.schemas import NoCompleteGacha, refuse_complete_gacha
 
 LIGHT = [
     "vtuber.apply",
@@ -46,7 +45,8 @@ SCREENED = sorted(
         reference
         for route in ROUTES
         if (reference := importlib.import_module(route.handler).endpoint.body_model) is not None
-        and issubclass(BodyModel(reference).model(), NoCompleteGacha)
+        and "vtuber.checks:refuse_complete_gacha"
+        in light_bodies._specs().get(reference, {}).get("before", ())
     }
 )
 ASSET = "0" * 26
@@ -115,35 +115,6 @@ def test_an_editor_body_makes_the_same_spec_checked_light_or_by_pydantic() -> No
     )
 
 
-def _names_and_values(spec: dict[str, Any], where: str) -> list[str]:
-    """What keeps complete-gacha keys out of a body this (model) spec accepts; the problems found."""
-    problems = [] if spec["extra"] == "forbid" else [f"{where}: unknown fields are not refused"]
-    for name, field in spec["fields"].items():
-        if lineup.COMPLETE_GACHA_KEY.search(name):
-            problems.append(f"{where}.{name}: a declared name matches the complete-gacha pattern")
-        problems += _value_keys(field, f"{where}.{name}")
-    return problems
-
-
-def _value_keys(field: dict[str, Any], where: str) -> list[str]:
-    if field["type"] == "model":
-        return _names_and_values(field["model"], where)
-    if field["type"] == "list":
-        return _value_keys(field["items"], f"{where}[]")
-    if field["type"] in ("str", "int", "bool", "literal", "enum", "date", "datetime"):
-        return []  # no keys in a scalar
-    return [f"{where}: a {field['type']} value may hold keys"]
-
-
-@pytest.mark.parametrize("reference", SCREENED)
-def test_no_body_the_light_check_accepts_has_a_complete_gacha_key(reference: str) -> None:
-    """Why the light check may skip ``refuse_complete_gacha``: a body it accepts is an object of declared
-    fields only (extra="forbid"), whose values are scalars, lists, or such objects, at every depth, and no
-    declared name matches ``lineup.COMPLETE_GACHA_KEY``: ``complete_gacha_fields`` finds nothing in it."""
-    spec = light_bodies._specs()[reference]
-    assert _names_and_values(spec, reference) == []
-
-
 KEYS = st.sampled_from(["complete_bonus", "compgacha", "collect_all", "full_set", "set_reward", "BINGO"])
 
 
@@ -178,28 +149,11 @@ def test_the_light_check_refuses_every_complete_gacha_body_and_pydantic_names_it
         assert [e["type"] for e in refused.value.errors()] == ["complete_gacha_forbidden"]
 
 
-def _screens(schema: Any) -> int:
-    """How many times a core schema runs ``refuse_complete_gacha``."""
-    if isinstance(schema, dict):
-        own = (
-            schema.get("type") == "function-before"
-            and schema["function"]["function"] is refuse_complete_gacha
-        )
-        return int(own) + sum(_screens(value) for value in schema.values())
-    if isinstance(schema, list):
-        return sum(_screens(value) for value in schema)
-    return 0
-
-
 @pytest.mark.parametrize("reference", SCREENED)
-def test_pydantic_names_a_complete_gacha_first_however_often_the_model_is_used(reference: str) -> None:
-    """As the handlers' fallback uses it (an adapter per parameter, built again and again in the tests):
-    the check runs once, before any field, whatever else is wrong."""
+def test_pydantic_names_a_complete_gacha_first_whatever_else_is_wrong(reference: str) -> None:
+    """The handlers' fallback (an adapter per parameter): the check runs before any field."""
     model = BodyModel(reference).model()
-    for _ in range(3):
-        adapter: TypeAdapter[Any] = TypeAdapter(Annotated[model, Field()])
-    assert _screens(model.__pydantic_core_schema__) == 1
-    assert _screens(adapter.core_schema) == 1
+    adapter: TypeAdapter[Any] = TypeAdapter(Annotated[model, Field()])
     valid = _campaign() if "campaign" in reference else _gacha()
     adapter.validate_python(valid, from_attributes=True)
     body = {**valid, "title": "", "extra": 1, "prizes": [{"name": "x", "set_bonus": {"asset_ids": [ASSET]}}]}
@@ -208,3 +162,4 @@ def test_pydantic_names_a_complete_gacha_first_however_often_the_model_is_used(r
     [error] = refused.value.errors()
     assert error["type"] == "complete_gacha_forbidden" and error["loc"] == ()
     assert error["msg"].endswith(": prizes.0.set_bonus")
+    assert light_bodies._body_check(light_bodies._specs()[reference])(body) == (False, None)

@@ -12,7 +12,8 @@ A spec exists only for a model the light check models: fields of type ``str``, `
 ``gt``/``lt``, ``strict`` and a constant default; ``extra`` "forbid" or "ignore"; no aliases. Validators are
 plain module functions, so the light check can call them too: ``Annotated[str, BeforeValidator(f)]``
 (one, on a required field), ``AfterValidator(f)`` (a check: a function that changes the value leaves the
-body to pydantic) and ``_name = model_validator(mode="after")(f)``. A classmethod validator makes the model
+body to pydantic) and ``_name = model_validator(mode="before" | "after")(f)`` (before: a check of the raw
+object, which must return it as it is). A classmethod validator makes the model
 pydantic's alone. Like ``binding._fast_check``, the light check accepts only what pydantic certainly
 accepts, as the same values; anything else (a ``"5"`` for an int, a pattern on non-ASCII text, a naive
 datetime, every refusal) goes to pydantic, so a 422 is pydantic's own. The handler gets a ``CheckedBody``:
@@ -112,9 +113,16 @@ def _body_check(spec: Spec) -> Check:
     """A model: an object with these fields (unknown ones refused or dropped), then its own checks."""
     fields = {name: _field_check(field) for name, field in spec["fields"].items()}
     forbid = spec["extra"] == "forbid"
+    befores = [_import(reference) for reference in spec.get("before", ())]
     afters = [_import(reference) for reference in spec.get("after", ())]
 
     def check(value: Any) -> tuple[bool, Any]:
+        try:
+            # checks of the raw object: one that changes it leaves the body to pydantic
+            if any(function(value) is not value for function in befores):
+                return _REFUSED
+        except (ValueError, AssertionError):
+            return _REFUSED
         if type(value) is not dict or (forbid and not value.keys() <= fields.keys()):
             return _REFUSED
         checked = {}
@@ -256,10 +264,13 @@ def _describe(model: type[BaseModel]) -> Spec:
         "fields": {name: _describe_field(f) for name, f in model.model_fields.items()},
     }
     for validator in decorators.model_validators.values():
-        # `_check = model_validator(mode="after")(plain_function)`: the light check calls it on its body
-        if validator.info.mode != "after" or not _importable(validator.func):
+        # `_check = model_validator(mode="before" | "after")(plain_function)`: the light check calls it on
+        # the raw object (before) or on its checked body (after)
+        if validator.info.mode not in ("before", "after") or not _importable(validator.func):
             raise NotLight(f"model validator {validator.cls_var_name}")
-        spec.setdefault("after", []).append(_reference(validator.func))
+        spec.setdefault(validator.info.mode, []).append(_reference(validator.func))
+    if len(spec.get("before", ())) > 1:
+        raise NotLight("several before validators (pydantic runs them in reverse)")
     return spec
 
 
