@@ -224,7 +224,7 @@ def run_once(
     args: argparse.Namespace, shards: int, tag: str, stripe: Any, limit: ItemWriteLimit | None, pool: Any
 ) -> Run:
     from local.dispatch import dispatch
-    from oshi.commerce import orders
+    from oshi.commerce import settlement
     from oshi.kernel import clock
     from oshi.models.orders import Order
 
@@ -287,7 +287,7 @@ def run_once(
         for _, _, status in stripe.pay(session_id, "success") or []:
             if status == 200:
                 sold += count
-    expired = orders.sweep_expired(clock.utc_now() + timedelta(hours=3), limit=10_000)
+    expired = settlement.sweep_expired(clock.utc_now() + timedelta(hours=3), limit=10_000)
     released = sum(count for order_id, count in accepted if order_id in set(expired))
     from oshi.models.gachas import Gacha, StockShard
     from tests.invariants import check_stock

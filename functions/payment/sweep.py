@@ -6,13 +6,13 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from oshi.commerce import orders
+from oshi.commerce import settlement
 from oshi.kernel.observability import logger, metrics
 
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    expired = orders.sweep_expired()
+    expired = settlement.sweep_expired()
     metrics.add_metric(name="ReservationsReleased", unit="Count", value=len(expired))
     return {"expired": len(expired)}

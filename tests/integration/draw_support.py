@@ -14,7 +14,7 @@ from support import Api
 
 from local.apigw import FakeLambdaContext
 from local.pump import sqs_event
-from oshi.commerce import orders
+from oshi.commerce import settlement
 from oshi.commerce.payments.base import RefundOutcome
 from oshi.fulfilment import fulfil
 from oshi.kernel.ids import new_id
@@ -63,8 +63,8 @@ def paid_order(
 
 
 def message(order: Order, receives: int = 1, message_id: str | None = None) -> dict[str, Any]:
-    """The SQS message of the order's PaymentCompleted, built by ``oshi.commerce.orders`` itself."""
-    event = orders.payment_completed_event(order)
+    """The SQS message of the order's PaymentCompleted, built by ``oshi.commerce.settlement`` itself."""
+    event = settlement.payment_completed_event(order)
     assert event.event_id == f"payment-completed-{order.order_id}"
     envelope = {
         "version": "0",

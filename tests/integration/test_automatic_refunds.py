@@ -30,7 +30,7 @@ from local.provision import create_events
 from local.pump import deliver_once
 from local.standins import Standins, defaults
 from local.standins.komoju_standin import sign as komoju_sign
-from oshi.commerce import orders
+from oshi.commerce import settlement
 from oshi.identity.principal import Role
 from oshi.kernel.aws import client
 from oshi.kernel.settings import get_settings
@@ -50,7 +50,7 @@ def pending_order(api: Api, provider: str = "stripe", **sale: Any) -> Order:
 def expired(api: Api) -> Order:
     """A Stripe order whose payment window passed (the sweeper expired it, stock released)."""
     order = pending_order(api, total_stock=10)
-    assert orders.sweep_expired(datetime.now(UTC) + timedelta(days=1)) == [order.order_id]
+    assert settlement.sweep_expired(datetime.now(UTC) + timedelta(days=1)) == [order.order_id]
     return Order.get(order.order_id)
 
 

@@ -13,7 +13,7 @@ from payment_support import purchase, standins_fixture  # noqa: F401
 from support import Api, audit_log, token_for
 
 from local.standins import Standins
-from oshi.commerce import orders
+from oshi.commerce import settlement
 from oshi.models.campaigns import Campaign
 from oshi.models.gachas import Gacha
 from oshi.models.orders import Order, OrderStatus
@@ -101,7 +101,7 @@ def test_the_first_10_draw_discount_is_shown_and_used_once(
     order = Order.get(first.json()["order_id"])
     assert (int(order.amount), int(order.list_price)) == (1500, 3000)
     # never paid: the discount comes back
-    assert orders.close_unpaid(order.order_id, OrderStatus.EXPIRED, "test", actor="test")
+    assert settlement.close_unpaid(order.order_id, OrderStatus.EXPIRED, "test", actor="test")
     assert api.get(f"/api/gachas/{sale.gacha_id}/me", token=fan).json()["price_ten"] == 1500
 
     again = purchase(api, fan, sale.gacha_id, count=10)

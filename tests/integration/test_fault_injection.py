@@ -255,7 +255,7 @@ def test_a_sharded_spill_and_its_expiry_survive_a_fault_at_every_call(
 
     from test_stock_shards import shard_sold, sharded_on_sale
 
-    from oshi.commerce import orders
+    from oshi.commerce import settlement
     from oshi.kernel import clock
 
     sale = sharded_on_sale(api, total=4, shards=2)  # 2 draws a shard
@@ -275,7 +275,7 @@ def test_a_sharded_spill_and_its_expiry_survive_a_fault_at_every_call(
             lambda: purchase(api, token, sale.gacha_id, key="sharded-1"), lambda r: r.status in (200, 201)
         )
         order_id = str(response.json()["order_id"])
-        retry(lambda: orders.sweep_expired(later), lambda _: expired(order_id))  # the schedule runs again
+        retry(lambda: settlement.sweep_expired(later), lambda _: expired(order_id))  # the schedule runs again
     if not fault.fired:
         pytest.skip(f"the flow makes {calls.total} calls")
     with TEST_READS():

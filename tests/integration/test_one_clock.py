@@ -25,7 +25,7 @@ from support import Api, audit_day, token_for
 from local.standins import Standins, defaults
 from local.standins.stripe_standin import sign as stripe_sign
 from oshi import audit
-from oshi.commerce import orders, webhooks
+from oshi.commerce import settlement, webhooks
 from oshi.fulfilment import notifications
 from oshi.identity import tokens
 from oshi.identity.principal import Role
@@ -138,7 +138,7 @@ def test_a_crashed_webhook_claim_is_taken_over_when_the_clock_passes_its_lease(
 ) -> None:
     order = _pending_order(api)  # bought by the system clock: the clock is moved only below
     event = _completed(standins, order)
-    real = orders.publish_completed
+    real = settlement.publish_completed
 
     def crash(_: Order) -> None:
         raise RuntimeError("the function died before the publish")
@@ -146,9 +146,9 @@ def test_a_crashed_webhook_claim_is_taken_over_when_the_clock_passes_its_lease(
     start = time.time()
     monkeypatch.setattr("oshi.kernel.clock.now", lambda: start)
     monkeypatch.setattr(webhooks, "_payable", lambda *_: False)  # the step-by-step path holds a lease
-    monkeypatch.setattr(orders, "publish_completed", crash)
+    monkeypatch.setattr(settlement, "publish_completed", crash)
     assert standins.stripe.deliver_event(event) == 500
-    monkeypatch.setattr(orders, "publish_completed", real)
+    monkeypatch.setattr(settlement, "publish_completed", real)
     lease = webhooks.LEASE.total_seconds()
     monkeypatch.setattr("oshi.kernel.clock.now", lambda: start + lease - 5)
     assert standins.stripe.deliver_event(event) == 409  # still leased by the clock

@@ -13,7 +13,7 @@ from payment_support import fan, gacha_on_sale, purchase, standins_fixture  # no
 from support import Api
 
 from local.standins import Standins
-from oshi.commerce import orders, refunds
+from oshi.commerce import refunds, settlement
 from oshi.kernel import clock
 from oshi.kernel.errors import OrderNotRefundable
 from oshi.models.gachas import Gacha
@@ -40,8 +40,8 @@ def _released_once(order: Order) -> None:
 def test_a_repeated_close_with_a_stale_read_gives_nothing_back_twice(api: Api, standins: Standins) -> None:
     order = _pending(api)
     stale = Order.get(order.order_id)  # read before the first close, as a retried delivery might hold it
-    assert orders.close_unpaid(order.order_id, OrderStatus.FAILED, "x", actor="t", order=stale) is True
-    assert orders.close_unpaid(order.order_id, OrderStatus.EXPIRED, "y", actor="t", order=stale) is False
+    assert settlement.close_unpaid(order.order_id, OrderStatus.FAILED, "x", actor="t", order=stale) is True
+    assert settlement.close_unpaid(order.order_id, OrderStatus.EXPIRED, "y", actor="t", order=stale) is False
     _released_once(order)
     assert Order.get(order.order_id).status == "FAILED"
 
@@ -51,7 +51,10 @@ def test_a_refund_after_an_expiry_gives_nothing_back_twice(api: Api, standins: S
     pending = Order.get(order.order_id)
     refunds.mark_refunded(order.order_id, reason="x", actor="t", request_id=None, provider_refund_id=None)
     _released_once(order)
-    assert orders.close_unpaid(order.order_id, OrderStatus.EXPIRED, "late", actor="t", order=pending) is False
+    assert (
+        settlement.close_unpaid(order.order_id, OrderStatus.EXPIRED, "late", actor="t", order=pending)
+        is False
+    )
     _released_once(order)
     assert Order.get(order.order_id).status == "REFUNDED"
 
@@ -65,9 +68,9 @@ def test_the_sweeper_a_failure_webhook_and_a_refund_racing_release_exactly_once(
     def attempt(n: int) -> Any:
         start.wait()
         if n % 3 == 0:
-            return orders.sweep_expired(clock.utc_now() + timedelta(days=1))
+            return settlement.sweep_expired(clock.utc_now() + timedelta(days=1))
         if n % 3 == 1:
-            return orders.close_unpaid(order.order_id, OrderStatus.FAILED, "payment.failed", actor="t")
+            return settlement.close_unpaid(order.order_id, OrderStatus.FAILED, "payment.failed", actor="t")
         try:
             return refunds.mark_refunded(
                 order.order_id, reason="x", actor="t", request_id=None, provider_refund_id=None
@@ -102,7 +105,7 @@ def test_every_path_releases_through_the_one_function(
     monkeypatch.setattr(reservations, "release", spy)
     order = _pending(api)
     if path == "close_unpaid":
-        orders.close_unpaid(order.order_id, OrderStatus.EXPIRED, "x", actor="t")
+        settlement.close_unpaid(order.order_id, OrderStatus.EXPIRED, "x", actor="t")
     else:
         refunds.mark_refunded(order.order_id, reason="x", actor="t", request_id=None, provider_refund_id=None)
     assert calls == [order.order_id]

@@ -19,7 +19,7 @@ from vtuber_support import approved, gacha_body, validated_asset
 
 from local.standins import Standins
 from oshi.catalogue import stock
-from oshi.commerce import orders
+from oshi.commerce import orders, settlement
 from oshi.kernel import clock
 from oshi.kernel.errors import GachaInvalid
 from oshi.models.gachas import Gacha, StockShard
@@ -144,12 +144,12 @@ def test_the_sweeper_releases_a_shard_reservation_left_by_an_abandoned_purchase(
     assert response.status == 201, response.body
     order = Order.get(response.json()["order_id"])
     assert sum(shard_sold(sale.gacha_id)) == 1
-    expired = orders.sweep_expired(clock.utc_now() + timedelta(hours=3))
+    expired = settlement.sweep_expired(clock.utc_now() + timedelta(hours=3))
     assert expired == [order.order_id]
     assert shard_sold(sale.gacha_id) == [0, 0]
     released = Order.get(order.order_id, consistent_read=True)
     assert released.status == "EXPIRED" and released.reservation_released is True
-    assert orders.sweep_expired(clock.utc_now() + timedelta(hours=3)) == []  # exactly once
+    assert settlement.sweep_expired(clock.utc_now() + timedelta(hours=3)) == []  # exactly once
     assert shard_sold(sale.gacha_id) == [0, 0]
     assert invariants.check_stock(list(Gacha.scan()), [], list(Order.scan()), list(StockShard.scan())) == []
 

@@ -28,7 +28,7 @@ from local.standins import Standins, defaults
 from local.standins.komoju_standin import sign as komoju_sign
 from local.standins.stripe_standin import sign as stripe_sign
 from oshi import audit
-from oshi.commerce import orders
+from oshi.commerce import settlement
 from oshi.commerce.payments import adapter_for
 from oshi.models.audit import AuditEntry
 from oshi.models.gachas import Gacha
@@ -228,18 +228,18 @@ def test_a_crash_between_paid_and_publish_is_repaired_by_redelivery(
 ) -> None:
     order = pending_order(api)
     event = stripe_completed(standins, order)
-    real = orders.publish_completed
+    real = settlement.publish_completed
 
     def crash(_: Order) -> None:
         raise RuntimeError("the function died before the publish")
 
-    monkeypatch.setattr(orders, "publish_completed", crash)
+    monkeypatch.setattr(settlement, "publish_completed", crash)
     assert standins.stripe.deliver_event(event) == 500
     # The one write committed: PAID, the event finished with its outcome, the audit entry in the outbox.
     assert Order.get(order.order_id).status == "PAID" and of_type(bus, "PaymentCompleted") == []
     assert ProviderEvent.get(f"stripe:{event['id']}").outcome == "applied"
 
-    monkeypatch.setattr(orders, "publish_completed", real)
+    monkeypatch.setattr(settlement, "publish_completed", real)
     assert standins.stripe.deliver_event(event) == 200  # a duplicate of a payment still PAID: republished
     assert len(of_type(bus, "PaymentCompleted")) == 1
     assert audit_actions().count("order.paid") == 1
@@ -250,8 +250,8 @@ def test_a_payment_after_the_order_expired_is_refunded_not_fulfilled(
     api: Api, standins: Standins, bus: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     order = pending_order(api, total_stock=10)
-    assert orders.sweep_expired(datetime.now(UTC) + timedelta(days=1)) == [order.order_id]
-    assert orders.sweep_expired(datetime.now(UTC) + timedelta(days=1)) == []  # released once
+    assert settlement.sweep_expired(datetime.now(UTC) + timedelta(days=1)) == [order.order_id]
+    assert settlement.sweep_expired(datetime.now(UTC) + timedelta(days=1)) == []  # released once
     assert int(Gacha.get(order.gacha_id).sold_draws) == 0
     monkeypatch.setattr(standins.stripe, "later", lambda fn: None)  # keep the refund webhook out of it
     delivered = standins.stripe.pay(str(order.provider_session_id), "success") or []

@@ -1,8 +1,8 @@
 """Reading orders: a fan's order and history, an admin's lookup and the orders owing a refund.
 
-Apart from ``oshi.commerce.orders`` (the purchase, payment and release paths), so the read routes'
-cold start loads the order model and nothing of the purchase machinery (stock, campaigns, draws,
-events: docs/performance.md §1).
+Apart from ``oshi.commerce.orders`` (the purchase) and ``oshi.commerce.settlement`` (payment and
+release), so the read routes' cold start loads the order model and nothing of the purchase machinery
+(stock, campaigns, draws, events: docs/performance.md §1).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The purchase transaction (``oshi.commerce.orders``) reserves the order's draws o
 (``Gacha.sold_draws + count``, or on the shards the order names: ``Order.stock_shards``,
 ``oshi.catalogue.stock``) and its amount on the fan's month (``Spending.spent + amount``). Whatever
 ends the order without a draw gives them back through ``release``: a failed or expired payment
-(``orders.close_unpaid``: provider unavailable, provider webhooks, amount mismatch, the sweeper) and a
+(``settlement.close_unpaid``: provider unavailable, provider webhooks, amount mismatch, the sweeper) and a
 refund (``refunds.mark_refunded``: provider refund webhooks, the admin's refund, the fulfilment's
 compensation). Nothing else writes a negative ADD to those counters (or to a ``StockShard``) (tests/unit/test_release_path.py).
 

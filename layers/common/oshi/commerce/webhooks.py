@@ -15,7 +15,7 @@ provider's redelivery:
 2. claim the event: conditional put of ``ProviderEvent`` without an ``outcome``. A finished event
    (``outcome`` set) is a duplicate: 200, nothing changes. A claim younger than ``LEASE`` belongs to a
    concurrent delivery: 409, the provider retries. An older one was a crashed delivery: taken over;
-3. ``oshi.commerce.orders.mark_paid`` (conditional on PENDING_PAYMENT and on amount, currency and provider),
+3. ``oshi.commerce.settlement.mark_paid`` (conditional on PENDING_PAYMENT and on amount, currency and provider),
    with its audit entry in the same transaction (so are the mismatch's and the late payment's);
 4. publish ``PaymentCompleted`` (its event id derives from the order). If the order is found already
    PAID (a crash after step 3), publish again: the consumer dedupes;
@@ -37,7 +37,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 
 from oshi import audit
-from oshi.commerce import orders
+from oshi.commerce import settlement
 from oshi.commerce.payments import adapter_for
 from oshi.commerce.payments.base import ProviderUpdate, UpdateKind
 from oshi.events.bus import publish
@@ -76,13 +76,13 @@ def handle(
     if update.kind is UpdateKind.PAID:
         order = _order(update.order_id)
         if order is not None and _payable(order, update) and _paid_in_one_write(update, order, request_id):
-            orders.publish_completed(order)
+            settlement.publish_completed(order)
             return {"received": True, "outcome": "applied"}
     if not _claim(update):
         if order is not None and order.status == OrderStatus.PAID:
             # The one write commits the outcome with the payment, so a crash before the publish leaves a
             # finished event: its redelivery publishes again (same event id; the consumer dedupes).
-            orders.publish_completed(order)
+            settlement.publish_completed(order)
         return {"received": True, "outcome": "duplicate"}
     outcome = _apply(update, request_id)
     ProviderEvent(update.event_key).update(actions=[ProviderEvent.outcome.set(outcome)])
@@ -122,7 +122,7 @@ def _paid_in_one_write(update: ProviderUpdate, order: Order, request_id: str | N
         condition=_claimable(at),
     )
     before = {"status": OrderStatus.PENDING_PAYMENT}
-    orders.add_paid(txn, order, payment_id=update.payment_id, at=at)
+    settlement.add_paid(txn, order, payment_id=update.payment_id, at=at)
     audit.add(
         txn,
         f"provider:{update.provider}",
@@ -189,7 +189,7 @@ def _apply(update: ProviderUpdate, request_id: str | None) -> str:
             return _provider_mismatch(update, order, actor, request_id)
     if update.kind in (UpdateKind.FAILED, UpdateKind.EXPIRED):
         status = OrderStatus.FAILED if update.kind is UpdateKind.FAILED else OrderStatus.EXPIRED
-        changed = order is not None and orders.close_unpaid(
+        changed = order is not None and settlement.close_unpaid(
             update.order_id, status, update.event_type, actor=actor, request_id=request_id, order=order
         )
         return "applied" if changed else "stale"  # never moves a paid order backwards
@@ -219,7 +219,7 @@ def _order(order_id: str) -> Order | None:
 def _paid(update: ProviderUpdate, actor: str, request_id: str | None) -> str:
     assert update.order_id is not None
     order_id = update.order_id
-    result = orders.mark_paid(
+    result = settlement.mark_paid(
         order_id,
         provider=update.provider,
         amount=update.amount,
@@ -237,12 +237,12 @@ def _paid(update: ProviderUpdate, actor: str, request_id: str | None) -> str:
     )
     order = result.order
     if result.outcome == "paid" and order is not None:
-        orders.publish_completed(order)
+        settlement.publish_completed(order)
         return "applied"
     if order is not None and order.provider != update.provider:
         return _provider_mismatch(update, order, actor, request_id)  # mark_paid refused it: unchanged
     if result.outcome == "already_paid" and order is not None:
-        orders.publish_completed(order)  # repair: a crash may have come between PAID and the publish
+        settlement.publish_completed(order)  # repair: a crash may have come between PAID and the publish
         return "republished"
     if result.outcome == "mismatch" and order is not None:
         return _mismatch(update, order, actor, request_id)
@@ -295,7 +295,7 @@ def _mismatch(update: ProviderUpdate, order: Order, actor: str, request_id: str 
     due = refunds.due_actions(
         reason, amount=amount, currency=currency, payment_id=update.payment_id, at=clock.utc_now()
     )
-    if not orders.close_unpaid(
+    if not settlement.close_unpaid(
         order.order_id,
         OrderStatus.FAILED,
         reason,

@@ -196,7 +196,7 @@ def declare(
 PAYMENT_COMPLETED: EventDefinition[PaymentCompletedData] = declare(
     "PaymentCompleted",
     "PaymentCompletedData",
-    producer="oshi.commerce.orders",
+    producer="oshi.commerce.settlement",
     description="An order was paid (provider webhook, or its redelivery after a crash): draw it.",
     event_id="payment-completed-{order_id}",
 )

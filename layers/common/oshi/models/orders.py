@@ -1,7 +1,7 @@
 """Orders (one per purchase) and the provider events already applied to them.
 
 An order moves ``PENDING_PAYMENT -> PAID -> FULFILLED``, or ends ``FAILED``, ``EXPIRED`` or ``REFUNDED``;
-never backwards (``oshi.commerce.orders`` owns the transitions). Its stock reservation lives as long as the
+never backwards (``oshi.commerce.settlement`` owns the payment transitions). Its stock reservation lives as long as the
 payment can still complete and is released exactly once (``reservation_released``).
 """
 

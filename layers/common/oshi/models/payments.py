@@ -3,7 +3,7 @@
 ``Spending``: one item per fan and JST month (``period`` = "2026-11") holding the yen reserved or spent
 that month, plus one item per fan with ``period`` = "cap" holding the cap an adult set for themselves.
 A purchase ADDs its amount in the same transaction as the order, conditioned on staying under the cap;
-a payment that fails or expires gives it back (``oshi.commerce.orders``).
+a payment that fails or expires gives it back (``oshi.commerce.settlement``).
 
 ``PurchaseClaim``: ``idem#<fan>#<Idempotency-Key>`` (a retried request finds its order) and
 ``pending#<fan>#<gacha>`` (one pending order per fan and gacha: no double charge). Both are written in the
