@@ -7,7 +7,7 @@ call time. Durations (timeouts, cache ages, latencies) are measured with ``time.
 ``time.perf_counter`` instead: they are not "now". Where a library would read the system clock itself,
 our code supplies this one's value (token ``iat``/``exp`` are issued from it, and ``oshi.identity.tokens``
 checks ``exp``/``nbf``/``iat`` against it instead of PyJWT's own check); the exceptions are Stripe's
-signature tolerance (inside ``stripe.WebhookSignature``), the ULID time prefix of ``oshi.kernel.ids``
+signature tolerance (``stripe_adapter.verify_signature``, real time as the stripe library used), the ULID time prefix of ``oshi.kernel.ids``
 (sort order, not a rule) and the events envelope's ``created_at``.
 """
 
