@@ -17,7 +17,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from oshi.identity import revocation
+from oshi.identity import revocation, tokens
 from oshi.identity.principal import Caller
 from oshi.identity.tokens import InvalidToken, bearer_token, verify_access_token
 from oshi.kernel.startup import Logger
@@ -27,6 +27,7 @@ from oshi.web.routes import ROUTES
 # Only the Logger (oshi.kernel.observability also builds Metrics): this function runs before most requests
 # (its cold start: bench/auth_cold_start.py).
 logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "oshi"))
+tokens.load_verifier()  # every request verifies a token: PyJWT at init, not on the first request
 
 _ARN_PREFIX = re.compile(r"^(arn:aws[\w-]*:execute-api:[^:]+:[^:]+:[^/]+/[^/]+)/")
 

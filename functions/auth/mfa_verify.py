@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from auth import bodies, web_session
-from oshi.identity import sessions
+from oshi.identity import sessions, tokens
 from oshi.web.api import Endpoint
 from oshi.web.response import JsonObject, Response
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from auth.schemas import MfaVerifyIn
 
 endpoint = Endpoint(__name__, body_model="auth.schemas:MfaVerifyIn", response_model="auth.schemas:TokensOut")
+tokens.load_verifier()  # every request verifies an MFA challenge: PyJWT at init, not on the first
 
 
 @endpoint

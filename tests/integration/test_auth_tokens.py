@@ -263,3 +263,31 @@ def _call(endpoint: Endpoint, caller: Caller | None) -> tuple[int, dict[str, Any
     )
     result = endpoint.lambda_handler(event, FakeLambdaContext())
     return result["statusCode"], json.loads(result["body"])
+
+
+@pytest.mark.parametrize("curve", [ec.SECP256R1()])
+def test_tokens_are_signed_as_pyjwt_signs_them_and_pyjwt_verifies_them(curve: ec.EllipticCurve) -> None:
+    """``tokens._encode`` (cryptography only, so issuers need not import PyJWT) writes the header and claims
+    PyJWT writes, byte for byte, and a signature PyJWT verifies; a changed byte fails verification."""
+    key = ec.generate_private_key(curve)
+    claims = {
+        "sub": "u-1",
+        "iss": "i",
+        "aud": "a",
+        "iat": 1,
+        "nbf": 1,
+        "exp": 2**40,
+        "roles": ["fan"],
+        "ev": True,
+    }
+    claims["name"] = "推しメン"  # non-ASCII: escaped as PyJWT's json.dumps does
+    ours = tokens._encode(claims, key, "kid-1")
+    theirs = jwt.encode(claims, key, algorithm="ES256", headers={"kid": "kid-1"})
+    assert ours.split(".")[:2] == theirs.split(".")[:2]
+    assert jwt.get_unverified_header(ours) == {"alg": "ES256", "kid": "kid-1", "typ": "JWT"}
+    decoded = jwt.decode(ours, key.public_key(), algorithms=["ES256"], audience="a", issuer="i")
+    assert decoded == claims
+    head, body, signature = ours.split(".")
+    forged = f"{head}.{body}.{signature[:-2]}{'AA' if signature[-2:] != 'AA' else 'BA'}"
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(forged, key.public_key(), algorithms=["ES256"], audience="a", issuer="i")

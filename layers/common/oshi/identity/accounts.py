@@ -33,10 +33,8 @@ from oshi.kernel.ids import new_id
 from oshi.kernel.txn import ConditionsFailed, Txn
 from oshi.mail import outbox, templates
 from oshi.models.accounts import AccountToken
-from oshi.models.gachas import Gacha, GachaStatus
 from oshi.models.sessions import RefreshFamily
 from oshi.models.users import EmailClaim, User
-from oshi.models.vtubers import Vtuber
 
 if TYPE_CHECKING:
     from oshi.identity.sessions import TokenPair
@@ -323,6 +321,11 @@ DELETION_REQUESTED = "deletion_requested"
 
 def _gacha_on_sale(user_id: str) -> bool:
     """A VTuber's published gacha whose sale has not ended: its buyers are owed draws and rewards."""
+    # Here, not at import: only account deletion reads the catalogue's models (the sign-in and MFA routes
+    # that use this module load two fewer PynamoDB models at cold start)
+    from oshi.models.gachas import Gacha, GachaStatus
+    from oshi.models.vtubers import Vtuber
+
     try:
         vtuber = Vtuber.get(user_id)
     except DoesNotExist:

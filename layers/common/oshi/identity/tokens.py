@@ -4,17 +4,26 @@ Keys live in Secrets Manager as JSON. The private-key secret (``{"active_kid": .
 is readable only by the functions that issue tokens; the public-key secret (``{"keys": {kid: pem}}``) is
 all the authorizer reads. Several kids may be listed at once so keys can be rotated without logging
 everybody out.
+
+Tokens are signed with ``cryptography`` directly (``_encode``: the same bytes PyJWT would write, a test
+checks it) and verified with PyJWT. PyJWT's import (every algorithm, the JWKS client) is ~0.2x ``import
+boto3``: the functions that only issue tokens (sign-in, refresh, MFA changes) do not load it; the two that
+verify (the authorizer, MFA verification) load it at init with ``load_verifier()``.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
+# Signing needs these on every issuing request: imported with the module (PyJWT is not, see above)
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from oshi.identity.principal import Caller, Role
 from oshi.kernel import clock, snapstart
@@ -111,7 +120,31 @@ def issue_access_token(
         "amr": amr,
         "ev": caller.email_verified,
     }
-    return jwt.encode(claims, key, algorithm=ALGORITHM, headers={"kid": kid})
+    return _encode(claims, key, kid)
+
+
+def _b64(data: bytes) -> bytes:
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
+def _encode(claims: dict[str, Any], key: Any, kid: str) -> str:
+    """``jwt.encode(claims, key, algorithm="ES256", headers={"kid": kid})``, without PyJWT: the header with
+    sorted keys and the claims as compact JSON, then the ECDSA signature as r || s (RFC 7518 §3.4)."""
+    header = {"alg": ALGORITHM, "kid": kid, "typ": "JWT"}
+    signing_input = b".".join(
+        [
+            _b64(json.dumps(header, separators=(",", ":"), sort_keys=True).encode()),
+            _b64(json.dumps(claims, separators=(",", ":")).encode()),
+        ]
+    )
+    r, s = decode_dss_signature(key.sign(signing_input, ec.ECDSA(hashes.SHA256())))
+    size = (key.curve.key_size + 7) // 8
+    return (signing_input + b"." + _b64(r.to_bytes(size, "big") + s.to_bytes(size, "big"))).decode()
+
+
+def load_verifier() -> None:
+    """Import PyJWT now (at a verifying function's init): every request of that function needs it."""
+    import jwt  # noqa: F401
 
 
 def _check_times(claims: dict[str, Any], now: float) -> None:
@@ -129,6 +162,8 @@ def _check_times(claims: dict[str, Any], now: float) -> None:
 
 def _decode(token: str, *, typ: str, audience: str) -> dict[str, Any]:
     """Verify signature (ES256 only, known kid), exp/nbf/iat/iss/aud and the token's kind."""
+    import jwt  # loaded at init by the functions that verify (load_verifier)
+
     settings = get_settings()
     try:
         header = jwt.get_unverified_header(token)
@@ -190,7 +225,7 @@ def issue_mfa_challenge(user_id: str, *, now: float | None = None) -> str:
         "amr": ["pwd"],
         "jti": secrets.token_urlsafe(12),
     }
-    return jwt.encode(claims, key, algorithm=ALGORITHM, headers={"kid": kid})
+    return _encode(claims, key, kid)
 
 
 def verify_mfa_challenge(token: str) -> str:
