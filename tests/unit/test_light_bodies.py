@@ -9,9 +9,6 @@ in the handler, so refusals need no comparison here (tests/unit/test_binding.py 
 from __future__ import annotations
 
 import importlib
-import json
-import subprocess
-import sys
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -30,6 +27,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from test_light_reads import loads_pydantic
 
 from oshi.web import light_bodies
 from oshi.web.light_bodies import BodyModel, CheckedBody
@@ -295,14 +293,6 @@ LIGHT_WRITES = [
     if route.method != "GET"
     and isinstance(importlib.import_module(route.handler).endpoint.response_model, str)
 ]
-PROBE = """
-import json, sys
-import {handler}
-from oshi.kernel import snapstart
-at_import = "pydantic" in sys.modules
-snapstart.prime()
-print(json.dumps([at_import, "pydantic" in sys.modules]))
-"""
 
 
 def test_the_fan_path_write_routes_answer_in_json_form() -> None:
@@ -313,14 +303,4 @@ def test_the_fan_path_write_routes_answer_in_json_form() -> None:
 def test_a_write_route_answering_in_json_form_imports_no_pydantic(handler: str) -> None:
     """A write route that builds its answer in JSON form (``response_model`` by reference) and checks its
     body by its light spec loads no pydantic, at import or in SnapStart's priming."""
-    from local.runner import ROOT
-
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE.format(handler=handler)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == [False, False], "at import, after priming"
+    assert loads_pydantic(handler) == [False, False], "at import, after priming"

@@ -151,8 +151,8 @@ print(json.dumps([at_import, "pydantic" in sys.modules]))
 """
 
 
-@pytest.mark.parametrize("handler", READ_ROUTES)
-def test_a_read_route_imports_no_pydantic(handler: str) -> None:
+def loads_pydantic(handler: str) -> list[bool]:
+    """Whether a fresh interpreter has pydantic loaded after importing ``handler``, and after priming."""
     from local.runner import ROOT
 
     done = subprocess.run(
@@ -163,4 +163,10 @@ def test_a_read_route_imports_no_pydantic(handler: str) -> None:
         timeout=120,
         check=True,
     )
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == [False, False], "at import, after priming"
+    loaded: list[bool] = json.loads(done.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+@pytest.mark.parametrize("handler", READ_ROUTES)
+def test_a_read_route_imports_no_pydantic(handler: str) -> None:
+    assert loads_pydantic(handler) == [False, False], "at import, after priming"
