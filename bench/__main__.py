@@ -15,6 +15,7 @@ import time
 
 IN_PROCESS = (
     ("bench.cold_start", []),  # 1. cold start of every handler, against import boto3
+    ("bench.stack_chunks", []),  # 1. why every function enters through oshi.kernel.entry
     ("bench.auth_cold_start", []),
     ("bench.authorizer_revocation", []),  # 7. the revocation check's cost
     ("bench.moto_memory", ["--orders", "500"]),  # 8. local stack memory (N=5000 by hand: ~15 min)

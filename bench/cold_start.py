@@ -9,9 +9,12 @@ handlers in another checkout (e.g. `git worktree add /tmp/before HEAD~1`) in the
 and prints both: the way to show a refactor did not make handlers import more. Goals (issue 9): no handler above 1.5x the baseline; read-only endpoints and the authorizer at
 or under 1.2x. These machines are noisy: compare ratios, not seconds. Each handler's ratio is against the
 ``import boto3`` runs interleaved with its own (one boto3, one handler, N times), so a load change on the
-machine during the run moves both sides of a ratio, not one. Handlers are imported as Lambda imports them
-(``AWS_LAMBDA_FUNCTION_NAME`` set: no garbage collection during the init, oshi.kernel.startup); the
-``import boto3`` baseline is unchanged by it.
+machine during the run moves both sides of a ratio, not one. Handlers are imported as Lambda imports them:
+through the entry point every function has (``import oshi.kernel.entry`` with ``OSHI_HANDLER`` naming the
+module: the import runs on a roomy interpreter stack) and with ``AWS_LAMBDA_FUNCTION_NAME`` set (no
+garbage collection during the init, oshi.kernel.startup); ``--direct`` imports the module itself instead,
+at whatever stack depth the import chain reaches. The ``import boto3`` baseline is the plain import always.
+A checkout without the entry point (``--against`` an older tree) is measured directly.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ HEAVY = ("stripe", "bcrypt", "pyotp", "cryptography", "pydantic", "pynamodb", "a
 PROBE = """
 import resource, sys, time
 t = time.perf_counter()
-import {module}
+import {imported}
 {first_use}
 elapsed = time.perf_counter() - t
 heavy = sorted(m for m in {heavy!r} if m in sys.modules)
@@ -59,6 +62,8 @@ if "pynamodb.models" in sys.modules:
             _model._get_connection().connection.client
 """
 FIRST_USE_ON = False
+DIRECT = False  # --direct: import the handler module itself, not through oshi.kernel.entry
+ENTRY = "oshi.kernel.entry"
 
 
 def _public_handlers() -> set[str]:
@@ -114,6 +119,9 @@ def interleaved(modules: list[tuple[str, Path]], runs: int) -> list[dict[str, ob
 
 
 def _sample(module: str, root: Path = ROOT) -> dict[str, object]:
+    through_entry = (
+        module != "boto3" and not DIRECT and (root / "layers/common/oshi/kernel/entry.py").exists()
+    )
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(root / "layers" / "common"), str(root / "functions")]),
@@ -123,13 +131,14 @@ def _sample(module: str, root: Path = ROOT) -> dict[str, object]:
         "AWS_REGION": "ap-northeast-1",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "PYTHONDONTWRITEBYTECODE": "0",
+        **({"OSHI_HANDLER": module} if through_entry else {}),
     }
     out = subprocess.run(
         [
             sys.executable,
             "-c",
             PROBE.format(
-                module=module,
+                imported=ENTRY if through_entry else module,
                 heavy=HEAVY,
                 first_use=FIRST_USE.format(signed_in=module not in _public_handlers())
                 if FIRST_USE_ON
@@ -154,9 +163,13 @@ def main() -> None:
     parser.add_argument(
         "--clients", action="store_true", help="also build the clients the first request uses (FIRST_USE)"
     )
+    parser.add_argument(
+        "--direct", action="store_true", help="import each handler module itself, not through the entry"
+    )
     args = parser.parse_args()
-    global FIRST_USE_ON
+    global FIRST_USE_ON, DIRECT
     FIRST_USE_ON = args.clients
+    DIRECT = args.direct
     measure("boto3", 1)  # warm the OS file cache so the baseline is not penalised
     baseline = measure("boto3", args.runs)
     base_s = float(baseline["seconds"])

@@ -16,6 +16,8 @@ from local.runner import ROOT
         ["bench.cost_model"],
         ["bench.draw_engine", "--draws", "2000", "--orders", "20"],
         ["bench.cold_start", "--runs", "1", "--only", "auth.authorizer", "gacha.detail"],
+        ["bench.cold_start", "--runs", "1", "--direct", "--only", "gacha.detail"],
+        ["bench.stack_chunks", "--depths", "5", "--repeat", "1"],
         ["bench.authorizer_revocation", "--calls", "20", "--users", "5"],
         ["bench.moto_memory", "--orders", "10", "--workers", "2"],
         ["bench.stock_shards", "--fans", "24", "--stock", "20", "--shards", "4", "--clients", "4"],

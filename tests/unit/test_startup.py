@@ -1,4 +1,6 @@
-"""A Lambda's init runs without garbage collection, which resumes on the first invocation (oshi.kernel.startup).
+"""A Lambda's init: every function enters through ``oshi.kernel.entry``, which imports its handler module on a
+roomy interpreter stack, and the init runs without garbage collection, which resumes on the first invocation
+(oshi.kernel.startup).
 
 Collecting while ~500 modules load is wasted work (their objects live as long as the process); forgetting to
 resume would leave a function that never collects, so every handler must end the init when it first runs.
@@ -30,6 +32,18 @@ def _handler_modules() -> list[str]:
 HANDLERS = _handler_modules()
 
 
+def test_the_entry_hands_lambda_each_handler_modules_own_handler() -> None:
+    from oshi.kernel import entry
+
+    assert entry.handler is None  # OSHI_HANDLER unset: importable by tools and tests
+    assert {name: entry.import_handler(name) for name in HANDLERS} == {
+        name: sys.modules[name].handler for name in HANDLERS
+    }
+    assert entry.on_roomy_stack(entry.import_handler, "system.health") is sys.modules["system.health"].handler
+    # The calling frame is larger than a 16 KiB chunk of frames: CPython gives it a fresh chunk of its own.
+    assert entry.on_roomy_stack.__code__.co_stacksize * 8 > 4 * 16 * 1024
+
+
 def test_every_lambda_handler_ends_the_init_when_it_first_runs() -> None:
     assert len(HANDLERS) > 80  # every route, consumer, schedule and the authorizer
     missing = [name for name in HANDLERS if not getattr(sys.modules[name].handler, "ends_init", False)]
@@ -38,11 +52,13 @@ def test_every_lambda_handler_ends_the_init_when_it_first_runs() -> None:
 
 PROBE = """
 import gc, json, types
+import oshi.kernel.entry as entry  # as Lambda imports every function (OSHI_HANDLER=system.health)
 import system.health as health
+assert entry.handler is health.handler
 paused = not gc.isenabled()
 context = types.SimpleNamespace(function_name="f", memory_limit_in_mb=128, invoked_function_arn="arn", aws_request_id="r")
 event = {"httpMethod": "GET", "path": "/api/health", "headers": {}, "requestContext": {"requestId": "r"}}
-answer = health.handler(event, context)
+answer = entry.handler(event, context)
 print(json.dumps([paused, answer["statusCode"], gc.isenabled(), gc.get_freeze_count() > 1000]))
 """
 
@@ -54,7 +70,7 @@ print(json.dumps([paused, answer["statusCode"], gc.isenabled(), gc.get_freeze_co
 def test_collection_is_paused_only_during_a_lambda_init(function_name: str, expected: list[object]) -> None:
     import os
 
-    env = {**os.environ, "AWS_LAMBDA_FUNCTION_NAME": function_name}
+    env = {**os.environ, "AWS_LAMBDA_FUNCTION_NAME": function_name, "OSHI_HANDLER": "system.health"}
     done = subprocess.run(
         [sys.executable, "-c", PROBE],
         cwd=ROOT,
