@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oshi.catalogue import vtubers
+from oshi.catalogue import vtuber_queries
 from oshi.kernel.errors import NotFound
 from oshi.web.api import Endpoint
 from oshi.web.response import JsonObject
@@ -13,7 +13,7 @@ endpoint = Endpoint(__name__, response_model="vtuber.schemas:VtuberOut")
 
 @endpoint
 def get_application() -> JsonObject:
-    vtuber = vtubers.find_by_user(endpoint.caller().user_id)
+    vtuber = vtuber_queries.find_by_user(endpoint.caller().user_id)
     if vtuber is None:
         raise NotFound("No VTuber application yet.")
     return bodies.vtuber(vtuber)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oshi.catalogue import campaigns, vtubers
+from oshi.catalogue import campaigns, vtuber_queries
 from oshi.kernel.errors import VtuberNotApproved
 from oshi.web.api import Endpoint
 from oshi.web.response import JsonObject
@@ -12,7 +12,7 @@ endpoint = Endpoint(__name__, response_model="vtuber.campaign_schemas:CampaignLi
 
 @endpoint
 def get_campaigns() -> JsonObject:
-    vtuber = vtubers.find_by_user(endpoint.caller().user_id)
+    vtuber = vtuber_queries.find_by_user(endpoint.caller().user_id)
     if vtuber is None:
         raise VtuberNotApproved(details={"status": "none"})
     found = sorted(campaigns.of_vtuber(vtuber.vtuber_id), key=lambda c: (c.starts_at, c.campaign_id))

@@ -1,20 +1,16 @@
 """The VTuber's own gachas in JSON form, without pydantic (``vtuber.schemas.OwnGacha`` and
-``OwnGachaSummary`` document them; the editor's write routes send the same dicts), and the ``GachaSpec``
-of a checked editor body."""
+``OwnGachaSummary`` document them; the editor's write routes send the same dicts). The editor's own
+modules (``oshi.catalogue.lineup``) are not loaded here: the console's gacha views only read."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from oshi.catalogue import lineup, stock, storefront
+from oshi.catalogue import lineup_queries, stock, storefront
 from oshi.kernel import clock
 from oshi.models.gachas import Gacha, Prize
 from oshi.web.response import JsonObject
-
-if TYPE_CHECKING:
-    from vtuber.schemas import GachaIn, PrizeIn
 
 
 def own_gacha(gacha: Gacha, prizes: Sequence[Prize]) -> JsonObject:
@@ -36,7 +32,7 @@ def own_gacha(gacha: Gacha, prizes: Sequence[Prize]) -> JsonObject:
             for row in document["prizes"]
         ],
         "version": int(gacha.version),
-        "editable": lineup.editable(gacha, at),
+        "editable": lineup_queries.editable(gacha, at),
         "total_stock": int(gacha.total_stock) if gacha.total_stock is not None else None,
         "stock_shards": stock.shard_count(gacha),
         "last_one": (
@@ -57,32 +53,5 @@ def own_gacha_summary(gacha: Gacha, at: datetime) -> JsonObject:
     return {
         **storefront.summary(gacha, None, at),
         "version": int(gacha.version),
-        "editable": lineup.editable(gacha, at),
+        "editable": lineup_queries.editable(gacha, at),
     }
-
-
-def gacha_spec(body: GachaIn) -> lineup.GachaSpec:
-    """The gacha an editor body (create, preview, update) defines: a checked body or the model alike
-    (attributes only; ``oshi.web.light_bodies``)."""
-    return lineup.GachaSpec(
-        title=body.title,
-        description=body.description,
-        price_single=body.price_single,
-        price_ten=body.price_ten,
-        medals_per_draw=body.medals_per_draw,
-        starts_at=body.starts_at,
-        ends_at=body.ends_at,
-        total_stock=body.total_stock,
-        guarantee_min_rarity=body.guarantee.min_rarity if body.guarantee else None,
-        prizes=tuple(_prize_spec(p) for p in body.prizes),
-        kind=body.kind,
-        ceiling=body.ceiling,
-        last_one=_prize_spec(body.last_one) if body.last_one is not None else None,
-        stock_shards=body.stock_shards,
-    )
-
-
-def _prize_spec(p: PrizeIn) -> lineup.PrizeSpec:
-    return lineup.PrizeSpec(
-        p.name, p.rarity, p.rate_ppm, tuple(p.asset_ids), p.stock, p.preview_asset_id, p.tickets
-    )

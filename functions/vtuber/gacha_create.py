@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from oshi.catalogue import lineup
 from oshi.web.api import Endpoint
 from oshi.web.response import JsonObject, Response
-from vtuber import gacha_bodies
+from vtuber import gacha_bodies, gacha_specs
 
 if TYPE_CHECKING:
     from vtuber.schemas import GachaCreateIn
@@ -24,7 +24,7 @@ endpoint = Endpoint(
 def post_create(body: GachaCreateIn) -> Response[JsonObject]:
     gacha, prizes = lineup.create_gacha(
         endpoint.caller().user_id,
-        gacha_bodies.gacha_spec(body),
+        gacha_specs.gacha_spec(body),
         publish=body.publish,
         request_id=endpoint.request_id,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oshi.catalogue import lineup, uploads, vtubers
+from oshi.catalogue import lineup_queries, uploads, vtuber_queries
 from oshi.draw import rates
 from oshi.models.assets import AssetStatus
 from oshi.web.api import Endpoint
@@ -15,7 +15,7 @@ endpoint = Endpoint(__name__, response_model="vtuber.schemas:GachaForm")
 @endpoint
 def get_gacha_form() -> JsonObject:
     user_id = endpoint.caller().user_id
-    vtubers.require_approved(user_id)
+    vtuber_queries.require_approved(user_id)
     assets = uploads.list_assets(user_id, status=AssetStatus.VALIDATED)
     return {
         "assets": [bodies.asset(a) for a in assets],
@@ -25,12 +25,12 @@ def get_gacha_form() -> JsonObject:
             "ppm_total": rates.PPM_TOTAL,
             "min_rate_ppm": rates.MIN_PRIZE_PPM,
             "max_prizes": rates.MAX_PRIZES,
-            "max_assets_per_prize": lineup.MAX_ASSETS_PER_PRIZE,
-            "max_linked_assets": lineup.MAX_LINKED_ASSETS,
-            "price_single": {"min": lineup.PRICE_SINGLE_MIN, "max": lineup.PRICE_SINGLE_MAX},
-            "price_ten": {"min": lineup.PRICE_TEN_MIN, "max": lineup.PRICE_TEN_MAX},
-            "max_medals_per_draw": lineup.MAX_MEDALS_PER_DRAW,
-            "max_sale_days": lineup.MAX_SALE_DAYS,
+            "max_assets_per_prize": lineup_queries.MAX_ASSETS_PER_PRIZE,
+            "max_linked_assets": lineup_queries.MAX_LINKED_ASSETS,
+            "price_single": {"min": lineup_queries.PRICE_SINGLE_MIN, "max": lineup_queries.PRICE_SINGLE_MAX},
+            "price_ten": {"min": lineup_queries.PRICE_TEN_MIN, "max": lineup_queries.PRICE_TEN_MAX},
+            "max_medals_per_draw": lineup_queries.MAX_MEDALS_PER_DRAW,
+            "max_sale_days": lineup_queries.MAX_SALE_DAYS,
             "guarantee_batch": rates.GUARANTEE_BATCH,
             "currency": "JPY",
         },

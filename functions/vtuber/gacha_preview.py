@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from oshi.catalogue import lineup
 from oshi.web.api import Endpoint
 from oshi.web.response import JsonObject
-from vtuber import gacha_bodies
+from vtuber import gacha_bodies, gacha_specs
 
 if TYPE_CHECKING:
     from vtuber.schemas import GachaIn
@@ -21,7 +21,7 @@ endpoint = Endpoint(__name__, body_model="vtuber.schemas:GachaIn", response_mode
 
 @endpoint
 def post_preview(body: GachaIn) -> JsonObject:
-    gacha, prizes = lineup.preview_gacha(endpoint.caller().user_id, gacha_bodies.gacha_spec(body))
+    gacha, prizes = lineup.preview_gacha(endpoint.caller().user_id, gacha_specs.gacha_spec(body))
     return gacha_bodies.own_gacha(gacha, prizes)
 
 

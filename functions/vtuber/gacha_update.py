@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from oshi.catalogue import lineup
 from oshi.web.api import Endpoint
 from oshi.web.response import JsonObject
-from vtuber import gacha_bodies
+from vtuber import gacha_bodies, gacha_specs
 
 if TYPE_CHECKING:
     from vtuber.schemas import GachaUpdateIn
@@ -26,7 +26,7 @@ def put_gacha(gacha_id: str, body: GachaUpdateIn) -> JsonObject:
     gacha, prizes = lineup.update_gacha(
         endpoint.caller().user_id,
         gacha_id,
-        gacha_bodies.gacha_spec(body),
+        gacha_specs.gacha_spec(body),
         expected_version=body.version,
         request_id=endpoint.request_id,
     )

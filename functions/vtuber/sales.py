@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from oshi.catalogue import vtubers
+from oshi.catalogue import vtuber_queries
 from oshi.commerce import sales
 from oshi.kernel import clock
 from oshi.web.api import Endpoint
@@ -17,7 +17,7 @@ endpoint = Endpoint(__name__, response_model="vtuber.sales_schemas:SalesReport")
 
 @endpoint
 def get_sales(days: Annotated[int, Query(ge=1, le=sales.MAX_DAYS)] = 30) -> JsonObject:
-    vtuber = vtubers.require_approved(endpoint.caller().user_id)
+    vtuber = vtuber_queries.require_approved(endpoint.caller().user_id)
     until = clock.utc_now()
     return sales.report(vtuber.vtuber_id, until - timedelta(days=days), until)  # already in JSON form
 

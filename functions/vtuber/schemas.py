@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
-from oshi.catalogue import lineup
+from oshi.catalogue import lineup_queries
 from oshi.catalogue.filetypes import FileType
 from oshi.draw.rates import MAX_PRIZES
 from oshi.models.assets import AssetStatus
@@ -141,7 +141,7 @@ class PrizeIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     rarity: str = Field(min_length=1, max_length=8)
     rate_ppm: StrictInt = Field(default=0, description="Rate gachas: integer ppm (box gachas: leave out)")
-    asset_ids: list[str] = Field(min_length=1, max_length=lineup.MAX_ASSETS_PER_PRIZE)
+    asset_ids: list[str] = Field(min_length=1, max_length=lineup_queries.MAX_ASSETS_PER_PRIZE)
     stock: StrictInt | None = None
     tickets: StrictInt | None = Field(default=None, description="Box gachas: this prize's tickets in the box")
     preview_asset_id: str | None = Field(

@@ -25,7 +25,7 @@ from support import Api
 from vtuber_support import approved, gacha_body, validated_asset
 
 from bench.dynamodb_calls import _dynamodb_clients
-from oshi.catalogue import campaigns, lineup, moderation, vtubers
+from oshi.catalogue import campaigns, lineup, moderation, vtuber_queries, vtubers
 from oshi.identity import accounts, mfa, refresh_tokens, revocation, sessions, users
 from oshi.identity.principal import Role
 from oshi.kernel import clock
@@ -43,7 +43,7 @@ from oshi.models.gachas import Gacha
 from oshi.models.sessions import RefreshFamily
 from oshi.models.users import EmailClaim, User
 from oshi.rewards import exchange
-from vtuber import campaign_bodies, gacha_bodies
+from vtuber import campaign_bodies, gacha_specs
 from vtuber.campaign_schemas import CampaignIn
 from vtuber.schemas import GachaCreateIn
 
@@ -173,7 +173,7 @@ def exchange_item_withdrawn(api: Api) -> Case:
 
 def gacha_created(api: Api) -> Case:
     vt = approved(api)
-    spec = gacha_bodies.gacha_spec(GachaCreateIn.model_validate(gacha_body([validated_asset(api, vt)])))
+    spec = gacha_specs.gacha_spec(GachaCreateIn.model_validate(gacha_body([validated_asset(api, vt)])))
     return Case(
         lambda: lineup.create_gacha(vt.user_id, spec),
         lambda: any(True for _ in Gacha.scan()),
@@ -183,7 +183,7 @@ def gacha_created(api: Api) -> Case:
 
 def gacha_updated(api: Api) -> Case:
     user_id, asset, gacha_id = _gacha(api, publish=False)
-    spec = gacha_bodies.gacha_spec(GachaCreateIn.model_validate(gacha_body([asset], price_single=400)))
+    spec = gacha_specs.gacha_spec(GachaCreateIn.model_validate(gacha_body([asset], price_single=400)))
     return Case(
         lambda: lineup.update_gacha(user_id, gacha_id, spec),
         lambda: int(Gacha.get(gacha_id, consistent_read=True).price_single) == 400,
@@ -234,7 +234,7 @@ def vtuber_applied(api: Api) -> Case:
         lambda: vtubers.apply(
             "fan-9", channel_name="Hoshino", channel_url="https://youtube.example/@h", description=""
         ),
-        lambda: vtubers.find_by_user("fan-9") is not None,
+        lambda: vtuber_queries.find_by_user("fan-9") is not None,
         "vtuber.applied",
     )
 
@@ -250,7 +250,7 @@ def vtuber_approved(api: Api) -> Case:
     vtuber_id = _applied(user_id)
     return Case(
         lambda: vtubers.decide("admin-1", vtuber_id, "approve"),
-        lambda: vtubers.find_by_user(user_id).status == "approved",
+        lambda: vtuber_queries.find_by_user(user_id).status == "approved",
         "vtuber.approved",
     )
 
@@ -261,7 +261,7 @@ def vtuber_suspended(api: Api) -> Case:
     vtubers.decide("admin-1", vtuber_id, "approve")
     return Case(
         lambda: vtubers.decide("admin-1", vtuber_id, "suspend", reason="rights claim"),
-        lambda: vtubers.find_by_user(user_id).status == "suspended",
+        lambda: vtuber_queries.find_by_user(user_id).status == "suspended",
         "vtuber.suspended",
     )
 
@@ -668,7 +668,7 @@ def test_a_decision_for_a_vtuber_without_an_account_record_is_taken_and_audited_
     vtuber_id = _applied("service-account")  # no user item: the role cannot be granted
     decision = vtubers.decide("admin-1", vtuber_id, "approve")
     assert (decision.role_changed, decision.vtuber.status) == (False, "approved")
-    assert vtubers.find_by_user("service-account").status == "approved"
+    assert vtuber_queries.find_by_user("service-account").status == "approved"
     [entry] = entries("vtuber.approved")
     assert entry.after["role_changed"] is False and entries("auth.role_granted") == []
     with pytest.raises(DomainError):  # approving twice: the status condition refuses, nothing audited

@@ -22,7 +22,7 @@ from oshi.catalogue import lineup
 from oshi.web import light_bodies
 from oshi.web.light_bodies import BodyModel, CheckedBody
 from oshi.web.routes import ROUTES
-from vtuber import campaign_bodies, gacha_bodies
+from vtuber import campaign_bodies, gacha_specs
 
 LIGHT = [
     "vtuber.apply",
@@ -103,7 +103,7 @@ def test_an_editor_body_makes_the_same_spec_checked_light_or_by_pydantic() -> No
     assert accepted
     assert isinstance(checked, CheckedBody) and isinstance(checked.prizes[0], CheckedBody)
     model = BodyModel(reference).model().model_validate(body)
-    assert gacha_bodies.gacha_spec(checked) == gacha_bodies.gacha_spec(model)
+    assert gacha_specs.gacha_spec(checked) == gacha_specs.gacha_spec(model)
     assert checked.publish is True
 
     campaign, raw = BodyModel("vtuber.campaign_schemas:CampaignIn"), _campaign()

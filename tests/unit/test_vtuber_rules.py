@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oshi.catalogue import lineup, storefront
+from oshi.catalogue import lineup, lineup_queries, storefront
 from oshi.catalogue.filetypes import FileType, sniff
 from oshi.catalogue.uploads import inspect, parse_key
 from oshi.kernel import cursors, ids
@@ -96,7 +96,7 @@ def kinds(s: lineup.GachaSpec) -> set[str]:
 
 def test_check_spec_rules() -> None:
     assert lineup.check_spec(spec(), NOW) == []
-    assert kinds(spec(price_ten=lineup.PRICE_TEN_MAX + 1)) == {"price_out_of_bounds"}
+    assert kinds(spec(price_ten=lineup_queries.PRICE_TEN_MAX + 1)) == {"price_out_of_bounds"}
     assert kinds(spec(medals_per_draw=-1)) == {"out_of_bounds"}
     assert kinds(spec(starts_at=NOW)) == {"start_in_past"}
     assert kinds(spec(total_stock=0)) == {"out_of_bounds"}

@@ -50,7 +50,7 @@ KINDS = (MEDAL_MULTIPLIER, FIRST_TEN)
 LEAD = timedelta(minutes=10)
 MAX_DAYS = 31
 MULTIPLIERS = range(2, 6)
-FIRST_TEN_MIN = 1_000  # lineup.PRICE_TEN_MIN (not imported: lineup imports this package's neighbours)
+FIRST_TEN_MIN = 1_000  # lineup_queries.PRICE_TEN_MIN (not imported: lineup imports this package's neighbours)
 
 
 @dataclass(frozen=True)
@@ -127,11 +127,11 @@ def create(user_id: str, spec: CampaignSpec, *, request_id: str | None = None) -
     # The writes' modules load here, not at import: the public gacha page reads campaigns (a read route's
     # cold start, docs/performance.md §1).
     from oshi import audit
-    from oshi.catalogue import vtubers
+    from oshi.catalogue import vtuber_queries
     from oshi.kernel.ids import new_id
     from oshi.kernel.txn import ConditionsFailed, Txn
 
-    vtuber = vtubers.require_approved(user_id)
+    vtuber = vtuber_queries.require_approved(user_id)
     now = clock.utc_now()
     gacha = None
     if spec.gacha_id is not None:
@@ -200,10 +200,10 @@ def cancel(user_id: str, campaign_id: str, *, request_id: str | None = None) -> 
     its first 10-draw offer on the gacha and its audit entry in one transaction, serialised with creations
     by the partition's lock. Returns the campaign as it was."""
     from oshi import audit  # as in ``create``
-    from oshi.catalogue import vtubers
+    from oshi.catalogue import vtuber_queries
     from oshi.kernel.txn import ConditionsFailed, Txn
 
-    vtuber = vtubers.require_approved(user_id)
+    vtuber = vtuber_queries.require_approved(user_id)
     now = clock.utc_now()
     existing = {c.campaign_id: c for c in Campaign.query(vtuber.vtuber_id, consistent_read=True)}
     campaign = existing.get(campaign_id) if campaign_id != LOCK else None

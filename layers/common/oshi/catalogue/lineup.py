@@ -24,10 +24,23 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from pynamodb.exceptions import DoesNotExist
-
 from oshi import audit
-from oshi.catalogue import previews, stock, vtubers
+from oshi.catalogue import previews, stock, vtuber_queries
+from oshi.catalogue.lineup_queries import (
+    MAX_ASSETS_PER_PRIZE,
+    MAX_CEILING,
+    MAX_LINKED_ASSETS,
+    MAX_MEDALS_PER_DRAW,
+    MAX_SALE_DAYS,
+    MAX_TOTAL_STOCK,
+    PRICE_SINGLE_MAX,
+    PRICE_SINGLE_MIN,
+    PRICE_TEN_MAX,
+    PRICE_TEN_MIN,
+    editable,
+    own_gacha,
+    prizes_of,
+)
 from oshi.catalogue.uploads import owned_assets
 from oshi.draw import box as boxes
 from oshi.draw import fairness_store, rates
@@ -39,7 +52,6 @@ from oshi.kernel.errors import (
     GachaEditConflict,
     GachaFrozen,
     GachaInvalid,
-    GachaNotFound,
     VtuberNotApproved,
 )
 from oshi.kernel.ids import new_id
@@ -51,17 +63,6 @@ from oshi.models.vtubers import Vtuber, VtuberStatus
 
 if TYPE_CHECKING:
     from oshi.events.definitions import EventDefinition, GachaChangedData
-
-PRICE_SINGLE_MIN = 100
-PRICE_SINGLE_MAX = 10_000
-PRICE_TEN_MIN = 1_000
-PRICE_TEN_MAX = 100_000
-MAX_MEDALS_PER_DRAW = 100
-MAX_SALE_DAYS = 180
-MAX_ASSETS_PER_PRIZE = 5
-MAX_LINKED_ASSETS = 25  # per gacha: 1 gacha + 1 check + 41 prizes + 50 (old and new) links + 1 audit <= 100
-MAX_TOTAL_STOCK = 10_000_000
-MAX_CEILING = 1000  # 天井: draws; above this it protects nobody
 
 COMPLETE_GACHA_KEY = re.compile(
     r"complete|comp_?gacha|kompu|collect|full_?set|set_?(bonus|reward|prize)|bingo", re.IGNORECASE
@@ -504,7 +505,7 @@ def _audit_view(gacha: Gacha) -> dict[str, Any]:
 def create_gacha(
     user_id: str, spec: GachaSpec, *, publish: bool = False, request_id: str | None = None
 ) -> tuple[Gacha, list[Prize]]:
-    vtuber = vtubers.require_approved(user_id)
+    vtuber = vtuber_queries.require_approved(user_id)
     now = clock.utc_now()
     assets = _validate(vtuber, spec, now)
     gacha_id = new_id()
@@ -555,26 +556,6 @@ def _fill_box(gacha: Gacha, at: datetime) -> None:
         fairness_store.reset_box(gacha.gacha_id, gacha.rate_table, at)
 
 
-def own_gacha(vtuber: Vtuber, gacha_id: str) -> Gacha:
-    try:
-        gacha = Gacha.get(gacha_id, consistent_read=True)
-    except DoesNotExist:
-        raise GachaNotFound() from None
-    if gacha.vtuber_id != vtuber.vtuber_id:
-        raise GachaNotFound()  # another VTuber's gacha: indistinguishable from a missing one
-    return gacha
-
-
-def prizes_of(gacha_id: str, *, consistent: bool = False) -> list[Prize]:
-    return list(Prize.query(gacha_id, consistent_read=consistent))
-
-
-def editable(gacha: Gacha, now: datetime) -> bool:
-    if gacha.status == GachaStatus.DRAFT:
-        return True
-    return gacha.status == GachaStatus.PUBLISHED and now < gacha.starts_at
-
-
 def _editable_condition(expected_version: int, now: datetime) -> Any:
     return (Gacha.version == expected_version) & (
         (Gacha.status == GachaStatus.DRAFT.value)
@@ -598,7 +579,7 @@ def update_gacha(
     expected_version: int | None = None,
     request_id: str | None = None,
 ) -> tuple[Gacha, list[Prize]]:
-    vtuber = vtubers.require_approved(user_id)
+    vtuber = vtuber_queries.require_approved(user_id)
     now = clock.utc_now()
     gacha = own_gacha(vtuber, gacha_id)
     version = int(gacha.version) if expected_version is None else expected_version
@@ -704,7 +685,7 @@ def _commit_publication(gacha: Gacha, user_id: str, now: datetime, request_id: s
 
 def publish_gacha(user_id: str, gacha_id: str, *, request_id: str | None = None) -> Gacha:
     """Draft -> published (listed in the catalogue). Only before the sale starts."""
-    vtuber = vtubers.require_approved(user_id)
+    vtuber = vtuber_queries.require_approved(user_id)
     now = clock.utc_now()
     gacha = own_gacha(vtuber, gacha_id)
     if gacha.status == GachaStatus.PUBLISHED:
@@ -730,17 +711,10 @@ def publish_gacha(user_id: str, gacha_id: str, *, request_id: str | None = None)
     return gacha
 
 
-def list_own(user_id: str) -> list[Gacha]:
-    vtuber = vtubers.find_by_user(user_id)
-    if vtuber is None:
-        raise VtuberNotApproved(details={"status": "none"})
-    return list(Gacha.by_vtuber.query(vtuber.vtuber_id, scan_index_forward=False))
-
-
 def preview_gacha(user_id: str, spec: GachaSpec) -> tuple[Gacha, list[Prize]]:
     """What ``create_gacha`` would store, validated the same way but written nowhere (the console's live
     disclosure preview). The previews' public copies do not exist yet, so the rows carry none."""
-    vtuber = vtubers.require_approved(user_id)
+    vtuber = vtuber_queries.require_approved(user_id)
     now = clock.utc_now()
     assets = _validate(vtuber, spec, now)
     gacha = Gacha(

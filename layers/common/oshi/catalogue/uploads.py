@@ -23,7 +23,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 from pynamodb.exceptions import DoesNotExist
 
-from oshi.catalogue import vtubers
+from oshi.catalogue import vtuber_queries
 from oshi.catalogue.filetypes import SNIFF_BYTES, FileType, sniff
 from oshi.kernel import batch, clock
 from oshi.kernel.aws import client
@@ -62,7 +62,7 @@ def policy_conditions(content_type: str, max_bytes: int) -> list[Any]:
 
 
 def request_upload(user_id: str, *, filename: str, content_type: FileType, size_bytes: int) -> UploadTicket:
-    vtuber = vtubers.require_approved(user_id)
+    vtuber = vtuber_queries.require_approved(user_id)
     if not 1 <= size_bytes <= MAX_UPLOAD_BYTES:
         raise ValidationFailed(
             details=[
@@ -110,7 +110,7 @@ def request_upload(user_id: str, *, filename: str, content_type: FileType, size_
             metrics.add_metric(name="PlatformStorageFull", unit="Count", value=1)  # alarmed: admins alerted
             raise PlatformStorageFull() from None
         if "vtuber" in failed.labels:
-            current = vtubers.require_approved(user_id)  # raises if no longer approved
+            current = vtuber_queries.require_approved(user_id)  # raises if no longer approved
             raise StorageQuotaExceeded(
                 details={
                     "quota_bytes": STORAGE_QUOTA_BYTES,
@@ -147,7 +147,7 @@ def _warn_if_near_limit() -> None:
 
 
 def list_assets(user_id: str, *, status: AssetStatus | None = None) -> list[Asset]:
-    vtuber = vtubers.find_by_user(user_id)
+    vtuber = vtuber_queries.find_by_user(user_id)
     if vtuber is None:
         raise VtuberNotApproved(details={"status": "none"})
     condition = Asset.status == status.value if status else None
@@ -321,7 +321,7 @@ def own_view(user_id: str, asset_id: str) -> OwnView:
     from oshi.catalogue.previews import _presigner  # SigV4 query signing: S3 enforces the expiry
     from oshi.kernel.errors import NotFound
 
-    vtuber = vtubers.require_approved(user_id)
+    vtuber = vtuber_queries.require_approved(user_id)
     asset = owned_assets(vtuber.vtuber_id, {asset_id}).get(asset_id)
     if asset is None or asset.status != AssetStatus.VALIDATED or asset.kind not in VIEWABLE_KINDS:
         raise NotFound("No viewable asset with this id.")

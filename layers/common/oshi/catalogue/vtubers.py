@@ -1,5 +1,5 @@
 """VTuber screening: apply, admin decisions (conditional status transitions, audited), and the
-"approved" check every VTuber call makes.
+"approved" check every VTuber call makes (``oshi.catalogue.vtuber_queries``, with the other reads).
 
 Status machine (each arrow is one conditional update, so two admins deciding at once cannot both win)::
 
@@ -15,17 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
-
 from oshi import audit
+from oshi.catalogue.vtuber_queries import find_by_user, get_by_public_id
 from oshi.identity.principal import Role
 from oshi.kernel import clock, cursors
-from oshi.kernel.errors import (
-    VtuberAlreadyApplied,
-    VtuberNotApproved,
-    VtuberNotFound,
-    VtuberStatusConflict,
-)
+from oshi.kernel.errors import VtuberAlreadyApplied, VtuberStatusConflict
 from oshi.kernel.ids import new_id
 from oshi.kernel.observability import logger
 from oshi.kernel.txn import ConditionsFailed, Txn
@@ -33,13 +27,6 @@ from oshi.models.vtubers import Vtuber, VtuberStatus
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
 MAX_PAGE = 100
-
-_NOT_APPROVED_MESSAGES = {
-    "none": "Apply to become a VTuber first (POST /api/vtuber/apply).",
-    VtuberStatus.PENDING: "Your VTuber application is still being reviewed.",
-    VtuberStatus.REJECTED: "Your VTuber application was not approved.",
-    VtuberStatus.SUSPENDED: "Your VTuber account is suspended.",
-}
 
 
 @dataclass(frozen=True)
@@ -69,31 +56,6 @@ TRANSITIONS = {
 def snapshot(vtuber: Vtuber) -> dict[str, Any]:
     """What the audit log keeps of a VTuber before and after a decision."""
     return {"status": vtuber.status, "reason": vtuber.reason, "channel_name": vtuber.channel_name}
-
-
-def find_by_user(user_id: str) -> Vtuber | None:
-    try:
-        return Vtuber.get(user_id, consistent_read=True)
-    except DoesNotExist:
-        return None
-
-
-def get_by_public_id(vtuber_id: str) -> Vtuber:
-    """By public id (index, then a consistent read of the item). ``VtuberNotFound`` if unknown."""
-    hit = next(iter(Vtuber.by_public_id.query(vtuber_id, limit=1)), None)
-    vtuber = find_by_user(hit.user_id) if hit is not None else None
-    if vtuber is None:
-        raise VtuberNotFound()
-    return vtuber
-
-
-def require_approved(user_id: str) -> Vtuber:
-    """The caller's VTuber item if approved; else ``VtuberNotApproved`` (403) naming the status."""
-    vtuber = find_by_user(user_id)
-    status = vtuber.status if vtuber is not None else "none"
-    if vtuber is None or status != VtuberStatus.APPROVED:
-        raise VtuberNotApproved(_NOT_APPROVED_MESSAGES.get(status), details={"status": status})
-    return vtuber
 
 
 def apply(

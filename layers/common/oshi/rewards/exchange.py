@@ -32,7 +32,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from oshi import audit
-from oshi.catalogue import vtubers
+from oshi.catalogue import vtuber_queries
 from oshi.kernel import batch, clock, idempotency, ids
 from oshi.kernel.errors import (
     ExchangeClosed,
@@ -144,7 +144,7 @@ def create_item(
     from oshi.catalogue import lineup  # creation only: keeps the trade function's cold start light
     from oshi.catalogue.uploads import owned_assets
 
-    vtuber = vtubers.require_approved(user_id)
+    vtuber = vtuber_queries.require_approved(user_id)
     now = clock.utc_now()
     asset = owned_assets(vtuber.vtuber_id, {spec.asset_id}).get(spec.asset_id)
     problems = lineup.complete_gacha_fields(raw) + check_spec(spec, now) + check_asset(asset, spec.asset_id)
@@ -352,14 +352,14 @@ def trade(fan_id: str, item_id: str, quantity: int, idempotency_key: str) -> Tra
 
 # --- the VTuber's own items: list, edit or withdraw before the sale starts (the console) -----------------
 def own_items(user_id: str) -> list[ExchangeItem]:
-    vtuber = vtubers.require_approved(user_id)
+    vtuber = vtuber_queries.require_approved(user_id)
     keys = [i.item_id for i in ExchangeItem.by_vtuber.query(vtuber.vtuber_id)]
     items = [_load_item(item_id) for item_id in keys]
     return sorted(items, key=lambda i: i.starts_at, reverse=True)
 
 
 def _own_unstarted(user_id: str, item_id: str, now: datetime) -> tuple[Vtuber, ExchangeItem]:
-    vtuber = vtubers.require_approved(user_id)
+    vtuber = vtuber_queries.require_approved(user_id)
     item = _load_item(item_id)
     if item.vtuber_id != vtuber.vtuber_id:
         raise ExchangeItemNotFound()  # another VTuber's item: indistinguishable from a missing one
