@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from oshi.catalogue import vtubers
+from oshi.catalogue import vtuber_queries
 from oshi.models.vtubers import VtuberStatus
 from oshi.web.api import Endpoint
 from oshi.web.params import Query
@@ -17,10 +17,10 @@ endpoint = Endpoint(__name__, response_model="vtuber.schemas:VtuberPage")
 @endpoint
 def get_vtubers(
     status: Annotated[VtuberStatus, Query()] = VtuberStatus.PENDING,
-    limit: Annotated[int, Query(ge=1, le=vtubers.MAX_PAGE)] = 50,
+    limit: Annotated[int, Query(ge=1, le=vtuber_queries.MAX_PAGE)] = 50,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> JsonObject:
-    items, next_cursor = vtubers.list_by_status(status, limit=limit, cursor=cursor)
+    items, next_cursor = vtuber_queries.list_by_status(status, limit=limit, cursor=cursor)
     return {"items": [bodies.admin_vtuber(v) for v in items], "next_cursor": next_cursor}
 
 

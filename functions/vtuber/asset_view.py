@@ -3,7 +3,7 @@ image, audio or video files (the console's library previews); anything else is 4
 
 from __future__ import annotations
 
-from oshi.catalogue import uploads
+from oshi.catalogue import asset_queries
 from oshi.web.api import Endpoint
 from oshi.web.response import JsonObject
 
@@ -12,7 +12,7 @@ endpoint = Endpoint(__name__, response_model="vtuber.schemas:AssetViewOut")
 
 @endpoint
 def get_asset_view(asset_id: str) -> JsonObject:
-    view = uploads.own_view(endpoint.caller().user_id, asset_id)
+    view = asset_queries.own_view(endpoint.caller().user_id, asset_id)
     return {
         "asset_id": view.asset.asset_id,
         "url": view.url,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from oshi.catalogue import uploads, vtuber_queries
+from oshi.catalogue import asset_queries, vtuber_queries
 from oshi.models.assets import AssetStatus
 from oshi.web.api import Endpoint
 from oshi.web.params import Query
@@ -17,12 +17,12 @@ endpoint = Endpoint(__name__, response_model="vtuber.schemas:AssetList")
 
 @endpoint
 def get_assets(status: Annotated[AssetStatus | None, Query()] = None) -> JsonObject:
-    assets = uploads.list_assets(endpoint.caller().user_id, status=status)
+    assets = asset_queries.list_assets(endpoint.caller().user_id, status=status)
     vtuber = vtuber_queries.find_by_user(endpoint.caller().user_id)
     storage = {
         "used_bytes": int(vtuber.storage_bytes or 0) if vtuber is not None else 0,
-        "quota_bytes": uploads.STORAGE_QUOTA_BYTES,
-        "max_file_bytes": uploads.MAX_UPLOAD_BYTES,
+        "quota_bytes": asset_queries.STORAGE_QUOTA_BYTES,
+        "max_file_bytes": asset_queries.MAX_UPLOAD_BYTES,
     }
     return {"items": [bodies.asset(a) for a in assets], "storage": storage}
 

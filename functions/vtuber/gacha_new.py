@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oshi.catalogue import lineup_queries, uploads, vtuber_queries
+from oshi.catalogue import asset_queries, lineup_queries, vtuber_queries
 from oshi.draw import rates
 from oshi.models.assets import AssetStatus
 from oshi.web.api import Endpoint
@@ -16,7 +16,7 @@ endpoint = Endpoint(__name__, response_model="vtuber.schemas:GachaForm")
 def get_gacha_form() -> JsonObject:
     user_id = endpoint.caller().user_id
     vtuber_queries.require_approved(user_id)
-    assets = uploads.list_assets(user_id, status=AssetStatus.VALIDATED)
+    assets = asset_queries.list_assets(user_id, status=AssetStatus.VALIDATED)
     return {
         "assets": [bodies.asset(a) for a in assets],
         "rarities": list(rates.RARITY_ORDER),

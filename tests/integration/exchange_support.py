@@ -9,7 +9,7 @@ from typing import Any
 from support import Api, token_for
 from vtuber_support import Vt, approved, iso, validated_asset
 
-from oshi.catalogue.uploads import owned_assets
+from oshi.catalogue.asset_queries import owned_assets
 from oshi.identity.principal import Role
 from oshi.kernel.ids import new_id
 from oshi.kernel.txn import Txn

@@ -11,7 +11,7 @@ from vtuber_support import EXE, JPEG, MP3, MP4, PNG, WEBP, ZIP, approved, put_an
 
 import vtuber.validate_upload
 from local.apigw import FakeLambdaContext
-from oshi.catalogue import uploads
+from oshi.catalogue import asset_queries, uploads
 from oshi.kernel.aws import client
 from oshi.kernel.settings import get_settings
 from oshi.models.assets import Asset
@@ -49,7 +49,7 @@ def test_presigned_post_pins_key_type_and_size(api: Api) -> None:
 
 def test_upload_request_rules(api: Api) -> None:
     vt = approved(api)
-    too_big = request_upload(api, vt, size=uploads.MAX_UPLOAD_BYTES + 1)
+    too_big = request_upload(api, vt, size=asset_queries.MAX_UPLOAD_BYTES + 1)
     assert too_big.status == 422 and too_big.json()["error"]["details"][0]["type"] == "file_too_large"
     assert request_upload(api, vt, size=0).status == 422
     exe = request_upload(api, vt, "application/x-msdownload", name="setup.exe")

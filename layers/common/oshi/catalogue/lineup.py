@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from oshi import audit
 from oshi.catalogue import previews, stock, vtuber_queries
+from oshi.catalogue.asset_queries import owned_assets
 from oshi.catalogue.lineup_queries import (
     MAX_ASSETS_PER_PRIZE,
     MAX_CEILING,
@@ -41,7 +42,6 @@ from oshi.catalogue.lineup_queries import (
     own_gacha,
     prizes_of,
 )
-from oshi.catalogue.uploads import owned_assets
 from oshi.draw import box as boxes
 from oshi.draw import fairness_store, rates
 from oshi.events import bus

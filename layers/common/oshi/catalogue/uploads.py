@@ -24,10 +24,11 @@ from botocore.exceptions import ClientError
 from pynamodb.exceptions import DoesNotExist
 
 from oshi.catalogue import vtuber_queries
+from oshi.catalogue.asset_queries import MAX_UPLOAD_BYTES, STORAGE_QUOTA_BYTES
 from oshi.catalogue.filetypes import SNIFF_BYTES, FileType, sniff
-from oshi.kernel import batch, clock
+from oshi.kernel import clock
 from oshi.kernel.aws import client
-from oshi.kernel.errors import PlatformStorageFull, StorageQuotaExceeded, ValidationFailed, VtuberNotApproved
+from oshi.kernel.errors import PlatformStorageFull, StorageQuotaExceeded, ValidationFailed
 from oshi.kernel.ids import new_id
 from oshi.kernel.observability import logger, metrics
 from oshi.kernel.settings import get_settings
@@ -35,8 +36,6 @@ from oshi.kernel.txn import ConditionsFailed, Txn
 from oshi.models.assets import Asset, AssetStatus, StorageUsage
 from oshi.models.vtubers import Vtuber, VtuberStatus
 
-MAX_UPLOAD_BYTES = 100 * 1024 * 1024  # 100 MiB per file
-STORAGE_QUOTA_BYTES = 5 * 1024 * 1024 * 1024  # 5 GiB per VTuber (pending reservations + validated files)
 PLATFORM_STORAGE_BYTES = 5 * 1024**4  # 5 TiB in all: uploads stop here (503) and admins are alerted
 PLATFORM_WARN_RATIO = 0.9  # above this share of the limit, every upload emits PlatformStorageNearLimit
 PLATFORM_SCOPE = "platform"
@@ -144,22 +143,6 @@ def _warn_if_near_limit() -> None:
             "platform storage near its limit", extra={"used": used, "limit": PLATFORM_STORAGE_BYTES}
         )
         metrics.add_metric(name="PlatformStorageNearLimit", unit="Count", value=1)
-
-
-def list_assets(user_id: str, *, status: AssetStatus | None = None) -> list[Asset]:
-    vtuber = vtuber_queries.find_by_user(user_id)
-    if vtuber is None:
-        raise VtuberNotApproved(details={"status": "none"})
-    condition = Asset.status == status.value if status else None
-    return list(Asset.query(vtuber.vtuber_id, filter_condition=condition, scan_index_forward=False))
-
-
-def owned_assets(vtuber_id: str, asset_ids: set[str]) -> dict[str, Asset]:
-    """The given assets of this VTuber that exist (a key in their own partition, so never another's)."""
-    if not asset_ids:
-        return {}
-    found = batch.get_many(Asset, [(vtuber_id, asset_id) for asset_id in asset_ids])
-    return {asset.asset_id: asset for asset in found}
 
 
 # --- validation -------------------------------------------------------------------------------------------
@@ -300,39 +283,3 @@ def _decide(
         extra={"asset_id": asset.asset_id, "status": asset.status, "reason_code": asset.reason_code},
     )
     return asset
-
-
-# --- the owner's own view of a validated file (the console's library previews) ---------------------------
-OWN_VIEW_SECONDS = 300
-VIEWABLE_KINDS = ("image", "audio", "video")
-
-
-@dataclass(frozen=True)
-class OwnView:
-    asset: Asset
-    url: str
-    content_type: str
-    expires_in: int
-
-
-def own_view(user_id: str, asset_id: str) -> OwnView:
-    """A short presigned GET of one of the caller's own validated image/audio/video files. Another
-    VTuber's asset, an unknown one, or one not validated or not viewable is the same 404."""
-    from oshi.catalogue.previews import _presigner  # SigV4 query signing: S3 enforces the expiry
-    from oshi.kernel.errors import NotFound
-
-    vtuber = vtuber_queries.require_approved(user_id)
-    asset = owned_assets(vtuber.vtuber_id, {asset_id}).get(asset_id)
-    if asset is None or asset.status != AssetStatus.VALIDATED or asset.kind not in VIEWABLE_KINDS:
-        raise NotFound("No viewable asset with this id.")
-    content_type = asset.detected_type or asset.declared_type
-    url = _presigner().generate_presigned_url(
-        "get_object",
-        Params={
-            "Bucket": get_settings().content_bucket,
-            "Key": asset.object_key,
-            "ResponseContentType": content_type,
-        },
-        ExpiresIn=OWN_VIEW_SECONDS,
-    )
-    return OwnView(asset, str(url), content_type, OWN_VIEW_SECONDS)

@@ -1,4 +1,5 @@
-"""Reading VTubers: the caller's VTuber item and the "approved" check every VTuber call makes.
+"""Reading VTubers: the caller's VTuber item, the "approved" check every VTuber call makes, and the
+screening queue.
 
 Apart from ``oshi.catalogue.vtubers`` (applications and screening decisions: transactions, audit), so the
 console's read routes load the VTuber model and nothing of the screening machinery (docs/performance.md §1).
@@ -8,9 +9,11 @@ from __future__ import annotations
 
 from pynamodb.exceptions import DoesNotExist
 
+from oshi.kernel import cursors
 from oshi.kernel.errors import VtuberNotApproved, VtuberNotFound
 from oshi.models.vtubers import Vtuber, VtuberStatus
 
+MAX_PAGE = 100
 _NOT_APPROVED_MESSAGES = {
     "none": "Apply to become a VTuber first (POST /api/vtuber/apply).",
     VtuberStatus.PENDING: "Your VTuber application is still being reviewed.",
@@ -42,3 +45,15 @@ def require_approved(user_id: str) -> Vtuber:
     if vtuber is None or status != VtuberStatus.APPROVED:
         raise VtuberNotApproved(_NOT_APPROVED_MESSAGES.get(status), details={"status": status})
     return vtuber
+
+
+def list_by_status(
+    status: VtuberStatus, *, limit: int = 50, cursor: str | None = None
+) -> tuple[list[Vtuber], str | None]:
+    """One page of the screening queue, oldest application first."""
+    start = cursors.decode(cursor, ("status", "applied_at", "user_id"))
+    results = Vtuber.by_status.query(
+        status.value, limit=max(1, min(limit, MAX_PAGE)), last_evaluated_key=start
+    )
+    items = list(results)
+    return items, cursors.encode(results.last_evaluated_key)

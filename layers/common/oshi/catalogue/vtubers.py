@@ -18,7 +18,7 @@ from typing import Any
 from oshi import audit
 from oshi.catalogue.vtuber_queries import find_by_user, get_by_public_id
 from oshi.identity.principal import Role
-from oshi.kernel import clock, cursors
+from oshi.kernel import clock
 from oshi.kernel.errors import VtuberAlreadyApplied, VtuberStatusConflict
 from oshi.kernel.ids import new_id
 from oshi.kernel.observability import logger
@@ -26,7 +26,6 @@ from oshi.kernel.txn import ConditionsFailed, Txn
 from oshi.models.vtubers import Vtuber, VtuberStatus
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
-MAX_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -115,18 +114,6 @@ def apply(
     except ConditionsFailed:
         raise VtuberAlreadyApplied() from None
     return vtuber
-
-
-def list_by_status(
-    status: VtuberStatus, *, limit: int = 50, cursor: str | None = None
-) -> tuple[list[Vtuber], str | None]:
-    """One page of the screening queue, oldest application first."""
-    start = cursors.decode(cursor, ("status", "applied_at", "user_id"))
-    results = Vtuber.by_status.query(
-        status.value, limit=max(1, min(limit, MAX_PAGE)), last_evaluated_key=start
-    )
-    items = list(results)
-    return items, cursors.encode(results.last_evaluated_key)
 
 
 @dataclass(frozen=True)

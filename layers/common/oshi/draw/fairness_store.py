@@ -23,7 +23,6 @@ from pynamodb.expressions.operand import Path, Value
 from oshi.kernel import clock
 from oshi.kernel.aws import client
 from oshi.kernel.settings import get_settings
-from oshi.kernel.txn import Txn
 from oshi.models.fairness import (
     BOX,
     NONCE,
@@ -39,6 +38,7 @@ from oshi.models.gachas import Gacha, Prize
 
 if TYPE_CHECKING:
     from oshi.draw.engine import Draw
+    from oshi.kernel.txn import Txn  # the fulfilment's transaction: readers never load it
 
 NONCE_LABEL = "nonce"
 BOX_LABEL = "box"

@@ -142,7 +142,7 @@ def create_item(
     user_id: str, spec: ItemSpec, *, raw: Any = None, request_id: str | None = None
 ) -> ExchangeItem:
     from oshi.catalogue import lineup  # creation only: keeps the trade function's cold start light
-    from oshi.catalogue.uploads import owned_assets
+    from oshi.catalogue.asset_queries import owned_assets
 
     vtuber = vtuber_queries.require_approved(user_id)
     now = clock.utc_now()
@@ -388,7 +388,7 @@ def update_item(
 ) -> ExchangeItem:
     """New terms for an item whose sale has not started (409 ``EXCHANGE_ITEM_FROZEN`` after it has)."""
     from oshi.catalogue import lineup
-    from oshi.catalogue.uploads import owned_assets
+    from oshi.catalogue.asset_queries import owned_assets
 
     now = clock.utc_now()
     vtuber, item = _own_unstarted(user_id, item_id, now)
