@@ -14,9 +14,8 @@ So the cached detail document does not change with the URL's signature.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from oshi.kernel.aws import client
@@ -29,8 +28,7 @@ REDIRECT_MAX_AGE = 300  # how long a browser may reuse the redirect (the presign
 PRESIGNED_SECONDS = 3600
 
 
-@dataclass(frozen=True)
-class Preview:
+class Preview(NamedTuple):
     kind: str
     content_type: str
     object_key: str

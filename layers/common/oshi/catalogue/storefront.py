@@ -13,10 +13,9 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pynamodb.exceptions import DoesNotExist
 
@@ -201,8 +200,7 @@ def _sort_key(sort: CatalogueSort, at: datetime) -> Any:
     return newest
 
 
-@dataclass(frozen=True)
-class SearchPage:
+class SearchPage(NamedTuple):
     gachas: list[Gacha]  # this page, in order
     owners: dict[str, Vtuber]  # owner user id -> VTuber, for the page's sale states
     next_cursor: str | None
@@ -288,8 +286,7 @@ def public_vtuber(vtuber_id: str) -> Vtuber:
 # --- the rate disclosure --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Disclosure:
+class Disclosure(NamedTuple):
     document: dict[str, Any]
     limited: bool
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.expressions.operand import Path, Value
@@ -301,8 +300,7 @@ def wilson(successes: int, n: int, z: float = Z_99) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-@dataclass(frozen=True)
-class PrizeStats:
+class PrizeStats(NamedTuple):
     prize_id: str
     name: str
     rarity: str
@@ -314,8 +312,7 @@ class PrizeStats:
     anomalous: bool  # the stated rate lies outside the 99% interval, over enough draws
 
 
-@dataclass(frozen=True)
-class GachaStats:
+class GachaStats(NamedTuple):
     gacha_id: str
     stated_draws: int
     other_draws: int

@@ -20,9 +20,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 PPM_TOTAL = 1_000_000
 RARITY_ORDER: tuple[str, ...] = ("N", "R", "SR", "SSR", "UR")  # lowest first: the one place it is defined
@@ -33,8 +32,7 @@ MAX_PRIZES = 40  # with at most 40 linked assets, a lineup edit stays within one
 MIN_PRIZE_PPM = 1
 
 
-@dataclass(frozen=True)
-class PrizeRate:
+class PrizeRate(NamedTuple):
     prize_id: str
     rarity: str
     ppm: int

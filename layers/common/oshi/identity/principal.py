@@ -6,9 +6,8 @@ the route table. Import-light: the authorizer reads it on every cold start.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Role(StrEnum):
@@ -17,8 +16,7 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-@dataclass(frozen=True)
-class Caller:
+class Caller(NamedTuple):
     user_id: str
     roles: frozenset[Role]
     mfa: bool = False

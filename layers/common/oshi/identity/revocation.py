@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from oshi.identity.principal import Caller
 from oshi.kernel import clock
@@ -40,8 +40,7 @@ SUSPENDED = "suspended"
 PASSWORD_RESET = "password_reset"  # noqa: S105 - a reason label, not a secret
 
 
-@dataclass(frozen=True)
-class _Cached:
+class _Cached(NamedTuple):
     not_before: int
     loaded_at: float
 

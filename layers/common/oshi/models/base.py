@@ -8,8 +8,7 @@ or start moto, before importing models).
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import botocore.session
 import pynamodb.connection.base
@@ -49,22 +48,19 @@ def table_meta(short_name: str) -> Any:
     return Meta
 
 
-@dataclass(frozen=True)
-class KeyAttr:
+class KeyAttr(NamedTuple):
     name: str
     type: str  # "S" | "N" | "B"
 
 
-@dataclass(frozen=True)
-class IndexSpec:
+class IndexSpec(NamedTuple):
     name: str
     hash_key: KeyAttr
     range_key: KeyAttr | None
     projection: str  # "ALL" | "KEYS_ONLY"
 
 
-@dataclass(frozen=True)
-class TableSpec:
+class TableSpec(NamedTuple):
     short_name: str
     table_name: str
     hash_key: KeyAttr
