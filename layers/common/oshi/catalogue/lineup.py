@@ -1,6 +1,7 @@
 """Gacha creation and editing by its VTuber: every rule checked, everything written in ONE transaction.
 
-Rules (``check_spec`` is pure; asset ownership needs one batch read):
+Rules (``check_spec`` is pure; asset ownership needs one batch read; the limits are declared in
+``oshi.catalogue.lineup_queries``, which the creation form reads without loading the editor):
 - prices: integer JPY, single in [PRICE_SINGLE_MIN, PRICE_SINGLE_MAX], 10-draw in [PRICE_TEN_MIN,
   PRICE_TEN_MAX] and never more than ten singles;
 - sale window: timezone-aware, start in the future, start < end, at most MAX_SALE_DAYS long;
